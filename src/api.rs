@@ -1,0 +1,77 @@
+//! The JSON-text façade of the core: one function per JS export, JSON in, JSON out.
+//!
+//! The binding module and the CLI call these; so do native tests, which therefore exercise the
+//! exact boundary JavaScript sees. Inputs from JS objects arrive as `JSON.stringify` text
+//! ([`Origin::Js`]); JSON texts the caller hands over verbatim (order lists, gateway answers,
+//! push bodies) keep [`Origin::Text`], where a 19-digit number is exact.
+
+use crate::error::{KjbError, Result};
+use crate::fee;
+use crate::json::{self, Origin};
+use serde::Serialize;
+
+/// Serialises an output; our output types hold only strings, numbers and booleans.
+pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| KjbError::internal(format!("could not serialise the answer: {e}")))
+}
+
+/// `feeSchedule()`: the built-in schedule.
+pub fn fee_schedule() -> Result<String> {
+    to_json(&fee::ScheduleOut::from(&fee::Schedule::builtin()))
+}
+
+/// `quoteFee(q)`.
+pub fn quote_fee(input: &str, _origin: Origin) -> Result<String> {
+    let q: fee::QuoteInput<'_> = json::parse(input)?;
+    to_json(&fee::quote_input(&q)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn quote_fee_contract_example() {
+        let out = quote_fee(r#"{"amount":"10.00","history":["150000"]}"#, Origin::Js).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["fee"], "0.02");
+        assert_eq!(v["tier"], 2);
+        assert_eq!(v["rate"], "0.0015");
+        assert_eq!(v["basis"], "lastMonth");
+        assert_eq!(v["amount"], "10.00");
+        assert_eq!(v["next"]["tier"], 3);
+    }
+
+    #[test]
+    fn bad_money_is_reported_with_path() {
+        for (input, path) in [
+            (r#"{"amount":"abc"}"#, "amount"),
+            (r#"{"amount":-1}"#, "amount"),
+            (r#"{"amount":null}"#, "amount"),
+            (r#"{"amount":"1.005"}"#, "amount"),
+            (r#"{"amount":1e+21}"#, "amount"),
+            (r#"{"amount":"1","history":["1","x"]}"#, "history[1]"),
+        ] {
+            let e = quote_fee(input, Origin::Js).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidAmount, "{input}");
+            assert_eq!(e.path.as_deref(), Some(path), "{input}");
+        }
+        let e = quote_fee(r#"{"amount":"1","histroy":[]}"#, Origin::Js).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(e.message.contains("histroy"), "{}", e.message);
+        let e = quote_fee(r#"{"history":[]}"#, Origin::Js).unwrap_err();
+        assert!(e.message.contains("amount"), "{}", e.message);
+    }
+
+    #[test]
+    fn schedule_output_shape() {
+        let v: serde_json::Value = serde_json::from_str(&fee_schedule().unwrap()).unwrap();
+        assert_eq!(v["currency"], "CNY");
+        assert_eq!(v["rounding"], "halfUp");
+        assert_eq!(v["minFee"], "0.00");
+        assert_eq!(v["tiers"][0]["rate"], "0.002");
+        assert_eq!(v["tiers"][5]["to"], serde_json::Value::Null);
+        assert_eq!(v["tiers"][1]["from"], "100000.00");
+    }
+}

@@ -1,0 +1,178 @@
+//! The one error type of the core.
+//!
+//! Every failure that input can cause ends here, with a stable machine code, an English message
+//! that says what to change, and the path of the input field it concerns. The JS layer turns it
+//! into a thrown `KjbError` with the same fields, so callers branch on `code`, never on text.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Stable, UPPER_SNAKE error codes. Renaming one is a breaking change of the JS contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// A value has the wrong type or shape, or a required field is missing.
+    InvalidInput,
+    /// A JSON text is not valid JSON, nests deeper than allowed or repeats a key.
+    InvalidJson,
+    /// A money amount is not a non-negative decimal with at most 2 places and 15 integer digits.
+    InvalidAmount,
+    /// A rate (fee rate or FX rate) is not a valid decimal in range.
+    InvalidRate,
+    /// An order id is not a string of 1–19 digits fitting in u64.
+    InvalidOrderId,
+    /// An order id was given as a JS number above 2^53 − 1: it has already lost digits.
+    UnsafeOrderId,
+    /// A fee schedule is not contiguous from 0, ascending, with rates in [0, 1).
+    InvalidSchedule,
+    /// A limit check needs an FX rate and none was given.
+    MissingFxRate,
+    /// appKey / appSecret / accessToken are missing or malformed.
+    InvalidCredentials,
+    /// An API that kjb does not know was used without `namespace` and `version`.
+    UnknownApi,
+    /// More order ids than the API accepts in one call (or none).
+    TooManyOrders,
+    /// The gateway refused the call (HTTP ≥ 400 or `error_code`).
+    GatewayError,
+    /// The API answered `success: false` or a `result.success` false wrapper.
+    BusinessError,
+    /// A push message's signature does not match.
+    PushSignatureInvalid,
+    /// A push body is not a form with `message` and `_aop_signature`, or its message is not valid.
+    PushMalformed,
+    /// The module was used before `init()` finished (raised by the JS layer).
+    NotInitialized,
+    /// A bug in kjb: please report it. Never caused by input on purpose.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, for tests and documentation that must cover them all.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::InvalidInput,
+        ErrorCode::InvalidJson,
+        ErrorCode::InvalidAmount,
+        ErrorCode::InvalidRate,
+        ErrorCode::InvalidOrderId,
+        ErrorCode::UnsafeOrderId,
+        ErrorCode::InvalidSchedule,
+        ErrorCode::MissingFxRate,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::UnknownApi,
+        ErrorCode::TooManyOrders,
+        ErrorCode::GatewayError,
+        ErrorCode::BusinessError,
+        ErrorCode::PushSignatureInvalid,
+        ErrorCode::PushMalformed,
+        ErrorCode::NotInitialized,
+        ErrorCode::Internal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "INVALID_INPUT",
+            ErrorCode::InvalidJson => "INVALID_JSON",
+            ErrorCode::InvalidAmount => "INVALID_AMOUNT",
+            ErrorCode::InvalidRate => "INVALID_RATE",
+            ErrorCode::InvalidOrderId => "INVALID_ORDER_ID",
+            ErrorCode::UnsafeOrderId => "UNSAFE_ORDER_ID",
+            ErrorCode::InvalidSchedule => "INVALID_SCHEDULE",
+            ErrorCode::MissingFxRate => "MISSING_FX_RATE",
+            ErrorCode::InvalidCredentials => "INVALID_CREDENTIALS",
+            ErrorCode::UnknownApi => "UNKNOWN_API",
+            ErrorCode::TooManyOrders => "TOO_MANY_ORDERS",
+            ErrorCode::GatewayError => "GATEWAY_ERROR",
+            ErrorCode::BusinessError => "BUSINESS_ERROR",
+            ErrorCode::PushSignatureInvalid => "PUSH_SIGNATURE_INVALID",
+            ErrorCode::PushMalformed => "PUSH_MALFORMED",
+            ErrorCode::NotInitialized => "NOT_INITIALIZED",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Details a gateway failure carries besides code and message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayDetail {
+    /// 1688's own code: `gw.SignatureInvalid`, `400_4`, …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// True only when waiting and calling again can succeed (rate limiting).
+    pub retryable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+/// A failure of one operation, caused by its input or by the gateway's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KjbError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The input field concerned, e.g. `orders[3].amount`; `None` when the whole input is meant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Line and column (1-based) in a JSON text, where the failure has a position.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<Box<GatewayDetail>>,
+}
+
+pub type Result<T> = std::result::Result<T, KjbError>;
+
+impl KjbError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        KjbError { code, message: message.into(), path: None, line: None, column: None, gateway: None }
+    }
+
+    /// An error about the input field at `path`.
+    pub fn at(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
+        let path = path.into();
+        let mut e = KjbError::new(code, message);
+        e.path = if path.is_empty() { None } else { Some(path) };
+        e
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        KjbError::new(ErrorCode::Internal, message)
+    }
+
+    /// Re-roots an error raised inside a sub-document (e.g. the `orders` JSON text) under `prefix`.
+    pub fn under(mut self, prefix: &str) -> Self {
+        self.path = Some(crate::json::join_path(prefix, self.path.as_deref().unwrap_or("")));
+        self
+    }
+
+    /// The error as the JSON object the JS layer rebuilds a `KjbError` from.
+    pub fn to_json(&self) -> String {
+        // Serialising plain strings and integers cannot fail; keep a hand-made fallback anyway
+        // so an error report can never itself become a panic.
+        serde_json::to_string(self).unwrap_or_else(|_| {
+            String::from("{\"code\":\"INTERNAL\",\"message\":\"could not serialise an error\"}")
+        })
+    }
+}
+
+impl fmt::Display for KjbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if let Some(p) = &self.path {
+            write!(f, " (at {p})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for KjbError {}

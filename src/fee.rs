@@ -1,0 +1,531 @@
+//! KJB fees: which tier a buyer is in and what an order costs (kjb-rules.md §3).
+//!
+//! The schedule is data, not code, because 1688 changes it by contract: the built-in table is
+//! one value of [`Schedule`], and a caller's own schedule goes through the same validation. The
+//! rate of the tier applies to the whole amount (not marginally), and each order's fee is rounded
+//! to the fen on its own, so a batch fee is the sum of order fees, never a fee of the sum.
+
+use crate::error::{ErrorCode, KjbError, Result};
+use crate::money;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+/// How many completed months the average looks back over.
+pub const AVERAGE_MONTHS: usize = 12;
+/// Most tiers a custom schedule may have.
+pub const MAX_TIERS: usize = 64;
+
+/// How a fee is rounded to the fen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Rounding {
+    /// 四舍五入: 0.005 → 0.01. KJB's rule.
+    HalfUp,
+    /// Banker's rounding, for contracts that ask for it.
+    HalfEven,
+    /// Towards zero.
+    Down,
+    /// Away from zero.
+    Up,
+}
+
+impl Rounding {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Rounding::Down => RoundingStrategy::ToZero,
+            Rounding::Up => RoundingStrategy::AwayFromZero,
+        }
+    }
+}
+
+/// One tier: `from <= applicable amount < to` (no `to` for the last).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tier {
+    pub tier: u32,
+    pub from: Decimal,
+    pub to: Option<Decimal>,
+    pub rate: Decimal,
+}
+
+/// A validated fee schedule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    pub effective: Option<String>,
+    pub rounding: Rounding,
+    pub min_fee: Decimal,
+    /// Contiguous from 0, ascending, the last one open-ended; never empty.
+    tiers: Vec<Tier>,
+}
+
+/// The date of the rule book (kjb-rules.md) the built-in table was taken from.
+pub const BUILTIN_EFFECTIVE: &str = "2026-11-25";
+
+/// The built-in table: (from, rate) per tier, CNY.
+const BUILTIN: [(i64, i64, u32); 6] = [
+    // (from in CNY, rate mantissa, rate scale)
+    (0, 20, 4),          // 0.20%
+    (100_000, 15, 4),    // 0.15%
+    (3_000_000, 8, 4),   // 0.08%
+    (10_000_000, 3, 4),  // 0.03%
+    (25_000_000, 2, 4),  // 0.02%
+    (80_000_000, 15, 5), // 0.015%
+];
+
+impl Schedule {
+    /// The KJB fee table of kjb-rules.md §3.
+    pub fn builtin() -> Schedule {
+        let mut tiers = Vec::with_capacity(BUILTIN.len());
+        let mut number = 0u32;
+        let mut iter = BUILTIN.iter().peekable();
+        while let Some(&(from, m, s)) = iter.next() {
+            number = number.saturating_add(1);
+            tiers.push(Tier {
+                tier: number,
+                from: Decimal::from(from),
+                to: iter.peek().map(|next| Decimal::from(next.0)),
+                rate: Decimal::new(m, s),
+            });
+        }
+        Schedule { effective: Some(BUILTIN_EFFECTIVE.to_string()), rounding: Rounding::HalfUp, min_fee: Decimal::ZERO, tiers }
+    }
+
+    pub fn tiers(&self) -> &[Tier] {
+        &self.tiers
+    }
+
+    /// Validates a caller's schedule; `path` is where it sits in the input (e.g. `schedule`).
+    pub fn from_wire(w: &ScheduleWire<'_>, path: &str) -> Result<Schedule> {
+        let at = |rest: &str| crate::json::join_path(path, rest);
+        let bad = |rest: &str, msg: String| KjbError::at(ErrorCode::InvalidSchedule, at(rest), msg);
+        if w.tiers.is_empty() {
+            return Err(bad("tiers", "a schedule needs at least one tier, starting at from: \"0\"".into()));
+        }
+        if w.tiers.len() > MAX_TIERS {
+            return Err(bad("tiers", format!("a schedule may have at most {MAX_TIERS} tiers")));
+        }
+        let min_fee = match w.min_fee {
+            Some(raw) => money::cny(raw, &at("minFee"))?,
+            None => Decimal::ZERO,
+        };
+        let mut tiers: Vec<Tier> = Vec::with_capacity(w.tiers.len());
+        let last = w.tiers.len().saturating_sub(1);
+        for (i, t) in w.tiers.iter().enumerate() {
+            let p = format!("tiers[{i}]");
+            let from = money::cny(t.from, &at(&format!("{p}.from")))?;
+            let rate = money::rate(t.rate, &at(&format!("{p}.rate")))?;
+            let to = match t.to {
+                Some(raw) if raw.get().trim() != "null" => Some(money::cny(raw, &at(&format!("{p}.to")))?),
+                _ => None,
+            };
+            let expected_from = match tiers.last() {
+                None => Decimal::ZERO,
+                Some(prev) => prev.to.unwrap_or(Decimal::ZERO),
+            };
+            if from != expected_from {
+                let msg = if i == 0 {
+                    format!("the first tier must start at 0, not {from}")
+                } else {
+                    format!("tiers must be contiguous: this tier starts at {from} but the previous one ends at {expected_from}")
+                };
+                return Err(bad(&format!("{p}.from"), msg));
+            }
+            match to {
+                Some(to) if i == last => {
+                    return Err(bad(&format!("{p}.to"), format!("the last tier must be open-ended (to: null), not end at {to}")));
+                }
+                Some(to) if to <= from => {
+                    return Err(bad(&format!("{p}.to"), format!("bounds must ascend: to ({to}) must be above from ({from})")));
+                }
+                None if i != last => {
+                    return Err(bad(&format!("{p}.to"), "only the last tier may be open-ended: give this tier a `to`".into()));
+                }
+                _ => {}
+            }
+            let number = u32::try_from(i).unwrap_or(u32::MAX).saturating_add(1);
+            tiers.push(Tier { tier: number, from, to, rate });
+        }
+        Ok(Schedule { effective: w.effective.clone(), rounding: w.rounding.unwrap_or(Rounding::HalfUp), min_fee, tiers })
+    }
+
+    /// The tier covering `applicable` (`from <= applicable < to`).
+    pub fn tier_for(&self, applicable: Decimal) -> &Tier {
+        // Tiers are contiguous from 0 and the last is open-ended, so the last tier whose `from`
+        // is reached is the one; a validated schedule always has a first tier from 0.
+        let idx = self.tiers.iter().rposition(|t| t.from <= applicable).unwrap_or(0);
+        match self.tiers.get(idx) {
+            Some(t) => t,
+            None => &FALLBACK_TIER,
+        }
+    }
+
+    /// The tier after `tier`, if any.
+    pub fn next_after(&self, tier: &Tier) -> Option<&Tier> {
+        self.tiers.get(usize::try_from(tier.tier).unwrap_or(usize::MAX))
+    }
+
+    /// The fee of one order of `amount` CNY at `rate`: rounded to the fen, at least `min_fee`
+    /// for a non-zero amount.
+    pub fn fee(&self, amount: Decimal, rate: Decimal) -> Result<Decimal> {
+        let raw = money::mul(amount, rate)?;
+        let fee = money::to_fen(raw, self.rounding.strategy());
+        if !amount.is_zero() && fee < self.min_fee {
+            return Ok(self.min_fee);
+        }
+        Ok(fee)
+    }
+}
+
+/// Only reachable if a schedule were built without tiers, which `from_wire` and `builtin` forbid.
+static FALLBACK_TIER: Tier = Tier { tier: 1, from: Decimal::ZERO, to: None, rate: Decimal::ZERO };
+
+/// A custom schedule as it arrives.
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScheduleWire<'a> {
+    #[serde(default)]
+    pub effective: Option<String>,
+    #[serde(default)]
+    pub rounding: Option<Rounding>,
+    #[serde(default, borrow)]
+    pub min_fee: Option<&'a RawValue>,
+    /// Accepted so `feeSchedule()`'s output can be passed back; only CNY exists.
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(borrow)]
+    pub tiers: Vec<TierWire<'a>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TierWire<'a> {
+    /// Ignored on input (tiers are numbered by position); accepted so `feeSchedule()`'s output
+    /// can be edited and passed back.
+    #[serde(default)]
+    pub tier: Option<u32>,
+    #[serde(borrow)]
+    pub from: &'a RawValue,
+    #[serde(default, borrow)]
+    pub to: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub rate: &'a RawValue,
+}
+
+/// Which figure decided the applicable monthly amount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Basis {
+    LastMonth,
+    Average,
+}
+
+/// The buyer's applicable monthly amount and how it came about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Volume {
+    pub last_month: Decimal,
+    /// Average of the latest ≤ 12 completed months, rounded half-up to the fen — the figure
+    /// that is compared with the tier bounds, so what is shown is what decided.
+    pub average: Decimal,
+    pub applicable: Decimal,
+    pub basis: Basis,
+}
+
+/// The applicable amount from completed monthly totals, newest first (`history[0]` = last
+/// month): the greater of last month and the average of the first ≤ 12 months. Ties count as
+/// last month.
+pub fn volume(history: &[Decimal]) -> Result<Volume> {
+    let last_month = history.first().copied().unwrap_or(Decimal::ZERO);
+    let window = history.get(..history.len().min(AVERAGE_MONTHS)).unwrap_or(&[]);
+    let mut sum = Decimal::ZERO;
+    for m in window {
+        sum = money::add(sum, *m)?;
+    }
+    let average = if window.is_empty() {
+        Decimal::ZERO
+    } else {
+        let n = Decimal::from(u64::try_from(window.len()).unwrap_or(1));
+        money::to_fen(money::div(sum, n)?, RoundingStrategy::MidpointAwayFromZero)
+    };
+    let (applicable, basis) = if average > last_month { (average, Basis::Average) } else { (last_month, Basis::LastMonth) };
+    Ok(Volume { last_month, average, applicable, basis })
+}
+
+/// A fee quote for one amount.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quote {
+    pub amount: Decimal,
+    pub fee: Decimal,
+    pub tier: Tier,
+    pub volume: Volume,
+    pub next: Option<NextTier>,
+}
+
+/// What the next tier would bring.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextTier {
+    pub tier: Tier,
+    /// Monthly volume still needed to reach it.
+    pub volume_needed: Decimal,
+    /// The fee of the same amount there.
+    pub fee: Decimal,
+}
+
+pub fn quote(amount: Decimal, volume: Volume, schedule: &Schedule) -> Result<Quote> {
+    let tier = schedule.tier_for(volume.applicable).clone();
+    let fee = schedule.fee(amount, tier.rate)?;
+    let next = match schedule.next_after(&tier) {
+        Some(n) => Some(NextTier {
+            tier: n.clone(),
+            volume_needed: money::sub(n.from, volume.applicable)?,
+            fee: schedule.fee(amount, n.rate)?,
+        }),
+        None => None,
+    };
+    Ok(Quote { amount, fee, tier, volume, next })
+}
+
+// ---- JSON shapes of the JS contract -------------------------------------------------------
+
+/// `quoteFee` input.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteInput<'a> {
+    #[serde(borrow)]
+    pub amount: &'a RawValue,
+    #[serde(default, borrow)]
+    pub history: Vec<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub schedule: Option<ScheduleWire<'a>>,
+}
+
+/// Reads `history` (CNY amounts, newest first) at `path`.
+pub fn read_history(history: &[&RawValue], path: &str) -> Result<Vec<Decimal>> {
+    history.iter().enumerate().map(|(i, raw)| money::cny(raw, &format!("{path}[{i}]"))).collect()
+}
+
+/// Reads an optional schedule at `path`, defaulting to the built-in one.
+pub fn read_schedule(w: Option<&ScheduleWire<'_>>, path: &str) -> Result<Schedule> {
+    match w {
+        Some(w) => Schedule::from_wire(w, path),
+        None => Ok(Schedule::builtin()),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TierOut {
+    pub tier: u32,
+    pub from: String,
+    pub to: Option<String>,
+    pub rate: String,
+}
+
+impl From<&Tier> for TierOut {
+    fn from(t: &Tier) -> Self {
+        TierOut { tier: t.tier, from: money::fmt_cny(t.from), to: t.to.map(money::fmt_cny), rate: money::fmt_rate(t.rate) }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleOut {
+    pub currency: &'static str,
+    pub effective: Option<String>,
+    pub rounding: Rounding,
+    pub min_fee: String,
+    pub tiers: Vec<TierOut>,
+}
+
+impl From<&Schedule> for ScheduleOut {
+    fn from(s: &Schedule) -> Self {
+        ScheduleOut {
+            currency: "CNY",
+            effective: s.effective.clone(),
+            rounding: s.rounding,
+            min_fee: money::fmt_cny(s.min_fee),
+            tiers: s.tiers.iter().map(TierOut::from).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NextOut {
+    pub tier: u32,
+    pub rate: String,
+    pub from: String,
+    pub volume_needed: String,
+    pub fee: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuoteOut {
+    pub amount: String,
+    pub fee: String,
+    pub rate: String,
+    pub tier: u32,
+    pub applicable_amount: String,
+    pub basis: Basis,
+    pub last_month: String,
+    pub average: String,
+    pub next: Option<NextOut>,
+}
+
+impl From<&Quote> for QuoteOut {
+    fn from(q: &Quote) -> Self {
+        QuoteOut {
+            amount: money::fmt_cny(q.amount),
+            fee: money::fmt_cny(q.fee),
+            rate: money::fmt_rate(q.tier.rate),
+            tier: q.tier.tier,
+            applicable_amount: money::fmt_cny(q.volume.applicable),
+            basis: q.volume.basis,
+            last_month: money::fmt_cny(q.volume.last_month),
+            average: money::fmt_cny(q.volume.average),
+            next: q.next.as_ref().map(|n| NextOut {
+                tier: n.tier.tier,
+                rate: money::fmt_rate(n.tier.rate),
+                from: money::fmt_cny(n.tier.from),
+                volume_needed: money::fmt_cny(n.volume_needed),
+                fee: money::fmt_cny(n.fee),
+            }),
+        }
+    }
+}
+
+/// `quoteFee` over a parsed input.
+pub fn quote_input(q: &QuoteInput<'_>) -> Result<QuoteOut> {
+    let amount = money::cny(q.amount, "amount")?;
+    let history = read_history(&q.history, "history")?;
+    let schedule = read_schedule(q.schedule.as_ref(), "schedule")?;
+    let quote = quote(amount, volume(&history)?, &schedule)?;
+    Ok(QuoteOut::from(&quote))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn builtin_table_matches_the_rule_book() {
+        let s = Schedule::builtin();
+        let got: Vec<(u32, String, Option<String>, String)> =
+            s.tiers().iter().map(|t| (t.tier, t.from.to_string(), t.to.map(|x| x.to_string()), t.rate.to_string())).collect();
+        let want = [
+            (1, "0", Some("100000"), "0.0020"),
+            (2, "100000", Some("3000000"), "0.0015"),
+            (3, "3000000", Some("10000000"), "0.0008"),
+            (4, "10000000", Some("25000000"), "0.0003"),
+            (5, "25000000", Some("80000000"), "0.0002"),
+            (6, "80000000", None, "0.00015"),
+        ];
+        for (g, w) in got.iter().zip(want.iter()) {
+            assert_eq!((g.0, g.1.as_str(), g.2.as_deref(), g.3.as_str()), (w.0, w.1, w.2, w.3));
+        }
+        assert_eq!(got.len(), 6);
+    }
+
+    #[test]
+    fn tier_boundaries_are_from_inclusive_to_exclusive() {
+        let s = Schedule::builtin();
+        for (amount, tier) in [
+            ("0", 1),
+            ("99999.99", 1),
+            ("100000", 2),
+            ("2999999.99", 2),
+            ("3000000", 3),
+            ("9999999.99", 3),
+            ("10000000", 4),
+            ("24999999.99", 4),
+            ("25000000", 5),
+            ("79999999.99", 5),
+            ("80000000", 6),
+            ("999999999999999.99", 6),
+        ] {
+            assert_eq!(s.tier_for(d(amount)).tier, tier, "{amount}");
+        }
+    }
+
+    #[test]
+    fn applicable_amount_is_the_greater_of_last_month_and_average() {
+        let v = volume(&[d("150000")]).unwrap();
+        assert_eq!((v.applicable, v.basis), (d("150000"), Basis::LastMonth));
+        let v = volume(&[d("10"), d("300000"), d("300000")]).unwrap();
+        assert_eq!(v.basis, Basis::Average);
+        assert_eq!(v.applicable, d("200003.33"));
+        // Only the first 12 months count.
+        let mut h = vec![d("0"); 12];
+        h.push(d("1200000000"));
+        assert_eq!(volume(&h).unwrap().applicable, d("0"));
+        let v = volume(&[]).unwrap();
+        assert_eq!((v.applicable, v.basis), (Decimal::ZERO, Basis::LastMonth));
+    }
+
+    #[test]
+    fn the_contract_example() {
+        let q = quote(d("10.00"), volume(&[d("150000")]).unwrap(), &Schedule::builtin()).unwrap();
+        let out = QuoteOut::from(&q);
+        assert_eq!((out.fee.as_str(), out.tier, out.rate.as_str()), ("0.02", 2, "0.0015"));
+        let next = out.next.unwrap();
+        assert_eq!((next.tier, next.volume_needed.as_str(), next.fee.as_str(), next.rate.as_str()), (3, "2850000.00", "0.01", "0.0008"));
+    }
+
+    #[test]
+    fn half_up_at_the_half_fen() {
+        let s = Schedule::builtin();
+        // 0.20% of 2.25 = 0.0045 → 0.00; of 2.50 = 0.005 → 0.01; 0.15% of 3.00 = 0.0045 → 0.00
+        assert_eq!(s.fee(d("2.25"), d("0.002")).unwrap(), d("0.00"));
+        assert_eq!(s.fee(d("2.50"), d("0.002")).unwrap(), d("0.01"));
+        assert_eq!(s.fee(d("7.50"), d("0.002")).unwrap(), d("0.02"));
+        assert_eq!(s.fee(d("0"), d("0.002")).unwrap(), d("0"));
+    }
+
+    #[test]
+    fn last_tier_has_no_next() {
+        let q = quote(d("100"), volume(&[d("90000000")]).unwrap(), &Schedule::builtin()).unwrap();
+        assert_eq!(q.tier.tier, 6);
+        assert!(q.next.is_none());
+    }
+
+    fn wire(json: &str) -> Result<Schedule> {
+        let w: ScheduleWire<'_> = crate::json::parse(json)?;
+        Schedule::from_wire(&w, "schedule")
+    }
+
+    #[test]
+    fn custom_schedules_are_validated() {
+        let ok = wire(r#"{"rounding":"down","minFee":"0.50","tiers":[{"from":"0","to":"1000","rate":"0.01"},{"from":"1000","to":null,"rate":"0.005"}]}"#).unwrap();
+        assert_eq!(ok.fee(d("10"), d("0.01")).unwrap(), d("0.50"));
+        assert_eq!(ok.fee(d("199.99"), d("0.01")).unwrap(), d("1.99"));
+        for (json, path) in [
+            (r#"{"tiers":[]}"#, "schedule.tiers"),
+            (r#"{"tiers":[{"from":"1","rate":"0.01"}]}"#, "schedule.tiers[0].from"),
+            (r#"{"tiers":[{"from":"0","to":"10","rate":"0.01"},{"from":"20","rate":"0.01"}]}"#, "schedule.tiers[1].from"),
+            (r#"{"tiers":[{"from":"0","to":"0","rate":"0.01"},{"from":"0","rate":"0.01"}]}"#, "schedule.tiers[0].to"),
+            (r#"{"tiers":[{"from":"0","to":"10","rate":"0.01"}]}"#, "schedule.tiers[0].to"),
+            (r#"{"tiers":[{"from":"0","rate":"0.01"},{"from":"0","rate":"0.01"}]}"#, "schedule.tiers[0].to"),
+        ] {
+            let e = wire(json).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidSchedule, "{json}: {e}");
+            assert_eq!(e.path.as_deref(), Some(path), "{json}");
+        }
+        let e = wire(r#"{"tiers":[{"from":"0","rate":"1.5"}]}"#).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidRate, Some("schedule.tiers[0].rate")));
+        let e = wire(r#"{"tiers":[{"from":"0","rate":"0.1","extra":1}]}"#).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("tiers[0].extra")));
+    }
+
+    #[test]
+    fn builtin_round_trips_through_its_output() {
+        let out = serde_json::to_string(&ScheduleOut::from(&Schedule::builtin())).unwrap();
+        assert_eq!(wire(&out).unwrap().tiers(), Schedule::builtin().tiers());
+    }
+}

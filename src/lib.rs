@@ -1,0 +1,20 @@
+//! kjb: pay 1688.com suppliers through KJB (跨境宝).
+//!
+//! The crate is a pure-Rust, sans-IO core — rules, fees, planning, signing, parsing — with no
+//! JavaScript and no I/O in it, testable with plain `cargo test`. [`api`] is its JSON-text
+//! façade; the `wasm` module (wasm32 only) is the one thin binding that exports that façade to
+//! JavaScript, where `pkg/` adds `fetch`, `KjbError` and loading.
+
+pub mod api;
+pub mod eligibility;
+pub mod error;
+pub mod fee;
+pub mod gateway;
+pub mod json;
+pub mod money;
+pub mod plan;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use error::{ErrorCode, KjbError};

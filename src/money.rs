@@ -1,0 +1,298 @@
+//! Money, rates and order ids as they arrive: decimal text, never binary floating point.
+//!
+//! Inputs reach the core as JSON tokens (`serde_json::value::RawValue`), so a number keeps the
+//! exact digits it was written with: JS numbers are printed by `JSON.stringify` as their shortest
+//! round-trip decimal, which is what the caller meant by `12.5`. Everything here checks the
+//! contract's limits (2 decimals for CNY, 15 integer digits, 6 decimals for rates) and says what
+//! to change when a value breaks them.
+
+use crate::error::{ErrorCode, KjbError, Result};
+use crate::json::Origin;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde_json::value::RawValue;
+use std::str::FromStr;
+
+/// Most integer digits an amount may have (100 trillion CNY is far beyond any KJB limit).
+pub const MAX_INT_DIGITS: usize = 15;
+/// Decimal places of a CNY amount: fen.
+pub const CNY_DECIMALS: u32 = 2;
+/// Decimal places of a rate (fee rate, FX rate).
+pub const RATE_DECIMALS: u32 = 6;
+/// Largest integer a JS `number` holds exactly.
+pub const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
+
+/// A JSON token: a string or number as written, or anything else (reported by type).
+enum Token<'a> {
+    Str(String),
+    Num(&'a str),
+    Other(&'static str),
+}
+
+fn token(raw: &RawValue) -> Token<'_> {
+    let t = raw.get().trim();
+    match t.as_bytes().first() {
+        Some(b'"') => match serde_json::from_str::<String>(t) {
+            Ok(s) => Token::Str(s),
+            Err(_) => Token::Other("a malformed string"),
+        },
+        Some(b'-' | b'0'..=b'9') => Token::Num(t),
+        Some(b'n') => Token::Other("null (NaN, Infinity and undefined arrive as null)"),
+        Some(b't' | b'f') => Token::Other("a boolean"),
+        Some(b'{') => Token::Other("an object"),
+        Some(b'[') => Token::Other("an array"),
+        _ => Token::Other("nothing"),
+    }
+}
+
+/// How a decimal is to be read.
+#[derive(Clone, Copy)]
+struct Shape {
+    what: &'static str,
+    code: ErrorCode,
+    decimals: u32,
+    example: &'static str,
+}
+
+const CNY: Shape = Shape { what: "a CNY amount", code: ErrorCode::InvalidAmount, decimals: CNY_DECIMALS, example: "\"1234.50\"" };
+const USD: Shape = Shape { what: "a USD amount", code: ErrorCode::InvalidAmount, decimals: CNY_DECIMALS, example: "\"1000.00\"" };
+const RATE: Shape = Shape { what: "a rate", code: ErrorCode::InvalidRate, decimals: RATE_DECIMALS, example: "\"0.0015\"" };
+const FX: Shape = Shape { what: "an FX rate (CNY per 1 USD)", code: ErrorCode::InvalidRate, decimals: RATE_DECIMALS, example: "\"7.1234\"" };
+
+/// Parses plain decimal text `[-]digits[.digits]` exactly, enforcing the shape's limits.
+fn decimal_text(text: &str, shape: Shape, path: &str, written: &str) -> Result<Decimal> {
+    let bad = |why: String| KjbError::at(shape.code, path, format!("{} must be {}, e.g. {}; {why}", path_name(path), shape.what, shape.example));
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+        if body.contains(['e', 'E']) {
+            return Err(bad(format!("{written} is written with an exponent: write it as plain digits")));
+        }
+        return Err(bad(format!("{written} is not a plain decimal number")));
+    }
+    if let Some(f) = frac {
+        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+            if f.contains(['e', 'E']) {
+                return Err(bad(format!("{written} is written with an exponent: write it as plain digits")));
+            }
+            return Err(bad(format!("{written} is not a plain decimal number")));
+        }
+        if f.len() > shape.decimals as usize {
+            return Err(bad(format!("{written} has {} decimal places, at most {} are allowed", f.len(), shape.decimals)));
+        }
+    }
+    let significant_int = int.trim_start_matches('0');
+    if significant_int.len() > MAX_INT_DIGITS {
+        return Err(bad(format!("{written} has more than {MAX_INT_DIGITS} integer digits")));
+    }
+    let value = Decimal::from_str(body).map_err(|_| bad(format!("{written} is not a decimal number")))?;
+    if negative && !value.is_zero() {
+        return Err(bad(format!("{written} is negative")));
+    }
+    Ok(value)
+}
+
+fn path_name(path: &str) -> &str {
+    if path.is_empty() {
+        "the value"
+    } else {
+        path
+    }
+}
+
+fn read(raw: &RawValue, shape: Shape, path: &str) -> Result<Decimal> {
+    match token(raw) {
+        Token::Str(s) => decimal_text(&s, shape, path, &format!("\"{}\"", clip(&s))),
+        Token::Num(n) => decimal_text(n, shape, path, n),
+        Token::Other(kind) => Err(KjbError::at(
+            shape.code,
+            path,
+            format!("{} must be {} as a decimal string, e.g. {}; got {kind}", path_name(path), shape.what, shape.example),
+        )),
+    }
+}
+
+/// Shortens hostile strings before they are quoted back in a message.
+pub fn clip(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(MAX).collect();
+        format!("{head}…")
+    }
+}
+
+/// A non-negative CNY amount with at most 2 decimals and 15 integer digits.
+pub fn cny(raw: &RawValue, path: &str) -> Result<Decimal> {
+    read(raw, CNY, path)
+}
+
+/// A non-negative USD amount (same shape as CNY).
+pub fn usd(raw: &RawValue, path: &str) -> Result<Decimal> {
+    read(raw, USD, path)
+}
+
+/// A rate in [0, 1) with at most 6 decimals.
+pub fn rate(raw: &RawValue, path: &str) -> Result<Decimal> {
+    let r = read(raw, RATE, path)?;
+    if r >= Decimal::ONE {
+        return Err(KjbError::at(ErrorCode::InvalidRate, path, format!("{} must be below 1 (0.0015 means 0.15%); got {r}", path_name(path))));
+    }
+    Ok(r)
+}
+
+/// An FX rate: CNY per 1 USD, positive, at most 6 decimals.
+pub fn fx(raw: &RawValue, path: &str) -> Result<Decimal> {
+    let r = read(raw, FX, path)?;
+    if r.is_zero() {
+        return Err(KjbError::at(ErrorCode::InvalidRate, path, format!("{} must be positive (CNY per 1 USD, e.g. \"7.1234\")", path_name(path))));
+    }
+    Ok(r)
+}
+
+/// Parses an amount given as plain text (CLI flags, query strings).
+pub fn cny_str(text: &str, path: &str) -> Result<Decimal> {
+    decimal_text(text, CNY, path, &format!("\"{}\"", clip(text)))
+}
+
+/// Rounds to the fen with the given strategy.
+pub fn to_fen(d: Decimal, strategy: RoundingStrategy) -> Decimal {
+    d.round_dp_with_strategy(CNY_DECIMALS, strategy)
+}
+
+/// A CNY amount as output: always exactly 2 decimals.
+pub fn fmt_cny(d: Decimal) -> String {
+    let mut r = to_fen(d, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(CNY_DECIMALS);
+    r.to_string()
+}
+
+/// A rate as output: its shortest exact form (`"0.0015"`, `"0"`).
+pub fn fmt_rate(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// Adds exactly; amounts are bounded to 15 integer digits so a sum of up to 10^12 of them fits
+/// in a `Decimal` — the checked form turns the impossible overflow into an error, not a panic.
+pub fn add(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.checked_add(b).ok_or_else(|| KjbError::internal("decimal overflow while adding amounts"))
+}
+
+pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.checked_sub(b).ok_or_else(|| KjbError::internal("decimal overflow while subtracting amounts"))
+}
+
+pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.checked_mul(b).ok_or_else(|| KjbError::internal("decimal overflow while multiplying amounts"))
+}
+
+pub fn div(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.checked_div(b).ok_or_else(|| KjbError::internal("decimal division by zero or overflow"))
+}
+
+/// An order id: 1–19 digits fitting u64, from a string, a BigInt (which the JS layer sends as a
+/// string) or an integer number. Numbers from JS above 2^53 − 1 are refused: they already lost
+/// digits before kjb saw them.
+pub fn order_id(raw: &RawValue, path: &str, origin: Origin) -> Result<u64> {
+    let invalid = |why: String| {
+        KjbError::at(ErrorCode::InvalidOrderId, path, format!("{} must be a 1688 order id: a string of 1–19 digits, e.g. \"3535260697417660107\"; {why}", path_name(path)))
+    };
+    match token(raw) {
+        Token::Str(s) => digits_id(&s).map_err(|why| invalid(format!("\"{}\" {why}", clip(&s)))),
+        Token::Num(n) => {
+            let id = digits_id(n).map_err(|why| invalid(format!("{n} {why}")))?;
+            if origin == Origin::Js && id > MAX_SAFE_INTEGER {
+                return Err(KjbError::at(
+                    ErrorCode::UnsafeOrderId,
+                    path,
+                    format!("{} is a JS number above Number.MAX_SAFE_INTEGER and has already lost digits; pass order ids as strings or BigInt", path_name(path)),
+                ));
+            }
+            Ok(id)
+        }
+        Token::Other(kind) => Err(invalid(format!("got {kind}"))),
+    }
+}
+
+/// Parses an id from its digits; the error says what is wrong with them.
+pub fn digits_id(s: &str) -> std::result::Result<u64, &'static str> {
+    if s.is_empty() {
+        return Err("is empty");
+    }
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("is not a whole number of digits");
+    }
+    if s.len() > 1 && s.starts_with('0') {
+        return Err("starts with 0");
+    }
+    if s.len() > 19 {
+        return Err("has more than 19 digits");
+    }
+    match s.parse::<u64>() {
+        Ok(0) => Err("is zero"),
+        Ok(v) => Ok(v),
+        Err(_) => Err("does not fit in 19 digits"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(s: &str) -> Box<RawValue> {
+        RawValue::from_string(s.to_string()).unwrap()
+    }
+
+    #[test]
+    fn cny_accepts_exact_values() {
+        for (t, want) in [("\"10.00\"", "10.00"), ("\"0\"", "0"), ("12.5", "12.5"), ("\"999999999999999.99\"", "999999999999999.99"), ("-0", "0"), ("7", "7")] {
+            assert_eq!(cny(&raw(t), "amount").unwrap().to_string(), want, "{t}");
+        }
+    }
+
+    #[test]
+    fn cny_refuses_bad_values_with_path() {
+        for t in ["\"abc\"", "-1", "null", "\"1.005\"", "1e+21", "1e21", "\"1e5\"", "\"\"", "\" 1\"", "\"1.\"", "\".5\"", "\"+1\"", "0.30000000000000004", "\"1000000000000000\"", "true", "{}", "[]", "\"-5\"", "\"１２\""] {
+            let e = cny(&raw(t), "orders[3].amount").unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidAmount, "{t}");
+            assert_eq!(e.path.as_deref(), Some("orders[3].amount"));
+            assert!(e.message.starts_with("orders[3].amount must be"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(rate(&raw("\"0.0015\""), "r").unwrap().to_string(), "0.0015");
+        assert_eq!(rate(&raw("\"1\""), "r").unwrap_err().code, ErrorCode::InvalidRate);
+        assert_eq!(rate(&raw("\"0.0000001\""), "r").unwrap_err().code, ErrorCode::InvalidRate);
+        assert_eq!(fx(&raw("\"0\""), "fx.usd").unwrap_err().code, ErrorCode::InvalidRate);
+        assert_eq!(fx(&raw("\"7.123456\""), "fx.usd").unwrap().to_string(), "7.123456");
+    }
+
+    #[test]
+    fn ids() {
+        let big = "3535260697417660107";
+        assert_eq!(order_id(&raw(&format!("\"{big}\"")), "id", Origin::Js).unwrap().to_string(), big);
+        assert_eq!(order_id(&raw(big), "id", Origin::Text).unwrap().to_string(), big);
+        assert_eq!(order_id(&raw(big), "id", Origin::Js).unwrap_err().code, ErrorCode::UnsafeOrderId);
+        assert_eq!(order_id(&raw("9007199254740991"), "id", Origin::Js).unwrap(), MAX_SAFE_INTEGER);
+        assert_eq!(order_id(&raw("9007199254740992"), "id", Origin::Js).unwrap_err().code, ErrorCode::UnsafeOrderId);
+        for t in ["\"\"", "\"12a\"", "1.5", "-3", "\"0123\"", "0", "\"99999999999999999999\"", "null", "1e+21"] {
+            assert_eq!(order_id(&raw(t), "id", Origin::Text).unwrap_err().code, ErrorCode::InvalidOrderId, "{t}");
+        }
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(fmt_cny(Decimal::from_str("18.5").unwrap()), "18.50");
+        assert_eq!(fmt_cny(Decimal::ZERO), "0.00");
+        assert_eq!(fmt_rate(Decimal::from_str("0.001500").unwrap()), "0.0015");
+        assert_eq!(clip(&"x".repeat(100)).chars().count(), 41);
+    }
+}
