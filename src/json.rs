@@ -61,6 +61,10 @@ pub fn from_serde(e: &serde_json::Error, path: &str) -> KjbError {
     let (code, msg) = split_coded(msg);
     let mut err = if e.is_syntax() || e.is_eof() {
         KjbError::at(ErrorCode::InvalidJson, path, format!("invalid JSON: {msg}"))
+    } else if let Some(field) = missing_field(msg) {
+        // serde reports a missing field at its parent; the caller needs the field itself.
+        let full = join_path(path, field);
+        KjbError::at(ErrorCode::InvalidInput, full.as_str(), format!("{full} is required but missing (an undefined value counts as missing)"))
     } else {
         KjbError::at(code.unwrap_or(ErrorCode::InvalidInput), path, msg.to_string())
     };
@@ -69,6 +73,10 @@ pub fn from_serde(e: &serde_json::Error, path: &str) -> KjbError {
         err.column = Some(e.column());
     }
     err
+}
+
+fn missing_field(msg: &str) -> Option<&str> {
+    msg.strip_prefix("missing field `")?.strip_suffix('`')
 }
 
 const CODE_MARK: char = '\u{1}';

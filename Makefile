@@ -1,0 +1,76 @@
+# kjb — the two commands a newcomer runs are `make demo` and `make test`.
+# Every target installs what it needs first (scripts/setup.sh), so a fresh Debian machine
+# with Rust and Node gets from nothing to a green run.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+WASM      := target/wasm32-unknown-unknown/release/kjb.wasm
+WASM_OPT  := node_modules/.bin/wasm-opt
+CARGO_WASM := cargo build --release --target wasm32-unknown-unknown
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+
+.PHONY: help setup setup-browser pkg wasm test test-rust test-wasm test-wasm-node test-wasm-browser test-node test-browser demo clean
+
+help:
+	@echo "make demo   run kjb on the built-in sandbox (prints where to look)"
+	@echo "make test   every test: cargo, wasm in Node and Chromium, the installed npm package"
+	@echo "make pkg    build the npm package into pkg/ and print its size"
+
+setup:
+	@scripts/setup.sh
+
+setup-browser:
+	@scripts/setup.sh browser
+
+# ---- the package ----------------------------------------------------------------------------
+
+wasm: setup
+	$(CARGO_WASM)
+
+pkg: wasm
+	@rm -rf pkg/node pkg/web
+	wasm-bindgen --target nodejs --out-dir pkg/node $(WASM)
+	wasm-bindgen --target web --out-dir pkg/web $(WASM)
+	$(WASM_OPT) -Oz pkg/web/kjb_bg.wasm -o pkg/web/kjb_bg.wasm
+	cp pkg/web/kjb_bg.wasm pkg/node/kjb_bg.wasm
+	node scripts/esm-to-cjs.mjs pkg/lib/api.mjs pkg/lib/api.cjs
+	cp pkg/index.d.ts pkg/index.d.mts
+	cp pkg/index.d.ts pkg/index.d.cts
+	cp README.md pkg/README.md
+	@node scripts/size.mjs
+
+# ---- tests ----------------------------------------------------------------------------------
+
+test: setup-browser test-rust test-wasm pkg test-node test-browser
+	@echo "make test: all suites passed"
+
+test-rust: setup
+	cargo test
+	cargo clippy --all-targets -- -D warnings
+
+test-wasm: test-wasm-node test-wasm-browser
+
+test-wasm-node: setup
+	WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test --target wasm32-unknown-unknown --test wasm_node
+
+test-wasm-browser: setup-browser
+	WASM_BINDGEN_TEST_ONLY_WEB=1 cargo test --target wasm32-unknown-unknown --test wasm_browser
+
+# The package as a user gets it: `npm pack`, then `npm install` of the tarball into a scratch
+# project, where the tests run with no path back into this repo.
+test-node: pkg
+	@scripts/install-pkg.sh target/consumer
+	cd target/consumer && node --test --test-reporter=spec
+
+test-browser: pkg setup-browser
+	node --test --test-reporter=spec tests/browser/
+
+# ---- demo -----------------------------------------------------------------------------------
+
+demo: pkg
+	node www/demo.mjs
+
+clean:
+	rm -rf target pkg/node pkg/web pkg/lib/api.cjs pkg/index.d.mts pkg/index.d.cts pkg/README.md

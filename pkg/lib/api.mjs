@@ -1,0 +1,186 @@
+// The JS face of kjb, shared by the Node and the web entry points.
+//
+// The wasm exports speak JSON text both ways (see src/wasm.rs); this file turns caller objects
+// into that text, answers back into objects, and thrown error texts into `KjbError`s. It holds
+// no rules: everything that decides lives in the Rust core.
+//
+// Written as plain ESM with only `export function` / `export class` / `export const`
+// declarations and no imports, so `make pkg` can derive `api.cjs` for `require()` mechanically
+// (scripts/esm-to-cjs.mjs).
+
+/** Every failure kjb reports. `code` is stable; branch on it, not on `message`. */
+export class KjbError extends Error {
+  constructor(code, message, details) {
+    super(message);
+    this.name = 'KjbError';
+    this.code = code;
+    this.path = null;
+    if (details) {
+      for (const key of ['path', 'line', 'column', 'gatewayCode', 'httpStatus', 'retryable', 'requestId']) {
+        if (details[key] !== undefined) this[key] = details[key];
+      }
+    }
+  }
+}
+
+const GATEWAY_CODES = new Set(['GATEWAY_ERROR', 'BUSINESS_ERROR']);
+
+/** Rebuilds a `KjbError` from whatever the wasm side threw. */
+export function toKjbError(thrown) {
+  if (thrown instanceof KjbError) return thrown;
+  if (typeof thrown === 'string' && thrown.startsWith('{')) {
+    let e;
+    try {
+      e = JSON.parse(thrown);
+    } catch {
+      e = null;
+    }
+    if (e && typeof e.code === 'string') {
+      const err = new KjbError(e.code, e.message, e);
+      if (GATEWAY_CODES.has(e.code) && err.retryable === undefined) err.retryable = false;
+      return err;
+    }
+  }
+  if (typeof WebAssembly !== 'undefined' && thrown instanceof WebAssembly.RuntimeError) {
+    return new KjbError('INTERNAL', `kjb hit an internal error (${thrown.message}); please report it with the input that caused it`);
+  }
+  if (thrown instanceof RangeError) {
+    return new KjbError('INVALID_INPUT', `the input is too large or nests too deeply to be read (${thrown.message})`);
+  }
+  return new KjbError('INTERNAL', `kjb hit an internal error: ${thrown && thrown.message ? thrown.message : String(thrown)}`);
+}
+
+function bigintToString(_key, value) {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** Caller input as JSON text. BigInt ids become digit strings; cycles and depth are reported. */
+export function toJsonText(input, fnName) {
+  if (input === null || typeof input !== 'object') {
+    throw new KjbError('INVALID_INPUT', `${fnName}() takes an object; got ${input === null ? 'null' : typeof input}`);
+  }
+  try {
+    return JSON.stringify(input);
+  } catch (first) {
+    try {
+      // Only inputs holding a BigInt get here: the replacer costs a call per value.
+      return JSON.stringify(input, bigintToString);
+    } catch (e) {
+      if (e instanceof RangeError) {
+        throw new KjbError('INVALID_JSON', `${fnName}() input nests too deeply to be read; kjb accepts at most 64 levels`);
+      }
+      const why = e && /circular/i.test(String(e.message)) ? 'it contains a circular reference' : String(e && e.message);
+      throw new KjbError('INVALID_INPUT', `${fnName}() input cannot be read as JSON: ${why}`);
+    }
+  }
+}
+
+function orderTextOf(input) {
+  if (input !== null && typeof input === 'object' && typeof input.orders === 'string') {
+    const { orders, ...rest } = input;
+    return [rest, orders];
+  }
+  return [input, undefined];
+}
+
+const NODE_INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * Builds the public API over the raw wasm exports.
+ * @param raw the wasm-bindgen module namespace
+ * @param isReady returns true once the module is instantiated
+ * @param fetchImpl the default fetch for KjbClient (globalThis.fetch)
+ */
+export function makeApi(raw, isReady) {
+  function guard(name) {
+    if (!isReady()) {
+      throw new KjbError('NOT_INITIALIZED', `kjb is not initialised yet: await init() (or call initSync(bytes)) once before calling ${name}()`);
+    }
+  }
+
+  function invoke(name, fn, args) {
+    guard(name);
+    let out;
+    try {
+      out = fn(...args);
+    } catch (e) {
+      throw toKjbError(e);
+    }
+    return JSON.parse(out);
+  }
+
+  function call(name, input) {
+    guard(name);
+    return invoke(name, raw[name], [toJsonText(input, name)]);
+  }
+
+  function callWithOrders(name, input) {
+    guard(name);
+    const [rest, ordersText] = orderTextOf(input);
+    return invoke(name, raw[name], [toJsonText(rest, name), ordersText]);
+  }
+
+  class Signer {
+    #raw;
+    constructor(options) {
+      guard('Signer');
+      try {
+        this.#raw = new raw.RawSigner(toJsonText(options, 'Signer'));
+      } catch (e) {
+        throw toKjbError(e);
+      }
+    }
+    /** The app key (public: it is part of every request URL). */
+    get appKey() {
+      return this.#raw.appKey;
+    }
+    /** `signRequest` with this signer's credentials. */
+    sign(request) {
+      return invoke('Signer.sign', (t) => this.#raw.sign(t), [toJsonText(request, 'Signer.sign')]);
+    }
+    /** `verifyPush` with this signer's secret; `body` is the raw form text or `{message, _aop_signature}`. */
+    verifyPush(body) {
+      guard('Signer.verifyPush');
+      let text;
+      try {
+        text = JSON.stringify(body === undefined ? null : body, bigintToString);
+      } catch {
+        throw new KjbError('PUSH_MALFORMED', 'the push body cannot be read: pass the raw form text or {message, _aop_signature}');
+      }
+      return invoke('Signer.verifyPush', (t) => this.#raw.verifyPush(t), [text]);
+    }
+    /** Wipes the secret from wasm memory now instead of at garbage collection. */
+    free() {
+      if (this.#raw) {
+        this.#raw.free();
+        this.#raw = undefined;
+      }
+    }
+    toJSON() {
+      return { appKey: this.appKey };
+    }
+    toString() {
+      return `Signer { appKey: ${this.appKey} }`;
+    }
+    [NODE_INSPECT]() {
+      return this.toString();
+    }
+  }
+  if (typeof Symbol.dispose === 'symbol') {
+    Signer.prototype[Symbol.dispose] = Signer.prototype.free;
+  }
+
+  return {
+    feeSchedule: () => invoke('feeSchedule', raw.feeSchedule, []),
+    quoteFee: (q) => call('quoteFee', q),
+    checkOrders: (c) => callWithOrders('checkOrders', c),
+    planPayment: (p) => callWithOrders('planPayment', p),
+    buildRequest: (r) => call('buildRequest', r),
+    signRequest: (r) => call('signRequest', r),
+    signature: (s) => call('signature', s),
+    parseResponse: (r) => call('parseResponse', r),
+    verifyPush: (p) => call('verifyPush', p),
+    authorizeUrl: (a) => call('authorizeUrl', a),
+    Signer,
+  };
+}

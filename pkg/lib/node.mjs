@@ -1,0 +1,9 @@
+// Node entry (ESM): re-exports the CommonJS entry so `import` and `require` share one module
+// instance and one KjbError class (instanceof works across both).
+import kjb from './node.cjs';
+
+export const {
+  feeSchedule, quoteFee, checkOrders, planPayment, buildRequest, signRequest, signature,
+  parseResponse, verifyPush, authorizeUrl, Signer, KjbError, init, initSync,
+} = kjb;
+export default kjb.init;

@@ -1,0 +1,48 @@
+// Browser, bundler, worker and extension entry (ESM). The wasm must be fetched and compiled
+// before use: `await init()` once (or `initSync(bytes)` in a service worker). Calling anything
+// earlier throws KjbError NOT_INITIALIZED instead of a wasm trap.
+import wbgInit, * as raw from '../web/kjb.js';
+import { makeApi, KjbError } from './api.mjs';
+
+let ready = false;
+let pending = null;
+
+/**
+ * Loads the wasm. `input` is optional: a URL/Request/Response/BufferSource/WebAssembly.Module;
+ * by default `kjb_bg.wasm` next to the glue, resolved with import.meta.url (bundlers copy it).
+ */
+export function init(input) {
+  if (ready) return Promise.resolve();
+  if (!pending) {
+    pending = wbgInit(input === undefined ? undefined : { module_or_path: input }).then(
+      () => {
+        ready = true;
+      },
+      (e) => {
+        pending = null; // a failed fetch can be retried
+        throw new KjbError('NOT_INITIALIZED', `kjb could not load its wasm module: ${e && e.message ? e.message : e}`);
+      },
+    );
+  }
+  return pending;
+}
+
+/** Synchronous init from the wasm bytes or a compiled WebAssembly.Module (service workers). */
+export function initSync(bytes) {
+  if (ready) return;
+  try {
+    raw.initSync({ module: bytes });
+  } catch (e) {
+    throw new KjbError('NOT_INITIALIZED', `kjb could not instantiate its wasm module: ${e && e.message ? e.message : e}`);
+  }
+  ready = true;
+}
+
+const api = makeApi(raw, () => ready);
+
+export const {
+  feeSchedule, quoteFee, checkOrders, planPayment, buildRequest, signRequest, signature,
+  parseResponse, verifyPush, authorizeUrl, Signer,
+} = api;
+export { KjbError };
+export default init;

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what building and testing kjb needs, and nothing that is already there.
+# Idempotent: on a machine that has everything it takes about a second.
+#
+#   scripts/setup.sh           Rust wasm target, wasm-bindgen CLI, npm packages (wasm-opt)
+#   scripts/setup.sh browser   the above, plus Debian chromium + chromium-driver
+#
+# Only package registries are used (rustup's, crates.io, npm, Debian): never a downloader.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+# 1. The wasm32 target for the machine's one Rust toolchain.
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen CLI at exactly the version in Cargo.lock: a mismatch is a hard error
+#    ("different bindgen format"). No --locked: one locked dependency is missing from the mirror.
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want (found: ${have:-none}); this takes ~3 minutes once"
+  cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+# 3. npm packages from the committed lockfile: binaryen (wasm-opt), playwright-core, typescript.
+#    Debian's own binaryen (wasm-opt 108) produces broken modules: never install it.
+stamp=node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  say "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# 4. Chromium and its driver, from Debian, for the browser tests.
+if [ "${1:-}" = browser ]; then
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    if [ "$(id -u)" = 0 ]; then
+      say "installing chromium and chromium-driver from Debian"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+    else
+      say "chromium and chromium-driver are missing and I am not root: run as root, or"
+      say "  sudo apt-get install --no-install-recommends chromium chromium-driver"
+      exit 1
+    fi
+  fi
+fi
