@@ -33,23 +33,99 @@ pub fn strip_bom(text: &str) -> &str {
 pub fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T> {
     let text = strip_bom(text);
     precheck(text)?;
-    match serde_json::from_str::<T>(text) {
-        Ok(v) => Ok(v),
-        // Run again with path tracking only on failure: the happy path stays at full speed.
-        Err(_) => Err(explain::<T>(text)),
-    }
+    serde_json::from_str::<T>(text).map_err(|e| {
+        let path = if e.is_data() { path_at(text, e.line(), e.column()) } else { String::new() };
+        from_serde(&e, &path)
+    })
 }
 
-fn explain<'a, T: Deserialize<'a>>(text: &'a str) -> KjbError {
-    let mut de = serde_json::Deserializer::from_str(text);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(_) => KjbError::new(ErrorCode::InvalidJson, "the JSON text could not be read"),
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            from_serde(&inner, if path == "." { "" } else { &path })
+/// The field path (`orders[2].supplier.kjb`) of the value at serde_json's error position.
+///
+/// serde_json reports a type error at the first byte of the offending value and a missing
+/// field at the closing `}` of its object, by line and column. Walking the text up to that
+/// byte while tracking keys and indices recovers the path without wrapping every
+/// deserializer in a path tracker (which doubled the generic code in the wasm).
+pub fn path_at(text: &str, line: usize, column: usize) -> String {
+    let mut offset = 0usize;
+    if line > 1 {
+        match text.match_indices('\n').nth(line.saturating_sub(2)) {
+            Some((nl, _)) => offset = nl.saturating_add(1),
+            None => return String::new(),
         }
     }
+    let end = offset.saturating_add(column).min(text.len());
+    enum Seg {
+        Obj { key: Option<String>, expect_key: bool },
+        Arr { index: usize, has_value: bool },
+    }
+    let bytes = text.as_bytes();
+    let mut stack: Vec<Seg> = Vec::new();
+    let mut i = 0usize;
+    let value_starts = |stack: &mut Vec<Seg>| {
+        if let Some(Seg::Arr { has_value, .. }) = stack.last_mut() {
+            *has_value = true;
+        }
+    };
+    while i < end {
+        let Some(&b) = bytes.get(i) else { break };
+        match b {
+            b'"' => {
+                let start = i;
+                i = i.saturating_add(1);
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'\\' => i = i.saturating_add(2),
+                        b'"' => break,
+                        _ => i = i.saturating_add(1),
+                    }
+                }
+                let raw = text.get(start..=i.min(text.len().saturating_sub(1))).unwrap_or("");
+                match stack.last_mut() {
+                    Some(Seg::Obj { key, expect_key }) if *expect_key => {
+                        *expect_key = false;
+                        *key = Some(serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.trim_matches('"').to_string()));
+                    }
+                    _ => value_starts(&mut stack),
+                }
+            }
+            b'{' => {
+                value_starts(&mut stack);
+                stack.push(Seg::Obj { key: None, expect_key: true });
+            }
+            b'[' => {
+                value_starts(&mut stack);
+                stack.push(Seg::Arr { index: 0, has_value: false });
+            }
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Seg::Arr { index, has_value }) => {
+                    *index = index.saturating_add(1);
+                    *has_value = false;
+                }
+                Some(Seg::Obj { expect_key, .. }) => *expect_key = true,
+                None => {}
+            },
+            b' ' | b'\t' | b'\n' | b'\r' | b':' => {}
+            _ => value_starts(&mut stack),
+        }
+        i = i.saturating_add(1);
+    }
+    let mut path = String::new();
+    for seg in &stack {
+        match seg {
+            Seg::Obj { key: Some(k), expect_key: false } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+            }
+            Seg::Arr { index, has_value: true } => path.push_str(&format!("[{index}]")),
+            _ => {}
+        }
+    }
+    path
 }
 
 /// Turns a serde_json error into a `KjbError`: syntax problems are `INVALID_JSON` with a
@@ -301,6 +377,48 @@ mod tests {
         assert_eq!(e.line, Some(2));
         let e = parse::<Doc>("").unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidJson);
+    }
+
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Outer {
+        orders: Vec<Order>,
+        buyer: Buyer,
+    }
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Order {
+        id: String,
+        supplier: Buyer,
+        #[serde(default)]
+        tags: Vec<u8>,
+    }
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Buyer {
+        ok: bool,
+    }
+
+    #[test]
+    fn paths_from_positions() {
+        let cases = [
+            (r#"{"orders":[{"id":"1","supplier":{"ok":true}},{"id":"2","supplier":{"ok":"yes"}}],"buyer":{"ok":true}}"#, "orders[1].supplier.ok"),
+            (r#"{"orders":[{"id":"1","supplier":{"ok":true}},{"id":2,"supplier":{"ok":true}}],"buyer":{"ok":true}}"#, "orders[1].id"),
+            (r#"{"orders":[{"id":"1","supplier":{}}],"buyer":{"ok":true}}"#, "orders[0].supplier.ok"),
+            (r#"{"orders":[{"id":"1"}],"buyer":{"ok":true}}"#, "orders[0].supplier"),
+            (r#"{"orders":[],"buyer":{"ok":1}}"#, "buyer.ok"),
+            (r#"{"orders":[]}"#, "buyer"),
+            (r#"{"orders":{},"buyer":{"ok":true}}"#, "orders"),
+            (r#"{"orders":[{"id":"1","supplier":{"ok":true},"tags":[1,2,300]}],"buyer":{"ok":true}}"#, "orders[0].tags[2]"),
+            (r#"{"orders":[{"id":"1","supplier":{"ok":true},"tags":[1,"x"]}],"buyer":{"ok":true}}"#, "orders[0].tags[1]"),
+            ("{\n \"orders\": [\n  {\"id\": \"1\", \"supplier\": {\"ok\": null}}\n ],\n \"buyer\": {\"ok\": true}\n}", "orders[0].supplier.ok"),
+            (r#"{"orders":[{"id":"1","supplier":{"ok":true}},"x"],"buyer":{"ok":true}}"#, "orders[1]"),
+            (r#"{"a\"b":1,"orders":[{"id":"1","supplier":{"ok":[]}}],"buyer":{"ok":true}}"#, "orders[0].supplier.ok"),
+        ];
+        for (text, want) in cases {
+            let e = parse::<Outer>(text).unwrap_err();
+            assert_eq!(e.path.as_deref(), Some(want), "{text}: {}", e.message);
+        }
     }
 
     #[test]
