@@ -34,7 +34,8 @@ pub fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T> {
     let text = strip_bom(text);
     precheck(text)?;
     serde_json::from_str::<T>(text).map_err(|e| {
-        let path = if e.is_data() { path_at(text, e.line(), e.column()) } else { String::new() };
+        // Syntax errors get a path too: "orders[17].title" finds a bad escape faster than a column.
+        let path = path_at(text, e.line(), e.column());
         from_serde(&e, &path)
     })
 }
