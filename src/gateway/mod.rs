@@ -1,30 +1,317 @@
 //! The 1688 open-platform gateway, sans-IO: requests, signatures, answers, push, OAuth.
+//!
+//! Each JS export is one function here taking and returning JSON text; the work is split by
+//! what it decides:
+//! - [`sign`]: the `_aop_signature` algorithm and constant-time comparison;
+//! - [`form`]: `application/x-www-form-urlencoded` writing and strict reading;
+//! - [`creds`]: which appKey / appSecret / accessToken are accepted (secrets never quoted);
+//! - [`api`]: the table of known APIs (namespace, version, parameter types, limits, answers);
+//! - [`params`]: how each parameter value becomes the exact text sent and signed;
+//! - [`request`]: `buildRequest` / `signRequest` (URL, order, body, baseUrl rule);
+//! - [`ids`]: which JSON numbers reach JS as strings;
+//! - [`response`]: `parseResponse`; [`push`]: `verifyPush`; [`oauth`]: `authorizeUrl`;
+//! - [`signer`]: the `Signer` that keeps the secret.
 
-use crate::error::{KjbError, Result};
-use crate::json::Origin;
+pub mod api;
+pub mod creds;
+pub mod form;
+pub mod ids;
+pub mod oauth;
+pub mod params;
+pub mod push;
+pub mod request;
+pub mod response;
+pub mod sign;
+pub mod signer;
+#[cfg(test)]
+mod vectors;
 
-fn todo_(name: &str) -> KjbError {
-    KjbError::internal(format!("{name} is not implemented yet"))
+pub use signer::Signer;
+
+use crate::error::{ErrorCode, KjbError, Result};
+use crate::json::{self, Origin};
+use crate::money::clip;
+use creds::{json_str, kind};
+use params::Ordered;
+use request::RequestWire;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+
+/// `buildRequest(r)`: the unsigned call, safe to show in a browser —
+/// `{method:"POST", url, urlPath, params:[[key, value]], stringToSign}`.
+pub fn build_request_json(input: &str, origin: Origin) -> Result<String> {
+    let w: RequestWire<'_> = json::parse(input)?;
+    if w.app_secret.is_some() {
+        return Err(KjbError::at(
+            ErrorCode::InvalidInput,
+            "appSecret",
+            "buildRequest does not sign and its answer is meant to be shown: leave appSecret out (signRequest or a Signer signs)",
+        ));
+    }
+    let app_key = creds::app_key(w.app_key, "appKey")?;
+    let prepared = request::prepare(&w, &app_key, origin)?;
+    request::build_out(&prepared)
 }
 
-pub fn build_request_json(_input: &str, _origin: Origin) -> Result<String> { Err(todo_("buildRequest")) }
-pub fn sign_request_json(_input: &str, _origin: Origin) -> Result<String> { Err(todo_("signRequest")) }
-pub fn signature_json(_input: &str, _origin: Origin) -> Result<String> { Err(todo_("signature")) }
-pub fn parse_response_json(_input: &str, _origin: Origin) -> Result<String> { Err(todo_("parseResponse")) }
-pub fn verify_push_json(_input: &str, _origin: Origin) -> Result<String> { Err(todo_("verifyPush")) }
-pub fn authorize_url_json(_input: &str, _origin: Origin) -> Result<String> { Err(todo_("authorizeUrl")) }
-
-/// Holds appKey and appSecret; the secret never leaves it.
-pub struct Signer {
-    app_key: String,
+/// `signRequest(r)`: `{method:"POST", url, headers:{"content-type"}, body, signature}`.
+pub fn sign_request_json(input: &str, origin: Origin) -> Result<String> {
+    let w: RequestWire<'_> = json::parse(input)?;
+    let app_key = creds::app_key(w.app_key, "appKey")?;
+    let secret = creds::app_secret(w.app_secret, "appSecret")?;
+    let prepared = request::prepare(&w, &app_key, origin)?;
+    request::sign_out(&prepared, &secret)
 }
 
-impl Signer {
-    /// `new Signer({appKey, appSecret})`.
-    pub fn from_json(_input: &str, _origin: Origin) -> Result<Signer> { Err(todo_("Signer")) }
-    pub fn app_key(&self) -> &str { &self.app_key }
-    /// `signer.sign(r)`: `signRequest` without `appKey`/`appSecret` in the input.
-    pub fn sign_json(&self, _input: &str, _origin: Origin) -> Result<String> { Err(todo_("Signer.sign")) }
-    /// `signer.verifyPush(body)`: `body` as `verifyPush` takes it, as JSON (a string or an object).
-    pub fn verify_push_json(&self, _body: &str, _origin: Origin) -> Result<String> { Err(todo_("Signer.verifyPush")) }
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SignatureWire<'a> {
+    #[serde(default, borrow)]
+    app_secret: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    url_path: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    params: Option<Ordered<'a>>,
+}
+
+/// `signature({appSecret, urlPath, params})`: the 40-character upper-case hex signature, as a
+/// JSON string. `urlPath` `""` is the params-only variant. Parameter values follow the rules
+/// of an unknown API's parameters (strings as they are, `null` left out, arrays and objects
+/// as compact JSON); a `_aop_signature` among them is not signed.
+pub fn signature_json(input: &str, origin: Origin) -> Result<String> {
+    const P: &str = "urlPath";
+    let w: SignatureWire<'_> = json::parse(input)?;
+    let secret = creds::app_secret(w.app_secret, "appSecret")?;
+    let url_path = match w.url_path {
+        Some(raw) => json_str(raw).ok_or_else(|| KjbError::at(ErrorCode::InvalidInput, P, format!("urlPath must be a string (\"\" for params-only); got {}", kind(raw))))?,
+        None => return Err(KjbError::at(ErrorCode::InvalidInput, P, "urlPath is required: \"param2/1/{namespace}/{api}/{appKey}\", or \"\" for the params-only signature")),
+    };
+    if url_path.starts_with('/') || url_path.starts_with("openapi") || url_path.contains("://") || url_path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(KjbError::at(ErrorCode::InvalidInput, P, format!("urlPath must start at \"param2/…\" (no scheme, host, /openapi or leading slash); got \"{}\"", clip(&url_path))));
+    }
+    let given: &[(Cow<'_, str>, &RawValue)] = w.params.as_ref().map_or(&[], |p| p.0.as_slice());
+    let mut values: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(given.len());
+    for (k, raw) in given {
+        if let Some(v) = params::generic(raw, &format!("params.{k}"), origin)? {
+            values.push((k.as_ref(), v));
+        }
+    }
+    let sig = sign::sign(&secret, &url_path, values.iter().map(|(k, v)| (*k, v.as_ref())))?;
+    crate::api::to_json(&sig.as_str())
+}
+
+/// `parseResponse({api, status, body})`.
+pub fn parse_response_json(input: &str, _origin: Origin) -> Result<String> {
+    response::parse_response_json(input)
+}
+
+/// `verifyPush({appSecret, body})`.
+pub fn verify_push_json(input: &str, _origin: Origin) -> Result<String> {
+    push::verify_push_json(input)
+}
+
+/// `authorizeUrl({appKey, redirectUri, state, appSecret?})`: the URL, as a JSON string.
+pub fn authorize_url_json(input: &str, _origin: Origin) -> Result<String> {
+    oauth::authorize_url_json(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    const KEYS: &str = r#""appKey":"1234567","accessToken":"tok""#;
+
+    fn build(rest: &str) -> Result<Value> {
+        build_request_json(&format!("{{{KEYS},{rest}}}"), Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
+    }
+
+    fn fails(rest: &str) -> (ErrorCode, Option<String>, String) {
+        let e = build(rest).unwrap_err();
+        (e.code, e.path, e.message)
+    }
+
+    #[test]
+    fn build_request_shape() {
+        let v = build(r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["3535260697417660107",12]},"timestamp":1700000000000"#).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "method": "POST",
+                "url": "https://gw.open.1688.com/openapi/param2/1/com.alibaba.trade/alibaba.crossBorderPay.url.get/1234567",
+                "urlPath": "param2/1/com.alibaba.trade/alibaba.crossBorderPay.url.get/1234567",
+                "params": [["access_token", "tok"], ["orderIdList", "[3535260697417660107,12]"], ["_aop_timestamp", "1700000000000"]],
+                "stringToSign": "param2/1/com.alibaba.trade/alibaba.crossBorderPay.url.get/1234567_aop_timestamp1700000000000access_tokentokorderIdList[3535260697417660107,12]"
+            })
+        );
+        let v = build(r#""api":"alibaba.trade.get.buyerView","params":{"orderId":"3535260697417660107"},"baseUrl":"http://127.0.0.1:8080/""#).unwrap();
+        assert_eq!(v["url"], "http://127.0.0.1:8080/openapi/param2/1/com.alibaba.trade/alibaba.trade.get.buyerView/1234567");
+        assert_eq!(v["params"], serde_json::json!([["access_token", "tok"], ["orderId", "3535260697417660107"], ["webSite", "1688"]]));
+        let v = build(r#""api":"com.alibaba.account:alibaba.account.agent.crossBasic","params":{"loginId":"seller1"}"#).unwrap();
+        assert_eq!(v["urlPath"], "param2/1/com.alibaba.account/alibaba.account.agent.crossBasic/1234567");
+        let v = build(r#""api":"x.y","namespace":"com.x","version":"2","params":{"a":"","b":null,"c":false,"d":{"k":[1,"2"]},"e":1.5}"#).unwrap();
+        assert_eq!(v["params"], serde_json::json!([["access_token", "tok"], ["a", ""], ["c", "false"], ["d", "{\"k\":[1,\"2\"]}"], ["e", "1.5"]]));
+        let v = build_request_json(r#"{"api":"x.y","namespace":"com.x","version":1,"appKey":"1"}"#, Origin::Js).unwrap();
+        assert!(v.contains("\"params\":[]"), "{v}");
+    }
+
+    #[test]
+    fn build_request_refusals() {
+        use ErrorCode::*;
+        let p = |s: &str| Some(s.to_string());
+        let cases: &[(&str, ErrorCode, Option<String>)] = &[
+            (r#""api":"x.y","params":{}"#, UnknownApi, p("api")),
+            (r#""api":"x.y","namespace":"com.x","params":{}"#, UnknownApi, p("api")),
+            (r#""api":"a/b","namespace":"n","version":1"#, InvalidInput, p("api")),
+            (r#""api":"x.y","namespace":"..","version":1"#, InvalidInput, p("namespace")),
+            (r#""api":"x.y","namespace":"n","version":"1a""#, InvalidInput, p("version")),
+            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1","2","3",3535260697417660107]}"#, UnsafeOrderId, p("params.orderIdList[3]")),
+            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1","x"]}"#, InvalidOrderId, p("params.orderIdList[1]")),
+            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1","1"]}"#, InvalidInput, p("params.orderIdList[1]")),
+            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":[]}"#, TooManyOrders, p("params.orderIdList")),
+            (r#""api":"alibaba.crossBorderPay.url.get","params":{}"#, InvalidInput, p("params.orderIdList")),
+            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"],"orderIdlist":["2"]}"#, InvalidInput, p("params.orderIdlist")),
+            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"namespace":"com.other""#, InvalidInput, p("namespace")),
+            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"version":2"#, InvalidInput, p("version")),
+            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"timestamp":1700000000"#, InvalidInput, p("timestamp")),
+            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"baseUrl":"http://gw.open.1688.com""#, InvalidInput, p("baseUrl")),
+            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"appSecret":"s""#, InvalidInput, p("appSecret")),
+            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"extra":1"#, InvalidInput, p("extra")),
+            (r#""api":"x.y","namespace":"n","version":1,"params":{"access_token":"t"}"#, InvalidInput, p("params.access_token")),
+            (r#""api":"x.y","namespace":"n","version":1,"params":{"_aop_timestamp":"1"}"#, InvalidInput, p("params._aop_timestamp")),
+            (r#""api":"x.y","namespace":"n","version":1,"params":{"_aop_signature":"1"}"#, InvalidInput, p("params._aop_signature")),
+            (r#""api":"x.y","namespace":"n","version":1,"params":{"a":9007199254740993}"#, UnsafeOrderId, p("params.a")),
+            (r#""api":"trade.orderpay.analysis","params":{"orderIds":["1"],"payChannel":"wechat"}"#, InvalidInput, p("params.payChannel")),
+            (r#""api":"alibaba.account.agent.crossBasic","params":{}"#, InvalidInput, p("params")),
+            (r#""api":"alibaba.accountPeriod.list.buyerView","params":{"pageIndex":0}"#, InvalidInput, p("params.pageIndex")),
+            (r#""api":"alibaba.trade.payWay.query","params":{"orderId":3535260697417660107}"#, UnsafeOrderId, p("params.orderId")),
+            (r#""api":"alibaba.trade.get.buyerView","params":{"orderId":"1","webSite":""}"#, InvalidInput, p("params.webSite")),
+        ];
+        for (rest, code, path) in cases {
+            let (c, p, m) = fails(rest);
+            assert_eq!((c, &p), (*code, path), "{rest}: {m}");
+        }
+        let (_, _, m) = fails(&format!(r#""api":"alibaba.alipay.url.get","params":{{"orderIdList":[{}]}}"#, (1..=31).map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(",")));
+        assert!(m.contains("at most 30") && m.contains("maxPerCall"), "{m}");
+        // Credentials.
+        for (input, path) in [
+            (r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"appKey":"1234567"}"#, "accessToken"),
+            (r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"appKey":"1234567","accessToken":""}"#, "accessToken"),
+            (r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"accessToken":"t"}"#, "appKey"),
+            (r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"accessToken":"t","appKey":"12/34"}"#, "appKey"),
+        ] {
+            let e = build_request_json(input, Origin::Js).unwrap_err();
+            assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidCredentials, Some(path)), "{input}");
+        }
+        let e = sign_request_json(r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"accessToken":"t","appKey":"1"}"#, Origin::Js).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidCredentials, Some("appSecret")));
+        // Text origin (CLI): a 19-digit number is exact there.
+        let v: Value = serde_json::from_str(
+            &build_request_json(&format!("{{{KEYS},\"api\":\"alibaba.trade.payWay.query\",\"params\":{{\"orderId\":3535260697417660107}}}}"), Origin::Text).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(v["params"][1][1], "3535260697417660107");
+    }
+
+    #[test]
+    fn signature_entry() {
+        let sig = |s: &str| signature_json(s, Origin::Js);
+        let a = sig(r#"{"appSecret":"k","urlPath":"","params":{"b":"2","a":"1"}}"#).unwrap();
+        assert_eq!(a.len(), 42);
+        assert_eq!(a, sig(r#"{"appSecret":"k","urlPath":"","params":{"a":"1","b":"2","_aop_signature":"x","n":null}}"#).unwrap());
+        for (input, path) in [
+            (r#"{"appSecret":"k","params":{}}"#, "urlPath"),
+            (r#"{"appSecret":"k","urlPath":"/openapi/param2/1/a/b/1","params":{}}"#, "urlPath"),
+            (r#"{"appSecret":"k","urlPath":"https://gw.open.1688.com/openapi/param2","params":{}}"#, "urlPath"),
+            (r#"{"urlPath":"","params":{}}"#, "appSecret"),
+        ] {
+            assert_eq!(sig(input).unwrap_err().path.as_deref(), Some(path), "{input}");
+        }
+    }
+
+    /// Hostile or random text into every entry point: an error, never a panic.
+    fn all_entries(text: &str) {
+        let _ = build_request_json(text, Origin::Js);
+        let _ = sign_request_json(text, Origin::Js);
+        let _ = signature_json(text, Origin::Js);
+        let _ = parse_response_json(text, Origin::Js);
+        let _ = verify_push_json(text, Origin::Js);
+        let _ = authorize_url_json(text, Origin::Js);
+        if let Ok(s) = Signer::from_json(text, Origin::Js) {
+            let _ = s.sign_json(text, Origin::Js);
+        }
+        let _ = build_request_json(text, Origin::Text);
+    }
+
+    #[test]
+    fn hostile_inputs() {
+        let deep = format!("{{\"api\":{}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        for t in [
+            "",
+            "null",
+            "[]",
+            "\"x\"",
+            "{",
+            "{\"api\":\"\\ud800\"}",
+            &deep,
+            "{\"api\":\"x\",\"api\":\"y\"}",
+            "{\"api\":\"x.y\",\"namespace\":\"n\",\"version\":1,\"appKey\":\"1\",\"appSecret\":\"s\",\"params\":{\"a\":[[[[[[1e999]]]]]]}}",
+            "{\"api\":\"alibaba.crossBorderPay.url.get\",\"status\":65536,\"body\":\"\\u0000\"}",
+            "{\"appSecret\":\"s\",\"body\":\"message=%&_aop_signature=%\"}",
+        ] {
+            all_entries(t);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn random_text_never_panics(text in any::<String>()) {
+            all_entries(&text);
+        }
+
+        #[test]
+        fn random_values_in_params_never_panic(value in "[\\[\\]{}\",:0-9a-z. \\-]{0,40}", api in prop::sample::select(vec!["alibaba.crossBorderPay.url.get", "alibaba.trade.payWay.query", "trade.orderpay.analysis", "alibaba.trade.pay.protocolPay.preparePay", "x.y"])) {
+            for key in ["orderIdList", "orderId", "orderIds", "payChannel", "tradeWithholdPreparePayParam", "z"] {
+                let input = format!("{{\"api\":\"{api}\",\"namespace\":\"com.alibaba.trade\",\"version\":1,\"appKey\":\"1\",\"appSecret\":\"s\",\"accessToken\":\"t\",\"params\":{{\"{key}\":{value}}}}}");
+                all_entries(&input);
+                let response = format!("{{\"api\":\"{api}\",\"status\":200,\"body\":{}}}", serde_json::to_string(&format!("{{\"success\":true,\"{key}\":{value}}}")).unwrap());
+                let _ = parse_response_json(&response, Origin::Js);
+            }
+        }
+
+        #[test]
+        fn signed_bodies_decode_to_their_params(values in prop::collection::vec("\\PC{0,20}", 1..5)) {
+            let params: Vec<String> = values.iter().enumerate().map(|(i, v)| format!("\"p{i}\":{}", serde_json::to_string(v).unwrap())).collect();
+            let input = format!("{{\"api\":\"x.y\",\"namespace\":\"n\",\"version\":1,\"appKey\":\"1\",\"appSecret\":\"s\",\"params\":{{{}}}}}", params.join(","));
+            let out: Value = serde_json::from_str(&sign_request_json(&input, Origin::Js).unwrap()).unwrap();
+            let body = out["body"].as_str().unwrap();
+            let fields = form::parse(body).unwrap();
+            prop_assert_eq!(fields.len(), values.len().saturating_add(1));
+            for (i, v) in values.iter().enumerate() {
+                prop_assert_eq!(fields[i].1.as_ref(), v.as_str());
+            }
+            prop_assert_eq!(fields[values.len()].1.as_ref(), out["signature"].as_str().unwrap());
+        }
+    }
+
+    /// `cargo test --release -- --ignored --nocapture sign_speed`
+    #[test]
+    #[ignore]
+    fn sign_speed() {
+        let input = r#"{"api":"alibaba.crossBorderPay.url.get","appKey":"1234567","appSecret":"TESTSECRET123","accessToken":"00000000-test-token-0000","timestamp":1700000000000,"params":{"orderIdList":["3535260697417660101","3535260697417660102","3535260697417660103","3535260697417660104","3535260697417660105","3535260697417660106","3535260697417660107","3535260697417660108","3535260697417660109","3535260697417660110"]}}"#;
+        let signer = Signer::from_json(r#"{"appKey":"1234567","appSecret":"TESTSECRET123"}"#, Origin::Js).unwrap();
+        let signer_input = input.replace(r#""appSecret":"TESTSECRET123","#, "");
+        let n = 100_000u32;
+        for (name, f) in [
+            ("signRequest", Box::new(|| sign_request_json(input, Origin::Js).unwrap()) as Box<dyn Fn() -> String>),
+            ("Signer.sign", Box::new(|| signer.sign_json(&signer_input, Origin::Js).unwrap())),
+        ] {
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                std::hint::black_box(f());
+            }
+            println!("{name}: {:?} per call", t.elapsed() / n);
+        }
+    }
 }

@@ -1,0 +1,108 @@
+//! Credentials: what is accepted as an appKey, appSecret and accessToken, checked before
+//! anything is signed. Secrets and tokens are read as raw JSON tokens so that no error message
+//! can ever quote them (serde's "invalid type: string …" would).
+
+use super::sign::Secret;
+use crate::error::{ErrorCode, KjbError, Result};
+use crate::money::clip;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+
+/// The text of a JSON string token (borrowed when it has no escapes); `None` for other tokens.
+pub fn json_str(raw: &RawValue) -> Option<Cow<'_, str>> {
+    let t = raw.get().trim();
+    if !t.starts_with('"') {
+        return None;
+    }
+    match serde_json::from_str::<&str>(t) {
+        Ok(s) => Some(Cow::Borrowed(s)),
+        Err(_) => serde_json::from_str::<String>(t).ok().map(Cow::Owned),
+    }
+}
+
+/// What kind of JSON token `raw` is, for messages that must not quote it.
+pub fn kind(raw: &RawValue) -> &'static str {
+    match raw.get().trim().as_bytes().first() {
+        Some(b'"') => "a string",
+        Some(b'-' | b'0'..=b'9') => "a number",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        _ => "nothing",
+    }
+}
+
+/// appKey: a string of 1–20 digits (it becomes part of the URL path).
+pub fn app_key<'a>(raw: Option<&'a RawValue>, path: &str) -> Result<Cow<'a, str>> {
+    const WANT: &str = "must be your 1688 app key as a string of digits, e.g. \"1234567\" (it becomes part of the URL path)";
+    let raw = raw.ok_or_else(|| KjbError::at(ErrorCode::InvalidCredentials, path, format!("{path} is required: it {WANT}")))?;
+    let Some(s) = json_str(raw) else {
+        return Err(KjbError::at(ErrorCode::InvalidCredentials, path, format!("{path} {WANT}; got {}", kind(raw))));
+    };
+    if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(KjbError::at(ErrorCode::InvalidCredentials, path, format!("{path} {WANT}; got \"{}\"", clip(&s))));
+    }
+    Ok(s)
+}
+
+/// A non-empty string without surrounding whitespace; never quoted back.
+fn secret_text<'a>(raw: Option<&'a RawValue>, path: &str, what: &str) -> Result<Cow<'a, str>> {
+    let refuse = |why: String| KjbError::at(ErrorCode::InvalidCredentials, path, format!("{path} must be {what}; {why}"));
+    let raw = raw.ok_or_else(|| refuse("it is missing".into()))?;
+    let Some(s) = json_str(raw) else {
+        return Err(refuse(format!("got {}", kind(raw))));
+    };
+    if s.is_empty() {
+        return Err(refuse("it is empty".into()));
+    }
+    if s.trim() != s.as_ref() {
+        return Err(refuse("it starts or ends with whitespace (a copy-paste slip?)".into()));
+    }
+    Ok(s)
+}
+
+/// appSecret: non-empty; held in a buffer that is wiped on drop.
+pub fn app_secret(raw: Option<&RawValue>, path: &str) -> Result<Secret> {
+    Ok(match secret_text(raw, path, "your 1688 app secret, a non-empty string")? {
+        Cow::Owned(s) => Secret::from_string(s),
+        Cow::Borrowed(s) => Secret::from_str_copy(s),
+    })
+}
+
+/// accessToken: non-empty.
+pub fn access_token<'a>(raw: Option<&'a RawValue>, path: &str) -> Result<Cow<'a, str>> {
+    secret_text(raw, path, "the buyer's OAuth access token, a non-empty string")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(s: &str) -> Box<RawValue> {
+        RawValue::from_string(s.to_string()).unwrap()
+    }
+
+    #[test]
+    fn app_keys() {
+        assert_eq!(app_key(Some(&raw("\"1234567\"")), "appKey").unwrap(), "1234567");
+        for bad in ["\"\"", "\"12a\"", "\"../x\"", "1234567", "null", "\"123456789012345678901\""] {
+            let e = app_key(Some(&raw(bad)), "appKey").unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidCredentials, "{bad}");
+            assert_eq!(e.path.as_deref(), Some("appKey"));
+        }
+        assert_eq!(app_key(None, "appKey").unwrap_err().code, ErrorCode::InvalidCredentials);
+    }
+
+    #[test]
+    fn secrets_are_never_quoted() {
+        for bad in ["\"\"", "\" TOPSECRET\"", "\"TOPSECRET\\n\"", "12345", "null", "[\"TOPSECRET\"]"] {
+            let e = app_secret(Some(&raw(bad)), "appSecret").unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidCredentials, "{bad}");
+            assert!(!e.message.contains("TOPSECRET") && !e.message.contains("12345"), "{}", e.message);
+            let e = access_token(Some(&raw(bad)), "accessToken").unwrap_err();
+            assert!(!e.message.contains("TOPSECRET"), "{}", e.message);
+        }
+        assert!(app_secret(Some(&raw("\"a\\u0062c\"")), "appSecret").is_ok());
+    }
+}

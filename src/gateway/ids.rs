@@ -1,0 +1,192 @@
+//! Which JSON numbers must not reach JavaScript as numbers, and compact re-printing.
+//!
+//! A JS `JSON.parse` rounds every number to a double: a 19-digit order id loses its last
+//! digits. The core therefore re-prints gateway answers and push messages itself, token by
+//! token (no tree, no float conversion, every other token copied verbatim), turning into
+//! strings every integer above 2^53 − 1 and every integer under an id-named key (`orderId`,
+//! `msgId`, `id`, `orderIdList`, `cantPayOrderList`, …; arrays inherit their key). The same
+//! walker compacts JSON-valued request parameters and refuses JS numbers that already lost
+//! digits.
+//!
+//! The input must be JSON that serde_json has already accepted: the walker trusts the
+//! structure and only tracks strings, keys and nesting.
+
+/// What to do with integer tokens.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Numbers {
+    /// Copy every number as written.
+    Keep,
+    /// Fail on integers above 2^53 − 1 (text printed by `JSON.stringify`: already rounded).
+    RefuseUnsafe,
+    /// Quote integers above 2^53 − 1 and integers under id-named keys.
+    QuoteIds,
+}
+
+/// An integer token that cannot be trusted, as written.
+#[derive(Debug, PartialEq, Eq)]
+pub struct UnsafeNumber(pub String);
+
+/// True for keys whose integer values are identifiers, never quantities.
+pub fn is_id_key(key: &str) -> bool {
+    key == "id"
+        || ["Id", "ID", "Ids", "IDs", "IdList", "OrderList"].iter().any(|s| key.ends_with(s))
+}
+
+/// True when an integer token's magnitude exceeds 2^53 − 1.
+pub fn is_unsafe_integer(token: &str) -> bool {
+    const MAX: &str = "9007199254740991";
+    let digits = token.strip_prefix('-').unwrap_or(token);
+    digits.len() > MAX.len() || (digits.len() == MAX.len() && digits > MAX)
+}
+
+fn is_integer(token: &str) -> bool {
+    !token.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
+}
+
+#[derive(Clone, Copy)]
+struct Frame {
+    object: bool,
+    /// For an object: the current key is id-named; for an array: its key was.
+    ids: bool,
+}
+
+/// Index just past the string starting at `start` (which holds `"`).
+fn string_end(b: &[u8], start: usize) -> usize {
+    let mut i = start.saturating_add(1);
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\\' => i = i.saturating_add(2),
+            b'"' => return i.saturating_add(1),
+            _ => i = i.saturating_add(1),
+        }
+    }
+    b.len()
+}
+
+fn run_end(b: &[u8], start: usize, part: impl Fn(u8) -> bool) -> usize {
+    let mut i = start;
+    while b.get(i).is_some_and(|&c| part(c)) {
+        i = i.saturating_add(1);
+    }
+    i
+}
+
+/// Re-prints validated JSON `text` without insignificant whitespace, handling integers as
+/// `numbers` says.
+pub fn compact(text: &str, numbers: Numbers) -> Result<String, UnsafeNumber> {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len().saturating_add(16));
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut expect_key = false;
+    let mut i = 0usize;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'"' => {
+                let end = string_end(b, i);
+                let s = text.get(i..end).unwrap_or("");
+                if expect_key {
+                    expect_key = false;
+                    if let Some(f) = frames.last_mut() {
+                        let inner = s.get(1..s.len().saturating_sub(1)).unwrap_or("");
+                        f.ids = is_id_key(inner);
+                    }
+                }
+                out.push_str(s);
+                i = end;
+            }
+            b'{' | b'[' => {
+                let object = c == b'{';
+                let ids = !object && frames.last().is_some_and(|f| f.ids);
+                frames.push(Frame { object, ids });
+                expect_key = object;
+                out.push(char::from(c));
+                i = i.saturating_add(1);
+            }
+            b'}' | b']' => {
+                frames.pop();
+                expect_key = false;
+                out.push(char::from(c));
+                i = i.saturating_add(1);
+            }
+            b',' => {
+                expect_key = frames.last().is_some_and(|f| f.object);
+                out.push(',');
+                i = i.saturating_add(1);
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => i = i.saturating_add(1),
+            b'-' | b'0'..=b'9' => {
+                let end = run_end(b, i, |c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'));
+                let token = text.get(i..end).unwrap_or("");
+                let integer = is_integer(token);
+                let quote = match numbers {
+                    Numbers::Keep => false,
+                    Numbers::RefuseUnsafe => {
+                        if integer && is_unsafe_integer(token) {
+                            return Err(UnsafeNumber(token.to_string()));
+                        }
+                        false
+                    }
+                    Numbers::QuoteIds => integer && (is_unsafe_integer(token) || frames.last().is_some_and(|f| f.ids)),
+                };
+                if quote {
+                    out.push('"');
+                    out.push_str(token);
+                    out.push('"');
+                } else {
+                    out.push_str(token);
+                }
+                i = end;
+            }
+            _ => {
+                // true / false / null (or a ':' or a stray byte serde_json already refused).
+                let end = run_end(b, i, |c| c.is_ascii_alphabetic()).max(i.saturating_add(1));
+                out.push_str(text.get(i..end).unwrap_or(""));
+                i = end;
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_ids_and_big_integers_only() {
+        let text = r#"{ "orderId": 12, "payFee": 1234, "big": 3535260697417660107, "neg": -9007199254740993,
+            "cantPayOrderList": [3535260697417660107, 5], "amount": 12.50, "exp": 1e30, "n": null,
+            "s": "orderId: 5, \"x\" ", "msgId": 92705609220, "list": [{"id": 7, "qty": 2}], "ok": true,
+            "safe": 9007199254740991, "offerId": 554456348334 }"#;
+        let out = compact(text, Numbers::QuoteIds).unwrap();
+        assert_eq!(
+            out,
+            r#"{"orderId":"12","payFee":1234,"big":"3535260697417660107","neg":"-9007199254740993","cantPayOrderList":["3535260697417660107","5"],"amount":12.50,"exp":1e30,"n":null,"s":"orderId: 5, \"x\" ","msgId":"92705609220","list":[{"id":"7","qty":2}],"ok":true,"safe":9007199254740991,"offerId":"554456348334"}"#
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["big"], "3535260697417660107");
+    }
+
+    #[test]
+    fn keys_do_not_leak_across_levels() {
+        let out = compact(r#"{"orderId":{"a":1},"b":2,"x":[{"orderId":3},4]}"#, Numbers::QuoteIds).unwrap();
+        assert_eq!(out, r#"{"orderId":{"a":1},"b":2,"x":[{"orderId":"3"},4]}"#);
+    }
+
+    #[test]
+    fn keep_and_refuse() {
+        assert_eq!(compact("[1, 2.5 ,\"a b\"]", Numbers::Keep).unwrap(), "[1,2.5,\"a b\"]");
+        assert_eq!(compact("{\"a\":[9007199254740992]}", Numbers::RefuseUnsafe).unwrap_err().0, "9007199254740992");
+        assert!(compact("{\"a\":9007199254740992.5}", Numbers::RefuseUnsafe).is_ok());
+    }
+
+    #[test]
+    fn id_keys() {
+        for k in ["id", "orderId", "msgId", "orderIds", "orderIdList", "cantPayOrderList", "payFailureOrderList", "productID"] {
+            assert!(is_id_key(k), "{k}");
+        }
+        for k in ["paid", "payFee", "totalCount", "quota", "Identity", "code", "gmtBorn"] {
+            assert!(!is_id_key(k), "{k}");
+        }
+    }
+}

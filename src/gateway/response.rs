@@ -1,0 +1,426 @@
+//! `parseResponse`: what an answer of the gateway means — a result, a gateway refusal or a
+//! business refusal — with ids kept exact.
+//!
+//! The body is read by the core, never by JS `JSON.parse` (which rounds 19-digit ids): it is
+//! re-printed with every integer id and every integer above 2^53 − 1 as a string
+//! ([`super::ids`]), and only then decoded.
+
+use super::api::{self, Answer};
+use super::creds::kind;
+use super::ids::{self, Numbers};
+use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
+use crate::json;
+use crate::money;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResponseWire<'a> {
+    #[serde(borrow)]
+    api: Cow<'a, str>,
+    #[serde(borrow)]
+    status: &'a RawValue,
+    #[serde(borrow)]
+    body: &'a RawValue,
+}
+
+/// Gateway codes worth retrying after a back-off.
+const RETRYABLE: &[&str] = &["gw.QosRequestLimit"];
+const MAX_QUOTED: usize = 200;
+
+/// Server text for a message: clipped, control characters blanked.
+fn quote_server(s: &str) -> String {
+    let mut out: String = s.chars().take(MAX_QUOTED).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if s.chars().nth(MAX_QUOTED).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+fn text_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// `true`/`false`, as booleans or as the strings some APIs send.
+fn flag(v: Option<&Value>) -> Option<bool> {
+    match v? {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}
+
+fn first_text(o: &Map<String, Value>, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| text_of(o.get(*k)))
+}
+
+const MESSAGE_KEYS: &[&str] = &["errorMsg", "erroMsg", "errorMessage", "error_message", "message", "msg"];
+
+fn with_detail(code: ErrorCode, message: String, detail: GatewayDetail) -> KjbError {
+    let mut e = KjbError::new(code, message);
+    e.gateway = Some(Box::new(detail));
+    e
+}
+
+fn gateway_error(api: &str, status: u16, code: Option<String>, message: Option<String>, request_id: Option<String>) -> KjbError {
+    let retryable = status == 429 || code.as_deref().is_some_and(|c| RETRYABLE.contains(&c));
+    let mut text = format!("the 1688 gateway refused {api} (HTTP {status}");
+    if let Some(c) = &code {
+        text.push_str(", ");
+        text.push_str(&quote_server(c));
+    }
+    text.push(')');
+    if let Some(m) = &message {
+        text.push_str(": ");
+        text.push_str(&quote_server(m));
+    }
+    let hint = match code.as_deref() {
+        _ if retryable => "; rate limited: wait and retry with back-off",
+        Some("gw.SignatureInvalid") => "; check appSecret and send the body exactly as signRequest returned it",
+        Some("gw.AppKeyNotFound") => "; check appKey",
+        Some("gw.APIACLDecline") => "; the app has no permission for this API: apply for it on open.1688.com",
+        _ => "",
+    };
+    text.push_str(hint);
+    with_detail(ErrorCode::GatewayError, text, GatewayDetail { gateway_code: code, http_status: Some(status), retryable, request_id })
+}
+
+fn request_id(o: Option<&Map<String, Value>>) -> Option<String> {
+    o.and_then(|o| first_text(o, &["request_id", "requestId"]))
+}
+
+/// Refused order ids from `cantPayOrderList` / `payFailureOrderList`: an array (of ids or of
+/// objects with `orderId`), `{}` / `null` (none), or a text list `"1,2"` / `"[1,2]"`.
+fn id_strings(v: Option<&Value>) -> Vec<String> {
+    fn one(v: &Value) -> Option<String> {
+        match v {
+            Value::Object(o) => first_text(o, &["orderId", "id"]),
+            other => text_of(Some(other)),
+        }
+    }
+    match v {
+        Some(Value::Array(a)) => a.iter().filter_map(one).collect(),
+        Some(Value::String(s)) => s.split([',', ' ', '[', ']', '"']).filter(|t| !t.is_empty()).map(str::to_string).collect(),
+        Some(Value::Number(n)) => vec![n.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+/// Fails on `error_code`, `success: false` (boolean or string), a bare `errorCode`, or a
+/// `result{success: false}` wrapper.
+fn check(api: &str, status: u16, v: &Value) -> Result<()> {
+    let Some(o) = v.as_object() else { return Ok(()) };
+    if let Some(code) = text_of(o.get("error_code")) {
+        return Err(gateway_error(api, status, Some(code), first_text(o, MESSAGE_KEYS), request_id(Some(o))));
+    }
+    let business = |o: &Map<String, Value>, code: Option<String>| {
+        let message = first_text(o, MESSAGE_KEYS);
+        let mut text = format!("{api} was refused");
+        if let Some(c) = &code {
+            text.push_str(" (");
+            text.push_str(&quote_server(c));
+            text.push(')');
+        }
+        if let Some(m) = &message {
+            text.push_str(": ");
+            text.push_str(&quote_server(m));
+        }
+        let refused = id_strings(o.get("cantPayOrderList").or_else(|| o.get("payFailureOrderList")));
+        if !refused.is_empty() {
+            text.push_str("; orders refused: ");
+            text.push_str(&quote_server(&refused.join(", ")));
+        }
+        if code.as_deref() == Some("400_4") {
+            text.push_str("; none of these orders can be paid by KJB");
+        }
+        with_detail(ErrorCode::BusinessError, text, GatewayDetail { gateway_code: code, http_status: Some(status), retryable: false, request_id: request_id(Some(o)) })
+    };
+    let success = flag(o.get("success"));
+    let code = first_text(o, &["errorCode", "error_code"]);
+    if success == Some(false) || (success.is_none() && code.is_some()) {
+        return Err(business(o, code.or_else(|| text_of(o.get("code")))));
+    }
+    if let Some(Value::Object(r)) = o.get("result") {
+        if flag(r.get("success")) == Some(false) {
+            return Err(business(r, first_text(r, &["code", "errorCode"])));
+        }
+    }
+    Ok(())
+}
+
+fn unexpected(api: &str, status: u16, why: &str) -> KjbError {
+    with_detail(
+        ErrorCode::GatewayError,
+        format!("the answer of {api} is not what kjb expects: {why}"),
+        GatewayDetail { http_status: Some(status), ..GatewayDetail::default() },
+    )
+}
+
+/// Where an answer's fields are: at the top, or inside a `result` wrapper.
+fn field<'v>(o: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+    o.get(key).filter(|v| !v.is_null()).or_else(|| o.get("result").and_then(Value::as_object).and_then(|r| r.get(key)).filter(|v| !v.is_null()))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PayUrlOut {
+    pay_url: Option<String>,
+    refused: Vec<String>,
+}
+
+fn pay_url(api: &str, status: u16, o: &Map<String, Value>) -> Result<String> {
+    let url = field(o, "payUrl").and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
+    let refused = id_strings(field(o, "cantPayOrderList").or_else(|| field(o, "payFailureOrderList")));
+    if url.is_none() && refused.is_empty() {
+        return Err(unexpected(api, status, "it has neither payUrl nor refused orders"));
+    }
+    crate::api::to_json(&PayUrlOut { pay_url: url, refused })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PayWayOut {
+    order_id: Option<String>,
+    /// CNY, 2 decimals (the contract's money format).
+    pay_fee: Option<String>,
+    /// The same amount in fen, as 1688 sends it.
+    pay_fee_fen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeout: Option<Value>,
+    channels: Vec<Channel>,
+    kjb: bool,
+}
+
+#[derive(Serialize)]
+struct Channel {
+    code: Value,
+    name: Option<String>,
+}
+
+/// Channel codes that mean 跨境宝.
+const KJB_CHANNELS: [u64; 2] = [16, 20];
+
+fn pay_way(api: &str, status: u16, o: &Map<String, Value>) -> Result<String> {
+    let row = match field(o, "resultList") {
+        Some(Value::Object(r)) => r,
+        Some(Value::Array(a)) => match a.first() {
+            Some(Value::Object(r)) => r,
+            _ => return Err(unexpected(api, status, "resultList is empty")),
+        },
+        _ => return Err(unexpected(api, status, "it has no resultList")),
+    };
+    let (pay_fee, pay_fee_fen) = match text_of(row.get("payFee")) {
+        None => (None, None),
+        Some(fen) => {
+            let n = money::digits_id(&fen).ok().or((fen == "0").then_some(0)).and_then(|n| i64::try_from(n).ok());
+            let Some(n) = n else {
+                return Err(unexpected(api, status, &format!("payFee {} is not a whole number of fen", quote_server(&fen))));
+            };
+            (Some(money::fmt_cny(Decimal::new(n, 2))), Some(fen))
+        }
+    };
+    let list: &[Value] = match row.get("channels") {
+        Some(Value::Array(a)) => a,
+        _ => &[],
+    };
+    let mut channels = Vec::with_capacity(list.len());
+    let mut kjb = false;
+    for c in list {
+        let Some(c) = c.as_object() else { continue };
+        let code = match c.get("code") {
+            Some(Value::Number(n)) => Value::Number(n.clone()),
+            Some(Value::String(s)) => match s.parse::<u64>() {
+                Ok(n) => Value::from(n),
+                Err(_) => Value::String(s.clone()),
+            },
+            _ => Value::Null,
+        };
+        kjb |= code.as_u64().is_some_and(|n| KJB_CHANNELS.contains(&n));
+        channels.push(Channel { code, name: c.get("name").and_then(Value::as_str).map(str::to_string) });
+    }
+    crate::api::to_json(&PayWayOut {
+        order_id: text_of(row.get("orderId")),
+        pay_fee,
+        pay_fee_fen,
+        timeout: row.get("timeout").filter(|v| !v.is_null()).cloned(),
+        channels,
+        kjb,
+    })
+}
+
+fn status_code(raw: &RawValue) -> Result<u16> {
+    let t = raw.get().trim();
+    let s = t.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(t);
+    match s.parse::<u16>() {
+        Ok(n) if (100..=599).contains(&n) => Ok(n),
+        _ => Err(KjbError::at(ErrorCode::InvalidInput, "status", format!("status must be the HTTP status code (response.status), 100–599; got {}", money::clip(t)))),
+    }
+}
+
+/// `parseResponse({api, status, body})`.
+pub fn parse_response_json(input: &str) -> Result<String> {
+    let w: ResponseWire<'_> = json::parse(input)?;
+    let status = status_code(w.status)?;
+    if api::split_name(&w.api).1.is_empty() {
+        return Err(KjbError::at(ErrorCode::InvalidInput, "api", "api must be the name of the API that was called"));
+    }
+    let body = super::creds::json_str(w.body).ok_or_else(|| {
+        KjbError::at(ErrorCode::InvalidInput, "body", format!("body must be the raw response text (await response.text()); got {}", kind(w.body)))
+    })?;
+    parse(&w.api, status, &body)
+}
+
+/// Reads one answer of `api`.
+pub fn parse(api: &str, status: u16, body: &str) -> Result<String> {
+    let text = json::strip_bom(body).trim();
+    let looks_json = text.starts_with('{') || text.starts_with('[');
+    let valid = looks_json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
+    if !valid {
+        let what = if text.is_empty() { "an empty body".to_string() } else { format!("a body that is not a JSON object: \"{}\"", quote_server(text)) };
+        if status >= 400 {
+            return Err(gateway_error(api, status, None, Some(what), None));
+        }
+        return Err(with_detail(
+            ErrorCode::GatewayError,
+            format!("{api} answered HTTP {status} with {what}"),
+            GatewayDetail { http_status: Some(status), ..GatewayDetail::default() },
+        ));
+    }
+    json::precheck(text).map_err(|e| e.under("body"))?;
+    let printed = ids::compact(text, Numbers::QuoteIds).map_err(|_| KjbError::internal("id quoting refused a number"))?;
+    let value: Value = serde_json::from_str(&printed).map_err(|e| KjbError::internal(format!("re-printed answer is not JSON: {e}")))?;
+    if status >= 400 {
+        let o = value.as_object();
+        let code = o.and_then(|o| first_text(o, &["error_code", "errorCode", "code"]));
+        let message = o.and_then(|o| first_text(o, MESSAGE_KEYS));
+        return Err(gateway_error(api, status, code, message, request_id(o)));
+    }
+    if !(200..300).contains(&status) {
+        return Err(gateway_error(api, status, None, Some("unexpected HTTP status".into()), None));
+    }
+    check(api, status, &value)?;
+    let answer = api::find(api::split_name(api).1).map_or(Answer::Decoded, |s| s.answer);
+    match (answer, value.as_object()) {
+        (Answer::Decoded, _) => Ok(printed),
+        (Answer::PayUrl, Some(o)) => pay_url(api, status, o),
+        (Answer::PayWay, Some(o)) => pay_way(api, status, o),
+        (_, None) => Err(unexpected(api, status, "it is not a JSON object")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CBP: &str = "alibaba.crossBorderPay.url.get";
+
+    fn ok(api: &str, body: &str) -> Value {
+        serde_json::from_str(&parse(api, 200, body).unwrap()).unwrap()
+    }
+
+    fn err(api: &str, status: u16, body: &str) -> KjbError {
+        parse(api, status, body).unwrap_err()
+    }
+
+    #[test]
+    fn url_answers_keep_19_digit_ids() {
+        let v = ok(CBP, r#"{"success":"true","payUrl":"https://pay.1688.com/x?a=1","cantPayOrderList":[3535260697417660107,3535260697417660108]}"#);
+        assert_eq!(v["payUrl"], "https://pay.1688.com/x?a=1");
+        assert_eq!(v["refused"], serde_json::json!(["3535260697417660107", "3535260697417660108"]));
+        let v = ok("alibaba.alipay.url.get", r#"{"success":true,"payUrl":"u","payFailureOrderList":{}}"#);
+        assert_eq!(v["refused"], serde_json::json!([]));
+        let v = ok(CBP, r#"{"success":true,"payUrl":"u","cantPayOrderList":null}"#);
+        assert_eq!(v["refused"], serde_json::json!([]));
+        let v = ok(CBP, "\u{feff} {\"success\":true,\"cantPayOrderList\":\"3535260697417660107,5\"}\n");
+        assert_eq!(v["payUrl"], Value::Null);
+        assert_eq!(v["refused"], serde_json::json!(["3535260697417660107", "5"]));
+        let v = ok("com.alibaba.trade:alibaba.creditPay.url.get", r#"{"result":{"success":true,"payUrl":"u"}}"#);
+        assert_eq!(v["payUrl"], "u");
+        assert_eq!(err(CBP, 200, r#"{"success":true}"#).code, ErrorCode::GatewayError);
+    }
+
+    #[test]
+    fn business_errors() {
+        let e = err(CBP, 200, r#"{"success":"false","errorCode":"400_4","errorMsg":"no order","cantPayOrderList":[3535260697417660107]}"#);
+        assert_eq!(e.code, ErrorCode::BusinessError);
+        let g = e.gateway.as_ref().unwrap();
+        assert_eq!((g.gateway_code.as_deref(), g.http_status, g.retryable), (Some("400_4"), Some(200), false));
+        assert!(e.message.contains("no order") && e.message.contains("3535260697417660107"), "{}", e.message);
+        let e = err("alibaba.alipay.url.get", 200, r#"{"success":false,"errorCode":"E1","erroMsg":"sic"}"#);
+        assert!(e.message.contains("sic"));
+        let e = err("x.y", 200, r#"{"errorCode":"E2","errorMessage":"bare"}"#);
+        assert_eq!((e.code, e.gateway.unwrap().gateway_code.as_deref()), (ErrorCode::BusinessError, Some("E2")));
+        let e = err("alibaba.trade.pay.protocolPay.preparePay", 200, r#"{"result":{"success":false,"code":"PAY_FAIL","message":"m"}}"#);
+        assert_eq!((e.code, e.gateway.unwrap().gateway_code.as_deref()), (ErrorCode::BusinessError, Some("PAY_FAIL")));
+    }
+
+    #[test]
+    fn gateway_errors() {
+        let e = err(CBP, 403, r#"{"error_code":"gw.QosRequestLimit","error_message":"too fast","request_id":"r1"}"#);
+        let g = e.gateway.as_ref().unwrap();
+        assert_eq!(e.code, ErrorCode::GatewayError);
+        assert_eq!((g.gateway_code.as_deref(), g.http_status, g.retryable, g.request_id.as_deref()), (Some("gw.QosRequestLimit"), Some(403), true, Some("r1")));
+        let e = err(CBP, 401, r#"{"error_code":"gw.SignatureInvalid","error_message":"bad sig"}"#);
+        assert!(!e.gateway.as_ref().unwrap().retryable);
+        assert!(e.message.contains("appSecret"), "{}", e.message);
+        assert!(err(CBP, 429, "").gateway.unwrap().retryable);
+        let e = err(CBP, 200, r#"{"error_code":"gw.APIACLDecline"}"#);
+        assert_eq!(e.gateway.unwrap().http_status, Some(200));
+        let e = err(CBP, 502, "<html><body>Bad Gateway</body></html>");
+        assert_eq!((e.code, e.gateway.as_ref().unwrap().http_status), (ErrorCode::GatewayError, Some(502)));
+        assert!(e.message.contains("Bad Gateway"), "{}", e.message);
+        for body in ["", "   ", "<html>", "null", "{\"a\":", "\u{0}"] {
+            let e = err(CBP, 200, body);
+            assert_eq!(e.code, ErrorCode::GatewayError, "{body:?}");
+        }
+        assert_eq!(err(CBP, 302, "{}").code, ErrorCode::GatewayError);
+        assert_eq!(err(CBP, 200, r#"{"a":1,"a":2}"#).code, ErrorCode::InvalidJson);
+    }
+
+    #[test]
+    fn pay_way() {
+        let v = ok(
+            "alibaba.trade.payWay.query",
+            r#"{"success":"true","resultList":{"orderId":3535260697417660107,"payFee":123456,"timeout":"2026-01-01 00:00:00","channels":[{"code":1,"name":"支付宝"},{"code":16,"name":"跨境宝"}]}}"#,
+        );
+        assert_eq!(v["orderId"], "3535260697417660107");
+        assert_eq!(v["payFee"], "1234.56");
+        assert_eq!(v["payFeeFen"], "123456");
+        assert_eq!(v["kjb"], true);
+        assert_eq!(v["channels"][1], serde_json::json!({"code":16,"name":"跨境宝"}));
+        let v = ok("alibaba.trade.payWay.query", r#"{"resultList":[{"orderId":"5","payFee":"7","channels":{}}]}"#);
+        assert_eq!((v["payFee"].as_str(), v["kjb"].as_bool()), (Some("0.07"), Some(false)));
+        assert_eq!(v["channels"], serde_json::json!([]));
+        let v = ok("alibaba.trade.payWay.query", r#"{"resultList":{"orderId":"5","payFee":0,"channels":[{"code":"20","name":"k"}]}}"#);
+        assert_eq!((v["payFee"].as_str(), v["kjb"].as_bool()), (Some("0.00"), Some(true)));
+        assert_eq!(err("alibaba.trade.payWay.query", 200, r#"{"resultList":{"payFee":12.5}}"#).code, ErrorCode::GatewayError);
+        assert_eq!(err("alibaba.trade.payWay.query", 200, r#"{"success":true}"#).code, ErrorCode::GatewayError);
+    }
+
+    #[test]
+    fn decoded_answers_have_string_ids() {
+        let out = parse("alibaba.trade.get.buyerView", 200, r#"{"success":"true","result":{"baseInfo":{"id":3535260697417660107,"status":"waitbuyerpay","totalAmount":12.50,"buyerID":"b2b-1"}}}"#).unwrap();
+        assert_eq!(out, r#"{"success":"true","result":{"baseInfo":{"id":"3535260697417660107","status":"waitbuyerpay","totalAmount":12.50,"buyerID":"b2b-1"}}}"#);
+        assert_eq!(parse("some.unknown.api", 200, "[1, 9007199254740993]").unwrap(), "[1,\"9007199254740993\"]");
+    }
+
+    #[test]
+    fn input_shape() {
+        let e = parse_response_json(r#"{"api":"x","status":0,"body":""}"#).unwrap_err();
+        assert_eq!(e.path.as_deref(), Some("status"));
+        let e = parse_response_json(r#"{"api":"x","status":200,"body":{"a":1}}"#).unwrap_err();
+        assert_eq!(e.path.as_deref(), Some("body"));
+        let v: Value = serde_json::from_str(&parse_response_json(r#"{"api":"alibaba.crossBorderPay.url.get","status":200,"body":"{\"success\":true,\"payUrl\":\"u\",\"cantPayOrderList\":[3535260697417660107]}"}"#).unwrap()).unwrap();
+        assert_eq!(v["refused"][0], "3535260697417660107");
+    }
+}
