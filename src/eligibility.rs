@@ -1,9 +1,639 @@
 //! Which orders KJB can pay, and why not (kjb-rules.md §1–2).
+//!
+//! Every rule is checked for every order and every failure is reported, so a buyer fixes all
+//! of an order's problems in one round instead of discovering them one by one. Two rules depend
+//! on the orders around one:
+//! - `DUPLICATE_ORDER`: the first occurrence of an id is checked like any order; each repeat is
+//!   blocked (and still checked for everything else).
+//! - `OVER_DAILY_LIMIT`: orders are taken in input order; an order counts towards the day only
+//!   if it is eligible, so the day's total is `paidTodayUsd` plus the eligible orders before
+//!   it. The daily rule is only asked of orders that pass every other rule: "over the daily
+//!   limit" means "payable, but not today", which is what `planPayment` defers. A smaller
+//!   order after a deferred one may still fit and stays eligible.
+//!
+//! Limits are in USD, amounts in CNY. `amount_usd <= limit` with `amount_usd = amount_cny / rate`
+//! is evaluated as `amount_cny <= limit × rate`: the same inequality for a positive rate, but
+//! multiplication of decimals is exact where a division would have to round. The limit on an
+//! order that is not priced in CNY is not checked (its amount is not CNY); it is blocked by
+//! `CURRENCY_UNSUPPORTED` anyway.
 
-use crate::error::{KjbError, Result};
-use crate::json::Origin;
+use crate::api;
+use crate::error::{ErrorCode, KjbError, Result};
+use crate::fee::ScheduleWire;
+use crate::json::{self, Origin};
+use crate::money;
+use crate::order::{self, present, Buyer, BuyerWire, Flag, IdStr, Order};
+use crate::prohibited::{self, EntryWire, Hit, Prohibited};
+use crate::reason::{Code, Path, Reason};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::collections::HashSet;
+
+/// KJB's single-transaction limit (kjb-rules.md §2), the default of `limits.perTransactionUsd`.
+pub const DEFAULT_PER_TRANSACTION_USD: i64 = 10_000_000;
+/// KJB's daily limit, the default of `limits.perDayUsd`.
+pub const DEFAULT_PER_DAY_USD: i64 = 100_000_000;
+
+/// The input of `checkOrders`, and of `planPayment`, which adds `history`, `maxPerCall` and
+/// `schedule`. `checkOrders` accepts (and ignores) those three so one object can feed both
+/// calls; any other unknown field is refused, because a misspelt `limits` or `paidTodayUsd`
+/// would otherwise silently fall back to a default.
+#[derive(Deserialize)]
+#[serde(rename = "input", rename_all = "camelCase", deny_unknown_fields)]
+pub struct Input<'a> {
+    /// An array, or a JSON text of one; absent when the JS layer passes the text separately.
+    #[serde(default, borrow)]
+    pub orders: Option<&'a RawValue>,
+    pub buyer: BuyerWire,
+    #[serde(default, borrow)]
+    pub fx: Option<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    pub paid_today_usd: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub limits: Option<LimitsWire<'a>>,
+    #[serde(default, borrow)]
+    pub prohibited: Option<Vec<EntryWire<'a>>>,
+    #[serde(default, borrow)]
+    pub history: Vec<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    pub max_per_call: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub schedule: Option<ScheduleWire<'a>>,
+}
+
+/// `limits`: `{perTransactionUsd?, perDayUsd?}`, USD decimal strings; each defaults to KJB's
+/// published limit. The rule book makes them configurable because 1688 can change them by
+/// contract.
+#[derive(Deserialize)]
+#[serde(rename = "limits", rename_all = "camelCase", deny_unknown_fields)]
+pub struct LimitsWire<'a> {
+    #[serde(default, borrow, deserialize_with = "present")]
+    pub per_transaction_usd: Option<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    pub per_day_usd: Option<&'a RawValue>,
+}
+
+/// `fx`: other currencies an ERP keeps in the same object are ignored; only `usd` is read.
+#[derive(Deserialize)]
+#[serde(rename = "fx")]
+struct FxWire<'a> {
+    #[serde(default, borrow, deserialize_with = "present")]
+    usd: Option<&'a RawValue>,
+}
+
+/// The limits in force, USD.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub per_transaction_usd: Decimal,
+    pub per_day_usd: Decimal,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { per_transaction_usd: Decimal::from(DEFAULT_PER_TRANSACTION_USD), per_day_usd: Decimal::from(DEFAULT_PER_DAY_USD) }
+    }
+}
+
+/// Everything the rules need besides the orders, read and checked once per call.
+pub struct Context {
+    pub buyer: Buyer,
+    /// CNY per 1 USD.
+    pub rate: Decimal,
+    pub limits: Limits,
+    pub paid_today_usd: Decimal,
+    pub prohibited: Prohibited,
+    /// `paidTodayUsd × rate`.
+    paid_today_cny: Decimal,
+    /// `limits.perTransactionUsd × rate`.
+    per_transaction_cny: Decimal,
+    /// `(perDayUsd − paidTodayUsd) × rate`; negative when today is already over the limit.
+    day_room_cny: Decimal,
+}
+
+/// `limit × rate`, which only overflows for a rate no currency has.
+fn to_cny(usd: Decimal, rate: Decimal) -> Result<Decimal> {
+    usd.checked_mul(rate).ok_or_else(|| {
+        KjbError::at(ErrorCode::InvalidRate, "fx.usd", format!("fx.usd ({rate}) is far too large to be CNY per 1 USD; pass e.g. \"7.1234\""))
+    })
+}
+
+fn read_fx(raw: Option<&RawValue>) -> Result<Decimal> {
+    let missing = |path: &str| {
+        KjbError::at(
+            ErrorCode::MissingFxRate,
+            path,
+            format!("{path} is missing: pass the FX rate as CNY per 1 USD, e.g. \"fx\": {{\"usd\": \"7.1234\"}}; KJB limits are in USD and kjb never guesses a rate"),
+        )
+    };
+    let Some(raw) = raw else { return Err(missing("fx")) };
+    if !raw.get().trim_start().starts_with('{') {
+        return Err(KjbError::at(ErrorCode::InvalidInput, "fx", "fx must be an object like {\"usd\": \"7.1234\"} (CNY per 1 USD)"));
+    }
+    let w: FxWire<'_> = json::parse(raw.get()).map_err(|e| e.under("fx"))?;
+    match w.usd {
+        Some(usd) => money::fx(usd, "fx.usd"),
+        None => Err(missing("fx.usd")),
+    }
+}
+
+impl Context {
+    pub fn from_input(input: &Input<'_>) -> Result<Context> {
+        let buyer = Buyer::from_wire(&input.buyer)?;
+        let rate = read_fx(input.fx)?;
+        let paid_today_usd = match input.paid_today_usd {
+            Some(raw) => money::usd(raw, "paidTodayUsd")?,
+            None => Decimal::ZERO,
+        };
+        let mut limits = Limits::default();
+        if let Some(w) = &input.limits {
+            if let Some(raw) = w.per_transaction_usd {
+                limits.per_transaction_usd = money::usd(raw, "limits.perTransactionUsd")?;
+            }
+            if let Some(raw) = w.per_day_usd {
+                limits.per_day_usd = money::usd(raw, "limits.perDayUsd")?;
+            }
+        }
+        let prohibited = match &input.prohibited {
+            Some(list) => Prohibited::from_wire(list, "prohibited")?,
+            None => Prohibited::builtin(),
+        };
+        let per_transaction_cny = to_cny(limits.per_transaction_usd, rate)?;
+        let paid_today_cny = to_cny(paid_today_usd, rate)?;
+        let day_room_cny = money::sub(to_cny(limits.per_day_usd, rate)?, paid_today_cny)?;
+        Ok(Context { buyer, rate, limits, paid_today_usd, prohibited, paid_today_cny, per_transaction_cny, day_room_cny })
+    }
+
+    /// The buyer's failures, which every order shares.
+    fn buyer_reasons(&self) -> Vec<Reason> {
+        let b = &self.buyer;
+        [
+            (b.verified, Code::BuyerNotVerified, "buyer.verified"),
+            (b.alipay_personal_linked, Code::AlipayPersonalNotLinked, "buyer.alipayPersonalLinked"),
+            (b.alipay_business_linked, Code::AlipayBusinessNotLinked, "buyer.alipayBusinessLinked"),
+            (b.kjb_activated, Code::KjbNotActivated, b.kjb_field),
+        ]
+        .into_iter()
+        .filter(|(ok, _, _)| !ok)
+        .map(|(_, code, field)| Reason::new(code, Path::Input(field)))
+        .collect()
+    }
+
+    /// USD for a message about exceeding a limit: rounded up to the cent, so a figure shown as
+    /// over the limit never prints equal to it.
+    fn usd_up(&self, cny: Decimal) -> Result<String> {
+        Ok(money::fmt_cny(money::to_fen(money::div(cny, self.rate)?, RoundingStrategy::AwayFromZero)))
+    }
+}
+
+/// What the rules decided about one order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// No block reason: payable now.
+    Eligible,
+    /// Blocked only by the daily limit: payable another day.
+    Deferred,
+    /// Blocked by anything else.
+    Rejected,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub id: u64,
+    /// CNY.
+    pub amount: Decimal,
+    pub outcome: Outcome,
+    /// Block and warn reasons, in the order of the rule book's table.
+    pub reasons: Vec<Reason>,
+}
+
+fn goods_reason(ctx: &Context, code: Code, path: Path, hit: Hit) -> Reason {
+    let (id, name, name_zh) = ctx.prohibited.entry(hit.entry).map_or(("", "", ""), |e| (e.id.as_str(), e.name.as_str(), e.name_zh.as_str()));
+    let keyword = hit.pattern.map(|p| ctx.prohibited.keyword(p));
+    let kw = keyword.unwrap_or("");
+    let mut r = Reason::with(code, path, &[("goods", name, name_zh), ("matched", kw, kw)]);
+    r.goods = Some(id.to_string());
+    r.matched = keyword.map(str::to_string);
+    r
+}
+
+/// Checks `orders` in input order.
+pub fn check(ctx: &Context, orders: &[Order<'_>]) -> Result<Vec<Verdict>> {
+    let buyer = ctx.buyer_reasons();
+    let mut seen: HashSet<u64> = HashSet::with_capacity(orders.len());
+    let mut day_cny = Decimal::ZERO;
+    let mut goods = Goods::default();
+    let mut out = Vec::with_capacity(orders.len());
+    for (i, o) in orders.iter().enumerate() {
+        let at = |code: Code, field: &'static str| Reason::new(code, Path::Order(i, field));
+        let mut reasons = buyer.clone();
+        if !o.supplier_kjb {
+            reasons.push(at(Code::SupplierNotKjb, o.supplier_kjb_field));
+        }
+        if !o.supplier_chengxintong {
+            reasons.push(at(Code::SupplierNotChengxintong, "supplier.chengxintong"));
+        }
+        if !o.guaranteed {
+            reasons.push(at(Code::TradeNotGuaranteed, o.trade_field));
+        }
+        if !o.awaiting_payment {
+            reasons.push(at(Code::OrderNotAwaitingPayment, "status"));
+        }
+        for (j, item) in o.items.iter().enumerate() {
+            if item.kjb == Some(Flag(false)) {
+                reasons.push(Reason::new(Code::OfferNotKjb, Path::Item(i, j, "kjb")));
+            }
+        }
+        goods.check(ctx, i, o, &mut reasons);
+        if o.seller_order {
+            reasons.push(at(Code::ManualOrder, "sellerOrder"));
+        }
+        if o.red_envelope {
+            reasons.push(at(Code::RedEnvelopeUsed, "redEnvelope"));
+        }
+        if o.currency_cny && o.amount > ctx.per_transaction_cny {
+            let usd = ctx.usd_up(o.amount)?;
+            let limit = money::fmt_cny(ctx.limits.per_transaction_usd);
+            let fx = money::fmt_rate(ctx.rate);
+            reasons.push(Reason::with(Code::OverTransactionLimit, Path::Order(i, "amount"), &[("usd", &usd, &usd), ("limit", &limit, &limit), ("fx", &fx, &fx)]));
+        }
+        if !seen.insert(o.id) {
+            reasons.push(at(Code::DuplicateOrder, "orderId"));
+        }
+        if !o.currency_cny {
+            reasons.push(at(Code::CurrencyUnsupported, "currency"));
+        }
+        let outcome = if reasons.iter().any(Reason::is_block) {
+            Outcome::Rejected
+        } else {
+            let next = money::add(day_cny, o.amount)?;
+            if next <= ctx.day_room_cny {
+                day_cny = next;
+                Outcome::Eligible
+            } else {
+                let usd = ctx.usd_up(money::add(ctx.paid_today_cny, next)?)?;
+                let limit = money::fmt_cny(ctx.limits.per_day_usd);
+                reasons.push(Reason::with(Code::OverDailyLimit, Path::Order(i, "amount"), &[("usd", &usd, &usd), ("limit", &limit, &limit)]));
+                Outcome::Deferred
+            }
+        };
+        out.push(Verdict { id: o.id, amount: o.amount, outcome, reasons });
+    }
+    Ok(out)
+}
+
+/// The prohibited-goods rules, with buffers kept across orders.
+#[derive(Default)]
+struct Goods {
+    scratch: prohibited::Scratch,
+    hits: Vec<Hit>,
+    warns: Vec<Reason>,
+}
+
+impl Goods {
+    /// Category matches block; title matches warn and are reported after every category match
+    /// of the order (the rule book's order). An item refused by its category is not also
+    /// "suspected" of the same kind of goods.
+    fn check(&mut self, ctx: &Context, i: usize, o: &Order<'_>, reasons: &mut Vec<Reason>) {
+        if ctx.prohibited.is_empty() {
+            return;
+        }
+        for (j, item) in o.items.iter().enumerate() {
+            self.hits.clear();
+            if let Some(cat) = &item.category {
+                for leaf in cat.leaves() {
+                    ctx.prohibited.category_hits(leaf, &mut self.scratch, &mut self.hits);
+                }
+            }
+            let blocked = self.hits.len();
+            for &h in &self.hits {
+                reasons.push(goods_reason(ctx, Code::ProhibitedGoods, Path::Item(i, j, "category"), h));
+            }
+            if let Some(title) = &item.title {
+                ctx.prohibited.title_hits(title.as_str(), &mut self.scratch, &mut self.hits);
+            }
+            for &h in self.hits.get(blocked..).unwrap_or(&[]) {
+                self.warns.push(goods_reason(ctx, Code::ProhibitedGoodsSuspected, Path::Item(i, j, "title"), h));
+            }
+        }
+        reasons.append(&mut self.warns);
+    }
+}
+
+/// Reads the context and the orders of a call and checks them. The orders are dropped here:
+/// verdicts keep only what the answers print.
+pub fn run(input: &Input<'_>, orders_text: Option<&str>, origin: Origin) -> Result<(Context, Vec<Verdict>)> {
+    let ctx = Context::from_input(input)?;
+    let mut holder = None;
+    let src = order::source(input.orders, orders_text, origin, &mut holder)?;
+    let orders = order::read(&src)?;
+    let verdicts = check(&ctx, &orders)?;
+    Ok((ctx, verdicts))
+}
+
+#[derive(Serialize)]
+struct CheckOut<'v> {
+    results: Vec<ResultOut<'v>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultOut<'v> {
+    order_id: IdStr,
+    eligible: bool,
+    reasons: &'v [Reason],
+}
 
 /// `checkOrders(c)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
-pub fn check_orders_json(_input: &str, _orders_text: Option<&str>, _origin: Origin) -> Result<String> {
-    Err(KjbError::internal("checkOrders is not implemented yet"))
+pub fn check_orders_json(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
+    let parsed: Input<'_> = json::parse(input)?;
+    let (_, verdicts) = run(&parsed, orders_text, origin)?;
+    let results = verdicts
+        .iter()
+        .map(|v| ResultOut { order_id: IdStr(v.id), eligible: v.outcome == Outcome::Eligible, reasons: &v.reasons })
+        .collect();
+    api::to_json(&CheckOut { results })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    /// A change to a test input.
+    type Edit = Box<dyn Fn(&mut Value)>;
+
+    pub(crate) fn good_order(id: &str) -> Value {
+        json!({
+            "orderId": id, "amount": "100.00", "status": "waitbuyerpay", "tradeType": "assureTrade",
+            "supplier": {"loginId": "s1", "kjb": true, "chengxintong": true},
+            "items": [{"offerId": "623456789012", "title": "Cotton T-shirt", "category": "Apparel", "kjb": true}]
+        })
+    }
+
+    pub(crate) fn input(orders: Value) -> Value {
+        json!({
+            "orders": orders,
+            "buyer": {"verified": true, "alipayPersonalLinked": true, "alipayBusinessLinked": true, "kjbActivated": true},
+            "fx": {"usd": "7.2"}
+        })
+    }
+
+    fn check_value(v: &Value) -> Result<Value> {
+        check_orders_json(&v.to_string(), None, Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
+    }
+
+    /// Codes and paths of the one order in `v`.
+    fn reasons(v: &Value) -> Vec<(String, String)> {
+        let out = check_value(v).unwrap();
+        out["results"][0]["reasons"].as_array().unwrap().iter().map(|r| (r["code"].as_str().unwrap().to_string(), r["path"].as_str().unwrap().to_string())).collect()
+    }
+
+    fn one(edit: impl FnOnce(&mut Value)) -> Vec<(String, String)> {
+        let mut v = input(json!([good_order("1")]));
+        edit(&mut v);
+        reasons(&v)
+    }
+
+    fn pair(code: &str, path: &str) -> Vec<(String, String)> {
+        vec![(code.to_string(), path.to_string())]
+    }
+
+    #[test]
+    fn a_good_order_is_eligible_without_reasons() {
+        let out = check_value(&input(json!([good_order("1")]))).unwrap();
+        assert_eq!(out, json!({"results": [{"orderId": "1", "eligible": true, "reasons": []}]}));
+    }
+
+    #[test]
+    fn each_rule_fires_alone() {
+        let o = |f: &str| format!("/orders/0/{f}");
+        let cases: Vec<(Edit, Vec<(String, String)>)> = vec![
+            (Box::new(|v| v["buyer"]["verified"] = json!(false)), pair("BUYER_NOT_VERIFIED", "buyer.verified")),
+            (Box::new(|v| v["buyer"]["alipayPersonalLinked"] = json!(false)), pair("ALIPAY_PERSONAL_NOT_LINKED", "buyer.alipayPersonalLinked")),
+            (Box::new(|v| v["buyer"]["alipayBusinessLinked"] = json!(false)), pair("ALIPAY_BUSINESS_NOT_LINKED", "buyer.alipayBusinessLinked")),
+            (Box::new(|v| v["buyer"]["kjbActivated"] = json!(false)), pair("KJB_NOT_ACTIVATED", "buyer.kjbActivated")),
+            (Box::new(move |v| *v.pointer_mut(&o("supplier/kjb")).unwrap() = json!(false)), pair("SUPPLIER_NOT_KJB", "orders[0].supplier.kjb")),
+            (Box::new(move |v| *v.pointer_mut(&o("supplier/chengxintong")).unwrap() = json!(false)), pair("SUPPLIER_NOT_CHENGXINTONG", "orders[0].supplier.chengxintong")),
+            (Box::new(move |v| *v.pointer_mut(&o("tradeType")).unwrap() = json!("fxassure")), pair("TRADE_NOT_GUARANTEED", "orders[0].tradeType")),
+            (Box::new(move |v| *v.pointer_mut(&o("status")).unwrap() = json!("waitsellersend")), pair("ORDER_NOT_AWAITING_PAYMENT", "orders[0].status")),
+            (Box::new(move |v| *v.pointer_mut(&o("items/0/kjb")).unwrap() = json!(false)), pair("OFFER_NOT_KJB", "orders[0].items[0].kjb")),
+            (Box::new(move |v| *v.pointer_mut(&o("items/0/category")).unwrap() = json!("植物种子")), pair("PROHIBITED_GOODS", "orders[0].items[0].category")),
+            (Box::new(move |v| *v.pointer_mut(&o("items/0/title")).unwrap() = json!("Tomato seeds")), pair("PROHIBITED_GOODS_SUSPECTED", "orders[0].items[0].title")),
+            (Box::new(move |v| v["orders"][0]["sellerOrder"] = json!(true)), pair("MANUAL_ORDER", "orders[0].sellerOrder")),
+            (Box::new(move |v| v["orders"][0]["redEnvelope"] = json!(true)), pair("RED_ENVELOPE_USED", "orders[0].redEnvelope")),
+            // 72,000,000.01 CNY at 7.2 is 10,000,000.0014 USD: just over, and over the day too,
+            // but the daily rule is only asked of otherwise eligible orders.
+            (Box::new(move |v| *v.pointer_mut(&o("amount")).unwrap() = json!("72000000.01")), pair("OVER_TRANSACTION_LIMIT", "orders[0].amount")),
+            (Box::new(move |v| v["paidTodayUsd"] = json!("99999990")), pair("OVER_DAILY_LIMIT", "orders[0].amount")),
+            (Box::new(move |v| v["orders"][0]["currency"] = json!("USD")), pair("CURRENCY_UNSUPPORTED", "orders[0].currency")),
+        ];
+        for (edit, want) in cases {
+            let got = one(edit);
+            assert_eq!(got, want);
+        }
+        // DUPLICATE_ORDER needs two orders: the first is fine, the repeat is blocked.
+        let out = check_value(&input(json!([good_order("7"), good_order("7")]))).unwrap();
+        assert_eq!(out["results"][0]["eligible"], true);
+        assert_eq!(out["results"][1]["eligible"], false);
+        assert_eq!(out["results"][1]["reasons"][0]["code"], "DUPLICATE_ORDER");
+        assert_eq!(out["results"][1]["reasons"][0]["path"], "orders[1].orderId");
+        assert_eq!(out["results"][1]["reasons"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn one_order_failing_everything_reports_everything() {
+        let mut v = input(json!([good_order("5"), {
+            "orderId": "5", "amount": "99999999999.00", "currency": "EUR", "status": "success", "tradeTypeCode": "fxassure",
+            "supplier": {"kuaJingBao": false, "chengxintong": "false"},
+            "items": [{"offerId": 1, "kjb": false, "category": ["Weapons", "harpoons"], "title": "Harpoon 种子"}],
+            "sellerOrder": true, "redEnvelope": "true"
+        }]));
+        v["buyer"] = json!({"verified": false, "alipayPersonalLinked": false, "alipayBusinessLinked": false, "kuaJingBao": false});
+        let out = check_value(&v).unwrap();
+        let r = &out["results"][1];
+        assert_eq!(r["eligible"], false);
+        let got: Vec<(&str, &str, &str)> = r["reasons"].as_array().unwrap().iter().map(|x| (x["code"].as_str().unwrap(), x["severity"].as_str().unwrap(), x["path"].as_str().unwrap())).collect();
+        assert_eq!(
+            got,
+            [
+                ("BUYER_NOT_VERIFIED", "block", "buyer.verified"),
+                ("ALIPAY_PERSONAL_NOT_LINKED", "block", "buyer.alipayPersonalLinked"),
+                ("ALIPAY_BUSINESS_NOT_LINKED", "block", "buyer.alipayBusinessLinked"),
+                ("KJB_NOT_ACTIVATED", "block", "buyer.kuaJingBao"),
+                ("SUPPLIER_NOT_KJB", "block", "orders[1].supplier.kuaJingBao"),
+                ("SUPPLIER_NOT_CHENGXINTONG", "block", "orders[1].supplier.chengxintong"),
+                ("TRADE_NOT_GUARANTEED", "block", "orders[1].tradeTypeCode"),
+                ("ORDER_NOT_AWAITING_PAYMENT", "block", "orders[1].status"),
+                ("OFFER_NOT_KJB", "block", "orders[1].items[0].kjb"),
+                ("PROHIBITED_GOODS", "block", "orders[1].items[0].category"),
+                ("PROHIBITED_GOODS_SUSPECTED", "warn", "orders[1].items[0].title"),
+                ("MANUAL_ORDER", "block", "orders[1].sellerOrder"),
+                ("RED_ENVELOPE_USED", "block", "orders[1].redEnvelope"),
+                ("DUPLICATE_ORDER", "block", "orders[1].orderId"),
+                ("CURRENCY_UNSUPPORTED", "block", "orders[1].currency"),
+            ]
+        );
+        // The category hit (harpoons) is not repeated as a suspicion; the title's seeds are.
+        let reasons = r["reasons"].as_array().unwrap();
+        assert_eq!(reasons[9]["goods"], "harpoons");
+        assert_eq!(reasons[10]["goods"], "seeds");
+        assert_eq!(reasons[10]["matched"], "种子");
+        assert!(reasons[10]["message"].as_str().unwrap().contains("\"种子\""));
+        assert!(reasons[10]["messageZh"].as_str().unwrap().contains("植物种子"));
+        for r in reasons {
+            assert!(!r["message"].as_str().unwrap().is_empty() && !r["messageZh"].as_str().unwrap().is_empty());
+        }
+    }
+
+    #[test]
+    fn limits_compare_inclusively_and_exactly() {
+        // 72,000,000.00 CNY at 7.2 is exactly 10,000,000 USD: allowed.
+        let mut v = input(json!([good_order("1")]));
+        v["orders"][0]["amount"] = json!("72000000.00");
+        assert_eq!(check_value(&v).unwrap()["results"][0]["eligible"], true);
+        // A rate whose quotient never terminates: 1/3 USD per CNY.
+        let mut v = input(json!([good_order("1"), good_order("2")]));
+        v["fx"]["usd"] = json!("3");
+        v["limits"] = json!({"perTransactionUsd": "1", "perDayUsd": "2"});
+        v["orders"][0]["amount"] = json!("3.00");
+        v["orders"][1]["amount"] = json!("3.01");
+        let out = check_value(&v).unwrap();
+        assert_eq!(out["results"][0]["eligible"], true);
+        let r = &out["results"][1]["reasons"][0];
+        assert_eq!(r["code"], "OVER_TRANSACTION_LIMIT");
+        assert!(r["message"].as_str().unwrap().contains("(1.01 USD at 3 CNY per USD)"), "{r}");
+        assert!(r["message"].as_str().unwrap().contains("limit of 1.00 USD"), "{r}");
+    }
+
+    #[test]
+    fn the_day_counts_paid_today_and_earlier_eligible_orders_only() {
+        let mut v = input(json!([good_order("1"), good_order("2"), good_order("3"), good_order("4"), good_order("5")]));
+        v["fx"]["usd"] = json!("1");
+        v["paidTodayUsd"] = json!("50");
+        v["limits"] = json!({"perDayUsd": "300"});
+        v["orders"][0]["amount"] = json!("100"); // 150: eligible
+        v["orders"][1]["amount"] = json!("200"); // 350: deferred
+        v["orders"][2]["status"] = json!("cancel"); // rejected, does not count
+        v["orders"][3]["amount"] = json!("150"); // 300: eligible (inclusive)
+        v["orders"][4]["amount"] = json!("0.01"); // 300.01: deferred
+        let out = check_value(&v).unwrap();
+        let eligible: Vec<bool> = out["results"].as_array().unwrap().iter().map(|r| r["eligible"].as_bool().unwrap()).collect();
+        assert_eq!(eligible, [true, false, false, true, false]);
+        assert_eq!(out["results"][1]["reasons"][0]["code"], "OVER_DAILY_LIMIT");
+        assert!(out["results"][1]["reasons"][0]["message"].as_str().unwrap().contains("350.00 USD"));
+        assert_eq!(out["results"][2]["reasons"][0]["code"], "ORDER_NOT_AWAITING_PAYMENT");
+        assert_eq!(out["results"][4]["reasons"][0]["code"], "OVER_DAILY_LIMIT");
+    }
+
+    #[test]
+    fn warnings_do_not_block() {
+        let mut v = input(json!([good_order("1")]));
+        v["orders"][0]["items"][0]["title"] = json!("向日葵种子 500粒");
+        let out = check_value(&v).unwrap();
+        assert_eq!(out["results"][0]["eligible"], true);
+        assert_eq!(out["results"][0]["reasons"][0]["severity"], "warn");
+        // A replaced list: seeds no longer warn, batteries do; [] switches the check off.
+        v["prohibited"] = json!([{"id": "batteries", "name": "Batteries", "nameZh": "电池", "keywords": ["电池"]}]);
+        v["orders"][0]["items"][0]["category"] = json!("Plant seeds");
+        assert_eq!(check_value(&v).unwrap()["results"][0]["reasons"], json!([]));
+        v["prohibited"] = json!([]);
+        v["orders"][0]["items"][0]["title"] = json!("电池");
+        assert_eq!(check_value(&v).unwrap()["results"][0]["reasons"], json!([]));
+    }
+
+    #[test]
+    fn big_ids_round_trip_as_strings_and_as_text() {
+        let big = "3535260697417660107";
+        let out = check_value(&input(json!([good_order(big)]))).unwrap();
+        assert_eq!(out["results"][0]["orderId"], big);
+        // As a JSON text with a number id: exact.
+        let text = format!("[{}]", good_order("1").to_string().replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}")));
+        let mut v = input(json!(null));
+        v.as_object_mut().unwrap().remove("orders");
+        let out: Value = serde_json::from_str(&check_orders_json(&v.to_string(), Some(&text), Origin::Js).unwrap()).unwrap();
+        assert_eq!(out["results"][0]["orderId"], big);
+        // The same text inside the input as a string (CLI use).
+        v["orders"] = json!(text);
+        let out: Value = serde_json::from_str(&check_orders_json(&v.to_string(), None, Origin::Js).unwrap()).unwrap();
+        assert_eq!(out["results"][0]["orderId"], big);
+        // As a JS number inside the input object: it already lost digits.
+        let raw = input(json!([good_order("1")])).to_string().replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}"));
+        let e = check_orders_json(&raw, None, Origin::Js).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::UnsafeOrderId, Some("orders[0].orderId")));
+    }
+
+    fn err(v: &Value) -> KjbError {
+        check_orders_json(&v.to_string(), None, Origin::Js).unwrap_err()
+    }
+
+    #[test]
+    fn hostile_inputs_are_errors_with_code_and_path() {
+        let base = input(json!([good_order("1"), good_order("2"), good_order("3")]));
+        let cases: Vec<(Edit, ErrorCode, &str)> = vec![
+            (Box::new(|v| v["orders"][2]["amount"] = json!(null)), ErrorCode::InvalidAmount, "orders[2].amount"),
+            (Box::new(|v| v["orders"][2]["amount"] = json!(-1)), ErrorCode::InvalidAmount, "orders[2].amount"),
+            (Box::new(|v| v["orders"][2]["amount"] = json!("1.005")), ErrorCode::InvalidAmount, "orders[2].amount"),
+            (Box::new(|v| v["orders"][2]["amount"] = json!(true)), ErrorCode::InvalidAmount, "orders[2].amount"),
+            (Box::new(|v| v["orders"][1]["orderId"] = json!("12a")), ErrorCode::InvalidOrderId, "orders[1].orderId"),
+            (Box::new(|v| v["orders"][1]["orderId"] = json!(1.5)), ErrorCode::InvalidOrderId, "orders[1].orderId"),
+            (Box::new(|v| v["orders"][1]["status"] = json!(3)), ErrorCode::InvalidInput, "orders[1].status"),
+            (Box::new(|v| v["orders"][1]["supplier"]["kjb"] = json!("yes")), ErrorCode::InvalidInput, "orders[1].supplier.kjb"),
+            (Box::new(|v| v["orders"][1]["items"] = json!({})), ErrorCode::InvalidInput, "orders[1].items"),
+            (Box::new(|v| { v["orders"][1].as_object_mut().unwrap().remove("supplier"); }), ErrorCode::InvalidInput, "orders[1].supplier"),
+            (Box::new(|v| v["orders"] = json!({"a": 1})), ErrorCode::InvalidInput, "orders"),
+            (Box::new(|v| v["orders"] = json!("[")), ErrorCode::InvalidJson, "orders"),
+            (Box::new(|v| v["buyer"]["verified"] = json!(null)), ErrorCode::InvalidInput, "buyer.verified"),
+            (Box::new(|v| { v["buyer"].as_object_mut().unwrap().remove("kjbActivated"); }), ErrorCode::InvalidInput, "buyer.kjbActivated"),
+            (Box::new(|v| { v.as_object_mut().unwrap().remove("fx"); }), ErrorCode::MissingFxRate, "fx"),
+            (Box::new(|v| v["fx"] = json!({"eur": "7.8"})), ErrorCode::MissingFxRate, "fx.usd"),
+            (Box::new(|v| v["fx"] = json!({"usd": null})), ErrorCode::InvalidRate, "fx.usd"),
+            (Box::new(|v| v["fx"] = json!({"usd": "0"})), ErrorCode::InvalidRate, "fx.usd"),
+            (Box::new(|v| v["fx"] = json!({"usd": "7.1234567"})), ErrorCode::InvalidRate, "fx.usd"),
+            (Box::new(|v| v["fx"] = json!("7.2")), ErrorCode::InvalidInput, "fx"),
+            (
+                Box::new(|v| {
+                    v["fx"] = json!({"usd": "999999999999999"});
+                    v["limits"] = json!({"perDayUsd": "999999999999999"});
+                }),
+                ErrorCode::InvalidRate,
+                "fx.usd",
+            ),
+            (Box::new(|v| v["paidTodayUsd"] = json!(null)), ErrorCode::InvalidAmount, "paidTodayUsd"),
+            (Box::new(|v| v["limits"] = json!({"perDayUsd": "-5"})), ErrorCode::InvalidAmount, "limits.perDayUsd"),
+            (Box::new(|v| v["limits"] = json!({"perDay": "5"})), ErrorCode::InvalidInput, "limits.perDay"),
+            (Box::new(|v| v["paidToday"] = json!("5")), ErrorCode::InvalidInput, "paidToday"),
+            (Box::new(|v| v["prohibited"] = json!([{"id": "x"}])), ErrorCode::InvalidInput, "prohibited[0].name"),
+            (Box::new(|v| { v.as_object_mut().unwrap().remove("orders"); }), ErrorCode::InvalidInput, "orders"),
+        ];
+        for (edit, code, path) in cases {
+            let mut v = base.clone();
+            edit(&mut v);
+            let e = err(&v);
+            assert_eq!((e.code, e.path.as_deref()), (code, Some(path)), "{v}: {e}");
+            assert!(!e.message.is_empty());
+        }
+        // Duplicated keys, inside the input or inside an orders text.
+        let dup = base.to_string().replacen("\"amount\":\"100.00\"", "\"amount\":\"100.00\",\"amount\":\"1.00\"", 1);
+        assert_eq!(check_orders_json(&dup, None, Origin::Js).unwrap_err().code, ErrorCode::InvalidJson);
+        let mut v = base.clone();
+        let text = v["orders"].to_string().replacen("\"amount\":\"100.00\"", "\"amount\":\"100.00\",\"amount\":\"1.00\"", 1);
+        v.as_object_mut().unwrap().remove("orders");
+        let e = check_orders_json(&v.to_string(), Some(&text), Origin::Js).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidJson, Some("orders")));
+        assert!(e.line.is_some());
+        // Orders twice.
+        let e = check_orders_json(&base.to_string(), Some("[]"), Origin::Js).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("orders")));
+        // Errors inside an orders text point into it.
+        let text = format!("[{}]", good_order("1").to_string().replace("100.00", "1.999"));
+        let e = check_orders_json(&v.to_string(), Some(&text), Origin::Js).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidAmount, Some("orders[0].amount")));
+        assert!(e.message.starts_with("orders[0].amount must be"), "{}", e.message);
+    }
+
+    #[test]
+    fn empty_orders_give_empty_results() {
+        assert_eq!(check_value(&input(json!([]))).unwrap(), json!({"results": []}));
+    }
 }

@@ -12,7 +12,10 @@ pub mod fee;
 pub mod gateway;
 pub mod json;
 pub mod money;
+pub mod order;
 pub mod plan;
+pub mod prohibited;
+pub mod reason;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

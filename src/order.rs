@@ -1,0 +1,520 @@
+//! Orders and the buyer as they arrive, read strictly where money and ids are at stake and
+//! leniently where 1688's own data varies.
+//!
+//! Orders are usually copied from 1688 answers (`alibaba.trade.get.buyerView`,
+//! `alibaba.account.agent.crossBasic`, `alibaba.createOrder.preview`), which carry dozens of
+//! fields kjb does not need: unknown fields of orders, suppliers, items and the buyer are
+//! ignored. What a rule reads is checked, and a value that is missing or of the wrong type is an
+//! input error with its path — never silently a pass or a block, because a rule without its data
+//! has not been checked.
+//!
+//! Tolerant forms, each one a form 1688 or ERP data really uses:
+//! - flags are JSON booleans or the strings `"true"`/`"false"` (some 1688 APIs quote booleans);
+//! - `status` and the trade type compare ignoring ASCII case and `_`, so `waitbuyerpay`,
+//!   `WAIT_BUYER_PAY` and `assureTrade`/`assure_trade` all read as meant;
+//! - `tradeTypeCode` (1688's name in `buyerView`) is read besides the contract's `tradeType`;
+//!   when both are present `tradeTypeCode` decides, because raw 1688 data also has a numeric
+//!   `tradeType` (e.g. `"50060"`) next to it;
+//! - `kuaJingBao` (1688's name) is read besides `supplier.kjb` and `buyer.kjbActivated`; if both
+//!   are given they must agree;
+//! - `currency` may be absent (1688 orders are CNY), `"CNY"` or `"RMB"`, in any case;
+//! - an item's `category` is a name, a numeric 1688 category id, or an array of them (a category
+//!   path, any level of which may match);
+//! - optional flags (`sellerOrder`, `redEnvelope`, item `kjb`) and optional texts may be `null`,
+//!   which means absent.
+
+use crate::error::{ErrorCode, KjbError, Result};
+use crate::json::{self, Origin};
+use crate::money;
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+// ---- small wire types ----------------------------------------------------------------------
+
+/// A JSON string, borrowed from the input when it has no escapes: titles of 100,000 items
+/// should not each be copied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Str<'a>(pub Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Str<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<Str<'a>, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Str<'a>, E> {
+                Ok(Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Str<'a>, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(PhantomData))
+    }
+}
+
+impl Str<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A yes/no fact: a JSON boolean, or `"true"`/`"false"` as some 1688 APIs send them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Flag;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("true or false")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Flag, E> {
+                Ok(Flag(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Flag, E> {
+                if v.eq_ignore_ascii_case("true") {
+                    Ok(Flag(true))
+                } else if v.eq_ignore_ascii_case("false") {
+                    Ok(Flag(false))
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// For optional money fields: keeps an explicit `null` (what `JSON.stringify` prints for `NaN`)
+/// as a value, so it is reported instead of silently taking the default.
+pub fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(d).map(Some)
+}
+
+/// An order id written out as a string of digits, without allocating one per order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct IdStr(pub u64);
+
+impl Serialize for IdStr {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+/// One level of an item category: a name (`"种子"`, `"Plant seeds"`) or a 1688 category id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Leaf<'a> {
+    Name(Cow<'a, str>),
+    Id(u64),
+}
+
+/// An item's category: one name or id, or a category path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Category<'a> {
+    One(Leaf<'a>),
+    Path(Vec<Leaf<'a>>),
+}
+
+impl<'a> Category<'a> {
+    pub fn leaves(&self) -> &[Leaf<'a>] {
+        match self {
+            Category::One(l) => std::slice::from_ref(l),
+            Category::Path(v) => v,
+        }
+    }
+}
+
+struct LeafVisitor<'a>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for LeafVisitor<'a> {
+    type Value = Leaf<'a>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a category name or a whole-number category id")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<Leaf<'a>, E> {
+        Ok(Leaf::Name(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Leaf<'a>, E> {
+        Ok(Leaf::Name(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Leaf<'a>, E> {
+        Ok(Leaf::Name(Cow::Owned(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Leaf<'a>, E> {
+        Ok(Leaf::Id(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Leaf<'a>, E> {
+        u64::try_from(v).map(Leaf::Id).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Leaf<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(LeafVisitor(PhantomData))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Category<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Category<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a category name, a whole-number category id, or an array of them")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<Category<'a>, E> {
+                LeafVisitor(PhantomData).visit_borrowed_str(v).map(Category::One)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Category<'a>, E> {
+                LeafVisitor(PhantomData).visit_str(v).map(Category::One)
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Category<'a>, E> {
+                LeafVisitor(PhantomData).visit_string(v).map(Category::One)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Category<'a>, E> {
+                Ok(Category::One(Leaf::Id(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Category<'a>, E> {
+                LeafVisitor(PhantomData).visit_i64(v).map(Category::One)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Category<'a>, A::Error> {
+                let mut v = Vec::new();
+                while let Some(leaf) = seq.next_element::<Leaf<'a>>()? {
+                    v.push(leaf);
+                }
+                Ok(Category::Path(v))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+// ---- the buyer -----------------------------------------------------------------------------
+
+/// `buyer` as it arrives.
+#[derive(Deserialize, Debug)]
+#[serde(rename = "buyer", rename_all = "camelCase")]
+pub struct BuyerWire {
+    pub verified: Flag,
+    pub alipay_personal_linked: Flag,
+    pub alipay_business_linked: Flag,
+    #[serde(default)]
+    pub kjb_activated: Option<Flag>,
+    /// 1688's name for the same fact (`alibaba.account.basic` → `kuaJingBao`).
+    #[serde(default)]
+    pub kua_jing_bao: Option<Flag>,
+}
+
+/// The buyer's account facts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Buyer {
+    pub verified: bool,
+    pub alipay_personal_linked: bool,
+    pub alipay_business_linked: bool,
+    pub kjb_activated: bool,
+    /// Which field said it (`buyer.kjbActivated` or `buyer.kuaJingBao`), for the reason's path.
+    pub kjb_field: &'static str,
+}
+
+impl Buyer {
+    pub fn from_wire(w: &BuyerWire) -> Result<Buyer> {
+        let (kjb_activated, kjb_field) =
+            either(w.kjb_activated, w.kua_jing_bao, "buyer.kjbActivated", "buyer.kuaJingBao", "whether KJB is activated for the buyer")?;
+        Ok(Buyer {
+            verified: w.verified.0,
+            alipay_personal_linked: w.alipay_personal_linked.0,
+            alipay_business_linked: w.alipay_business_linked.0,
+            kjb_activated,
+            kjb_field,
+        })
+    }
+}
+
+/// A fact given under the contract's name or 1688's: one of them is needed, and both must agree.
+fn either(ours: Option<Flag>, theirs: Option<Flag>, our_path: &'static str, their_path: &'static str, what: &str) -> Result<(bool, &'static str)> {
+    match (ours, theirs) {
+        (Some(a), Some(b)) if a != b => Err(KjbError::at(
+            ErrorCode::InvalidInput,
+            their_path,
+            format!("{our_path} ({}) and {their_path} ({}) disagree about {what}: pass one of them", a.0, b.0),
+        )),
+        (Some(a), _) => Ok((a.0, our_path)),
+        (None, Some(b)) => Ok((b.0, their_path)),
+        (None, None) => Err(KjbError::at(ErrorCode::InvalidInput, our_path, format!("{our_path} is missing: pass true or false ({what})"))),
+    }
+}
+
+// ---- orders --------------------------------------------------------------------------------
+
+/// One order as it arrives.
+#[derive(Deserialize, Debug)]
+#[serde(rename = "order", rename_all = "camelCase")]
+pub struct OrderWire<'a> {
+    #[serde(borrow)]
+    pub order_id: &'a RawValue,
+    #[serde(borrow)]
+    pub amount: &'a RawValue,
+    #[serde(default, borrow)]
+    pub currency: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub status: Str<'a>,
+    #[serde(default, borrow)]
+    pub trade_type: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub trade_type_code: Option<Str<'a>>,
+    pub supplier: SupplierWire,
+    #[serde(borrow)]
+    pub items: Vec<ItemWire<'a>>,
+    #[serde(default)]
+    pub seller_order: Option<Flag>,
+    #[serde(default)]
+    pub red_envelope: Option<Flag>,
+}
+
+/// The supplier of an order. `loginId` is part of the contract so callers can keep it with the
+/// order, but no rule reads it, so it is not checked.
+#[derive(Deserialize, Debug)]
+#[serde(rename = "supplier", rename_all = "camelCase")]
+pub struct SupplierWire {
+    #[serde(default)]
+    pub kjb: Option<Flag>,
+    #[serde(default)]
+    pub kua_jing_bao: Option<Flag>,
+    pub chengxintong: Flag,
+}
+
+/// One item of an order.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(rename = "item", rename_all = "camelCase")]
+pub struct ItemWire<'a> {
+    /// Checked by [`Order::from_wire`]: a non-empty string or a whole number.
+    #[serde(borrow)]
+    pub offer_id: &'a RawValue,
+    #[serde(default, borrow)]
+    pub title: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub category: Option<Category<'a>>,
+    /// `false` = 1688 lists the offer in `unsupportedCrossBorderPayOfferList`; absent or `null`
+    /// = not known to be refused.
+    #[serde(default)]
+    pub kjb: Option<Flag>,
+}
+
+/// A checked order: what the rules read, nothing else.
+#[derive(Clone, Debug)]
+pub struct Order<'a> {
+    pub id: u64,
+    /// CNY, exact.
+    pub amount: Decimal,
+    pub currency_cny: bool,
+    pub guaranteed: bool,
+    /// `tradeType` or `tradeTypeCode`: the field that decided `guaranteed`.
+    pub trade_field: &'static str,
+    pub awaiting_payment: bool,
+    pub supplier_kjb: bool,
+    /// `supplier.kjb` or `supplier.kuaJingBao`.
+    pub supplier_kjb_field: &'static str,
+    pub supplier_chengxintong: bool,
+    pub seller_order: bool,
+    pub red_envelope: bool,
+    /// Kept as they arrived: every field of an item is already its checked form.
+    pub items: Vec<ItemWire<'a>>,
+}
+
+/// Runs a check with an empty path first and, only when it fails, again with the full path:
+/// the error then reads `orders[3].amount must be …`, while the 100,000 good orders never
+/// format a path.
+fn at<T>(f: impl Fn(&str) -> Result<T>, path: impl FnOnce() -> String) -> Result<T> {
+    f("").or_else(|_| f(&path()))
+}
+
+/// Compares a 1688 code ignoring ASCII case and underscores; `want` is lower case without `_`.
+pub fn code_is(value: &str, want: &str) -> bool {
+    value.bytes().filter(|&b| b != b'_').map(|b| b.to_ascii_lowercase()).eq(want.bytes())
+}
+
+impl<'a> Order<'a> {
+    pub fn from_wire(w: OrderWire<'a>, i: usize, origin: Origin) -> Result<Order<'a>> {
+        let p = |field: &str| format!("orders[{i}].{field}");
+        let id = at(|path| money::order_id(w.order_id, path, origin), || p("orderId"))?;
+        let amount = at(|path| money::cny(w.amount, path), || p("amount"))?;
+        let currency_cny = match &w.currency {
+            None => true,
+            Some(c) => c.as_str().eq_ignore_ascii_case("CNY") || c.as_str().eq_ignore_ascii_case("RMB"),
+        };
+        let (trade, trade_field) = match (&w.trade_type_code, &w.trade_type) {
+            (Some(code), _) => (code, "tradeTypeCode"),
+            (None, Some(t)) => (t, "tradeType"),
+            (None, None) => {
+                return Err(KjbError::at(
+                    ErrorCode::InvalidInput,
+                    p("tradeType"),
+                    format!("{} is missing: pass the order's transaction method (1688's tradeTypeCode, \"assureTrade\" for a Guaranteed transaction)", p("tradeType")),
+                ))
+            }
+        };
+        let (supplier_kjb, supplier_kjb_field) = either(w.supplier.kjb, w.supplier.kua_jing_bao, "supplier.kjb", "supplier.kuaJingBao", "whether the supplier accepts KJB")
+            .map_err(|e| e.under(&format!("orders[{i}]")))?;
+        for (j, item) in w.items.iter().enumerate() {
+            check_offer_id(item.offer_id).map_err(|why| {
+                let path = format!("orders[{i}].items[{j}].offerId");
+                KjbError::at(ErrorCode::InvalidInput, &path, format!("{path} must be the 1688 offer id, a string or a whole number; {why}"))
+            })?;
+        }
+        Ok(Order {
+            id,
+            amount,
+            currency_cny,
+            guaranteed: code_is(trade.as_str(), "assuretrade"),
+            trade_field,
+            awaiting_payment: code_is(w.status.as_str(), "waitbuyerpay"),
+            supplier_kjb,
+            supplier_kjb_field,
+            supplier_chengxintong: w.supplier.chengxintong.0,
+            seller_order: w.seller_order.is_some_and(|f| f.0),
+            red_envelope: w.red_envelope.is_some_and(|f| f.0),
+            items: w.items,
+        })
+    }
+}
+
+fn check_offer_id(raw: &RawValue) -> std::result::Result<(), String> {
+    let t = raw.get().trim();
+    match t.as_bytes().first() {
+        Some(b'"') if t.len() > 2 => Ok(()),
+        Some(b'"') => Err("got an empty string".into()),
+        Some(b'0'..=b'9') if t.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+        _ => Err(format!("got {}", money::clip(t))),
+    }
+}
+
+/// Where the order list came from, decided once per call.
+pub struct Source<'s> {
+    pub text: &'s str,
+    pub origin: Origin,
+    /// The list sits inside the input object: positions in it would be relative to the list,
+    /// so only paths are reported.
+    embedded: bool,
+}
+
+/// Picks the order list: the `orders` field of the input (an array, or a JSON text in a string,
+/// as CLI users write it) or the separate `orders_text` the JS layer passes when the caller gave
+/// a text. A text keeps every digit of a 19-digit number id ([`Origin::Text`]).
+pub fn source<'s>(field: Option<&'s RawValue>, text: Option<&'s str>, origin: Origin, holder: &'s mut Option<String>) -> Result<Source<'s>> {
+    match (field, text) {
+        (Some(_), Some(_)) => Err(KjbError::at(
+            ErrorCode::InvalidInput,
+            "orders",
+            "orders was given twice, in the input and as a JSON text: pass it once",
+        )),
+        (None, None) => Err(KjbError::at(
+            ErrorCode::InvalidInput,
+            "orders",
+            "orders is missing: pass an array of orders or their JSON text ([] for none)",
+        )),
+        (None, Some(t)) => Ok(Source { text: t, origin: Origin::Text, embedded: false }),
+        (Some(raw), None) if raw.get().trim_start().starts_with('"') => {
+            let decoded: String = serde_json::from_str(raw.get()).map_err(|e| json::from_serde(&e, "orders"))?;
+            Ok(Source { text: holder.insert(decoded).as_str(), origin: Origin::Text, embedded: false })
+        }
+        (Some(raw), None) => Ok(Source { text: raw.get(), origin, embedded: true }),
+    }
+}
+
+/// Parses and checks the order list; every error carries its `orders[…]` path.
+pub fn read<'s>(src: &Source<'s>) -> Result<Vec<Order<'s>>> {
+    let wires: Vec<OrderWire<'s>> = json::parse(src.text).map_err(|e| {
+        let inner = e.path.clone();
+        let mut e = e.under("orders");
+        // Messages that start with the path inside the list get the full path too.
+        if let (Some(inner), Some(full)) = (inner, e.path.as_deref()) {
+            if let Some(rest) = e.message.strip_prefix(inner.as_str()) {
+                e.message = format!("{full}{rest}");
+            }
+        }
+        if src.embedded {
+            e.line = None;
+            e.column = None;
+        }
+        e
+    })?;
+    let mut orders = Vec::with_capacity(wires.len());
+    for (i, w) in wires.into_iter().enumerate() {
+        orders.push(Order::from_wire(w, i, src.origin)?);
+    }
+    Ok(orders)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(order: &str) -> Result<Order<'_>> {
+        let src = Source { text: order, origin: Origin::Text, embedded: false };
+        read(&src).map(|mut v| v.remove(0))
+    }
+
+    const BASE: &str = r#"[{"orderId":"1","amount":"1.00","status":"waitbuyerpay","tradeType":"assureTrade","supplier":{"loginId":"s","kjb":true,"chengxintong":true},"items":[{"offerId":"1"}]}]"#;
+
+    #[test]
+    fn tolerant_forms() {
+        let o = one(BASE).unwrap();
+        assert!(o.guaranteed && o.awaiting_payment && o.supplier_kjb && o.currency_cny);
+        let t = BASE.replace("waitbuyerpay", "WAIT_BUYER_PAY").replace("assureTrade", "ASSURE_TRADE").replace("\"kjb\":true", "\"kuaJingBao\":\"true\"");
+        let o = one(&t).unwrap();
+        assert!(o.guaranteed && o.awaiting_payment && o.supplier_kjb);
+        assert_eq!(o.supplier_kjb_field, "supplier.kuaJingBao");
+        // tradeTypeCode decides over a numeric-looking tradeType.
+        let t = BASE.replace("\"tradeType\":\"assureTrade\"", "\"tradeType\":\"50060\",\"tradeTypeCode\":\"assureTrade\"");
+        let o = one(&t).unwrap();
+        assert!(o.guaranteed);
+        assert_eq!(o.trade_field, "tradeTypeCode");
+        let t = BASE.replace("\"items\":[{\"offerId\":\"1\"}]", "\"items\":[{\"offerId\":623456789012,\"category\":[\"农业\",1031910],\"title\":null,\"kjb\":null,\"extra\":{\"x\":[1]}}],\"currency\":\"rmb\",\"sellerOrder\":null");
+        let o = one(&t).unwrap();
+        assert!(o.currency_cny && !o.seller_order);
+        assert_eq!(o.items[0].category.as_ref().unwrap().leaves(), &[Leaf::Name("农业".into()), Leaf::Id(1031910)]);
+    }
+
+    #[test]
+    fn missing_and_conflicting_facts_are_input_errors() {
+        for (from, to, path) in [
+            ("\"tradeType\":\"assureTrade\",", "", "orders[0].tradeType"),
+            ("\"kjb\":true,", "", "orders[0].supplier.kjb"),
+            ("\"kjb\":true,", "\"kjb\":true,\"kuaJingBao\":false,", "orders[0].supplier.kuaJingBao"),
+            ("\"offerId\":\"1\"", "\"offerId\":\"\"", "orders[0].items[0].offerId"),
+            ("\"offerId\":\"1\"", "\"offerId\":-1", "orders[0].items[0].offerId"),
+            ("\"offerId\":\"1\"", "\"offerId\":\"1\",\"kjb\":\"no\"", "orders[0].items[0].kjb"),
+            ("\"offerId\":\"1\"", "\"offerId\":\"1\",\"category\":1.5", "orders[0].items[0].category"),
+            ("\"offerId\":\"1\"", "\"offerId\":\"1\",\"category\":[[\"a\"]]", "orders[0].items[0].category[0]"),
+            ("\"status\":\"waitbuyerpay\"", "\"status\":null", "orders[0].status"),
+            ("\"chengxintong\":true", "\"chengxintong\":1", "orders[0].supplier.chengxintong"),
+        ] {
+            let text = BASE.replace(from, to);
+            let e = one(&text).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidInput, "{to}: {e}");
+            assert_eq!(e.path.as_deref(), Some(path), "{to}: {e}");
+        }
+    }
+
+    #[test]
+    fn titles_borrow_from_the_input() {
+        let t = BASE.replace("\"offerId\":\"1\"", "\"offerId\":\"1\",\"title\":\"plain\"");
+        let o = one(&t).unwrap();
+        assert!(matches!(o.items[0].title.as_ref().unwrap().0, Cow::Borrowed("plain")));
+        let t = BASE.replace("\"offerId\":\"1\"", "\"offerId\":\"1\",\"title\":\"esc\\u0061ped\"");
+        assert_eq!(one(&t).unwrap().items[0].title.as_ref().unwrap().as_str(), "escaped");
+    }
+}
