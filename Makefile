@@ -36,6 +36,7 @@ pkg: wasm
 	$(WASM_OPT) -Oz pkg/web/kjb_bg.wasm -o pkg/web/kjb_bg.wasm
 	cp pkg/web/kjb_bg.wasm pkg/node/kjb_bg.wasm
 	node scripts/esm-to-cjs.mjs pkg/lib/api.mjs pkg/lib/api.cjs
+	node scripts/esm-to-cjs.mjs pkg/lib/client.mjs pkg/lib/client.cjs
 	cp pkg/index.d.ts pkg/index.d.mts
 	cp pkg/index.d.ts pkg/index.d.cts
 	cp README.md pkg/README.md
@@ -73,4 +74,4 @@ demo: pkg
 	node www/demo.mjs
 
 clean:
-	rm -rf target pkg/node pkg/web pkg/lib/api.cjs pkg/index.d.mts pkg/index.d.cts pkg/README.md
+	rm -rf target pkg/node pkg/web pkg/lib/api.cjs pkg/lib/client.cjs pkg/index.d.mts pkg/index.d.cts pkg/README.md

@@ -35,10 +35,17 @@ export declare class KjbError extends Error {
 
 // ---- loading --------------------------------------------------------------------------------
 
+/**
+ * What `init`/`initSync` take besides a URL: the wasm bytes, a compiled `WebAssembly.Module`,
+ * or a `Response`/`Request`/promise of one. Declared structurally so projects without the DOM
+ * lib (Node-only TypeScript) type-check too.
+ */
+export type WasmInput = ArrayBuffer | ArrayBufferView | PromiseLike<unknown> | object;
+
 /** Browsers, bundlers, workers: fetches and instantiates the wasm once. Node: resolves at once. */
-export declare function init(input?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<void>;
+export declare function init(input?: string | URL | WasmInput): Promise<void>;
 /** Synchronous init from the wasm bytes or a compiled module (service workers). Node: no-op. */
-export declare function initSync(bytes: BufferSource | WebAssembly.Module): void;
+export declare function initSync(bytes?: ArrayBuffer | ArrayBufferView | object): void;
 export default init;
 
 // ---- fees -----------------------------------------------------------------------------------
@@ -252,8 +259,12 @@ export interface UrlAnswer {
 
 export interface PayWayAnswer {
   orderId: OrderId;
+  /** The amount to pay in yuan, 2 decimals. */
   payFee: string;
-  channels: { code: number; name: string }[];
+  /** The same amount in fen, as 1688 sent it. */
+  payFeeFen: string;
+  timeout?: unknown;
+  channels: { code: number | string; name: string }[];
   /** True when a KJB channel (code 16 or 20) is offered. */
   kjb: boolean;
   [extra: string]: unknown;
@@ -265,7 +276,7 @@ export interface PushMessage {
   msgId: string;
   type: string;
   bizKey: string | null;
-  gmtBorn: number | string | null;
+  gmtBorn: number | null;
   userInfo: string | null;
   data: any;
 }
@@ -273,7 +284,8 @@ export interface PushMessage {
 export type PushBody = string | { message: string; _aop_signature: string };
 
 export declare function verifyPush(p: { appSecret: string; body: PushBody }): PushMessage;
-export declare function authorizeUrl(a: { appKey: string; redirectUri: string; state: string }): string;
+/** The 1688 OAuth authorise URL; with `appSecret` (server side) it carries the legacy `_aop_signature`. */
+export declare function authorizeUrl(a: { appKey: string; redirectUri: string; state: string; appSecret?: string }): string;
 
 /** Holds appKey/appSecret; the secret never comes back out. */
 export declare class Signer {
@@ -284,4 +296,90 @@ export declare class Signer {
   /** Wipes the secret now rather than at garbage collection. */
   free(): void;
   toJSON(): { appKey: string };
+}
+
+// ---- KjbClient: cashier URLs end to end ----------------------------------------------------
+
+/** The part of `fetch` KjbClient uses (globalThis.fetch by default, looked up at call time). */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: { [name: string]: string }; body: string; signal: AbortSignal },
+) => Promise<{ status: number; text(): Promise<string> }>;
+
+export interface KjbClientCommonOptions {
+  /** Gateway origin; default https://gw.open.1688.com (e.g. a local kjb sandbox). */
+  baseUrl?: string;
+  fetch?: FetchLike;
+  /** Per gateway call, including reading the answer; default 30000. */
+  timeoutMs?: number;
+  /** Extra attempts after a rate-limited call (gw.QosRequestLimit), 0–10; default 3. */
+  retries?: number;
+  /** First back-off delay; it doubles per attempt (capped at 10 s), with jitter; default 500. */
+  retryDelayMs?: number;
+  /** Gateway calls in flight at once, 1–10; default 2. */
+  concurrency?: number;
+}
+
+/** Server side: the client signs with an internal `Signer`; the secret never comes back out. */
+export interface KjbClientOptions extends KjbClientCommonOptions {
+  appKey: string;
+  appSecret: string;
+  accessToken: string;
+}
+
+/**
+ * Backend-signed flow (browsers, extensions): `sign` asks your backend to sign each request
+ * (e.g. with `Signer.sign`, adding the access token there); no secret in the page.
+ */
+export interface KjbClientBackendSignedOptions extends KjbClientCommonOptions {
+  sign(request: { api: ApiName | string; params: { [name: string]: unknown }; baseUrl: string; timestamp: number; accessToken?: string }): SignedRequest | Promise<SignedRequest>;
+  appKey?: string;
+  accessToken?: string;
+  appSecret?: never;
+}
+
+export type CashierUrlApi = 'alibaba.crossBorderPay.url.get' | 'alibaba.alipay.url.get' | 'alibaba.creditPay.url.get';
+
+export interface CashierUrlsOptions {
+  /** Ids per gateway call, 1–30; default 10 (larger calls time out). */
+  maxPerCall?: number;
+  /** Default `alibaba.crossBorderPay.url.get` (KJB). */
+  api?: CashierUrlApi;
+  signal?: AbortSignal;
+}
+
+export interface CashierLink {
+  orderIds: OrderId[];
+  payUrl: string;
+}
+
+export interface RefusedOrder {
+  orderId: OrderId;
+  reason: string;
+  /** `REFUSED` (listed in cantPayOrderList / payFailureOrderList), `400_4` (no order of the call payable), `NO_PAY_URL`. */
+  code: 'REFUSED' | '400_4' | 'NO_PAY_URL' | string;
+}
+
+export interface CashierUrls {
+  /** One per gateway call that returned a cashier URL, in batch order. */
+  links: CashierLink[];
+  /** Every other order, in input order; each input id appears once across links and refused. */
+  refused: RefusedOrder[];
+}
+
+/**
+ * Obtains 1688 cashier URLs: splits order ids into gateway calls, signs, POSTs, parses, and
+ * retries rate-limited calls (gw.QosRequestLimit) with bounded exponential back-off and jitter.
+ * Timeouts and network failures throw `GATEWAY_ERROR` with `gatewayCode` `TIMEOUT` / `NETWORK`.
+ */
+export declare class KjbClient {
+  constructor(options: KjbClientOptions | KjbClientBackendSignedOptions);
+  readonly appKey: string | null;
+  readonly baseUrl: string;
+  cashierUrls(orderIds: Iterable<OrderIdInput>, options?: CashierUrlsOptions): Promise<CashierUrls>;
+  /** One signed call with this client's credentials, timeout and retries: `parseResponse`'s answer. */
+  call(api: ApiName | string, params?: { [name: string]: unknown }, options?: { signal?: AbortSignal }): Promise<UrlAnswer | PayWayAnswer | any>;
+  /** Wipes the secret now; the client cannot sign afterwards. */
+  free(): void;
+  toJSON(): { appKey: string | null; baseUrl: string };
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the built package into a scratch project exactly as a user would: `npm pack` the
 # package, `npm install` the tarball (a directory install would only symlink it), and copy the
-# package tests in. Usage: scripts/install-pkg.sh DIR
+# package tests and their sample inputs (tests/node/samples/) in. Usage: scripts/install-pkg.sh DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$1
 rm -rf "$dir" && mkdir -p "$dir"
 tarball=$(npm pack ./pkg --pack-destination "$dir" --silent | tail -n 1)
 cp tests/node/*.test.* "$dir"/
+cp -r tests/node/samples "$dir"/samples
 cat > "$dir/package.json" <<JSON
 { "name": "kjb-consumer", "private": true, "version": "0.0.0" }
 JSON

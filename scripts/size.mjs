@@ -10,7 +10,7 @@ for (const dir of ['pkg/web', 'pkg/node']) {
     rows.push([`${dir}/${f}`, kb(bytes.length), kb(gzipSync(bytes, { level: 9 }).length)]);
   }
 }
-for (const f of ['pkg/lib/api.mjs', 'pkg/lib/web.mjs']) {
+for (const f of ['pkg/lib/api.mjs', 'pkg/lib/client.mjs', 'pkg/lib/web.mjs']) {
   const bytes = readFileSync(f);
   rows.push([f, kb(bytes.length), kb(gzipSync(bytes, { level: 9 }).length)]);
 }

@@ -132,11 +132,16 @@ export function makeApi(raw, isReady) {
     }
     /** The app key (public: it is part of every request URL). */
     get appKey() {
-      return this.#raw.appKey;
+      return this.#live('Signer.appKey').appKey;
+    }
+    #live(name) {
+      if (!this.#raw) throw new KjbError('INVALID_INPUT', `${name}: this Signer was freed; create a new one`);
+      return this.#raw;
     }
     /** `signRequest` with this signer's credentials. */
     sign(request) {
-      return invoke('Signer.sign', (t) => this.#raw.sign(t), [toJsonText(request, 'Signer.sign')]);
+      const raw = this.#live('Signer.sign');
+      return invoke('Signer.sign', (t) => raw.sign(t), [toJsonText(request, 'Signer.sign')]);
     }
     /** `verifyPush` with this signer's secret; `body` is the raw form text or `{message, _aop_signature}`. */
     verifyPush(body) {
@@ -147,7 +152,8 @@ export function makeApi(raw, isReady) {
       } catch {
         throw new KjbError('PUSH_MALFORMED', 'the push body cannot be read: pass the raw form text or {message, _aop_signature}');
       }
-      return invoke('Signer.verifyPush', (t) => this.#raw.verifyPush(t), [text]);
+      const raw = this.#live('Signer.verifyPush');
+      return invoke('Signer.verifyPush', (t) => raw.verifyPush(t), [text]);
     }
     /** Wipes the secret from wasm memory now instead of at garbage collection. */
     free() {

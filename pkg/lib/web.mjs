@@ -3,6 +3,7 @@
 // earlier throws KjbError NOT_INITIALIZED instead of a wasm trap.
 import wbgInit, * as raw from '../web/kjb.js';
 import { makeApi, KjbError } from './api.mjs';
+import { makeClient } from './client.mjs';
 
 let ready = false;
 let pending = null;
@@ -39,6 +40,8 @@ export function initSync(bytes) {
 }
 
 const api = makeApi(raw, () => ready);
+/** Cashier URLs over fetch. In a page, sign on your backend: see the README (`sign` option). */
+export const KjbClient = makeClient({ ...api, KjbError });
 
 export const {
   feeSchedule, quoteFee, checkOrders, planPayment, buildRequest, signRequest, signature,

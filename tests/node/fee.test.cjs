@@ -17,7 +17,7 @@ test('require and import share one KjbError class', async () => {
 });
 
 test('every export of the contract is there', () => {
-  for (const name of ['feeSchedule', 'quoteFee', 'checkOrders', 'planPayment', 'buildRequest', 'signRequest', 'signature', 'parseResponse', 'verifyPush', 'authorizeUrl', 'Signer', 'KjbError', 'init', 'initSync']) {
+  for (const name of ['feeSchedule', 'quoteFee', 'checkOrders', 'planPayment', 'buildRequest', 'signRequest', 'signature', 'parseResponse', 'verifyPush', 'authorizeUrl', 'Signer', 'KjbClient', 'KjbError', 'init', 'initSync']) {
     assert.equal(typeof kjb[name], 'function', name);
   }
 });

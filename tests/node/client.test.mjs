@@ -1,0 +1,284 @@
+// KjbClient end to end, over real HTTP on 127.0.0.1, against the package's own sandbox (which
+// checks signatures with its own HMAC, not with the kjb core).
+import test, { before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import util from 'node:util';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { KjbClient, KjbError, Signer } from 'kjb';
+import { startSandbox, defaultConfig } from 'kjb/sandbox';
+
+const APP = { appKey: '1234567', appSecret: 'TESTSECRET123', accessToken: '00000000-test-token-0000' };
+const BIG = ['3535260697417660107', '3535260697417660108'];
+
+let sb;
+let config;
+
+before(async () => {
+  config = defaultConfig();
+  sb = await startSandbox({ config });
+});
+after(() => sb.close());
+beforeEach(() => sb.sandbox.reset());
+
+/** A fetch that counts (and can delay) calls on their way to the real one. */
+function countingFetch({ delay } = {}) {
+  const calls = [];
+  const fetch = async (url, init) => {
+    calls.push({ url, body: init.body });
+    if (delay) await new Promise((r) => setTimeout(r, delay()));
+    return globalThis.fetch(url, init);
+  };
+  return { fetch, calls };
+}
+
+function client(extra = {}) {
+  return new KjbClient({ ...APP, baseUrl: sb.url, retryDelayMs: 5, ...extra });
+}
+
+/** What the sandbox config says KJB refuses (computed from the config, not from the sandbox). */
+function refusedByConfig(order) {
+  const supplier = config.suppliers.find((s) => s.loginId === order.supplier);
+  return Boolean(order.kjbRefused) || (supplier && supplier.kjb === false) || (order.status || 'waitbuyerpay') !== 'waitbuyerpay' || (order.tradeType || 'assureTrade') !== 'assureTrade';
+}
+
+test('KjbClient is exported by the package (import and require) and typed', async () => {
+  assert.equal(typeof KjbClient, 'function');
+  const require = createRequire(import.meta.url);
+  assert.equal(require('kjb').KjbClient, KjbClient);
+  const root = dirname(require.resolve('kjb/package.json'));
+  for (const f of ['index.d.ts', 'index.d.mts', 'index.d.cts']) {
+    assert.match(readFileSync(join(root, f), 'utf8'), /export declare class KjbClient \{/, f);
+  }
+  assert.match(readFileSync(join(root, 'sandbox', 'index.d.mts'), 'utf8'), /export declare function startSandbox\(/);
+});
+
+test('45 orders, some refused: 5 links of up to 10 ids in batch order, the refused ones listed, every id once', async () => {
+  const orders = config.orders.slice(0, 45);
+  const ids = orders.map((o) => o.orderId);
+  const expectedRefused = orders.filter(refusedByConfig).map((o) => o.orderId);
+  assert.ok(expectedRefused.length >= 5, 'the default config has refused orders among the first 45');
+  const { fetch, calls } = countingFetch();
+  const out = await client({ fetch }).cashierUrls(ids);
+  assert.equal(calls.length, 5);
+  assert.equal(out.links.length, 5);
+  for (const [i, link] of out.links.entries()) {
+    const batch = ids.slice(i * 10, i * 10 + 10);
+    assert.deepEqual(link.orderIds, batch.filter((id) => !expectedRefused.includes(id)), `link ${i}`);
+    assert.match(link.payUrl, new RegExp(`^${sb.url}/cashier\\?token=[0-9a-f]+$`));
+  }
+  assert.deepEqual(out.refused.map((r) => r.orderId), expectedRefused);
+  for (const r of out.refused) {
+    assert.equal(r.code, 'REFUSED');
+    assert.match(r.reason, /cantPayOrderList/);
+  }
+  const all = [...out.links.flatMap((l) => l.orderIds), ...out.refused.map((r) => r.orderId)];
+  assert.deepEqual([...all].sort(), [...ids].sort());
+  // The sandbox saw exactly these calls, each signed correctly.
+  assert.deepEqual(sb.sandbox.state.calls.map((c) => c.status), [200, 200, 200, 200, 200]);
+});
+
+test('maxPerCall splits differently and is validated before any call', async () => {
+  const ids = config.orders.slice(0, 45).map((o) => o.orderId);
+  const { fetch, calls } = countingFetch();
+  const c = client({ fetch });
+  const out = await c.cashierUrls(ids, { maxPerCall: 30 });
+  assert.equal(out.links.length, 2);
+  assert.equal(calls.length, 2);
+  for (const maxPerCall of [0, 31, 2.5, '10']) {
+    await assert.rejects(c.cashierUrls(ids, { maxPerCall }), (e) => e instanceof KjbError && e.code === 'INVALID_INPUT' && e.path === 'maxPerCall');
+  }
+  await assert.rejects(c.cashierUrls(ids, { api: 'alibaba.trade.payWay.query' }), (e) => e.code === 'INVALID_INPUT' && e.path === 'api');
+  assert.equal(calls.length, 2);
+  assert.deepEqual(await c.cashierUrls([]), { links: [], refused: [] });
+});
+
+test('order ids: strings, BigInt and safe numbers; unsafe numbers and junk refused before any call; repeats dropped', async () => {
+  const { fetch, calls } = countingFetch();
+  const c = client({ fetch });
+  const safe = config.orders.find((o) => !refusedByConfig(o) && !BIG.includes(o.orderId)).orderId;
+  const out = await c.cashierUrls([BigInt(BIG[0]), BIG[1], Number(safe), BIG[0]]);
+  assert.deepEqual(out.links.map((l) => l.orderIds), [[BIG[0], BIG[1], safe]]);
+  assert.equal(calls.length, 1);
+  await assert.rejects(c.cashierUrls([BIG[1], 3535260697417660107]), (e) => e instanceof KjbError && e.code === 'UNSAFE_ORDER_ID' && e.path === 'orderIds[1]');
+  for (const bad of ['12a', '', '0', '0123', -5, 1.5, null, {}, '99999999999999999999']) {
+    await assert.rejects(c.cashierUrls(['1', bad]), (e) => e.code === 'INVALID_ORDER_ID' && e.path === 'orderIds[1]', String(bad));
+  }
+  await assert.rejects(c.cashierUrls('3535260697417660107'), (e) => e.code === 'INVALID_INPUT');
+  assert.equal(calls.length, 1);
+});
+
+test('19-digit ids survive the round trip, in links and in the refused list', async () => {
+  const cfg = defaultConfig();
+  cfg.orders.find((o) => o.orderId === BIG[1]).kjbRefused = 'quota';
+  const own = await startSandbox({ config: cfg });
+  try {
+    const c = new KjbClient({ ...APP, baseUrl: own.url });
+    const out = await c.cashierUrls([BIG[0], BIG[1], '9223372036854775807']);
+    assert.deepEqual(out.links.map((l) => l.orderIds), [[BIG[0], '9223372036854775807']]);
+    assert.deepEqual(out.refused.map((r) => r.orderId), [BIG[1]]);
+    // The sandbox sent them back as JSON numbers, as 1688 does.
+    const session = [...own.sandbox.state.sessions.values()][0];
+    assert.deepEqual(session.orderIds, [BIG[0], '9223372036854775807']);
+  } finally {
+    await own.close();
+  }
+});
+
+test('a forced rate limit is retried with back-off and then succeeds', async () => {
+  sb.sandbox.rateLimit(2);
+  const { fetch, calls } = countingFetch();
+  const started = Date.now();
+  const out = await client({ fetch, retryDelayMs: 20 }).cashierUrls([BIG[0]]);
+  assert.equal(out.links.length, 1);
+  assert.equal(calls.length, 3);
+  assert.deepEqual(sb.sandbox.state.calls.map((c) => c.code || c.status), ['gw.QosRequestLimit', 'gw.QosRequestLimit', 200]);
+  // Back-off of at least half of 20 ms then half of 40 ms.
+  assert.ok(Date.now() - started >= 30, `waited ${Date.now() - started} ms`);
+});
+
+test('rate limiting past the retry budget throws a retryable GATEWAY_ERROR (control endpoint over HTTP)', async () => {
+  const r = await fetch(`${sb.url}/_sandbox/rate-limit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"count":10}' });
+  assert.deepEqual(await r.json(), { rateLimit: 10 });
+  const { fetch: f, calls } = countingFetch();
+  await assert.rejects(client({ fetch: f, retries: 2 }).cashierUrls([BIG[0]]), (e) => {
+    assert.ok(e instanceof KjbError);
+    assert.equal(e.code, 'GATEWAY_ERROR');
+    assert.equal(e.gatewayCode, 'gw.QosRequestLimit');
+    assert.equal(e.retryable, true);
+    return true;
+  });
+  assert.equal(calls.length, 3);
+});
+
+test('a wrong secret gives GATEWAY_ERROR gw.SignatureInvalid, not retried, and never shows the secret', async () => {
+  const secret = 'WRONG-SECRET-5a1e';
+  const { fetch, calls } = countingFetch();
+  const c = new KjbClient({ ...APP, appSecret: secret, baseUrl: sb.url, fetch, concurrency: 1 });
+  let error;
+  await assert.rejects(c.cashierUrls(config.orders.slice(0, 25).map((o) => o.orderId)), (e) => {
+    error = e;
+    return e instanceof KjbError && e.code === 'GATEWAY_ERROR' && e.gatewayCode === 'gw.SignatureInvalid' && e.retryable === false && e.httpStatus >= 400;
+  });
+  assert.equal(calls.length, 1, 'fails fast: no retry, no further batch');
+  // With calls in parallel, each batch is still tried once only.
+  const { fetch: f2, calls: calls2 } = countingFetch();
+  await assert.rejects(new KjbClient({ ...APP, appSecret: secret, baseUrl: sb.url, fetch: f2 }).cashierUrls(config.orders.map((o) => o.orderId)), (e) => e.gatewayCode === 'gw.SignatureInvalid');
+  assert.ok(calls2.length <= 2, `${calls2.length} calls`);
+  assert.equal(new Set(calls2.map((x) => x.body.replace(/_aop_timestamp=\d+&?/, ''))).size, calls2.length);
+  for (const text of [error.message, error.stack, JSON.stringify(error), util.inspect(error, { depth: 10, showHidden: true })]) {
+    assert.ok(!text.includes(secret), text);
+  }
+  for (const call of calls) assert.ok(!call.body.includes(secret));
+});
+
+test('the secret is in no JS property: JSON, inspect, string, own keys, constructor errors', () => {
+  const secret = 'VERY-SECRET-9f3c';
+  const c = new KjbClient({ ...APP, appSecret: secret, baseUrl: 'https://gw.example.invalid' });
+  const views = [
+    JSON.stringify(c), String(c), util.inspect(c), util.inspect(c, { showHidden: true, depth: Infinity, customInspect: false }),
+    JSON.stringify(Object.getOwnPropertyNames(c).map((k) => c[k])), JSON.stringify(Object.getOwnPropertySymbols(c).map(String)),
+  ];
+  for (const v of views) assert.ok(!v.includes(secret), v);
+  assert.deepEqual(JSON.parse(JSON.stringify(c)), { appKey: '1234567', baseUrl: 'https://gw.example.invalid' });
+  assert.equal(c.appKey, '1234567');
+  for (const bad of [{ appKey: 'abc' }, { accessToken: '' }, { timeoutMs: -1 }, { baseUrl: 'ftp://x' }, { baseUrl: 'http://10.0.0.5:8080' }, { fetch: 42 }]) {
+    assert.throws(() => new KjbClient({ ...APP, appSecret: secret, ...bad }), (e) => {
+      assert.ok(e instanceof KjbError, String(e));
+      assert.ok(!e.message.includes(secret) && !JSON.stringify(e).includes(secret) && !util.inspect(e).includes(secret));
+      return true;
+    });
+  }
+  assert.throws(() => new KjbClient(), (e) => e.code === 'INVALID_INPUT');
+  c.free();
+  return assert.rejects(c.cashierUrls(['1']), (e) => e instanceof KjbError);
+});
+
+test('a gateway that does not answer in time: GATEWAY_ERROR TIMEOUT, not retried', async () => {
+  sb.sandbox.delay(2000, 1);
+  const { fetch, calls } = countingFetch();
+  const started = Date.now();
+  await assert.rejects(client({ fetch, timeoutMs: 150 }).cashierUrls([BIG[0]]), (e) => e instanceof KjbError && e.code === 'GATEWAY_ERROR' && e.gatewayCode === 'TIMEOUT' && e.retryable === false);
+  assert.ok(Date.now() - started < 1500);
+  assert.equal(calls.length, 1);
+  // An injected fetch that never settles on its own is aborted by the timeout too.
+  const hanging = (_url, init) => new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+  await assert.rejects(client({ fetch: hanging, timeoutMs: 50 }).cashierUrls([BIG[0]]), (e) => e.gatewayCode === 'TIMEOUT');
+});
+
+test('an unreachable gateway: GATEWAY_ERROR NETWORK', async () => {
+  const dead = new KjbClient({ ...APP, baseUrl: 'http://127.0.0.1:9' });
+  await assert.rejects(dead.cashierUrls([BIG[0]]), (e) => e.code === 'GATEWAY_ERROR' && e.gatewayCode === 'NETWORK' && e.retryable === false && /127\.0\.0\.1:9/.test(e.message));
+});
+
+test('400_4 (no order payable) refuses the batch instead of failing the run', async () => {
+  const refused = config.orders.filter((o) => o.kjbRefused).map((o) => o.orderId);
+  const payable = config.orders.filter((o) => !refusedByConfig(o)).map((o) => o.orderId);
+  const ids = [...refused.slice(0, 2), ...payable.slice(0, 2)];
+  const out = await client().cashierUrls(ids, { maxPerCall: 2 });
+  assert.deepEqual(out.links.map((l) => l.orderIds), [payable.slice(0, 2)]);
+  assert.deepEqual(out.refused.map((r) => [r.orderId, r.code]), refused.slice(0, 2).map((id) => [id, '400_4']));
+  assert.match(out.refused[0].reason, /400_4/);
+});
+
+test('concurrency keeps links in batch order whatever order the answers come in', async () => {
+  const ids = config.orders.filter((o) => !refusedByConfig(o)).map((o) => o.orderId).slice(0, 24);
+  const { fetch, calls } = countingFetch({ delay: () => Math.random() * 40 });
+  const out = await client({ fetch, concurrency: 4 }).cashierUrls(ids, { maxPerCall: 3 });
+  assert.equal(calls.length, 8);
+  assert.deepEqual(out.links.map((l) => l.orderIds), Array.from({ length: 8 }, (_, i) => ids.slice(i * 3, i * 3 + 3)));
+});
+
+test('fetch is looked up at call time; a caller signal aborts the run', async () => {
+  const c = client();
+  const original = globalThis.fetch;
+  let used = 0;
+  globalThis.fetch = (...args) => {
+    used += 1;
+    return original(...args);
+  };
+  try {
+    await c.cashierUrls([BIG[0]]);
+  } finally {
+    globalThis.fetch = original;
+  }
+  assert.equal(used, 1);
+  const controller = new AbortController();
+  sb.sandbox.delay(1000, 1);
+  const run = c.cashierUrls([BIG[0]], { signal: controller.signal });
+  setTimeout(() => controller.abort(new Error('stopped by the user')), 30);
+  await assert.rejects(run, /stopped by the user/);
+});
+
+test('the other url APIs: alipay.url.get (payFailureOrderList) and call() for payWay', async () => {
+  const paid = config.orders.find((o) => o.status === 'waitsellersend').orderId;
+  const out = await client().cashierUrls([BIG[0], paid], { api: 'alibaba.alipay.url.get' });
+  assert.deepEqual(out.links.map((l) => l.orderIds), [[BIG[0]]]);
+  assert.deepEqual(out.refused.map((r) => r.orderId), [paid]);
+  assert.match(out.refused[0].reason, /payFailureOrderList/);
+  const way = await client().call('alibaba.trade.payWay.query', { orderId: BIG[0] });
+  assert.equal(way.orderId, BIG[0]);
+  assert.equal(way.kjb, true);
+  assert.ok(way.channels.some((ch) => ch.code === 16 || ch.code === 20));
+});
+
+test('backend-signed flow: sign() elsewhere, no secret in the client', async () => {
+  const backend = new Signer({ appKey: APP.appKey, appSecret: APP.appSecret });
+  const requests = [];
+  const c = new KjbClient({
+    baseUrl: sb.url,
+    sign: async (request) => {
+      requests.push(request);
+      return backend.sign({ ...request, accessToken: APP.accessToken });
+    },
+  });
+  const out = await c.cashierUrls([BIG[0], BIG[1]]);
+  assert.deepEqual(out.links.map((l) => l.orderIds), [BIG]);
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0].api, 'alibaba.crossBorderPay.url.get');
+  assert.equal(requests[0].accessToken, undefined);
+  assert.throws(() => new KjbClient({ ...APP, sign: () => null }), (e) => e.code === 'INVALID_INPUT' && e.path === 'appSecret');
+  const broken = new KjbClient({ baseUrl: sb.url, sign: () => null });
+  await assert.rejects(broken.cashierUrls([BIG[0]]), (e) => e instanceof KjbError && e.code === 'INVALID_INPUT' && e.path === 'sign');
+});
