@@ -71,7 +71,12 @@ test-browser: pkg setup-browser
 # ---- demo -----------------------------------------------------------------------------------
 
 demo: pkg
-	node www/demo.mjs
+	node www/server.mjs
+
+# Only the demo's browser test (`test-browser` already runs it with the other browser tests).
+.PHONY: test-demo
+test-demo: pkg setup-browser
+	node --test --test-reporter=spec tests/browser/demo.test.mjs
 
 clean:
 	rm -rf target pkg/node pkg/web pkg/lib/api.cjs pkg/lib/client.cjs pkg/index.d.mts pkg/index.d.cts pkg/README.md
