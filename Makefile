@@ -44,7 +44,7 @@ pkg: wasm
 
 # ---- tests ----------------------------------------------------------------------------------
 
-test: setup-browser test-rust test-wasm pkg test-node test-browser
+test: setup-browser test-rust test-wasm pkg test-node test-browser test-packaging
 	@echo "make test: all suites passed"
 
 test-rust: setup
@@ -67,6 +67,17 @@ test-node: pkg
 
 test-browser: pkg setup-browser
 	node --test --test-reporter=spec tests/browser/
+
+# The packed package where its users run it: Node ESM and CJS, strict TypeScript, Vite and
+# webpack builds in Chromium, module workers, the Manifest V3 extension (tests/packaging/).
+.PHONY: test-packaging extension
+test-packaging: pkg setup-browser
+	node --test --test-reporter=spec tests/packaging/packaging.test.mjs
+
+# The MV3 example extension, ready to load unpacked: kjb's web build copied into
+# www/extension/vendor/kjb/ (gitignored).
+extension: pkg
+	node www/extension/build.mjs
 
 # ---- demo -----------------------------------------------------------------------------------
 
