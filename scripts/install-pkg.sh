@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 dir=$1
 rm -rf "$dir" && mkdir -p "$dir"
 tarball=$(npm pack ./pkg --pack-destination "$dir" --silent | tail -n 1)
-cp tests/node/*.test.* "$dir"/
+cp tests/node/*.mjs tests/node/*.cjs "$dir"/   # the tests and their shared case files
 cp -r tests/node/samples "$dir"/samples
 cat > "$dir/package.json" <<JSON
 { "name": "kjb-consumer", "private": true, "version": "0.0.0" }

@@ -86,16 +86,32 @@ function orderTextOf(input) {
 const NODE_INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
- * Builds the public API over the raw wasm exports.
- * @param raw the wasm-bindgen module namespace
- * @param isReady returns true once the module is instantiated
- * @param fetchImpl the default fetch for KjbClient (globalThis.fetch)
+ * Builds the public API over the wasm exports.
+ * @param runtime `{raw(), ready(), recover(), generation()}`: the current wasm-bindgen module
+ *   namespace; whether it is instantiated; what to do after a wasm trap (returns true when a
+ *   fresh instance is in place); a counter that changes whenever the instance is replaced.
+ *
+ * A trap (a Rust panic, which the core's lints and fuzzing exist to rule out) leaves the
+ * instance's stack pointer and borrow flags wherever the panic stopped them, so the instance is
+ * never used again: Node re-instantiates at once; a browser reports INTERNAL until reloaded.
  */
-export function makeApi(raw, isReady) {
+export function makeApi(runtime) {
+  let broken = false;
+
   function guard(name) {
-    if (!isReady()) {
+    if (broken) {
+      throw new KjbError('INTERNAL', `${name}(): an earlier call hit an internal error in kjb's wasm module, which cannot be reused; reload the page to use kjb again (and please report the input that caused it)`);
+    }
+    if (!runtime.ready()) {
       throw new KjbError('NOT_INITIALIZED', `kjb is not initialised yet: await init() (or call initSync(bytes)) once before calling ${name}()`);
     }
+  }
+
+  function trapped(name, e) {
+    const fresh = runtime.recover();
+    if (!fresh) broken = true;
+    const after = fresh ? 'kjb started a fresh instance, so later calls work' : 'reload the page to use kjb again';
+    return new KjbError('INTERNAL', `${name}(): kjb hit an internal error (${e.message}); ${after}. Please report it with the input that caused it`);
   }
 
   function invoke(name, fn, args) {
@@ -104,6 +120,7 @@ export function makeApi(raw, isReady) {
     try {
       out = fn(...args);
     } catch (e) {
+      if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) throw trapped(name, e);
       throw toKjbError(e);
     }
     return JSON.parse(out);
@@ -111,24 +128,30 @@ export function makeApi(raw, isReady) {
 
   function call(name, input) {
     guard(name);
-    return invoke(name, raw[name], [toJsonText(input, name)]);
+    const text = toJsonText(input, name);
+    return invoke(name, (t) => runtime.raw()[name](t), [text]);
   }
 
   function callWithOrders(name, input) {
     guard(name);
     const [rest, ordersText] = orderTextOf(input);
-    return invoke(name, raw[name], [toJsonText(rest, name), ordersText]);
+    const text = toJsonText(rest, name);
+    return invoke(name, (t, o) => runtime.raw()[name](t, o), [text, ordersText]);
   }
 
   class Signer {
     #raw;
+    #generation;
     constructor(options) {
       guard('Signer');
+      const text = toJsonText(options, 'Signer');
       try {
-        this.#raw = new raw.RawSigner(toJsonText(options, 'Signer'));
+        this.#raw = new (runtime.raw().RawSigner)(text);
       } catch (e) {
+        if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) throw trapped('Signer', e);
         throw toKjbError(e);
       }
+      this.#generation = runtime.generation();
     }
     /** The app key (public: it is part of every request URL). */
     get appKey() {
@@ -136,6 +159,9 @@ export function makeApi(raw, isReady) {
     }
     #live(name) {
       if (!this.#raw) throw new KjbError('INVALID_INPUT', `${name}: this Signer was freed; create a new one`);
+      if (this.#generation !== runtime.generation()) {
+        throw new KjbError('INTERNAL', `${name}: this Signer lived in a wasm instance that was replaced after an internal error; create a new Signer`);
+      }
       return this.#raw;
     }
     /** `signRequest` with this signer's credentials. */
@@ -177,7 +203,7 @@ export function makeApi(raw, isReady) {
   }
 
   return {
-    feeSchedule: () => invoke('feeSchedule', raw.feeSchedule, []),
+    feeSchedule: () => invoke('feeSchedule', () => runtime.raw().feeSchedule(), []),
     quoteFee: (q) => call('quoteFee', q),
     checkOrders: (c) => callWithOrders('checkOrders', c),
     planPayment: (p) => callWithOrders('planPayment', p),

@@ -39,7 +39,9 @@ export function initSync(bytes) {
   ready = true;
 }
 
-const api = makeApi(raw, () => ready);
+// The web glue holds one instance for the page's lifetime and cannot be re-initialised, so
+// after a trap the API reports INTERNAL until the page reloads (recover() returns false).
+const api = makeApi({ raw: () => raw, ready: () => ready, generation: () => 0, recover: () => false });
 /** Cashier URLs over fetch. In a page, sign on your backend: see the README (`sign` option). */
 export const KjbClient = makeClient({ ...api, KjbError });
 
