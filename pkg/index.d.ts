@@ -177,6 +177,9 @@ export interface CheckResult {
   reasons: Reason[];
 }
 
+/** Order ids as their canonical digit strings, in input order, repeats dropped (the rule every kjb function applies). */
+export declare function orderIds(list: OrderIdInput[]): OrderId[];
+
 export declare function checkOrders(c: CheckOrdersInput): { results: CheckResult[] };
 
 export interface PlanPaymentInput extends CheckOrdersInput {

@@ -8,7 +8,9 @@
 use crate::error::{KjbError, Result};
 use crate::fee;
 use crate::json::{self, Origin};
+use crate::money;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 /// Serialises an output; our output types hold only strings, numbers and booleans.
 pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
@@ -24,6 +26,21 @@ pub fn fee_schedule() -> Result<String> {
 pub fn quote_fee(input: &str, _origin: Origin) -> Result<String> {
     let q: fee::QuoteInput<'_> = json::parse(input)?;
     to_json(&fee::quote_input(&q)?)
+}
+
+/// `orderIds(list)`: each id as its canonical digit string, in input order, repeats dropped.
+/// KjbClient uses it so order ids follow one rule everywhere (`money::order_id`).
+pub fn order_ids(input: &str, origin: Origin) -> Result<String> {
+    let list: Vec<&RawValue> = json::parse(input).map_err(|e| e.under("orderIds"))?;
+    let mut seen = std::collections::HashSet::with_capacity(list.len());
+    let mut out = Vec::with_capacity(list.len());
+    for (i, raw) in list.iter().enumerate() {
+        let id = money::order_id(raw, &format!("orderIds[{i}]"), origin)?;
+        if seen.insert(id) {
+            out.push(id.to_string());
+        }
+    }
+    to_json(&out)
 }
 
 #[cfg(test)]
@@ -62,6 +79,18 @@ mod tests {
         assert!(e.message.contains("histroy"), "{}", e.message);
         let e = quote_fee(r#"{"history":[]}"#, Origin::Js).unwrap_err();
         assert!(e.message.contains("amount"), "{}", e.message);
+    }
+
+    #[test]
+    fn order_ids_are_canonical_and_deduplicated() {
+        let out = order_ids(r#"["3535260697417660107",7,"7",9007199254740991]"#, Origin::Js).unwrap();
+        assert_eq!(out, r#"["3535260697417660107","7","9007199254740991"]"#);
+        let e = order_ids(r#"["1",9007199254740993]"#, Origin::Js).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::UnsafeOrderId, Some("orderIds[1]")));
+        let e = order_ids(r#"["1","01"]"#, Origin::Js).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidOrderId, Some("orderIds[1]")));
+        let e = order_ids(r#"{"a":1}"#, Origin::Js).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("orderIds")));
     }
 
     #[test]

@@ -22,6 +22,11 @@ pub fn quote_fee(input: &str) -> Result<String, String> {
     done(api::quote_fee(input, Origin::Js))
 }
 
+#[wasm_bindgen(js_name = orderIds)]
+pub fn order_ids(input: &str) -> Result<String, String> {
+    done(api::order_ids(input, Origin::Js))
+}
+
 #[wasm_bindgen(js_name = checkOrders)]
 pub fn check_orders(input: &str, orders_text: Option<String>) -> Result<String, String> {
     done(eligibility::check_orders_json(input, orders_text.as_deref(), Origin::Js))

@@ -205,6 +205,7 @@ export function makeApi(runtime) {
   return {
     feeSchedule: () => invoke('feeSchedule', () => runtime.raw().feeSchedule(), []),
     quoteFee: (q) => call('quoteFee', q),
+    orderIds: (list) => call('orderIds', list),
     checkOrders: (c) => callWithOrders('checkOrders', c),
     planPayment: (p) => callWithOrders('planPayment', p),
     buildRequest: (r) => call('buildRequest', r),

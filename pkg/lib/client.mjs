@@ -12,13 +12,12 @@
  * @param api the object `makeApi` returns, plus `KjbError`
  */
 export function makeClient(api) {
-  const { Signer, parseResponse, KjbError } = api;
+  const { Signer, parseResponse, KjbError, orderIds: orderIds_ } = api;
 
   const DEFAULT_API = 'alibaba.crossBorderPay.url.get';
   const URL_APIS = new Set([DEFAULT_API, 'alibaba.alipay.url.get', 'alibaba.creditPay.url.get']);
   const DEFAULT_BASE_URL = 'https://gw.open.1688.com';
   const MAX_BACKOFF_MS = 10000;
-  const U64_MAX = 18446744073709551615n;
   const NODE_INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
   /** An optional integer option in [min, max]. */
@@ -30,46 +29,12 @@ export function makeClient(api) {
     return value;
   }
 
-  function idError(path, why) {
-    return new KjbError('INVALID_ORDER_ID', `${path} must be a 1688 order id: a string of 1–19 digits, e.g. "3535260697417660107"; ${why}`, { path });
-  }
-
-  /** One order id as its canonical digit string (the core's rules: 1–19 digits, u64, not 0, no leading 0). */
-  function orderIdOf(value, path) {
-    if (typeof value === 'string') {
-      const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-      if (!/^[0-9]+$/.test(value)) throw idError(path, `"${shown}" is not a whole number of digits`);
-      if (value.length > 1 && value[0] === '0') throw idError(path, `"${shown}" starts with 0`);
-      if (value.length > 19 || BigInt(value) > U64_MAX) throw idError(path, `"${shown}" does not fit in 19 digits`);
-      if (value === '0') throw idError(path, '"0" is zero');
-      return value;
-    }
-    if (typeof value === 'bigint') {
-      if (value <= 0n || value > U64_MAX) throw idError(path, `${value} is out of range`);
-      return value.toString();
-    }
-    if (typeof value === 'number') {
-      if (Number.isInteger(value) && value > Number.MAX_SAFE_INTEGER) {
-        throw new KjbError('UNSAFE_ORDER_ID', `${path} is a JS number above Number.MAX_SAFE_INTEGER and has already lost digits; pass order ids as strings or BigInt`, { path });
-      }
-      if (Number.isInteger(value) && value > 0) return String(value);
-      throw idError(path, `${value} is not a positive whole number`);
-    }
-    throw idError(path, `got ${value === null ? 'null' : typeof value}`);
-  }
-
-  /** The ids in input order, canonical and without repeats. */
+  /** The ids in input order, canonical and without repeats (the core's `orderIds`). */
   function orderIdsOf(orderIds) {
     if (orderIds === null || typeof orderIds !== 'object' || typeof orderIds[Symbol.iterator] !== 'function') {
       throw new KjbError('INVALID_INPUT', `cashierUrls() takes an array of order ids; got ${orderIds === null ? 'null' : typeof orderIds}`, { path: 'orderIds' });
     }
-    const seen = new Set();
-    let i = 0;
-    for (const value of orderIds) {
-      seen.add(orderIdOf(value, `orderIds[${i}]`));
-      i += 1;
-    }
-    return [...seen];
+    return orderIds_(Array.isArray(orderIds) ? orderIds : [...orderIds]);
   }
 
   function baseUrlOf(value) {

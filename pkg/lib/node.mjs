@@ -4,6 +4,6 @@ import kjb from './node.cjs';
 
 export const {
   feeSchedule, quoteFee, checkOrders, planPayment, buildRequest, signRequest, signature,
-  parseResponse, verifyPush, authorizeUrl, Signer, KjbClient, KjbError, init, initSync,
+  parseResponse, verifyPush, authorizeUrl, orderIds, Signer, KjbClient, KjbError, init, initSync,
 } = kjb;
 export default kjb.init;

@@ -47,7 +47,7 @@ export const KjbClient = makeClient({ ...api, KjbError });
 
 export const {
   feeSchedule, quoteFee, checkOrders, planPayment, buildRequest, signRequest, signature,
-  parseResponse, verifyPush, authorizeUrl, Signer,
+  parseResponse, verifyPush, authorizeUrl, orderIds, Signer,
 } = api;
 export { KjbError };
 export default init;
