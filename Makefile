@@ -44,7 +44,7 @@ pkg: wasm
 
 # ---- tests ----------------------------------------------------------------------------------
 
-test: setup-browser test-rust test-wasm pkg test-node test-browser test-packaging
+test: setup-browser test-rust test-wasm pkg test-node test-browser test-packaging test-size test-bench-agree
 	@echo "make test: all suites passed"
 
 test-rust: setup
@@ -91,3 +91,27 @@ test-demo: pkg setup-browser
 
 clean:
 	rm -rf target pkg/node pkg/web pkg/lib/api.cjs pkg/lib/client.cjs pkg/index.d.mts pkg/index.d.cts pkg/README.md
+
+# ---- benchmarks and size (issue #9; README "Performance") ----------------------------------
+
+.PHONY: bench bench-quick bench-core test-bench-agree test-size
+
+# kjb against the plain-JS reference (bench/reference.mjs), alternating, medians; prints the
+# table and writes bench/results/latest.json. `make bench-core`: criterion on the Rust core.
+bench: pkg
+	node --expose-gc bench/run.mjs
+
+bench-quick: pkg
+	node --expose-gc bench/run.mjs --quick
+
+bench-core: setup
+	cargo bench --bench core
+
+# The reference and kjb give the same answers on the benchmark's inputs (small ones: seconds).
+test-bench-agree: pkg
+	node --test --test-reporter=spec bench/agree.test.mjs
+
+# The gzipped wasm stays within scripts/size.mjs's budget.
+test-size: pkg
+	node scripts/size.mjs --check
+

@@ -17,16 +17,16 @@
 //! order that is not priced in CNY is not checked (its amount is not CNY); it is blocked by
 //! `CURRENCY_UNSUPPORTED` anyway.
 
-use crate::api;
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::fee::ScheduleWire;
 use crate::json::{self, Origin};
 use crate::money;
-use crate::order::{self, present, Buyer, BuyerWire, Flag, IdStr, Order};
+use crate::order::{self, present, Buyer, BuyerWire, Flag, Order};
+use crate::out::Out;
 use crate::prohibited::{self, EntryWire, Hit, Prohibited};
 use crate::reason::{Code, Path, Reason};
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::HashSet;
 
@@ -331,28 +331,30 @@ pub fn run(input: &Input<'_>, orders_text: Option<&str>, origin: Origin) -> Resu
     Ok((ctx, verdicts))
 }
 
-#[derive(Serialize)]
-struct CheckOut<'v> {
-    results: Vec<ResultOut<'v>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ResultOut<'v> {
-    order_id: IdStr,
-    eligible: bool,
-    reasons: &'v [Reason],
-}
-
 /// `checkOrders(c)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
 pub fn check_orders_json(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
     let parsed: Input<'_> = json::parse(input)?;
     let (_, verdicts) = run(&parsed, orders_text, origin)?;
-    let results = verdicts
-        .iter()
-        .map(|v| ResultOut { order_id: IdStr(v.id), eligible: v.outcome == Outcome::Eligible, reasons: &v.reasons })
-        .collect();
-    api::to_json(&CheckOut { results })
+    Ok(check_out(&verdicts))
+}
+
+/// `checkOrders`' answer: what `api::to_json` writes for [`CheckOut`] (a test compares),
+/// written by [`crate::out`].
+fn check_out(verdicts: &[Verdict]) -> String {
+    let reasons: usize = verdicts.iter().map(|v| v.reasons.len()).sum();
+    let mut o = Out::with_capacity(reasons.saturating_mul(500).saturating_add(verdicts.len().saturating_mul(64)).saturating_add(16));
+    o.raw("{\"results\":[");
+    for (i, v) in verdicts.iter().enumerate() {
+        o.raw(if i == 0 { "{\"orderId\":" } else { ",{\"orderId\":" });
+        o.id(v.id);
+        o.raw(",\"eligible\":");
+        o.bool(v.outcome == Outcome::Eligible);
+        o.raw(",\"reasons\":");
+        o.reasons(&v.reasons);
+        o.raw("}");
+    }
+    o.raw("]}");
+    o.finish()
 }
 
 #[cfg(test)]
@@ -630,6 +632,37 @@ pub(crate) mod tests {
         let e = check_orders_json(&v.to_string(), Some(&text), Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidAmount, Some("orders[0].amount")));
         assert!(e.message.starts_with("orders[0].amount must be"), "{}", e.message);
+    }
+
+    /// `checkOrders`' answer as serde writes it: what [`check_out`] is tested against.
+    #[derive(serde::Serialize)]
+    struct CheckOut<'v> {
+        results: Vec<ResultOut<'v>>,
+    }
+
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ResultOut<'v> {
+        order_id: crate::order::IdStr,
+        eligible: bool,
+        reasons: &'v [Reason],
+    }
+
+    #[test]
+    fn the_fast_writer_writes_what_serde_writes() {
+        let mut v = input(json!([good_order("1"), good_order("2"), good_order("1"), good_order("3")]));
+        v["orders"][1]["items"][0]["title"] = json!("Tomato seeds");
+        v["orders"][2]["items"][0]["category"] = json!("植物种子");
+        v["orders"][3]["amount"] = json!("80000000.00");
+        v["buyer"]["verified"] = json!(false);
+        for orders in [v["orders"].clone(), json!([])] {
+            v["orders"] = orders;
+            let text = v.to_string();
+            let parsed: Input<'_> = json::parse(&text).unwrap();
+            let (_, verdicts) = run(&parsed, None, Origin::Js).unwrap();
+            let results: Vec<ResultOut<'_>> = verdicts.iter().map(|v| ResultOut { order_id: crate::order::IdStr(v.id), eligible: v.outcome == Outcome::Eligible, reasons: &v.reasons }).collect();
+            assert_eq!(check_out(&verdicts), crate::api::to_json(&CheckOut { results }).unwrap());
+        }
     }
 
     #[test]

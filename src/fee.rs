@@ -302,7 +302,9 @@ pub struct QuoteInput<'a> {
 
 /// Reads `history` (CNY amounts, newest first) at `path`.
 pub fn read_history(history: &[&RawValue], path: &str) -> Result<Vec<Decimal>> {
-    history.iter().enumerate().map(|(i, raw)| money::cny(raw, &format!("{path}[{i}]"))).collect()
+    // A month's path is only formatted when it is refused (the read is repeated with it, so the
+    // message names `history[3]`); good months format nothing.
+    history.iter().enumerate().map(|(i, raw)| money::cny(raw, "").or_else(|_| money::cny(raw, &format!("{path}[{i}]")))).collect()
 }
 
 /// Reads an optional schedule at `path`, defaulting to the built-in one.

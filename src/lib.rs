@@ -13,9 +13,11 @@ pub mod gateway;
 pub mod json;
 pub mod money;
 pub mod order;
+pub mod out;
 pub mod plan;
 pub mod prohibited;
 pub mod reason;
+pub mod sort;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

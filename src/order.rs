@@ -34,6 +34,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
+mod fast;
+
 // ---- small wire types ----------------------------------------------------------------------
 
 /// A JSON string, borrowed from the input when it has no escapes: titles of 100,000 items
@@ -104,14 +106,43 @@ pub fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<&'
     <&RawValue>::deserialize(d).map(Some)
 }
 
+/// A JSON value as written (what a `&RawValue` holds: a string with its quotes, a number's
+/// digits). Unlike `&RawValue` it can also be made from a slice of the text, which is what the
+/// fast reader of order lists ([`fast`]) does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Raw<'a>(pub &'a str);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        <&'de RawValue>::deserialize(d).map(|r| Raw(r.get()))
+    }
+}
+
 /// An order id written out as a string of digits, without allocating one per order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct IdStr(pub u64);
 
 impl Serialize for IdStr {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
+        // Digits by hand rather than `collect_str` (core::fmt): a plan prints every order id.
+        let mut buf = [0u8; 20];
+        s.serialize_str(u64_digits(self.0, &mut buf))
     }
+}
+
+/// `n` in decimal, written at the end of `buf` (20 bytes hold every u64).
+pub fn u64_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut start = buf.len();
+    for slot in buf.iter_mut().rev() {
+        // `n % 10` is a single digit: the cast cannot truncate.
+        *slot = b'0'.wrapping_add((n % 10) as u8);
+        n /= 10;
+        start = start.saturating_sub(1);
+        if n == 0 {
+            break;
+        }
+    }
+    buf.get(start..).and_then(|d| std::str::from_utf8(d).ok()).unwrap_or("")
 }
 
 /// One level of an item category: a name (`"种子"`, `"Plant seeds"`) or a 1688 category id.
@@ -260,13 +291,13 @@ fn either(ours: Option<Flag>, theirs: Option<Flag>, our_path: &'static str, thei
 // ---- orders --------------------------------------------------------------------------------
 
 /// One order as it arrives.
-#[derive(Deserialize, Debug)]
+#[derive(Deserialize, Debug, PartialEq)]
 #[serde(rename = "order", rename_all = "camelCase")]
 pub struct OrderWire<'a> {
     #[serde(borrow)]
-    pub order_id: &'a RawValue,
+    pub order_id: Raw<'a>,
     #[serde(borrow)]
-    pub amount: &'a RawValue,
+    pub amount: Raw<'a>,
     #[serde(default, borrow)]
     pub currency: Option<Str<'a>>,
     #[serde(borrow)]
@@ -286,7 +317,7 @@ pub struct OrderWire<'a> {
 
 /// The supplier of an order. `loginId` is part of the contract so callers can keep it with the
 /// order, but no rule reads it, so it is not checked.
-#[derive(Deserialize, Debug)]
+#[derive(Deserialize, Debug, PartialEq)]
 #[serde(rename = "supplier", rename_all = "camelCase")]
 pub struct SupplierWire {
     #[serde(default)]
@@ -297,12 +328,12 @@ pub struct SupplierWire {
 }
 
 /// One item of an order.
-#[derive(Deserialize, Debug, Clone)]
+#[derive(Deserialize, Debug, Clone, PartialEq)]
 #[serde(rename = "item", rename_all = "camelCase")]
 pub struct ItemWire<'a> {
     /// Checked by [`Order::from_wire`]: a non-empty string or a whole number.
     #[serde(borrow)]
-    pub offer_id: &'a RawValue,
+    pub offer_id: Raw<'a>,
     #[serde(default, borrow)]
     pub title: Option<Str<'a>>,
     #[serde(default, borrow)]
@@ -349,8 +380,8 @@ pub fn code_is(value: &str, want: &str) -> bool {
 impl<'a> Order<'a> {
     pub fn from_wire(w: OrderWire<'a>, i: usize, origin: Origin) -> Result<Order<'a>> {
         let p = |field: &str| format!("orders[{i}].{field}");
-        let id = at(|path| money::order_id(w.order_id, path, origin), || p("orderId"))?;
-        let amount = at(|path| money::cny(w.amount, path), || p("amount"))?;
+        let id = at(|path| money::order_id_text(w.order_id.0, path, origin), || p("orderId"))?;
+        let amount = at(|path| money::cny_text(w.amount.0, path), || p("amount"))?;
         let currency_cny = match &w.currency {
             None => true,
             Some(c) => c.as_str().eq_ignore_ascii_case("CNY") || c.as_str().eq_ignore_ascii_case("RMB"),
@@ -391,8 +422,8 @@ impl<'a> Order<'a> {
     }
 }
 
-fn check_offer_id(raw: &RawValue) -> std::result::Result<(), String> {
-    let t = raw.get().trim();
+fn check_offer_id(raw: Raw<'_>) -> std::result::Result<(), String> {
+    let t = raw.0.trim();
     match t.as_bytes().first() {
         Some(b'"') if t.len() > 2 => Ok(()),
         Some(b'"') => Err("got an empty string".into()),
@@ -436,7 +467,22 @@ pub fn source<'s>(field: Option<&'s RawValue>, text: Option<&'s str>, origin: Or
 
 /// Parses and checks the order list; every error carries its `orders[…]` path.
 pub fn read<'s>(src: &Source<'s>) -> Result<Vec<Order<'s>>> {
-    let wires: Vec<OrderWire<'s>> = json::parse(src.text).map_err(|e| {
+    // The fast reader takes the usual lists in one pass; whatever it does not take (including
+    // every list with an error in it) goes through `json::parse`, which reports the error.
+    let wires = match fast::orders(json::strip_bom(src.text)) {
+        Some(wires) => wires,
+        None => read_general(src)?,
+    };
+    let mut orders = Vec::with_capacity(wires.len());
+    for (i, w) in wires.into_iter().enumerate() {
+        orders.push(Order::from_wire(w, i, src.origin)?);
+    }
+    Ok(orders)
+}
+
+/// The general reader of an order list: `json::parse` (precheck, then serde_json).
+fn read_general<'s>(src: &Source<'s>) -> Result<Vec<OrderWire<'s>>> {
+    json::parse(src.text).map_err(|e| {
         let inner = e.path.clone();
         let mut e = e.under("orders");
         // Messages that start with the path inside the list get the full path too.
@@ -450,12 +496,7 @@ pub fn read<'s>(src: &Source<'s>) -> Result<Vec<Order<'s>>> {
             e.column = None;
         }
         e
-    })?;
-    let mut orders = Vec::with_capacity(wires.len());
-    for (i, w) in wires.into_iter().enumerate() {
-        orders.push(Order::from_wire(w, i, src.origin)?);
-    }
-    Ok(orders)
+    })
 }
 
 #[cfg(test)]

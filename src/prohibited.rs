@@ -385,7 +385,7 @@ impl Builder {
     }
 
     fn finish(mut self) -> Prohibited {
-        self.p.other.sort_unstable();
+        crate::sort::sort_by(&mut self.p.other, Ord::cmp);
         self.p
     }
 }

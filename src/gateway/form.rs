@@ -13,19 +13,28 @@ fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_')
 }
 
-/// Appends `s` form-encoded to `out`.
+/// Appends `s` form-encoded to `out`. Runs of bytes that stay as they are are copied whole
+/// (a signed request's body is mostly such runs), the others encoded one by one.
 pub fn encode_into(out: &mut String, s: &str) {
-    for &b in s.as_bytes() {
-        if is_unreserved(b) {
-            out.push(char::from(b));
-        } else if b == b' ' {
-            out.push('+');
-        } else {
-            let [hi, lo] = hex_pair(b);
-            out.push('%');
-            out.push(char::from(hi));
-            out.push(char::from(lo));
+    let mut rest = s;
+    while !rest.is_empty() {
+        let run = rest.bytes().position(|b| !is_unreserved(b)).unwrap_or(rest.len());
+        let (plain, tail) = rest.split_at(run);
+        out.push_str(plain);
+        let mut chars = tail.chars();
+        let Some(c) = chars.next() else { break };
+        let mut utf8 = [0u8; 4];
+        for &b in c.encode_utf8(&mut utf8).as_bytes() {
+            if b == b' ' {
+                out.push('+');
+            } else {
+                let [hi, lo] = hex_pair(b);
+                out.push('%');
+                out.push(char::from(hi));
+                out.push(char::from(lo));
+            }
         }
+        rest = chars.as_str();
     }
 }
 

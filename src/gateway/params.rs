@@ -11,7 +11,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::Deserialize as DeriveDeserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::fmt::{self, Write};
+use std::fmt;
 
 /// A JSON object's members in the order they were written (serde_json's map would sort them).
 /// Duplicate keys never get here: `json::precheck` refuses them.
@@ -225,7 +225,7 @@ pub fn id_list(raw: &RawValue, path: &str, api: &str, max: usize, origin: Origin
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(out, "{id}");
+        out.push_str(crate::order::u64_digits(*id, &mut [0; 20]));
     }
     out.push(']');
     Ok(out)

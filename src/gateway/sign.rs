@@ -93,7 +93,8 @@ fn cmp_joined(a: &(&str, &str), b: &(&str, &str)) -> Ordering {
 /// The parameters in signing order; `_aop_signature` itself is never signed.
 fn sorted<'p>(params: impl IntoIterator<Item = (&'p str, &'p str)>) -> Vec<(&'p str, &'p str)> {
     let mut v: Vec<(&str, &str)> = params.into_iter().filter(|(k, _)| *k != "_aop_signature").collect();
-    v.sort_unstable_by(cmp_joined);
+    // A heapsort (crate::sort): the standard sort's code is large for a dozen parameters.
+    crate::sort::sort_by(&mut v, cmp_joined);
     v
 }
 

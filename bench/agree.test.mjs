@@ -1,0 +1,65 @@
+// The benchmarks compare like with like: on the inputs bench/gen.mjs makes, the plain-JS
+// reference (bench/reference.mjs) and kjb (the built package) give the same answers.
+// Run by `make test` (test-bench-agree); small inputs, a few seconds.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import * as ref from './reference.mjs';
+import { makeOrders, planInput, signInput, quoteInput, PUSH_MESSAGE, SECRET, rng } from './gen.mjs';
+
+const require = createRequire(import.meta.url);
+const kjb = require(process.env.KJB_PKG ? `${process.env.KJB_PKG}/lib/node.cjs` : '../pkg/lib/node.cjs');
+
+test('planPayment and checkOrders agree, with the orders as objects and as a JSON text', () => {
+  for (const [n, seed, maxPerCall] of [[0, 1, 10], [1, 2, 1], [250, 3, 10], [600, 4, 30], [2000, 1688, 7]]) {
+    const orders = makeOrders(n, { seed });
+    const input = { ...planInput(n, { maxPerCall }), orders };
+    const want = ref.planPayment(input);
+    assert.deepStrictEqual(kjb.planPayment(input), want, `plan n=${n} seed=${seed}`);
+    assert.deepStrictEqual(kjb.planPayment({ ...input, orders: JSON.stringify(orders) }), want, `plan text n=${n}`);
+    assert.deepStrictEqual(kjb.checkOrders(input), ref.checkOrders(input), `check n=${n}`);
+  }
+});
+
+test('the generated orders exercise every path the benchmark times', () => {
+  const orders = makeOrders(2000, { seed: 1688 });
+  const out = ref.planPayment({ ...planInput(2000), orders });
+  const codes = new Set(out.rejected.flatMap((r) => r.reasons.map((x) => x.code)));
+  for (const code of ['SUPPLIER_NOT_KJB', 'ORDER_NOT_AWAITING_PAYMENT', 'PROHIBITED_GOODS', 'OVER_TRANSACTION_LIMIT', 'DUPLICATE_ORDER', 'RED_ENVELOPE_USED']) {
+    assert.ok(codes.has(code), code);
+  }
+  assert.ok(out.deferred.length > 0 && out.totals.warned > 0 && out.batches.length > 100, JSON.stringify(out.totals));
+  assert.ok(out.batches.some((b) => b.warnings.some((w) => w.reasons.some((r) => r.matched === '种子' || r.matched === 'seeds'))));
+});
+
+test('quoteFee agrees', () => {
+  for (let seed = 1; seed <= 300; seed++) {
+    const q = quoteInput(seed);
+    const r = rng(seed);
+    q.history = q.history.slice(0, Math.floor(r() * 13));
+    if (seed % 7 === 0) q.history = q.history.map((h) => String(Math.floor(Number(h) * 300)));
+    assert.deepStrictEqual(kjb.quoteFee(q), ref.quoteFee(q), JSON.stringify(q));
+  }
+});
+
+test('signRequest agrees', () => {
+  const base = signInput();
+  for (const ids of [base.params.orderIdList, ['1'], base.params.orderIdList.slice(0, 3).reverse()]) {
+    for (const timestamp of [1700000000000, undefined]) {
+      const input = { ...base, timestamp, params: { orderIdList: ids } };
+      if (timestamp === undefined) delete input.timestamp;
+      assert.deepStrictEqual(kjb.signRequest(input), ref.signRequest(input));
+    }
+  }
+});
+
+test('verifyPush agrees, and both refuse a forged push', () => {
+  const sig = kjb.signature({ appSecret: SECRET, urlPath: '', params: { message: PUSH_MESSAGE } });
+  const body = new URLSearchParams([['message', PUSH_MESSAGE], ['_aop_signature', sig]]).toString();
+  const got = kjb.verifyPush({ appSecret: SECRET, body });
+  assert.deepStrictEqual(got, ref.verifyPush({ appSecret: SECRET, body }));
+  assert.equal(got.data.batchPay[1].orderId, '3535260697417660108');
+  const forged = body.replace('successed', 'succeeded');
+  assert.throws(() => kjb.verifyPush({ appSecret: SECRET, body: forged }), /signature/);
+  assert.throws(() => ref.verifyPush({ appSecret: SECRET, body: forged }), /SIGNATURE/);
+});

@@ -1,0 +1,404 @@
+// The plain-JS reference implementation the benchmarks compare kjb with.
+//
+// Written the straightforward way an ERP developer would write the same features without kjb:
+// decimal.js for money (exact, like the core), node:crypto for HMAC-SHA1, plain objects in and
+// out, no tricks. It does the real work — every eligibility rule, the limits in USD, the fee
+// tiers, the prohibited-goods list (categories block, titles warn), batching — and produces
+// the same answers as kjb for the inputs bench/gen.mjs makes (bench/agree.test.mjs checks
+// that). It is not a second implementation of the contract: it checks the inputs a
+// developer would (types, amount shapes) and leaves out what the generator never sends
+// (custom schedules and lists, non-CNY currencies, ids as numbers, JSON texts as input).
+
+import Decimal from 'decimal.js';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+// Exact decimal arithmetic: 40 significant digits is far more than CNY amounts need.
+const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -30, toExpPos: 40 });
+
+// ---- rules data (kjb-rules.md) -------------------------------------------------------------
+
+const TIERS = [
+  { tier: 1, from: new D(0), rate: new D('0.0020') },
+  { tier: 2, from: new D(100000), rate: new D('0.0015') },
+  { tier: 3, from: new D(3000000), rate: new D('0.0008') },
+  { tier: 4, from: new D(10000000), rate: new D('0.0003') },
+  { tier: 5, from: new D(25000000), rate: new D('0.0002') },
+  { tier: 6, from: new D(80000000), rate: new D('0.00015') },
+];
+const PER_TRANSACTION_USD = '10000000';
+const PER_DAY_USD = '100000000';
+const API = 'alibaba.crossBorderPay.url.get';
+
+/** [English, Chinese] text of each reason code; `{name}` is filled in per reason. */
+const TEXT = {
+  BUYER_NOT_VERIFIED: ["The buyer's 1688 account is not verified (实名认证). Complete the real-name verification of the 1688 account, then check again.", "买家的1688账号尚未完成实名认证。请先完成1688账号实名认证，然后重新检查。"],
+  ALIPAY_PERSONAL_NOT_LINKED: ["No verified Alipay personal account is linked to the buyer's 1688 account; its payment password confirms each KJB payment. Link a verified Alipay personal account in the 1688 account settings.", "买家的1688账号未绑定已实名认证的支付宝个人账户（每笔跨境宝付款需用其支付密码确认）。请在1688账号设置中绑定。"],
+  ALIPAY_BUSINESS_NOT_LINKED: ["No Alipay business account is linked to the buyer's 1688 account. Link the company's Alipay business account in the 1688 account settings.", "买家的1688账号未绑定支付宝企业账户。请在1688账号设置中绑定公司的支付宝企业账户。"],
+  KJB_NOT_ACTIVATED: ["KJB (跨境宝) is not activated for the buyer's account. Activate KJB in the 1688 account settings, then check again.", "买家账号尚未开通跨境宝。请在1688账号设置中开通跨境宝，然后重新检查。"],
+  SUPPLIER_NOT_KJB: ["The supplier has not enabled KJB (has not signed the KJB agreement). Ask the supplier to enable KJB, or pay this order another way.", "该供应商未开通跨境宝（未签署跨境宝协议）。请联系供应商开通跨境宝，或改用其他方式支付此订单。"],
+  SUPPLIER_NOT_CHENGXINTONG: ["The supplier is not a paid 诚信通 (TrustPass) member, so it cannot accept KJB. Buy from another supplier, or pay this order another way.", "该供应商不是诚信通会员，无法开通跨境宝。请更换供应商，或改用其他方式支付此订单。"],
+  TRADE_NOT_GUARANTEED: ["The order is not a Guaranteed transaction (担保交易, assureTrade), the only kind KJB pays. Ask the supplier to change the transaction method, or pay this order another way.", "该订单不是担保交易（assureTrade），跨境宝只支付担保交易订单。请联系供应商修改交易方式，或改用其他方式支付此订单。"],
+  ORDER_NOT_AWAITING_PAYMENT: ["The order is not waiting for payment (its status is not waitbuyerpay): it may be paid, cancelled or not yet confirmed. Refresh the order from 1688 and pay only orders that wait for payment.", "该订单不是待付款状态（waitbuyerpay），可能已付款、已取消或尚未确认。请从1688刷新订单状态，只支付待付款的订单。"],
+  OFFER_NOT_KJB: ["1688 lists this item's offer as not payable by KJB. Remove the item from the order, ask the supplier to enable KJB for the offer, or pay this order another way.", "1688显示该商品不支持跨境宝支付。请从订单中移除该商品、联系供应商为该商品开通跨境宝，或改用其他方式支付此订单。"],
+  PROHIBITED_GOODS: ["This item's category is goods KJB refuses ({goods}). Remove the item from the order, or pay this order another way.", "该商品类目属于跨境宝禁止交易的商品（{goods}）。请从订单中移除该商品，或改用其他方式支付此订单。"],
+  PROHIBITED_GOODS_SUSPECTED: ["The item title mentions \"{matched}\", which may be goods KJB refuses ({goods}). Confirm with Alipay business support before paying; the order is not blocked.", "商品标题含有“{matched}”，可能属于跨境宝禁止交易的商品（{goods}）。付款前请向支付宝企业客服确认；该订单未被拦截。"],
+  MANUAL_ORDER: ["This is a manual (invitation) order the seller created without a buyer address; the KJB batch cashier refuses such orders (MANUAL-TRADE). Ask the supplier to cancel it and place the order yourself on 1688.", "这是卖家代下的手工订单（无买家收货地址），跨境宝批量收银台会拒绝此类订单（MANUAL-TRADE）。请让供应商取消该订单，由买家在1688上自行下单。"],
+  RED_ENVELOPE_USED: ["The order uses a red packet (红包), which KJB cannot pay. Place the order again without the red packet, or pay this order another way.", "该订单使用了红包，无法使用跨境宝支付。请不使用红包重新下单，或改用其他方式支付此订单。"],
+  OVER_TRANSACTION_LIMIT: ["The order amount ({usd} USD at {fx} CNY per USD) is above KJB's single-transaction limit of {limit} USD. Ask the supplier to split the order into smaller orders.", "订单金额（按 {fx} 人民币/美元折合 {usd} 美元）超过跨境宝单笔限额 {limit} 美元。请联系供应商将订单拆分为多笔较小的订单。"],
+  OVER_DAILY_LIMIT: ["Paying this order today would bring the day's KJB total to {usd} USD (already paid today included), above the daily limit of {limit} USD. Pay it on another day; planPayment defers it.", "今日跨境宝付款总额（含今日已付）加上该订单将达到 {usd} 美元，超过单日限额 {limit} 美元。请改日支付；planPayment 会将其顺延。"],
+  DUPLICATE_ORDER: ["This order id already appears earlier in the list; only its first occurrence can be paid. Remove the repeated entry.", "该订单号在列表中已出现过，只有第一次出现的条目会被支付。请删除重复的条目。"],
+  CURRENCY_UNSUPPORTED: ["The order is not priced in CNY; KJB pays 1688 orders in CNY only. Check the order's currency and pass its CNY amount.", "该订单不是以人民币（CNY）计价，跨境宝只支付人民币订单。请核对订单币种并传入人民币金额。"],
+};
+
+/** The built-in prohibited-goods list. */
+const PROHIBITED = [
+  {"id": "pornography", "name": "Pornography", "nameZh": "色情", "categories": ["色情用品", "淫秽物品"], "keywords": ["porn", "porno", "pornography", "pornographic", "adult video", "adult videos", "色情", "淫秽", "黄色录像", "成人影片"], "exclude": []},
+  {"id": "gambling", "name": "Gambling", "nameZh": "赌博", "categories": ["赌具", "赌博用品"], "keywords": ["gambling", "slot machine", "slot machines", "赌博", "赌具", "赌博机", "百家乐"], "exclude": []},
+  {"id": "drugs", "name": "Drug abuse", "nameZh": "毒品", "categories": ["吸毒用具", "毒品及吸毒用具"], "keywords": ["narcotic", "narcotics", "cocaine", "heroin", "methamphetamine", "marijuana", "cannabis", "毒品", "吸毒", "冰毒", "海洛因", "可卡因", "大麻", "摇头丸"], "exclude": ["大麻绳", "大麻布"]},
+  {"id": "violence", "name": "Violence", "nameZh": "暴力", "categories": ["暴力用品"], "keywords": ["brass knuckles", "knuckle duster", "knuckle dusters", "暴力", "指虎"], "exclude": ["暴力熊", "暴力风扇", "暴力扇", "暴力涡轮", "暴力美学", "暴力拆解", "暴力测试", "暴力输出"]},
+  {"id": "terrorism", "name": "Terrorism", "nameZh": "恐怖主义", "categories": ["恐怖活动"], "keywords": ["terrorism", "terrorist", "terrorists", "恐怖主义", "恐怖分子", "恐怖组织", "恐怖袭击"], "exclude": []},
+  {"id": "seeds", "name": "Plant seeds", "nameZh": "植物种子", "categories": ["种子", "种子种苗", "种子/种苗"], "keywords": ["seed", "seeds", "种子", "种籽", "籽种", "花籽"], "exclude": ["seed bead", "seed beads", "seed pearl", "seed pearls", "seed round", "seed funding", "seed money", "seed stitch", "种子选手", "种子队", "种子用户", "种子轮", "种子基金", "种子文件", "种子链接", "种子下载", "种子珠"]},
+  {"id": "nutrients", "name": "Nutrients", "nameZh": "营养液", "categories": ["植物营养液", "植物营养剂", "水培营养液"], "keywords": ["nutrient solution", "nutrient solutions", "plant nutrient", "plant nutrients", "hydroponic nutrient", "hydroponic nutrients", "营养液", "水培营养"], "exclude": []},
+  {"id": "cigarette-paper", "name": "Cigarette paper", "nameZh": "卷烟纸", "categories": ["烟纸"], "keywords": ["cigarette paper", "cigarette papers", "rolling paper", "rolling papers", "smoking paper", "smoking papers", "卷烟纸", "烟纸"], "exclude": ["油烟纸"]},
+  {"id": "harpoons", "name": "Harpoons", "nameZh": "鱼叉", "categories": ["捕鲸叉"], "keywords": ["harpoon", "harpoons", "speargun", "spearguns", "spear gun", "spear guns", "鱼叉", "渔叉", "捕鲸叉"], "exclude": ["烤鱼叉"]},
+];
+
+// ---- money ---------------------------------------------------------------------------------
+
+const CNY_RE = /^\d{1,15}(\.\d{1,2})?$/;
+const RATE_RE = /^\d{1,15}(\.\d{1,6})?$/;
+
+function money(value, path, re = CNY_RE) {
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string' || !re.test(text)) throw new Error(`${path} must be a decimal string, got ${JSON.stringify(value)}`);
+  return new D(text);
+}
+const fmtCny = (d) => d.toFixed(2, D.ROUND_HALF_UP);
+const fmtRate = (d) => d.toString();
+/** USD for a limit message: rounded up to the cent. */
+const usdUp = (cny, rate) => cny.div(rate).toDecimalPlaces(2, D.ROUND_UP).toFixed(2);
+const feeOf = (amount, rate) => amount.mul(rate).toDecimalPlaces(2, D.ROUND_HALF_UP);
+
+// ---- fees ----------------------------------------------------------------------------------
+
+function volume(history = []) {
+  const months = history.map((h, i) => money(h, `history[${i}]`));
+  const lastMonth = months[0] ?? new D(0);
+  const window = months.slice(0, 12);
+  const average = window.length ? window.reduce((a, b) => a.plus(b), new D(0)).div(window.length).toDecimalPlaces(2, D.ROUND_HALF_UP) : new D(0);
+  const basis = average.gt(lastMonth) ? 'average' : 'lastMonth';
+  return { lastMonth, average, applicable: basis === 'average' ? average : lastMonth, basis };
+}
+
+function tierFor(applicable) {
+  let t = TIERS[0];
+  for (const tier of TIERS) if (tier.from.lte(applicable)) t = tier;
+  return t;
+}
+
+export function quoteFee(q) {
+  const amount = money(q.amount, 'amount');
+  const v = volume(q.history);
+  const tier = tierFor(v.applicable);
+  const next = TIERS[tier.tier] ?? null;
+  return {
+    amount: fmtCny(amount),
+    fee: fmtCny(feeOf(amount, tier.rate)),
+    rate: fmtRate(tier.rate),
+    tier: tier.tier,
+    applicableAmount: fmtCny(v.applicable),
+    basis: v.basis,
+    lastMonth: fmtCny(v.lastMonth),
+    average: fmtCny(v.average),
+    next: next && {
+      tier: next.tier,
+      rate: fmtRate(next.rate),
+      from: fmtCny(next.from),
+      volumeNeeded: fmtCny(next.from.minus(v.applicable)),
+      fee: fmtCny(feeOf(amount, next.rate)),
+    },
+  };
+}
+
+// ---- prohibited goods ----------------------------------------------------------------------
+
+const isHan = (c) => /[\u3400-\u9fff\uf900-\ufaff]/.test(c);
+
+/** Lower case, full-width to ASCII, punctuation and spaces to one space, none between Chinese. */
+function fold(s) {
+  let out = '';
+  let gap = false;
+  let lastHan = false;
+  for (let c of s) {
+    const code = c.codePointAt(0);
+    if (code >= 0xff01 && code <= 0xff5e) c = String.fromCodePoint(code - 0xfee0);
+    if (!/[\p{L}\p{N}]/u.test(c)) {
+      gap = true;
+      continue;
+    }
+    const han = isHan(c);
+    if (gap && out && !(lastHan && han)) out += ' ';
+    gap = false;
+    out += c.toLowerCase();
+    lastHan = han;
+  }
+  return out;
+}
+
+const categoryKey = (c) => String(c).trim().toLowerCase();
+const CATEGORY = new Map();
+for (const e of PROHIBITED) {
+  for (const c of [e.id, e.name, e.nameZh, ...e.categories]) {
+    const k = categoryKey(c);
+    if (!CATEGORY.has(k)) CATEGORY.set(k, []);
+    if (!CATEGORY.get(k).includes(e)) CATEGORY.get(k).push(e);
+  }
+}
+const FOLDED = PROHIBITED.map((e) => ({
+  entry: e,
+  keywords: e.keywords.map((k) => ({ shown: k, text: fold(k) })),
+  exclude: e.exclude.map(fold),
+}));
+
+const isWord = (c) => c !== undefined && /[a-z0-9]/.test(c);
+
+/** Start offsets where `kw` occurs in `title` (both folded) on word boundaries. */
+function occurrences(title, kw) {
+  const found = [];
+  for (let at = title.indexOf(kw); at !== -1; at = title.indexOf(kw, at + 1)) {
+    if (isWord(kw[0]) && isWord(title[at - 1])) continue;
+    if (isWord(kw[kw.length - 1]) && isWord(title[at + kw.length])) continue;
+    found.push(at);
+  }
+  return found;
+}
+
+/** The entries a title mentions: [{entry, keyword, at}], earliest mention first. */
+function titleHits(title) {
+  const t = fold(title);
+  const hits = [];
+  for (const { entry, keywords, exclude } of FOLDED) {
+    const cancelled = exclude.flatMap((x) => occurrences(t, x).map((at) => [at, at + x.length]));
+    let best = null;
+    for (const kw of keywords) {
+      for (const at of occurrences(t, kw.text)) {
+        const end = at + kw.text.length;
+        if (cancelled.some(([s, e]) => s <= at && end <= e)) continue;
+        if (!best || at < best.at) best = { entry, keyword: kw.shown, at };
+        break;
+      }
+    }
+    if (best) hits.push(best);
+  }
+  return hits.sort((a, b) => a.at - b.at);
+}
+
+// ---- eligibility ---------------------------------------------------------------------------
+
+function reason(code, path, vars = {}) {
+  const [en, zh] = TEXT[code];
+  const fill = (t, lang) => t.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? vars[name][lang] : m));
+  return { code, severity: code === 'PROHIBITED_GOODS_SUSPECTED' ? 'warn' : 'block', message: fill(en, 0), messageZh: fill(zh, 1), path };
+}
+
+function goodsReason(code, path, entry, keyword) {
+  const r = reason(code, path, { goods: [entry.name, entry.nameZh], matched: [keyword ?? '', keyword ?? ''] });
+  r.goods = entry.id;
+  if (keyword !== undefined) r.matched = keyword;
+  return r;
+}
+
+const norm = (s) => String(s).replace(/_/g, '').toLowerCase();
+const ID_RE = /^[1-9]\d{0,18}$/;
+
+function evaluate(input) {
+  const { buyer, orders } = input;
+  if (!Array.isArray(orders)) throw new Error('orders must be an array');
+  if (!input.fx || input.fx.usd === undefined) throw new Error('fx.usd is missing');
+  const rate = money(input.fx.usd, 'fx.usd', RATE_RE);
+  const perTransactionUsd = money(input.limits?.perTransactionUsd ?? PER_TRANSACTION_USD, 'limits.perTransactionUsd');
+  const perDayUsd = money(input.limits?.perDayUsd ?? PER_DAY_USD, 'limits.perDayUsd');
+  const paidTodayCny = money(input.paidTodayUsd ?? '0', 'paidTodayUsd').mul(rate);
+  const perTransactionCny = perTransactionUsd.mul(rate);
+  const dayRoomCny = perDayUsd.mul(rate).minus(paidTodayCny);
+  const buyerReasons = [];
+  if (!buyer.verified) buyerReasons.push(reason('BUYER_NOT_VERIFIED', 'buyer.verified'));
+  if (!buyer.alipayPersonalLinked) buyerReasons.push(reason('ALIPAY_PERSONAL_NOT_LINKED', 'buyer.alipayPersonalLinked'));
+  if (!buyer.alipayBusinessLinked) buyerReasons.push(reason('ALIPAY_BUSINESS_NOT_LINKED', 'buyer.alipayBusinessLinked'));
+  if (!buyer.kjbActivated) buyerReasons.push(reason('KJB_NOT_ACTIVATED', 'buyer.kjbActivated'));
+
+  const seen = new Set();
+  let dayCny = new D(0);
+  return {
+    rate,
+    perDayUsd,
+    verdicts: orders.map((o, i) => {
+      const at = (field) => `orders[${i}].${field}`;
+      if (typeof o.orderId !== 'string' || !ID_RE.test(o.orderId)) throw new Error(`${at('orderId')} must be a string of digits`);
+      const amount = money(o.amount, at('amount'));
+      const reasons = buyerReasons.map((r) => ({ ...r }));
+      if (!o.supplier.kjb) reasons.push(reason('SUPPLIER_NOT_KJB', at('supplier.kjb')));
+      if (!o.supplier.chengxintong) reasons.push(reason('SUPPLIER_NOT_CHENGXINTONG', at('supplier.chengxintong')));
+      if (norm(o.tradeType) !== 'assuretrade') reasons.push(reason('TRADE_NOT_GUARANTEED', at('tradeType')));
+      if (norm(o.status) !== 'waitbuyerpay') reasons.push(reason('ORDER_NOT_AWAITING_PAYMENT', at('status')));
+      o.items.forEach((item, j) => {
+        if (item.kjb === false) reasons.push(reason('OFFER_NOT_KJB', at(`items[${j}].kjb`)));
+      });
+      // Refused categories block; titles that mention refused goods only warn, after them.
+      const warns = [];
+      o.items.forEach((item, j) => {
+        const blocked = item.category === undefined || item.category === null ? [] : CATEGORY.get(categoryKey(item.category)) ?? [];
+        for (const e of blocked) reasons.push(goodsReason('PROHIBITED_GOODS', at(`items[${j}].category`), e));
+        if (item.title) {
+          for (const h of titleHits(item.title)) {
+            if (!blocked.includes(h.entry)) warns.push(goodsReason('PROHIBITED_GOODS_SUSPECTED', at(`items[${j}].title`), h.entry, h.keyword));
+          }
+        }
+      });
+      reasons.push(...warns);
+      if (o.sellerOrder) reasons.push(reason('MANUAL_ORDER', at('sellerOrder')));
+      if (o.redEnvelope) reasons.push(reason('RED_ENVELOPE_USED', at('redEnvelope')));
+      if (amount.gt(perTransactionCny)) {
+        const usd = usdUp(amount, rate);
+        const limit = fmtCny(perTransactionUsd);
+        const fx = fmtRate(rate);
+        reasons.push(reason('OVER_TRANSACTION_LIMIT', at('amount'), { usd: [usd, usd], limit: [limit, limit], fx: [fx, fx] }));
+      }
+      if (seen.has(o.orderId)) reasons.push(reason('DUPLICATE_ORDER', at('orderId')));
+      seen.add(o.orderId);
+      let outcome;
+      if (reasons.some((r) => r.severity === 'block')) {
+        outcome = 'rejected';
+      } else {
+        const next = dayCny.plus(amount);
+        if (next.lte(dayRoomCny)) {
+          dayCny = next;
+          outcome = 'eligible';
+        } else {
+          const usd = usdUp(paidTodayCny.plus(next), rate);
+          const limit = fmtCny(perDayUsd);
+          reasons.push(reason('OVER_DAILY_LIMIT', at('amount'), { usd: [usd, usd], limit: [limit, limit] }));
+          outcome = 'deferred';
+        }
+      }
+      return { orderId: o.orderId, amount, outcome, reasons };
+    }),
+  };
+}
+
+export function checkOrders(input) {
+  return { results: evaluate(input).verdicts.map((v) => ({ orderId: v.orderId, eligible: v.outcome === 'eligible', reasons: v.reasons })) };
+}
+
+export function planPayment(input) {
+  const max = input.maxPerCall ?? 10;
+  if (!Number.isInteger(max) || max < 1 || max > 30) throw new Error('maxPerCall must be 1-30');
+  const tier = tierFor(volume(input.history).applicable);
+  const { rate, verdicts } = evaluate(input);
+  const batches = [];
+  const rejected = [];
+  const deferred = [];
+  let totalAmount = new D(0);
+  let totalFee = new D(0);
+  let warned = 0;
+  let batch = null;
+  const close = () => {
+    batches.push({ api: API, orderIds: batch.orderIds, amount: fmtCny(batch.amount), amountUsd: fmtCny(batch.amount.div(rate)), fee: fmtCny(batch.fee), warnings: batch.warnings });
+    batch = null;
+  };
+  for (const v of verdicts) {
+    if (v.outcome === 'rejected') rejected.push({ orderId: v.orderId, reasons: v.reasons });
+    else if (v.outcome === 'deferred') deferred.push({ orderId: v.orderId, reasons: v.reasons });
+    else {
+      batch ??= { orderIds: [], amount: new D(0), fee: new D(0), warnings: [] };
+      const fee = feeOf(v.amount, tier.rate);
+      batch.orderIds.push(v.orderId);
+      batch.amount = batch.amount.plus(v.amount);
+      batch.fee = batch.fee.plus(fee);
+      totalAmount = totalAmount.plus(v.amount);
+      totalFee = totalFee.plus(fee);
+      if (v.reasons.length) {
+        warned++;
+        batch.warnings.push({ orderId: v.orderId, reasons: v.reasons });
+      }
+      if (batch.orderIds.length >= max) close();
+    }
+  }
+  if (batch) close();
+  const payable = verdicts.length - rejected.length - deferred.length;
+  return {
+    batches,
+    rejected,
+    deferred,
+    totals: {
+      orders: verdicts.length,
+      payable,
+      rejected: rejected.length,
+      deferred: deferred.length,
+      warned,
+      amount: fmtCny(totalAmount),
+      amountUsd: fmtCny(totalAmount.div(rate)),
+      fee: fmtCny(totalFee),
+      tier: tier.tier,
+      rate: fmtRate(tier.rate),
+    },
+  };
+}
+
+// ---- the 1688 gateway ----------------------------------------------------------------------
+
+const GATEWAY = 'https://gw.open.1688.com';
+const CONTENT_TYPE = 'application/x-www-form-urlencoded; charset=UTF-8';
+
+/** The `_aop_signature`: HMAC-SHA1 over urlPath + the sorted `key + value` strings. */
+function sign(secret, urlPath, params) {
+  const message = urlPath + params.filter(([k]) => k !== '_aop_signature').map(([k, v]) => k + v).sort().join('');
+  return createHmac('sha1', secret).update(message).digest('hex').toUpperCase();
+}
+
+/** signRequest for the KJB cashier-URL call (`alibaba.crossBorderPay.url.get`). */
+export function signRequest(r) {
+  if (r.api !== API) throw new Error(`only ${API} is supported here`);
+  if (!/^\d+$/.test(r.appKey)) throw new Error('appKey must be digits');
+  if (!r.appSecret || !r.accessToken) throw new Error('appSecret and accessToken are required');
+  const ids = r.params.orderIdList.map(String);
+  if (ids.length < 1 || ids.length > 30) throw new Error('orderIdList takes 1-30 ids');
+  if (ids.some((id) => !ID_RE.test(id)) || new Set(ids).size !== ids.length) throw new Error('orderIdList: ids must be distinct digit strings');
+  const urlPath = `param2/1/com.alibaba.trade/${API}/${r.appKey}`;
+  const params = [['access_token', r.accessToken], ['orderIdList', `[${ids.join(',')}]`]];
+  if (r.timestamp !== undefined) params.push(['_aop_timestamp', String(r.timestamp)]);
+  const signature = sign(r.appSecret, urlPath, params);
+  params.push(['_aop_signature', signature]);
+  return { method: 'POST', url: `${GATEWAY}/openapi/${urlPath}`, headers: { 'content-type': CONTENT_TYPE }, body: new URLSearchParams(params).toString(), signature };
+}
+
+const ID_KEY = /^(id|\w*(Id|ID|Ids|IDs|IdList|OrderList))$/;
+
+/** JSON.parse that keeps ids (and integers above 2^53 − 1) exact, as strings. */
+function parseWithIds(text) {
+  // Quote integer tokens under id-named keys and integers too long for a double.
+  const quoted = text.replace(/("(?:[^"\\]|\\.)*")(\s*:\s*)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g, (m, str, colon, num, offset) => {
+    if (str !== undefined) return m;
+    if (/[.eE]/.test(num)) return m;
+    const before = text.slice(0, offset);
+    const key = /"(\w+)"\s*:\s*\[?[^\]{}:]*$/.exec(before);
+    const big = num.replace('-', '').length > 15 && BigInt(num) > BigInt(Number.MAX_SAFE_INTEGER);
+    return big || (key && ID_KEY.test(key[1])) ? `"${num}"` : m;
+  });
+  return JSON.parse(quoted);
+}
+
+/** verifyPush: checks the signature of a 1688 push body, then reads its message. */
+export function verifyPush({ appSecret, body }) {
+  const form = new URLSearchParams(body);
+  const fields = [...form];
+  const received = form.get('_aop_signature');
+  const message = form.get('message');
+  if (received === null || message === null) throw new Error('the push needs message and _aop_signature');
+  const expected = Buffer.from(sign(appSecret, '', fields));
+  const got = Buffer.from(received);
+  if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw new Error('PUSH_SIGNATURE_INVALID');
+  const m = parseWithIds(message);
+  const scalar = (v) => (v === undefined || v === null ? null : String(v));
+  return { msgId: scalar(m.msgId), type: m.type, bizKey: scalar(m.bizKey), gmtBorn: m.gmtBorn ?? null, userInfo: scalar(m.userInfo), data: m.data ?? null };
+}

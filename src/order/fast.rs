@@ -1,0 +1,636 @@
+//! The fast path of [`super::read`]: an order list read in one pass over its text.
+//!
+//! The general path is `json::parse`: `json::precheck` (nesting depth, repeated keys) walks the
+//! whole text, then serde_json walks it again into `OrderWire`s. For 10,000 orders that was
+//! about half of `planPayment`'s time. This reader does both jobs in one pass for lists written
+//! the usual way, and builds the very same `OrderWire`s (borrowing from the text as serde_json
+//! does).
+//!
+//! It never reports an error. On anything it does not take — a syntax error, a value of an
+//! unexpected type, a missing field, a repeated key, nesting deeper than [`MAX_DEPTH`], an
+//! escape in a key or in an id or amount, more than [`MAX_UNKNOWN_KEYS`] unknown keys in an
+//! object — it gives up (`None`) and the list goes through the general path, which decides and
+//! reports exactly as before. So this only has to be right about what it accepts: the text is
+//! strict JSON that `json::parse::<Vec<OrderWire>>` accepts too, with the same result. The
+//! tests below check that on hand-made and random inputs.
+
+use super::{Category, Flag, ItemWire, Leaf, OrderWire, Raw, Str, SupplierWire};
+use crate::json::MAX_DEPTH;
+use std::borrow::Cow;
+
+/// Unknown keys one object may have on the fast path (repeats are looked for linearly); an
+/// object with more goes the general path, whose precheck switches to a hash set.
+const MAX_UNKNOWN_KEYS: usize = 24;
+
+/// Reads an order list (the text without a BOM), or `None` to leave it to the general path.
+pub fn orders(text: &str) -> Option<Vec<OrderWire<'_>>> {
+    let mut p = Reader { s: text, i: 0, keys: Vec::new() };
+    p.ws();
+    p.eat(b'[')?;
+    // Orders are a few hundred bytes each: one allocation for the usual list.
+    let mut out = Vec::with_capacity(text.len() / 256);
+    p.ws();
+    if !p.eat_if(b']') {
+        loop {
+            p.ws();
+            out.push(p.order()?);
+            p.ws();
+            match p.next()? {
+                b',' => continue,
+                b']' => break,
+                _ => return None,
+            }
+        }
+    }
+    p.ws();
+    (p.i == text.len()).then_some(out)
+}
+
+struct Reader<'s> {
+    s: &'s str,
+    /// Byte offset of the cursor.
+    i: usize,
+    /// Unknown keys of the objects being read, innermost last (for repeated-key checks).
+    keys: Vec<&'s str>,
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes of `w` (little-endian) that are `"`, `\` or a control character — the bytes that
+/// stop the scan of a string — as the high bit of each: 0 when there is none, else the lowest
+/// set bit marks the first one. (The "has a zero byte" trick: exact up to the first such byte,
+/// which is all that is used.)
+#[inline]
+fn special(w: u64) -> u64 {
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let quote = zero(w ^ 0x2222_2222_2222_2222);
+    let backslash = zero(w ^ 0x5c5c_5c5c_5c5c_5c5c);
+    let control = w.wrapping_sub(0x2020_2020_2020_2020) & !w & HIGH;
+    quote | backslash | control
+}
+
+/// Which known fields an object has had, to refuse a repeated one.
+#[derive(Default)]
+struct Seen(u32);
+
+impl Seen {
+    /// Marks field `bit`; `None` if it was already there.
+    fn mark(&mut self, bit: u32) -> Option<()> {
+        let m = 1u32.checked_shl(bit)?;
+        if self.0 & m != 0 {
+            return None;
+        }
+        self.0 |= m;
+        Some(())
+    }
+}
+
+impl<'s> Reader<'s> {
+    fn peek(&self) -> Option<u8> {
+        self.s.as_bytes().get(self.i).copied()
+    }
+
+    fn bump(&mut self, n: usize) {
+        self.i = self.i.saturating_add(n);
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.bump(1);
+        Some(b)
+    }
+
+    fn eat(&mut self, b: u8) -> Option<()> {
+        (self.next()? == b).then_some(())
+    }
+
+    fn eat_if(&mut self, b: u8) -> bool {
+        let yes = self.peek() == Some(b);
+        if yes {
+            self.bump(1);
+        }
+        yes
+    }
+
+    /// JSON whitespace.
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\n' | b'\t' | b'\r')) {
+            self.bump(1);
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.i.saturating_add(word.len());
+        (self.s.as_bytes().get(self.i..end)? == word).then(|| self.i = end)
+    }
+
+    /// A string at the cursor: its content as written (between the quotes) and whether it has
+    /// escapes. Escapes are checked as serde_json checks a string it skips; a control
+    /// character ends the fast path.
+    fn string(&mut self) -> Option<(&'s str, bool)> {
+        let b = self.s.as_bytes();
+        self.eat(b'"')?;
+        let start = self.i;
+        let mut escaped = false;
+        loop {
+            // 8 bytes at a time up to the next byte that needs a look (the last < 8 bytes of
+            // the text go one by one).
+            while let Some(chunk) = b.get(self.i..self.i.saturating_add(8)) {
+                let found = special(u64::from_le_bytes(chunk.try_into().ok()?));
+                if found != 0 {
+                    self.bump((found.trailing_zeros() / 8) as usize);
+                    break;
+                }
+                self.bump(8);
+            }
+            match *b.get(self.i)? {
+                b'"' => {
+                    let content = self.s.get(start..self.i)?;
+                    self.bump(1);
+                    return Some((content, escaped));
+                }
+                b'\\' => {
+                    escaped = true;
+                    match *b.get(self.i.saturating_add(1))? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.bump(2),
+                        b'u' => {
+                            let hex = b.get(self.i.saturating_add(2)..self.i.saturating_add(6))?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return None;
+                            }
+                            self.bump(6);
+                        }
+                        _ => return None,
+                    }
+                }
+                c if c < 0x20 => return None,
+                _ => self.bump(1),
+            }
+        }
+    }
+
+    /// A string value as serde_json gives it to `Str`/`Leaf`: borrowed when it has no escapes,
+    /// decoded (by serde_json itself) when it has.
+    fn text(&mut self) -> Option<Cow<'s, str>> {
+        let start = self.i;
+        let (content, escaped) = self.string()?;
+        if !escaped {
+            return Some(Cow::Borrowed(content));
+        }
+        serde_json::from_str::<String>(self.s.get(start..self.i)?).ok().map(Cow::Owned)
+    }
+
+    /// An object key: a string without escapes (a key with escapes goes the general path).
+    fn key(&mut self) -> Option<&'s str> {
+        match self.string()? {
+            (k, false) => Some(k),
+            (_, true) => None,
+        }
+    }
+
+    /// A number at the cursor, checked against JSON's grammar.
+    fn number(&mut self) -> Option<&'s str> {
+        let start = self.i;
+        self.eat_if(b'-');
+        match self.next()? {
+            b'0' => {}
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.eat_if(b'.') {
+            self.digit()?;
+            self.digits();
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.bump(1);
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.bump(1);
+            }
+            self.digit()?;
+            self.digits();
+        }
+        self.s.get(start..self.i)
+    }
+
+    fn digit(&mut self) -> Option<()> {
+        self.peek().filter(u8::is_ascii_digit).map(|_| self.bump(1))
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.bump(1);
+        }
+    }
+
+    /// A value read into a `Raw` (an id or an amount): a string without escapes, or a number.
+    /// Anything else — which the rules refuse — goes the general path.
+    fn raw(&mut self) -> Option<Raw<'s>> {
+        let start = self.i;
+        match self.peek()? {
+            b'"' => match self.string()? {
+                (_, false) => Some(Raw(self.s.get(start..self.i)?)),
+                (_, true) => None,
+            },
+            _ => self.number().map(Raw),
+        }
+    }
+
+    fn null(&mut self) -> bool {
+        self.peek() == Some(b'n') && self.literal(b"null").is_some()
+    }
+
+    /// `Str`: a string.
+    fn str_value(&mut self) -> Option<Str<'s>> {
+        self.text().map(Str)
+    }
+
+    /// `Option<Str>`: `null` or a string.
+    fn opt_str(&mut self) -> Option<Option<Str<'s>>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.str_value().map(Some)
+    }
+
+    /// `Flag`: `true`/`false`, or those words as a string in any case.
+    fn flag(&mut self) -> Option<Flag> {
+        match self.peek()? {
+            b't' => self.literal(b"true").map(|_| Flag(true)),
+            b'f' => self.literal(b"false").map(|_| Flag(false)),
+            b'"' => match self.string()? {
+                (s, false) if s.eq_ignore_ascii_case("true") => Some(Flag(true)),
+                (s, false) if s.eq_ignore_ascii_case("false") => Some(Flag(false)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn opt_flag(&mut self) -> Option<Option<Flag>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.flag().map(Some)
+    }
+
+    /// `Leaf`: a string, or a whole number that fits in u64 (what serde_json hands to
+    /// `visit_u64`).
+    fn leaf(&mut self) -> Option<Leaf<'s>> {
+        match self.peek()? {
+            b'"' => self.text().map(Leaf::Name),
+            b'0'..=b'9' => {
+                let n = self.number()?;
+                if !n.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                n.parse::<u64>().ok().map(Leaf::Id)
+            }
+            _ => None,
+        }
+    }
+
+    /// `Option<Category>`: `null`, a leaf, or an array of leaves; `depth` is the item's.
+    fn opt_category(&mut self, depth: usize) -> Option<Option<Category<'s>>> {
+        if self.null() {
+            return Some(None);
+        }
+        if self.peek()? != b'[' {
+            return self.leaf().map(|l| Some(Category::One(l)));
+        }
+        let mut leaves = Vec::new();
+        self.array(depth.saturating_add(1), |p, _| {
+            leaves.push(p.leaf()?);
+            Some(())
+        })?;
+        Some(Some(Category::Path(leaves)))
+    }
+
+    /// An array at the cursor whose depth (open containers, itself included) is `depth`;
+    /// `element` reads each element (the cursor on it) and gets the depth of the array.
+    fn array(&mut self, depth: usize, mut element: impl FnMut(&mut Self, usize) -> Option<()>) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.eat(b'[')?;
+        self.ws();
+        if self.eat_if(b']') {
+            return Some(());
+        }
+        loop {
+            self.ws();
+            element(self, depth)?;
+            self.ws();
+            match self.next()? {
+                b',' => continue,
+                b']' => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+
+    /// An object at the cursor whose depth is `depth`. `member` gets each key with the cursor
+    /// on its value, reads the value and says whether the key is one it knows (known keys track
+    /// their own repeats); unknown keys are checked for repeats here.
+    fn object(&mut self, depth: usize, mut member: impl FnMut(&mut Self, &'s str, usize) -> Option<bool>) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.eat(b'{')?;
+        let keys_from = self.keys.len();
+        self.ws();
+        if self.eat_if(b'}') {
+            return Some(());
+        }
+        loop {
+            self.ws();
+            let key = self.key()?;
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            if !member(self, key, depth)? {
+                let mine = self.keys.get(keys_from..)?;
+                if mine.len() >= MAX_UNKNOWN_KEYS || mine.contains(&key) {
+                    return None;
+                }
+                self.keys.push(key);
+            }
+            self.ws();
+            match self.next()? {
+                b',' => continue,
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        self.keys.truncate(keys_from);
+        Some(())
+    }
+
+    /// Any JSON value (an unknown field's), checked and skipped; `depth` is its container's.
+    fn skip(&mut self, depth: usize) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' => self.object(depth.saturating_add(1), |p, _, d| p.skip(d).map(|_| false)),
+            b'[' => self.array(depth.saturating_add(1), |p, d| p.skip(d)),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            _ => self.number().map(drop),
+        }
+    }
+
+    fn supplier(&mut self, depth: usize) -> Option<SupplierWire> {
+        let (mut kjb, mut kua_jing_bao, mut chengxintong) = (None, None, None);
+        let mut seen = Seen::default();
+        self.object(depth, |p, key, d| {
+            match key {
+                "kjb" => {
+                    seen.mark(0)?;
+                    kjb = p.opt_flag()?;
+                }
+                "kuaJingBao" => {
+                    seen.mark(1)?;
+                    kua_jing_bao = p.opt_flag()?;
+                }
+                "chengxintong" => {
+                    seen.mark(2)?;
+                    chengxintong = Some(p.flag()?);
+                }
+                _ => {
+                    p.skip(d)?;
+                    return Some(false);
+                }
+            }
+            Some(true)
+        })?;
+        Some(SupplierWire { kjb, kua_jing_bao, chengxintong: chengxintong? })
+    }
+
+    fn item(&mut self, depth: usize) -> Option<ItemWire<'s>> {
+        let (mut offer_id, mut title, mut category, mut kjb) = (None, None, None, None);
+        let mut seen = Seen::default();
+        self.object(depth, |p, key, d| {
+            match key {
+                "offerId" => {
+                    seen.mark(0)?;
+                    offer_id = Some(p.raw()?);
+                }
+                "title" => {
+                    seen.mark(1)?;
+                    title = p.opt_str()?;
+                }
+                "category" => {
+                    seen.mark(2)?;
+                    category = p.opt_category(d)?;
+                }
+                "kjb" => {
+                    seen.mark(3)?;
+                    kjb = p.opt_flag()?;
+                }
+                _ => {
+                    p.skip(d)?;
+                    return Some(false);
+                }
+            }
+            Some(true)
+        })?;
+        Some(ItemWire { offer_id: offer_id?, title, category, kjb })
+    }
+
+    /// One order (an element of the top-level array, so at depth 2).
+    fn order(&mut self) -> Option<OrderWire<'s>> {
+        let (mut order_id, mut amount, mut currency, mut status, mut trade_type, mut trade_type_code) = (None, None, None, None, None, None);
+        let (mut supplier, mut items, mut seller_order, mut red_envelope) = (None, None, None, None);
+        let mut seen = Seen::default();
+        self.object(2, |p, key, d| {
+            match key {
+                "orderId" => {
+                    seen.mark(0)?;
+                    order_id = Some(p.raw()?);
+                }
+                "amount" => {
+                    seen.mark(1)?;
+                    amount = Some(p.raw()?);
+                }
+                "currency" => {
+                    seen.mark(2)?;
+                    currency = p.opt_str()?;
+                }
+                "status" => {
+                    seen.mark(3)?;
+                    status = Some(p.str_value()?);
+                }
+                "tradeType" => {
+                    seen.mark(4)?;
+                    trade_type = p.opt_str()?;
+                }
+                "tradeTypeCode" => {
+                    seen.mark(5)?;
+                    trade_type_code = p.opt_str()?;
+                }
+                "supplier" => {
+                    seen.mark(6)?;
+                    supplier = Some(p.supplier(d.saturating_add(1))?);
+                }
+                "items" => {
+                    seen.mark(7)?;
+                    let mut list = Vec::with_capacity(2);
+                    p.array(d.saturating_add(1), |p, d| {
+                        list.push(p.item(d.saturating_add(1))?);
+                        Some(())
+                    })?;
+                    items = Some(list);
+                }
+                "sellerOrder" => {
+                    seen.mark(8)?;
+                    seller_order = p.opt_flag()?;
+                }
+                "redEnvelope" => {
+                    seen.mark(9)?;
+                    red_envelope = p.opt_flag()?;
+                }
+                _ => {
+                    p.skip(d)?;
+                    return Some(false);
+                }
+            }
+            Some(true)
+        })?;
+        Some(OrderWire {
+            order_id: order_id?,
+            amount: amount?,
+            currency,
+            status: status?,
+            trade_type,
+            trade_type_code,
+            supplier: supplier?,
+            items: items?,
+            seller_order,
+            red_envelope,
+        })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::json;
+    use proptest::prelude::*;
+
+    /// What the general path makes of `text`.
+    fn general(text: &str) -> Option<Vec<OrderWire<'_>>> {
+        json::parse::<Vec<OrderWire<'_>>>(text).ok()
+    }
+
+    /// The fast path takes `text` only if the general path does, with the same result.
+    fn agrees(text: &str) -> bool {
+        let text = json::strip_bom(text);
+        match orders(text) {
+            None => true,
+            Some(fast) => general(text).as_ref() == Some(&fast),
+        }
+    }
+
+    const ORDER: &str = r#"{"orderId":"3535260697417660107","amount":"257.62","status":"waitbuyerpay","tradeType":"assureTrade","supplier":{"loginId":"s-1","kjb":true,"chengxintong":true},"items":[{"offerId":"610405543516","title":"LED desk lamp 护眼台灯","category":"运动户外","kjb":true},{"offerId":610829226506,"title":"积木","category":[1031910,"Toys"]}],"sellerOrder":false,"redEnvelope":false}"#;
+
+    #[test]
+    fn takes_the_usual_lists_and_builds_what_serde_builds() {
+        for text in [
+            format!("[{ORDER}]"),
+            format!("[{ORDER},{ORDER}]"),
+            "[]".to_string(),
+            format!(" \n[ {} ]\t", ORDER.replace(',', " ,\n ").replace(':', " : ")),
+            ORDER.replace("\"sellerOrder\":false", "\"sellerOrder\":null,\"extra\":{\"a\":[1,2.5e-3,true,null,\"x\\u00e9\"],\"b\":{}}").replace("\"kjb\":true}", "\"kjb\":\"TRUE\"}"),
+            ORDER.replace("\"title\":\"积木\"", "\"title\":\"a \\\"quoted\\\" \\\\ title\\n\""),
+            ORDER.replace("\"amount\":\"257.62\"", "\"amount\":257.62,\"currency\":\"CNY\",\"tradeTypeCode\":null"),
+            ORDER.replace("\"category\":\"运动户外\"", "\"category\":null"),
+        ] {
+            let text = if text.starts_with('{') { format!("[{text}]") } else { text };
+            let fast = orders(&text).unwrap_or_else(|| panic!("fast path gave up on {text}"));
+            assert_eq!(Some(&fast), general(&text).as_ref(), "{text}");
+        }
+        // Titles without escapes are borrowed, as serde_json borrows them.
+        let text = format!("[{ORDER}]");
+        let list = orders(&text).unwrap();
+        assert!(matches!(list[0].items[0].title.as_ref().unwrap().0, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn gives_up_on_what_it_does_not_take() {
+        let one = |edit: &dyn Fn(&str) -> String| format!("[{}]", edit(ORDER));
+        for text in [
+            "".to_string(),
+            "[".to_string(),
+            format!("[{ORDER},]"),
+            format!("[{ORDER}] x"),
+            format!("[{ORDER}]]"),
+            one(&|o| o.replace("\"amount\":\"257.62\"", "\"amount\":\"257.62\",\"amount\":\"1.00\"")),
+            one(&|o| o.replace("\"loginId\":\"s-1\"", "\"loginId\":\"s-1\",\"loginId\":\"s-2\"")),
+            one(&|o| o.replace("\"status\":\"waitbuyerpay\"", "\"status\":null")),
+            one(&|o| o.replace("\"status\":\"waitbuyerpay\",", "")),
+            one(&|o| o.replace("\"chengxintong\":true", "\"chengxintong\":1")),
+            one(&|o| o.replace("\"kjb\":true,\"chengxintong\"", "\"kjb\":\"yes\",\"chengxintong\"")),
+            one(&|o| o.replace("\"orderId\":\"3535260697417660107\"", "\"orderId\":\"35352606974176601\\u0030\"")),
+            one(&|o| o.replace("\"orderId\"", "\"order\\u0049d\"")),
+            one(&|o| o.replace("\"amount\":\"257.62\"", "\"amount\":01")),
+            one(&|o| o.replace("\"amount\":\"257.62\"", "\"amount\":1.")),
+            one(&|o| o.replace("\"amount\":\"257.62\"", "\"amount\":null")),
+            one(&|o| o.replace("\"title\":\"积木\"", "\"title\":\"tab\there\"")),
+            one(&|o| o.replace("[1031910,\"Toys\"]", "[-1]")),
+            one(&|o| o.replace("[1031910,\"Toys\"]", "1.5")),
+            one(&|o| o.replace("[1031910,\"Toys\"]", "99999999999999999999")),
+            one(&|o| o.replace("\"sellerOrder\":false", "\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]")),
+            one(&|o| o.replace("\"items\":[", "\"items\":{").replace("}],\"sellerOrder\"", "}},\"sellerOrder\"")),
+            one(&|o| o.replace("\"title\":\"积木\"", "\"title\":\"\\ud800\"")),
+        ] {
+            assert!(orders(&text).is_none(), "the fast path took {text}");
+            assert!(agrees(&text));
+        }
+        // An item is at depth 4 (list, order, items, item): 60 more levels reach the limit of 64
+        // and are taken, 61 are not — by either path.
+        let nest = |n: usize| format!("[{}]", ORDER.replace("\"kjb\":true}", &format!("\"kjb\":true,\"deep\":{}{}}}", "[".repeat(n), "]".repeat(n))));
+        assert!(orders(&nest(60)).is_some() && general(&nest(60)).is_some());
+        assert!(orders(&nest(61)).is_none() && general(&nest(61)).is_none());
+    }
+
+    /// Single-byte edits of a valid list: whatever the fast path still takes, the general path
+    /// takes too, with the same result.
+    #[test]
+    fn every_single_byte_edit_agrees() {
+        let base = format!("[{ORDER}]");
+        let bytes = base.as_bytes();
+        let replacements: &[u8] = b" \"\\,:[]{}0-.e1tnx";
+        for i in 0..bytes.len() {
+            let mut cut = bytes.to_vec();
+            cut.remove(i);
+            if let Ok(t) = String::from_utf8(cut) {
+                assert!(agrees(&t), "{t}");
+            }
+            for &r in replacements {
+                let mut v = bytes.to_vec();
+                v[i] = r;
+                if let Ok(t) = String::from_utf8(v) {
+                    assert!(agrees(&t), "{t}");
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn random_texts_agree(t in "[\\[\\]{}\",:0-9a-z\\\\ .eE+-]{0,80}") {
+            prop_assert!(agrees(&t));
+        }
+
+        #[test]
+        fn random_splices_agree(at in 0usize..400, insert in "[\\[\\]{}\",:0-9a-zA-Z\\\\ .eE+\\-\\u{0}-\\u{1f}\\u{4e00}]{0,6}", cut in 0usize..4) {
+            let base = format!("[{ORDER},{ORDER}]");
+            let at = at.min(base.len());
+            if base.is_char_boundary(at) && base.is_char_boundary((at + cut).min(base.len())) {
+                let t = format!("{}{}{}", &base[..at], insert, &base[(at + cut).min(base.len())..]);
+                prop_assert!(agrees(&t), "{}", t);
+            }
+        }
+    }
+}
