@@ -92,6 +92,40 @@ test-demo: pkg setup-browser
 clean:
 	rm -rf target pkg/node pkg/web pkg/lib/api.cjs pkg/lib/client.cjs pkg/index.d.mts pkg/index.d.cts pkg/README.md
 
+# ---- fuzzing (cargo-fuzz on nightly; not part of `make test`, see fuzz/README.md) ----------
+
+FUZZ_TARGETS := money orders_plan gateway_parse push_verify form_roundtrip
+FUZZ_TIME    ?= 600
+FUZZ_SMOKE   ?= 10
+CARGO_FUZZ   := cargo +nightly fuzz
+FUZZ_FLAGS   := --sanitizer none --debug-assertions
+
+.PHONY: fuzz fuzz-smoke fuzz-build
+fuzz-build:
+	@$(CARGO_FUZZ) --version >/dev/null 2>&1 || { echo "fuzzing needs the nightly toolchain and cargo-fuzz: rustup toolchain install nightly; cargo install cargo-fuzz"; exit 1; }
+	cd fuzz && $(CARGO_FUZZ) build $(FUZZ_FLAGS)
+
+# Each target for FUZZ_TIME seconds (default 10 min), one after the other, from its corpus
+# and hand-written seeds (fuzz/seeds/<target>); what it finds goes into fuzz/corpus/<target>
+# (minimise before committing: fuzz/README.md), crashes into fuzz/artifacts/<target>.
+fuzz: fuzz-build
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  nice $(CARGO_FUZZ) run $(FUZZ_FLAGS) $$t corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_TIME) -print_final_stats=1 || exit 1; \
+	done
+
+# Each target for FUZZ_SMOKE seconds (default 10) over its committed corpus and seeds, which
+# it leaves as they are: new inputs go to a scratch folder.
+fuzz-smoke: fuzz-build
+	@mkdir -p target/fuzz-smoke
+	@cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  scratch=$$(mktemp -d); log=../target/fuzz-smoke/$$t.log; \
+	  if $(CARGO_FUZZ) run $(FUZZ_FLAGS) $$t $$scratch corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_SMOKE) -print_final_stats=1 >$$log 2>&1; then \
+	    echo "fuzz-smoke $$t: $$(grep -o 'Done [0-9]* runs in [0-9]* second(s)' $$log)"; rm -rf $$scratch; \
+	  else \
+	    tail -n 60 $$log; echo "fuzz-smoke $$t FAILED: crash input in fuzz/artifacts/$$t/, log in target/fuzz-smoke/$$t.log"; rm -rf $$scratch; exit 1; \
+	  fi; \
+	done
+
 # ---- benchmarks and size (issue #9; README "Performance") ----------------------------------
 
 .PHONY: bench bench-quick bench-core test-bench-agree test-size

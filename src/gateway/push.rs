@@ -287,6 +287,26 @@ mod tests {
         assert!(e.message.contains("not a form"), "{}", e.message);
     }
 
+    /// Nesting is bounded by `json::precheck` (iterative) before any recursive parser runs: a
+    /// rightly signed message nested 100,000 deep is PUSH_MALFORMED, and a body or input
+    /// nested that deep is INVALID_JSON — never a stack overflow.
+    #[test]
+    fn deep_messages_are_refused_without_recursion() {
+        for nest in ["[".repeat(100_000), "{\"a\":".repeat(100_000), format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000))] {
+            let message = format!("{{\"msgId\":1,\"type\":\"T\",\"data\":{nest}}}");
+            let e = check(&signed_body(&message)).unwrap_err();
+            assert_eq!((e.code, e.path.as_deref()), (ErrorCode::PushMalformed, Some("body.message")), "{e:?}");
+            assert!(e.message.contains("deeper than 64"), "{}", e.message);
+            let sig = sign::sign(&secret(), "", [(MESSAGE, message.as_str())]).unwrap();
+            let obj = format!("{{\"message\":{},\"_aop_signature\":\"{}\"}}", as_json_string(&message), sig.as_str());
+            assert_eq!(verify_body_json(&secret(), &obj).unwrap_err().code, ErrorCode::PushMalformed);
+            // The same depth in the JSON of the call itself.
+            let input = format!("{{\"appSecret\":\"{SECRET}\",\"body\":{nest}}}");
+            assert_eq!(verify_push_json(&input).unwrap_err().code, ErrorCode::InvalidJson);
+            assert_eq!(verify_body_json(&secret(), &nest).unwrap_err().code, ErrorCode::InvalidJson);
+        }
+    }
+
     #[test]
     fn entry_point() {
         let input = format!("{{\"appSecret\":\"{SECRET}\",\"body\":{}}}", as_json_string(&signed_body(MSG)));

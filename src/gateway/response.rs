@@ -239,9 +239,12 @@ fn pay_way(api: &str, status: u16, o: &Map<String, Value>) -> Result<String> {
         let Some(c) = c.as_object() else { continue };
         let code = match c.get("code") {
             Some(Value::Number(n)) => Value::Number(n.clone()),
+            // A code sent as digits becomes a number, but only a safe one: the re-printed answer
+            // already quoted every integer above 2^53 − 1, and turning it back into a number
+            // would hand JS a rounded value.
             Some(Value::String(s)) => match s.parse::<u64>() {
-                Ok(n) => Value::from(n),
-                Err(_) => Value::String(s.clone()),
+                Ok(n) if n <= money::MAX_SAFE_INTEGER && s.bytes().all(|b| b.is_ascii_digit()) => Value::from(n),
+                _ => Value::String(s.clone()),
             },
             _ => Value::Null,
         };
@@ -284,9 +287,29 @@ pub fn parse_response_json(input: &str) -> Result<String> {
 pub fn parse(api: &str, status: u16, body: &str) -> Result<String> {
     let text = json::strip_bom(body).trim();
     let looks_json = text.starts_with('{') || text.starts_with('[');
-    let valid = looks_json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
-    if !valid {
-        let what = if text.is_empty() { "an empty body".to_string() } else { format!("a body that is not a JSON object: \"{}\"", quote_server(text)) };
+    // Depth and repeated keys first: a hostile body nested 100,000 deep is refused here, by
+    // the policy's own iterative scan, before any recursive parser sees it.
+    if looks_json {
+        json::precheck(text).map_err(|e| e.under("body"))?;
+    }
+    // The structure is checked without building a tree (the ids walker needs valid JSON), and
+    // the tree is built from the re-printed text. Skipping a number does not range-check it,
+    // so a number no float holds (`1E400`) only fails on the second parse: that is a body kjb
+    // cannot read, not a bug.
+    let parsed = if looks_json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+        let printed = ids::compact(text, Numbers::QuoteIds).map_err(|_| KjbError::internal("id quoting refused a number"))?;
+        serde_json::from_str::<Value>(&printed).ok().map(|value| (printed, value))
+    } else {
+        None
+    };
+    let Some((printed, value)) = parsed else {
+        let what = if text.is_empty() {
+            "an empty body".to_string()
+        } else if looks_json {
+            format!("a body that is not valid JSON: \"{}\"", quote_server(text))
+        } else {
+            format!("a body that is not a JSON object: \"{}\"", quote_server(text))
+        };
         if status >= 400 {
             return Err(gateway_error(api, status, None, Some(what), None));
         }
@@ -295,10 +318,7 @@ pub fn parse(api: &str, status: u16, body: &str) -> Result<String> {
             format!("{api} answered HTTP {status} with {what}"),
             GatewayDetail { http_status: Some(status), ..GatewayDetail::default() },
         ));
-    }
-    json::precheck(text).map_err(|e| e.under("body"))?;
-    let printed = ids::compact(text, Numbers::QuoteIds).map_err(|_| KjbError::internal("id quoting refused a number"))?;
-    let value: Value = serde_json::from_str(&printed).map_err(|e| KjbError::internal(format!("re-printed answer is not JSON: {e}")))?;
+    };
     if status >= 400 {
         let o = value.as_object();
         let code = o.and_then(|o| first_text(o, &["error_code", "errorCode", "code"]));
@@ -412,6 +432,57 @@ mod tests {
         let out = parse("alibaba.trade.get.buyerView", 200, r#"{"success":"true","result":{"baseInfo":{"id":3535260697417660107,"status":"waitbuyerpay","totalAmount":12.50,"buyerID":"b2b-1"}}}"#).unwrap();
         assert_eq!(out, r#"{"success":"true","result":{"baseInfo":{"id":"3535260697417660107","status":"waitbuyerpay","totalAmount":12.50,"buyerID":"b2b-1"}}}"#);
         assert_eq!(parse("some.unknown.api", 200, "[1, 9007199254740993]").unwrap(), "[1,\"9007199254740993\"]");
+    }
+
+    /// Found by `cargo fuzz run gateway_parse`: a channel code above 2^53 − 1 (quoted by the
+    /// re-printing, as every such integer is) was parsed back into a JSON number, which JS
+    /// would round.
+    #[test]
+    fn pay_way_channel_codes_above_2_53_stay_strings() {
+        for code in ["17308602676620779810", "\"17308602676620779810\"", "9007199254740992"] {
+            let body = format!(r#"{{"resultList":{{"orderId":"5","payFee":1,"channels":[{{"code":{code},"name":"x"}},{{"code":"16","name":"k"}}]}}}}"#);
+            let out = parse("alibaba.trade.payWay.query", 200, &body).unwrap();
+            let v: Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(v["channels"][0]["code"], code.trim_matches('"'), "{out}");
+            assert_eq!(v["channels"][1]["code"], 16);
+            assert_eq!(v["kjb"], true);
+        }
+        let v: Value = serde_json::from_str(&parse("alibaba.trade.payWay.query", 200, r#"{"resultList":{"channels":[{"code":"+16"},{"code":9007199254740991}]}}"#).unwrap()).unwrap();
+        assert_eq!(v["channels"], serde_json::json!([{"code": "+16", "name": null}, {"code": 9007199254740991u64, "name": null}]));
+    }
+
+    /// Found by `cargo fuzz run gateway_parse`: a number that no float holds passed the
+    /// structure check (which skips numbers without range-checking them) and then failed the
+    /// parse of the re-printed text, which was reported as an INTERNAL error (a kjb bug).
+    #[test]
+    fn numbers_out_of_float_range_are_a_bad_body_not_a_bug() {
+        for (status, body) in [(200, r#"{"success":true,"payUrl":"u","x":1E400}"#), (117, r#"{"a":[1E400]}"#), (503, "[-1e999]")] {
+            let e = err(CBP, status, body);
+            assert_eq!(e.code, ErrorCode::GatewayError, "{body}: {e:?}");
+            assert_eq!(e.gateway.as_ref().and_then(|g| g.http_status), Some(status));
+            assert!(e.message.contains("not valid JSON"), "{}", e.message);
+        }
+        // Large but finite numbers are read (and integers above 2^53 quoted).
+        assert_eq!(parse("x.y", 200, "[1E300,123456789012345678901234567890]").unwrap(), "[1E300,\"123456789012345678901234567890\"]");
+    }
+
+    /// Nesting is bounded by `json::precheck` (iterative) before any recursive parser runs:
+    /// 100,000 levels are an INVALID_JSON error, not a stack overflow, at every status.
+    #[test]
+    fn deep_bodies_are_refused_without_recursion() {
+        for body in ["[".repeat(100_000), "{\"a\":".repeat(100_000), format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000))] {
+            for status in [200, 500] {
+                let e = err(CBP, status, &body);
+                assert_eq!(e.code, ErrorCode::InvalidJson, "{e:?}");
+                assert_eq!(e.path.as_deref(), Some("body"));
+                assert!(e.message.contains("deeper than 64"), "{}", e.message);
+            }
+        }
+        let input = serde_json::json!({"api": CBP, "status": 200, "body": "[".repeat(100_000)}).to_string();
+        assert_eq!(parse_response_json(&input).unwrap_err().code, ErrorCode::InvalidJson);
+        // 64 levels are fine.
+        let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));
+        assert_eq!(parse("x.y", 200, &ok).unwrap(), ok);
     }
 
     #[test]
