@@ -35,6 +35,7 @@ pkg: wasm
 	wasm-bindgen --target web --out-dir pkg/web $(WASM)
 	$(WASM_OPT) -Oz pkg/web/kjb_bg.wasm -o pkg/web/kjb_bg.wasm
 	cp pkg/web/kjb_bg.wasm pkg/node/kjb_bg.wasm
+	echo '{ "type": "module" }' > pkg/web/package.json
 	node scripts/esm-to-cjs.mjs pkg/lib/api.mjs pkg/lib/api.cjs
 	node scripts/esm-to-cjs.mjs pkg/lib/client.mjs pkg/lib/client.cjs
 	cp pkg/index.d.ts pkg/index.d.mts

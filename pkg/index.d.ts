@@ -25,9 +25,13 @@ export declare class KjbError extends Error {
   /** 1-based position in a JSON text input, where the failure has one. */
   line?: number;
   column?: number;
-  /** 1688's own code on gateway and business errors, e.g. `gw.SignatureInvalid`, `400_4`. */
-  gatewayCode?: string;
-  httpStatus?: number;
+  /**
+   * On GATEWAY_ERROR / BUSINESS_ERROR (always present there, null when unknown): 1688's own
+   * code, e.g. `gw.SignatureInvalid`, `400_4` (KjbClient adds `TIMEOUT` / `NETWORK`), and the
+   * HTTP status.
+   */
+  gatewayCode?: string | null;
+  httpStatus?: number | null;
   /** True only when the same call can succeed later (rate limiting). */
   retryable?: boolean;
   requestId?: string;

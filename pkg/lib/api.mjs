@@ -8,6 +8,8 @@
 // declarations and no imports, so `make pkg` can derive `api.cjs` for `require()` mechanically
 // (scripts/esm-to-cjs.mjs).
 
+const GATEWAY_CODES = new Set(['GATEWAY_ERROR', 'BUSINESS_ERROR']);
+
 /** Every failure kjb reports. `code` is stable; branch on it, not on `message`. */
 export class KjbError extends Error {
   constructor(code, message, details) {
@@ -15,6 +17,13 @@ export class KjbError extends Error {
     this.name = 'KjbError';
     this.code = code;
     this.path = null;
+    if (GATEWAY_CODES.has(code)) {
+      // Gateway failures always carry these three, null where the gateway gave none
+      // (a timeout has no HTTP status; an HTML error page has no 1688 code).
+      this.gatewayCode = null;
+      this.httpStatus = null;
+      this.retryable = false;
+    }
     if (details) {
       for (const key of ['path', 'line', 'column', 'gatewayCode', 'httpStatus', 'retryable', 'requestId']) {
         if (details[key] !== undefined) this[key] = details[key];
@@ -22,8 +31,6 @@ export class KjbError extends Error {
     }
   }
 }
-
-const GATEWAY_CODES = new Set(['GATEWAY_ERROR', 'BUSINESS_ERROR']);
 
 /** Rebuilds a `KjbError` from whatever the wasm side threw. */
 export function toKjbError(thrown) {
@@ -36,9 +43,7 @@ export function toKjbError(thrown) {
       e = null;
     }
     if (e && typeof e.code === 'string') {
-      const err = new KjbError(e.code, e.message, e);
-      if (GATEWAY_CODES.has(e.code) && err.retryable === undefined) err.retryable = false;
-      return err;
+      return new KjbError(e.code, e.message, e);
     }
   }
   if (typeof WebAssembly !== 'undefined' && thrown instanceof WebAssembly.RuntimeError) {
@@ -67,7 +72,7 @@ export function toJsonText(input, fnName) {
       return JSON.stringify(input, bigintToString);
     } catch (e) {
       if (e instanceof RangeError) {
-        throw new KjbError('INVALID_JSON', `${fnName}() input nests too deeply to be read; kjb accepts at most 64 levels`);
+        throw new KjbError('INVALID_JSON', `${fnName}() input could not be read as JSON (${e.message}): it nests too deeply (kjb accepts 64 levels) or is too large`);
       }
       const why = e && /circular/i.test(String(e.message)) ? 'it contains a circular reference' : String(e && e.message);
       throw new KjbError('INVALID_INPUT', `${fnName}() input cannot be read as JSON: ${why}`);
