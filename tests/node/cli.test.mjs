@@ -5,6 +5,7 @@ import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { firstLine } from './support.mjs';
 
 const KJB = fileURLToPath(new URL('./node_modules/.bin/kjb', import.meta.url));
 const sample = (name) => fileURLToPath(new URL(`./samples/${name}`, import.meta.url));
@@ -112,14 +113,7 @@ test('--help and --version', async () => {
 test('kjb sandbox starts the sandbox and prints its URL', async () => {
   const child = spawn(KJB, ['sandbox', '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const url = await new Promise((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        if (out.includes('\n')) resolve(out.trim());
-      });
-      child.on('exit', (code) => reject(new Error(`exited ${code}`)));
-    });
+    const url = await firstLine(child);
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal((await fetch(`${url}/_sandbox/state`)).status, 200);
   } finally {

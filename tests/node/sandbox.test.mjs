@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { signRequest, parseResponse, verifyPush, Signer, KjbClient, KjbError } from 'kjb';
 import { startSandbox, createSandbox, defaultConfig, aopSignature } from 'kjb/sandbox';
+import { firstLine } from './support.mjs';
 
 const APP = { appKey: '1234567', appSecret: 'TESTSECRET123', accessToken: '00000000-test-token-0000' };
 const BIG = '3535260697417660107';
@@ -262,14 +263,7 @@ test('the kjb-sandbox bin prints its URL and serves', async () => {
   const bin = fileURLToPath(new URL('./node_modules/.bin/kjb-sandbox', import.meta.url));
   const child = spawn(bin, ['--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const url = await new Promise((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        if (out.includes('\n')) resolve(out.trim());
-      });
-      child.on('exit', (code) => reject(new Error(`exited ${code}`)));
-    });
+    const url = await firstLine(child);
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const state = await (await fetch(`${url}/_sandbox/orders`)).json();
     assert.ok(state.orders.length >= 45);
