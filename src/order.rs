@@ -38,38 +38,7 @@ mod fast;
 
 // ---- small wire types ----------------------------------------------------------------------
 
-/// A JSON string, borrowed from the input when it has no escapes: titles of 100,000 items
-/// should not each be copied.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Str<'a>(pub Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = Str<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<Str<'a>, E> {
-                Ok(Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Str<'a>, E> {
-                Ok(Str(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Str<'a>, E> {
-                Ok(Str(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V(PhantomData))
-    }
-}
-
-impl Str<'_> {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+pub use crate::json::Str;
 
 /// A yes/no fact: a JSON boolean, or `"true"`/`"false"` as some 1688 APIs send them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

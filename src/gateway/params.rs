@@ -18,30 +18,6 @@ use std::fmt;
 #[derive(Debug, Default)]
 pub struct Ordered<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
 
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = Key<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string key")
-            }
-            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> std::result::Result<Key<'a>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Key<'a>, E> {
-                Ok(Key(Cow::Owned(v.to_string())))
-            }
-            fn visit_string<E: serde::de::Error>(self, v: String) -> std::result::Result<Key<'a>, E> {
-                Ok(Key(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V(std::marker::PhantomData))
-    }
-}
-
 impl<'de: 'a, 'a> Deserialize<'de> for Ordered<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         struct V<'a>(std::marker::PhantomData<&'a ()>);
@@ -52,7 +28,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Ordered<'a> {
             }
             fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> std::result::Result<Ordered<'a>, M::Error> {
                 let mut v = Vec::with_capacity(m.size_hint().unwrap_or(4).min(64));
-                while let Some(Key(k)) = m.next_key::<Key<'a>>()? {
+                while let Some(crate::json::Str(k)) = m.next_key::<crate::json::Str<'a>>()? {
                     let value: &'a RawValue = m.next_value()?;
                     v.push((k, value));
                 }
