@@ -90,6 +90,29 @@ function orderTextOf(input) {
 
 const NODE_INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
+/** Texts at least this long (UTF-16 units) are staged into wasm memory, not passed as strings. */
+const STAGE_FROM = 1 << 15;
+const encoder = new TextEncoder();
+
+/**
+ * Writes `text` as UTF-8 straight into the wasm module's staging buffer (src/wasm.rs `stage`).
+ * The first guess, 1.25 bytes per UTF-16 unit, covers order lists whose titles mix Chinese
+ * and ASCII; text with more multi-byte characters grows the buffer once, by the worst case
+ * for what is left (3 bytes a unit), and the surplus is given back at commit.
+ */
+function stageText(raw, text) {
+  let len = text.length + (text.length >> 2) + 16;
+  let ptr = raw.stage(len);
+  let { read, written } = encoder.encodeInto(text, new Uint8Array(raw.stageMemory().buffer, ptr, len));
+  if (read < text.length) {
+    len = written + (text.length - read) * 3;
+    ptr = raw.stage(len);
+    const more = encoder.encodeInto(text.slice(read), new Uint8Array(raw.stageMemory().buffer, ptr + written, len - written));
+    written += more.written;
+  }
+  raw.stageCommit(written);
+}
+
 /**
  * Builds the public API over the wasm exports.
  * @param runtime `{raw(), ready(), recover(), generation()}`: the current wasm-bindgen module
@@ -119,11 +142,11 @@ export function makeApi(runtime) {
     return new KjbError('INTERNAL', `${name}(): kjb hit an internal error (${e.message}); ${after}. Please report it with the input that caused it`);
   }
 
-  function invoke(name, fn, args) {
-    guard(name);
+  /** Runs `thunk` (a call into the wasm) and reads its JSON answer. */
+  function invoke(name, thunk) {
     let out;
     try {
-      out = fn(...args);
+      out = thunk();
     } catch (e) {
       if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) throw trapped(name, e);
       throw toKjbError(e);
@@ -134,14 +157,28 @@ export function makeApi(runtime) {
   function call(name, input) {
     guard(name);
     const text = toJsonText(input, name);
-    return invoke(name, (t) => runtime.raw()[name](t), [text]);
+    const fn = runtime.raw()[name];
+    return invoke(name, () => fn(text));
   }
 
+  // checkOrders/planPayment: the orders text the caller handed over, or a whole input big
+  // enough to matter, is staged into wasm memory rather than passed as a string (src/wasm.rs).
   function callWithOrders(name, input) {
     guard(name);
     const [rest, ordersText] = orderTextOf(input);
     const text = toJsonText(rest, name);
-    return invoke(name, (t, o) => runtime.raw()[name](t, o), [text, ordersText]);
+    const raw = runtime.raw();
+    return invoke(name, () => {
+      if (ordersText !== undefined) {
+        stageText(raw, ordersText);
+        return raw[name](text, true);
+      }
+      if (text.length >= STAGE_FROM) {
+        stageText(raw, text);
+        return raw[name](undefined, false);
+      }
+      return raw[name](text, false);
+    });
   }
 
   class Signer {
@@ -171,8 +208,10 @@ export function makeApi(runtime) {
     }
     /** `signRequest` with this signer's credentials. */
     sign(request) {
+      guard('Signer.sign');
       const raw = this.#live('Signer.sign');
-      return invoke('Signer.sign', (t) => raw.sign(t), [toJsonText(request, 'Signer.sign')]);
+      const text = toJsonText(request, 'Signer.sign');
+      return invoke('Signer.sign', () => raw.sign(text));
     }
     /** `verifyPush` with this signer's secret; `body` is the raw form text or `{message, _aop_signature}`. */
     verifyPush(body) {
@@ -184,7 +223,7 @@ export function makeApi(runtime) {
         throw new KjbError('PUSH_MALFORMED', 'the push body cannot be read: pass the raw form text or {message, _aop_signature}');
       }
       const raw = this.#live('Signer.verifyPush');
-      return invoke('Signer.verifyPush', (t) => raw.verifyPush(t), [text]);
+      return invoke('Signer.verifyPush', () => raw.verifyPush(text));
     }
     /** Wipes the secret from wasm memory now instead of at garbage collection. */
     free() {
@@ -208,7 +247,10 @@ export function makeApi(runtime) {
   }
 
   return {
-    feeSchedule: () => invoke('feeSchedule', () => runtime.raw().feeSchedule(), []),
+    feeSchedule: () => {
+      guard('feeSchedule');
+      return invoke('feeSchedule', () => runtime.raw().feeSchedule());
+    },
     quoteFee: (q) => call('quoteFee', q),
     orderIds: (list) => call('orderIds', list),
     checkOrders: (c) => callWithOrders('checkOrders', c),

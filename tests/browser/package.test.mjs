@@ -39,3 +39,40 @@ test('web build in Chromium: NOT_INITIALIZED before init, then the same answers 
     await server.close();
   }
 });
+
+test('web build in Chromium: big order lists (staged into wasm memory) give the same plan as Node', async () => {
+  const { planPayment } = await import('../../pkg/lib/node.mjs');
+  const buyer = { verified: true, alipayPersonalLinked: true, alipayBusinessLinked: true, kjbActivated: true };
+  // Titles heavy in 3- and 4-byte UTF-8, so staging outgrows its first guess; the refused-goods
+  // keyword at the end of each title only warns if the whole text arrived.
+  const orders = Array.from({ length: 1500 }, (_, i) => ({
+    orderId: `35352606974${String(17660107 + i).padStart(8, '0')}`,
+    amount: `${100 + i}.${String(i % 100).padStart(2, '0')}`,
+    status: 'waitbuyerpay',
+    tradeType: 'assureTrade',
+    supplier: { loginId: `s${i}`, kjb: true, chengxintong: true },
+    items: [{ offerId: String(610000000000 + i), title: `${'纯棉😀'.repeat(30 + (i % 5))} 蔬菜种子`, kjb: true }],
+  }));
+  const input = { buyer, fx: { usd: '7.1234' }, history: ['150000'], orders: JSON.stringify(orders) };
+  const server = await serve(root, { '/': '<!doctype html><title>kjb</title>' });
+  const browser = await launch();
+  try {
+    await browser.page.goto(`${server.url}/`);
+    const out = await browser.page.evaluate(async (input) => {
+      const kjb = await import('/lib/web.mjs');
+      await kjb.init();
+      const text = kjb.planPayment(input);
+      const objects = kjb.planPayment({ ...input, orders: JSON.parse(input.orders) });
+      return { text, objects };
+    }, input);
+    const node = planPayment(input);
+    assert.deepEqual(out.text, node);
+    assert.deepEqual(out.objects, node);
+    assert.equal(node.totals.orders, 1500);
+    assert.equal(node.totals.warned, 1500);
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
