@@ -24,7 +24,7 @@ use crate::money;
 use crate::order::{self, present, Buyer, BuyerWire, Flag, Order};
 use crate::out::Out;
 use crate::prohibited::{self, EntryWire, Hit, Prohibited};
-use crate::reason::{Code, Path, Reason};
+use crate::reason::{Code, Path, Reason, Var};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -219,14 +219,47 @@ fn goods_reason(ctx: &Context, code: Code, path: Path, hit: Hit) -> Reason {
 
 /// Checks `orders` in input order.
 pub fn check(ctx: &Context, orders: &[Order<'_>]) -> Result<Vec<Verdict>> {
-    let buyer = ctx.buyer_reasons();
-    let mut seen: HashSet<u64> = HashSet::with_capacity(orders.len());
-    let mut day_cny = Decimal::ZERO;
-    let mut goods = Goods::default();
-    let mut out = Vec::with_capacity(orders.len());
-    for (i, o) in orders.iter().enumerate() {
+    let mut c = Checker::new(ctx, orders.len());
+    for o in orders {
+        c.check(o)?;
+    }
+    Ok(c.verdicts)
+}
+
+/// The rules applied order by order, with what they keep from one order to the next (the ids
+/// seen, the day's running total, buffers).
+struct Checker<'c> {
+    ctx: &'c Context,
+    /// The buyer's failures, which every order shares.
+    buyer: Vec<Reason>,
+    seen: HashSet<u64>,
+    day_cny: Decimal,
+    goods: Goods,
+    verdicts: Vec<Verdict>,
+    /// `limits.perDayUsd` as messages print it.
+    day_limit: String,
+}
+
+impl<'c> Checker<'c> {
+    /// `expected`: about how many orders will come.
+    fn new(ctx: &'c Context, expected: usize) -> Checker<'c> {
+        Checker {
+            ctx,
+            buyer: ctx.buyer_reasons(),
+            seen: HashSet::with_capacity(expected),
+            day_cny: Decimal::ZERO,
+            goods: Goods::default(),
+            verdicts: Vec::with_capacity(expected),
+            day_limit: money::fmt_cny(ctx.limits.per_day_usd),
+        }
+    }
+
+    /// Checks the next order.
+    fn check(&mut self, o: &Order<'_>) -> Result<()> {
+        let ctx = self.ctx;
+        let i = self.verdicts.len();
         let at = |code: Code, field: &'static str| Reason::new(code, Path::Order(i, field));
-        let mut reasons = buyer.clone();
+        let mut reasons = self.buyer.clone();
         if !o.supplier_kjb {
             reasons.push(at(Code::SupplierNotKjb, o.supplier_kjb_field));
         }
@@ -244,7 +277,7 @@ pub fn check(ctx: &Context, orders: &[Order<'_>]) -> Result<Vec<Verdict>> {
                 reasons.push(Reason::new(Code::OfferNotKjb, Path::Item(i, j, "kjb")));
             }
         }
-        goods.check(ctx, i, o, &mut reasons);
+        self.goods.check(ctx, i, o, &mut reasons);
         if o.seller_order {
             reasons.push(at(Code::ManualOrder, "sellerOrder"));
         }
@@ -252,12 +285,14 @@ pub fn check(ctx: &Context, orders: &[Order<'_>]) -> Result<Vec<Verdict>> {
             reasons.push(at(Code::RedEnvelopeUsed, "redEnvelope"));
         }
         if o.currency_cny && o.amount > ctx.per_transaction_cny {
-            let usd = ctx.usd_up(o.amount)?;
-            let limit = money::fmt_cny(ctx.limits.per_transaction_usd);
-            let fx = money::fmt_rate(ctx.rate);
-            reasons.push(Reason::with(Code::OverTransactionLimit, Path::Order(i, "amount"), &[("usd", &usd, &usd), ("limit", &limit, &limit), ("fx", &fx, &fx)]));
+            let vars = vec![
+                Var::both("usd", ctx.usd_up(o.amount)?),
+                Var::both("limit", money::fmt_cny(ctx.limits.per_transaction_usd)),
+                Var::both("fx", money::fmt_rate(ctx.rate)),
+            ];
+            reasons.push(Reason::filled(Code::OverTransactionLimit, Path::Order(i, "amount"), vars));
         }
-        if !seen.insert(o.id) {
+        if !self.seen.insert(o.id) {
             reasons.push(at(Code::DuplicateOrder, "orderId"));
         }
         if !o.currency_cny {
@@ -266,20 +301,31 @@ pub fn check(ctx: &Context, orders: &[Order<'_>]) -> Result<Vec<Verdict>> {
         let outcome = if reasons.iter().any(Reason::is_block) {
             Outcome::Rejected
         } else {
-            let next = money::add(day_cny, o.amount)?;
+            let next = money::add(self.day_cny, o.amount)?;
             if next <= ctx.day_room_cny {
-                day_cny = next;
+                self.day_cny = next;
                 Outcome::Eligible
             } else {
-                let usd = ctx.usd_up(money::add(ctx.paid_today_cny, next)?)?;
-                let limit = money::fmt_cny(ctx.limits.per_day_usd);
-                reasons.push(Reason::with(Code::OverDailyLimit, Path::Order(i, "amount"), &[("usd", &usd, &usd), ("limit", &limit, &limit)]));
+                let vars = vec![Var::both("usd", ctx.usd_up(money::add(ctx.paid_today_cny, next)?)?), Var::both("limit", self.day_limit.clone())];
+                reasons.push(Reason::filled(Code::OverDailyLimit, Path::Order(i, "amount"), vars));
                 Outcome::Deferred
             }
         };
-        out.push(Verdict { id: o.id, amount: o.amount, outcome, reasons });
+        self.verdicts.push(Verdict { id: o.id, amount: o.amount, outcome, reasons });
+        Ok(())
     }
-    Ok(out)
+}
+
+impl<'s> order::Sink<'s> for Checker<'_> {
+    fn order(&mut self, order: &Order<'s>) -> Result<()> {
+        self.check(order)
+    }
+
+    fn restart(&mut self) {
+        self.seen.clear();
+        self.day_cny = Decimal::ZERO;
+        self.verdicts.clear();
+    }
 }
 
 /// The prohibited-goods rules, with buffers kept across orders.
@@ -320,14 +366,16 @@ impl Goods {
     }
 }
 
-/// Reads the context and the orders of a call and checks them. The orders are dropped here:
-/// verdicts keep only what the answers print.
+/// Reads the context and the orders of a call and checks them, each order as it is read: no
+/// order outlives its check, verdicts keep only what the answers print.
 pub fn run(input: &Input<'_>, orders_text: Option<&str>, origin: Origin) -> Result<(Context, Vec<Verdict>)> {
     let ctx = Context::from_input(input)?;
     let mut holder = None;
     let src = order::source(input.orders, orders_text, origin, &mut holder)?;
-    let orders = order::read(&src)?;
-    let verdicts = check(&ctx, &orders)?;
+    // Orders are a few hundred bytes each.
+    let mut checker = Checker::new(&ctx, src.text.len() / 320);
+    order::each(&src, &mut checker)?;
+    let verdicts = checker.verdicts;
     Ok((ctx, verdicts))
 }
 
@@ -341,8 +389,11 @@ pub fn check_orders_json(input: &str, orders_text: Option<&str>, origin: Origin)
 /// `checkOrders`' answer: what `api::to_json` writes for [`CheckOut`] (a test compares),
 /// written by [`crate::out`].
 fn check_out(verdicts: &[Verdict]) -> String {
-    let reasons: usize = verdicts.iter().map(|v| v.reasons.len()).sum();
-    let mut o = Out::with_capacity(reasons.saturating_mul(500).saturating_add(verdicts.len().saturating_mul(64)).saturating_add(16));
+    // The answer's size, nearly exactly (ids are at most 19 digits), so it is written into one
+    // allocation that is not much bigger than the answer.
+    let mut o = Out::with_capacity(0);
+    let size = verdicts.iter().flat_map(|v| &v.reasons).map(|r| o.reason_len(r)).fold(verdicts.len().saturating_mul(64).saturating_add(16), usize::saturating_add);
+    o.reserve(size);
     o.raw("{\"results\":[");
     for (i, v) in verdicts.iter().enumerate() {
         o.raw(if i == 0 { "{\"orderId\":" } else { ",{\"orderId\":" });

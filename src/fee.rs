@@ -10,6 +10,7 @@ use crate::money;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use std::sync::OnceLock;
 
 /// How many completed months the average looks back over.
 pub const AVERAGE_MONTHS: usize = 12;
@@ -178,6 +179,14 @@ impl Schedule {
     }
 }
 
+impl Schedule {
+    /// The built-in table, built once and shared: `quoteFee` needs it on every call.
+    pub fn builtin_ref() -> &'static Schedule {
+        static BUILTIN_SCHEDULE: OnceLock<Schedule> = OnceLock::new();
+        BUILTIN_SCHEDULE.get_or_init(Schedule::builtin)
+    }
+}
+
 /// Only reachable if a schedule were built without tiers, which `from_wire` and `builtin` forbid.
 static FALLBACK_TIER: Tier = Tier { tier: 1, from: Decimal::ZERO, to: None, rate: Decimal::ZERO };
 
@@ -300,11 +309,18 @@ pub struct QuoteInput<'a> {
     pub schedule: Option<ScheduleWire<'a>>,
 }
 
+/// A CNY amount at `path`, as [`money::cny`] reads it; the path is only formatted when the
+/// amount is refused (the read is repeated with it, so the message names `history[3]`).
+fn cny_at(raw: &RawValue, path: impl FnOnce() -> String) -> Result<Decimal> {
+    match money::plain_cny(raw.get().trim_ascii()) {
+        Some(d) => Ok(d),
+        None => money::cny(raw, "").or_else(|_| money::cny(raw, &path())),
+    }
+}
+
 /// Reads `history` (CNY amounts, newest first) at `path`.
 pub fn read_history(history: &[&RawValue], path: &str) -> Result<Vec<Decimal>> {
-    // A month's path is only formatted when it is refused (the read is repeated with it, so the
-    // message names `history[3]`); good months format nothing.
-    history.iter().enumerate().map(|(i, raw)| money::cny(raw, "").or_else(|_| money::cny(raw, &format!("{path}[{i}]")))).collect()
+    history.iter().enumerate().map(|(i, raw)| cny_at(raw, || format!("{path}[{i}]"))).collect()
 }
 
 /// Reads an optional schedule at `path`, defaulting to the built-in one.
@@ -398,13 +414,110 @@ impl From<&Quote> for QuoteOut {
     }
 }
 
-/// `quoteFee` over a parsed input.
-pub fn quote_input(q: &QuoteInput<'_>) -> Result<QuoteOut> {
-    let amount = money::cny(q.amount, "amount")?;
+/// `quoteFee` over a parsed input: the quote itself.
+pub fn quote_of(q: &QuoteInput<'_>) -> Result<Quote> {
+    let amount = cny_at(q.amount, || "amount".into())?;
     let history = read_history(&q.history, "history")?;
-    let schedule = read_schedule(q.schedule.as_ref(), "schedule")?;
-    let quote = quote(amount, volume(&history)?, &schedule)?;
-    Ok(QuoteOut::from(&quote))
+    let custom;
+    let schedule = match q.schedule.as_ref() {
+        Some(w) => {
+            custom = Schedule::from_wire(w, "schedule")?;
+            &custom
+        }
+        None => Schedule::builtin_ref(),
+    };
+    quote(amount, volume(&history)?, schedule)
+}
+
+/// `quoteFee` over a parsed input, as its output shape.
+pub fn quote_input(q: &QuoteInput<'_>) -> Result<QuoteOut> {
+    Ok(QuoteOut::from(&quote_of(q)?))
+}
+
+/// `quoteFee`'s answer as JSON text: the bytes `to_json(&QuoteOut::from(q))` gives
+/// (`tests::quote_json_is_to_json`), written straight into one buffer — each figure formatted
+/// in place rather than into a `String` of its own, and no serde pass over the result.
+pub fn quote_json(q: &Quote) -> String {
+    let mut out = String::with_capacity(320);
+    out.push_str("{\"amount\":\"");
+    push_cny(&mut out, q.amount);
+    out.push_str("\",\"fee\":\"");
+    push_cny(&mut out, q.fee);
+    out.push_str("\",\"rate\":\"");
+    push_rate(&mut out, q.tier.rate);
+    out.push_str("\",\"tier\":");
+    out.push_str(crate::order::u64_digits(q.tier.tier.into(), &mut [0; 20]));
+    out.push_str(",\"applicableAmount\":\"");
+    push_cny(&mut out, q.volume.applicable);
+    out.push_str(match q.volume.basis {
+        Basis::LastMonth => "\",\"basis\":\"lastMonth\",\"lastMonth\":\"",
+        Basis::Average => "\",\"basis\":\"average\",\"lastMonth\":\"",
+    });
+    push_cny(&mut out, q.volume.last_month);
+    out.push_str("\",\"average\":\"");
+    push_cny(&mut out, q.volume.average);
+    match &q.next {
+        None => out.push_str("\",\"next\":null}"),
+        Some(n) => {
+            out.push_str("\",\"next\":{\"tier\":");
+            out.push_str(crate::order::u64_digits(n.tier.tier.into(), &mut [0; 20]));
+            out.push_str(",\"rate\":\"");
+            push_rate(&mut out, n.tier.rate);
+            out.push_str("\",\"from\":\"");
+            push_cny(&mut out, n.tier.from);
+            out.push_str("\",\"volumeNeeded\":\"");
+            push_cny(&mut out, n.volume_needed);
+            out.push_str("\",\"fee\":\"");
+            push_cny(&mut out, n.fee);
+            out.push_str("\"}}");
+        }
+    }
+    out
+}
+
+/// Appends [`money::fmt_cny`]`(d)` (digits, a `.`, and `-` at most: nothing JSON escapes).
+fn push_cny(out: &mut String, d: Decimal) {
+    let mut r = money::to_fen(d, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(money::CNY_DECIMALS);
+    match u64::try_from(r.mantissa()) {
+        Ok(fen) if r.scale() == money::CNY_DECIMALS && !r.is_sign_negative() => push_fixed(out, fen, 2),
+        _ => out.push_str(&money::fmt_cny(d)),
+    }
+}
+
+/// Appends [`money::fmt_rate`]`(d)`, its shortest exact form.
+fn push_rate(out: &mut String, d: Decimal) {
+    let n = d.normalize();
+    match (u64::try_from(n.mantissa()), usize::try_from(n.scale())) {
+        (Ok(m), Ok(scale)) if !n.is_sign_negative() => push_fixed(out, m, scale),
+        _ => out.push_str(&money::fmt_rate(d)),
+    }
+}
+
+/// Appends `mantissa / 10^scale` with exactly `scale` decimals (`1234, 2` → `12.34`, `5, 3` →
+/// `0.005`), as `Decimal` prints it.
+fn push_fixed(out: &mut String, mantissa: u64, scale: usize) {
+    let mut buf = [0; 20];
+    let digits = crate::order::u64_digits(mantissa, &mut buf);
+    if scale == 0 {
+        out.push_str(digits);
+        return;
+    }
+    match digits.len().checked_sub(scale) {
+        Some(int_len) if int_len > 0 => {
+            let (int, frac) = digits.split_at(int_len);
+            out.push_str(int);
+            out.push('.');
+            out.push_str(frac);
+        }
+        _ => {
+            out.push_str("0.");
+            for _ in digits.len()..scale {
+                out.push('0');
+            }
+            out.push_str(digits);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -523,6 +636,80 @@ mod tests {
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidRate, Some("schedule.tiers[0].rate")));
         let e = wire(r#"{"tiers":[{"from":"0","rate":"0.1","extra":1}]}"#).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("tiers[0].extra")));
+    }
+
+    #[test]
+    fn quote_json_is_to_json() {
+        let custom = wire(r#"{"tiers":[{"from":"0","to":"1000","rate":"0.01"},{"from":"1000","to":null,"rate":"0.005"}]}"#).unwrap();
+        for (amount, history) in [
+            ("2500.00", &["180000.00", "95000.00", "120000.50", "80000", "150000", "99000", "101000", "130000", "70000", "110000", "90000", "100000"][..]),
+            ("10.00", &["150000"][..]),
+            ("0", &[][..]),
+            ("0.01", &["10", "300000", "300000"][..]),
+            ("999999999999999.99", &["90000000"][..]),
+            ("123.45", &["999999999999999.99", "999999999999999.99"][..]),
+        ] {
+            let history: Vec<Decimal> = history.iter().map(|h| d(h)).collect();
+            for schedule in [&Schedule::builtin(), &custom] {
+                let q = quote(d(amount), volume(&history).unwrap(), schedule).unwrap();
+                assert_eq!(quote_json(&q), crate::api::to_json(&QuoteOut::from(&q)).unwrap(), "{amount} {history:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn figures_print_like_money() {
+        let mut cases: Vec<Decimal> = ["0", "-0", "0.001", "0.005", "0.0049", "1", "12.5", "-12.5", "-0.004", "0.0015", "0.00015", "100000", "1e-28", "79228162514264337593543950335", "-79228162514264337593543950335", "18446744073709551615", "18446744073709551616", "0.000001", "7.1234"]
+            .iter()
+            .map(|s| Decimal::from_scientific(s).or_else(|_| Decimal::from_str(s)).unwrap())
+            .collect();
+        let mut x: u64 = 0x1688;
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let scale = u32::try_from(x % 29).unwrap();
+            cases.push(Decimal::from_i128_with_scale(i128::from(x >> (x % 60)), scale));
+        }
+        for c in cases {
+            let (mut cny, mut rate) = (String::new(), String::new());
+            push_cny(&mut cny, c);
+            push_rate(&mut rate, c);
+            assert_eq!(cny, money::fmt_cny(c), "{c:?}");
+            assert_eq!(rate, money::fmt_rate(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn plain_amounts_read_like_money() {
+        let mut texts: Vec<String> = ["0", "00", "0.5", "0.50", "007", "12.5", "120000.50", "999999999999999.99", "1000000000000000", "0000000000000001", "1.", ".5", "1.234", "-1", "-0", "1e3", "1E3", "+1", "1..2", "", " 1", "1 ", "12a"]
+            .iter()
+            .flat_map(|t| [format!("\"{t}\""), t.to_string()])
+            .collect();
+        texts.extend(["\"\\u0031\"", "null", "true", "[]", "{}"].map(String::from));
+        let mut x: u64 = 0x1688;
+        for _ in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 1_000_000_000_000_000_000).to_string();
+            let cut = usize::try_from(x % 21).unwrap().min(digits.len());
+            let text = format!("{}.{}", &digits[..cut], &digits[cut..]);
+            texts.push(format!("\"{}\"", text.trim_end_matches('.')));
+            texts.push(format!("\"{}\"", &digits[..usize::try_from(x % 18).unwrap().min(digits.len())]));
+        }
+        let mut fast = 0;
+        for t in &texts {
+            let Ok(r) = RawValue::from_string(t.clone()) else { continue };
+            if let Some(d) = money::plain_cny(r.get().trim_ascii()) {
+                fast += 1;
+                let want = money::cny(&r, "").unwrap();
+                assert_eq!((d.mantissa(), d.scale()), (want.mantissa(), want.scale()), "{t}");
+            }
+        }
+        assert!(fast > 1000, "{fast}");
+        assert_eq!(money::plain_cny("\"12.5\"").map(|d| d.to_string()), Some("12.5".into()));
+        assert!(money::plain_cny("\"1.234\"").is_none() && money::plain_cny("\"1.\"").is_none() && money::plain_cny("\"-1\"").is_none());
     }
 
     #[test]

@@ -269,8 +269,9 @@ fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
 /// It is not a validator: whatever it lets through, serde_json still parses strictly.
 pub fn precheck(text: &str) -> Result<()> {
     let bytes = text.as_bytes();
-    let mut frames: Vec<Frame<'_>> = Vec::new();
-    let mut keys: Vec<Cow<'_, str>> = Vec::new();
+    // Room for the usual nesting and key counts up front: small calls allocate once each.
+    let mut frames: Vec<Frame<'_>> = Vec::with_capacity(8);
+    let mut keys: Vec<Cow<'_, str>> = Vec::with_capacity(16);
     let mut i = 0usize;
     while let Some(&b) = bytes.get(i) {
         match b {

@@ -180,6 +180,10 @@ pub fn cny_str(text: &str, path: &str) -> Result<Decimal> {
 
 /// Rounds to the fen with the given strategy.
 pub fn to_fen(d: Decimal, strategy: RoundingStrategy) -> Decimal {
+    // Amounts read from orders already are in fen, and rounding leaves those as they are.
+    if d.scale() <= CNY_DECIMALS {
+        return d;
+    }
     d.round_dp_with_strategy(CNY_DECIMALS, strategy)
 }
 
@@ -283,6 +287,45 @@ pub fn digits_id(s: &str) -> std::result::Result<u64, &'static str> {
     }
 }
 
+/// A CNY amount in its usual form, read in one pass: digits with at most 2 decimals
+/// (`"120000.50"`, `"80000"`, `12.5`), without sign, exponent or escape, at most 15 integer
+/// digits. It is the very `Decimal` (mantissa and scale) [`cny`] reads from the same
+/// text; `None` for anything else, which `cny` reads — or refuses, with its message.
+/// `token` is the JSON token as it stands in the text (no surrounding whitespace); it is
+/// the shortcut of both the order reader and `quoteFee`.
+pub fn plain_cny(token: &str) -> Option<Decimal> {
+    let t = token;
+    let text = match t.strip_prefix('"') {
+        Some(rest) => rest.strip_suffix('"')?,
+        None => t,
+    };
+    let (mut mantissa, mut int_digits, mut decimals) = (0u64, 0usize, None::<u32>);
+    for b in text.bytes() {
+        if b == b'.' {
+            if decimals.is_some() || int_digits == 0 {
+                return None;
+            }
+            decimals = Some(0);
+            continue;
+        }
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        match decimals.as_mut() {
+            None if int_digits < MAX_INT_DIGITS => int_digits = int_digits.saturating_add(1),
+            Some(n) if *n < CNY_DECIMALS => *n = n.saturating_add(1),
+            _ => return None,
+        }
+        // At most 17 digits: far below u64::MAX.
+        mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b.wrapping_sub(b'0')))?;
+    }
+    match decimals {
+        _ if int_digits == 0 => None,
+        Some(0) => None,
+        scale => Decimal::try_from_i128_with_scale(i128::from(mantissa), scale.unwrap_or(0)).ok(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,6 +393,9 @@ mod tests {
         }
         for d in cases {
             assert_eq!(fmt_cny(d), slow(d), "{d:?}");
+            for strategy in [RoundingStrategy::MidpointAwayFromZero, RoundingStrategy::AwayFromZero, RoundingStrategy::ToZero, RoundingStrategy::MidpointNearestEven, RoundingStrategy::ToPositiveInfinity, RoundingStrategy::ToNegativeInfinity] {
+                assert_eq!(to_fen(d, strategy).serialize(), d.round_dp_with_strategy(CNY_DECIMALS, strategy).serialize(), "{d:?}");
+            }
         }
     }
 

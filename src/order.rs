@@ -343,14 +343,21 @@ fn at<T>(f: impl Fn(&str) -> Result<T>, path: impl FnOnce() -> String) -> Result
 
 /// Compares a 1688 code ignoring ASCII case and underscores; `want` is lower case without `_`.
 pub fn code_is(value: &str, want: &str) -> bool {
-    value.bytes().filter(|&b| b != b'_').map(|b| b.to_ascii_lowercase()).eq(want.bytes())
+    value == want
+        || value.bytes().filter(|&b| b != b'_').map(|b| b.to_ascii_lowercase()).eq(want.bytes())
 }
 
 impl<'a> Order<'a> {
     pub fn from_wire(w: OrderWire<'a>, i: usize, origin: Origin) -> Result<Order<'a>> {
         let p = |field: &str| format!("orders[{i}].{field}");
-        let id = at(|path| money::order_id_text(w.order_id.0, path, origin), || p("orderId"))?;
-        let amount = at(|path| money::cny_text(w.amount.0, path), || p("amount"))?;
+        let id = match plain_id(w.order_id.0, origin) {
+            Some(id) => id,
+            None => at(|path| money::order_id_text(w.order_id.0, path, origin), || p("orderId"))?,
+        };
+        let amount = match money::plain_cny(w.amount.0) {
+            Some(amount) => amount,
+            None => at(|path| money::cny_text(w.amount.0, path), || p("amount"))?,
+        };
         let currency_cny = match &w.currency {
             None => true,
             Some(c) => c.as_str().eq_ignore_ascii_case("CNY") || c.as_str().eq_ignore_ascii_case("RMB"),
@@ -391,7 +398,36 @@ impl<'a> Order<'a> {
     }
 }
 
+/// The digits of the usual order id or amount: 1–`max` ASCII digits, as a number.
+fn plain_digits(digits: &str, max: usize) -> Option<u64> {
+    if digits.is_empty() || digits.len() > max {
+        return None;
+    }
+    digits.bytes().try_fold(0u64, |n, b| if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(u64::from(b & 0x0f)) } else { None })
+}
+
+/// The usual order id: a string of 1–19 digits not starting with 0, or such a number (within
+/// JS's safe integers when it came through JS). `None` for anything else, which
+/// [`money::order_id_text`] reads or refuses with its message; for what this takes, it gives
+/// the same id.
+fn plain_id(raw: &str, origin: Origin) -> Option<u64> {
+    let (digits, quoted) = match raw.strip_prefix('"') {
+        Some(rest) => (rest.strip_suffix('"')?, true),
+        None => (raw, false),
+    };
+    if digits.starts_with('0') {
+        return None;
+    }
+    let id = plain_digits(digits, 19)?;
+    (quoted || origin == Origin::Text || id <= money::MAX_SAFE_INTEGER).then_some(id)
+}
+
 fn check_offer_id(raw: Raw<'_>) -> std::result::Result<(), String> {
+    // The usual form, a quoted non-empty string, without trimming first.
+    let b = raw.0.as_bytes();
+    if b.len() > 2 && b.first() == Some(&b'"') && b.last() == Some(&b'"') {
+        return Ok(());
+    }
     let t = raw.0.trim();
     match t.as_bytes().first() {
         Some(b'"') if t.len() > 2 => Ok(()),
@@ -434,19 +470,59 @@ pub fn source<'s>(field: Option<&'s RawValue>, text: Option<&'s str>, origin: Or
     }
 }
 
-/// Parses and checks the order list; every error carries its `orders[…]` path.
-pub fn read<'s>(src: &Source<'s>) -> Result<Vec<Order<'s>>> {
-    // The fast reader takes the usual lists in one pass; whatever it does not take (including
-    // every list with an error in it) goes through `json::parse`, which reports the error.
-    let wires = match fast::orders(json::strip_bom(src.text)) {
-        Some(wires) => wires,
-        None => read_general(src)?,
-    };
+/// What [`each`] hands the orders to.
+pub trait Sink<'s> {
+    /// Takes the next order, in input order; an error stops the reading.
+    fn order(&mut self, order: &Order<'s>) -> Result<()>;
+    /// Forgets every order taken so far: the list is read again from the start.
+    fn restart(&mut self);
+}
+
+/// Parses and checks the order list and hands each order to `sink` as it is read; every error
+/// carries its `orders[…]` path.
+///
+/// The fast reader ([`fast`]) takes the usual lists in one pass, and nothing per order
+/// outlives the order: an order is read, checked and handed over before the next is read.
+/// Whatever it does not take — including every list with an error in it, and an order `sink`
+/// refuses — goes through `json::parse` from the start (after [`Sink::restart`]), which reads
+/// the whole list, then checks every order, then hands them over: the first error reported is
+/// the one a reader of the whole list finds first.
+pub fn each<'s>(src: &Source<'s>, sink: &mut impl Sink<'s>) -> Result<()> {
+    let origin = src.origin;
+    let fast = fast::each(json::strip_bom(src.text), |i, w| {
+        let order = Order::from_wire(w, i, origin).ok()?;
+        sink.order(&order).ok()?;
+        let mut items = order.items;
+        items.clear();
+        Some(items)
+    });
+    if fast.is_some() {
+        return Ok(());
+    }
+    sink.restart();
+    let wires = read_general(src)?;
     let mut orders = Vec::with_capacity(wires.len());
     for (i, w) in wires.into_iter().enumerate() {
         orders.push(Order::from_wire(w, i, src.origin)?);
     }
-    Ok(orders)
+    orders.iter().try_for_each(|o| sink.order(o))
+}
+
+/// Parses and checks the order list into a vector (see [`each`]).
+pub fn read<'s>(src: &Source<'s>) -> Result<Vec<Order<'s>>> {
+    struct Collect<'s>(Vec<Order<'s>>);
+    impl<'s> Sink<'s> for Collect<'s> {
+        fn order(&mut self, order: &Order<'s>) -> Result<()> {
+            self.0.push(order.clone());
+            Ok(())
+        }
+        fn restart(&mut self) {
+            self.0.clear();
+        }
+    }
+    let mut c = Collect(Vec::new());
+    each(src, &mut c)?;
+    Ok(c.0)
 }
 
 /// The general reader of an order list: `json::parse` (precheck, then serde_json).
@@ -517,6 +593,38 @@ mod tests {
             assert_eq!(e.code, ErrorCode::InvalidInput, "{to}: {e}");
             assert_eq!(e.path.as_deref(), Some(path), "{to}: {e}");
         }
+    }
+
+    /// The shortcuts for the usual ids and amounts give what the general readers give, to the
+    /// bit (a `Decimal`'s scale shows in the answers), and leave everything else to them.
+    #[test]
+    fn plain_ids_and_amounts_read_as_money_reads_them() {
+        let mut texts: Vec<String> = [
+            "0", "00", "1", "01", "1.", ".5", "1.5", "1.50", "1.05", "1.005", "12.345", "-0", "-1", "-0.00", "1e5", "1E5", "+1", " 1", "1 ", "", "0.0", "0.00",
+            "999999999999999.99", "9999999999999999", "000000000000000001.5", "9007199254740991", "9007199254740992", "18446744073709551615",
+            "9999999999999999999", "10000000000000000000", "3535260697417660107", "١٢", "1.5.5", "1..5",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for n in [0u64, 7, 10, 99, 100, 1234, 25762, 100_000_000, u64::MAX / 3] {
+            texts.push(n.to_string());
+            texts.push(format!("{}.{:02}", n / 100, n % 100));
+            texts.push(format!("{}.{}", n / 10, n % 10));
+        }
+        for t in &texts {
+            for raw in [t.clone(), format!("\"{t}\"")] {
+                if let Some(d) = money::plain_cny(&raw) {
+                    assert_eq!(Some(d.serialize()), money::cny_text(&raw, "a").ok().map(|x| x.serialize()), "{raw}");
+                }
+                for origin in [Origin::Js, Origin::Text] {
+                    if let Some(id) = plain_id(&raw, origin) {
+                        assert_eq!(Some(id), money::order_id_text(&raw, "a", origin).ok(), "{raw}");
+                    }
+                }
+            }
+        }
+        assert!(money::plain_cny("\"257.62\"").is_some() && money::plain_cny("12").is_some() && plain_id("\"3535260697417660107\"", Origin::Js).is_some());
     }
 
     #[test]

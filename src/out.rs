@@ -12,21 +12,85 @@
 use crate::gateway::sign::hex_pair;
 use crate::order::u64_digits;
 use crate::reason::{Code, Reason};
+use std::borrow::Cow;
 
 /// An answer being written.
 pub struct Out {
     buf: String,
     /// Escaped fixed texts, by (code, language): most reasons carry one of these.
     fixed: Vec<Option<String>>,
-    /// The same texts' pieces between placeholders (`{usd}`…), each with its escaped form, for
-    /// messages filled in from them.
-    pieces: Vec<Option<Vec<(&'static str, String)>>>,
+    /// The same texts cut at their placeholders (`{usd}`…), the pieces between them escaped,
+    /// for messages filled in from them; `Some(None)` for a text that does not cut cleanly
+    /// (an unclosed brace), whose messages are filled in whole and then escaped.
+    templates: Vec<Option<Option<Vec<Seg>>>>,
+}
+
+/// A piece of a text cut at its placeholders.
+#[derive(Clone)]
+enum Seg {
+    /// Text, escaped.
+    Text(String),
+    /// A placeholder's name.
+    Hole(&'static str),
+}
+
+/// `template` cut at its placeholders, as `reason::fill` reads them when every placeholder is
+/// given; `None` when a brace has no pair.
+fn cut(template: &'static str) -> Option<Vec<Seg>> {
+    let mut segs = Vec::new();
+    let text = |segs: &mut Vec<Seg>, piece: &str| {
+        if !piece.is_empty() {
+            let mut escaped = String::with_capacity(piece.len().saturating_mul(2));
+            push_inner(&mut escaped, piece);
+            segs.push(Seg::Text(escaped));
+        }
+    };
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let (before, from) = rest.split_at(open);
+        let after = from.get(1..)?;
+        let close = after.find('}')?;
+        let name = after.get(..close)?;
+        if name.contains('{') {
+            return None;
+        }
+        text(&mut segs, before);
+        segs.push(Seg::Hole(name));
+        rest = after.get(close.saturating_add(1)..)?;
+    }
+    text(&mut segs, rest);
+    Some(segs)
+}
+
+/// The slot of (code, language) in the caches.
+fn slot(code: Code, zh: bool) -> usize {
+    Code::ALL.iter().position(|c| *c == code).unwrap_or(0).saturating_mul(2).saturating_add(usize::from(zh))
+}
+
+/// The fixed text of (code, language) as a JSON string, from `cache` (escaped once per answer).
+fn fixed(cache: &mut [Option<String>], code: Code, zh: bool) -> Cow<'_, str> {
+    let t = crate::reason::text(code);
+    let text = if zh { t.zh } else { t.en };
+    let escape = || {
+        let mut escaped = String::with_capacity(text.len().saturating_mul(2).saturating_add(2));
+        push_str(&mut escaped, text);
+        escaped
+    };
+    match cache.get_mut(slot(code, zh)) {
+        Some(entry) => Cow::Borrowed(entry.get_or_insert_with(escape)),
+        None => Cow::Owned(escape()),
+    }
 }
 
 impl Out {
     pub fn with_capacity(bytes: usize) -> Out {
         let slots = Code::ALL.len().saturating_mul(2);
-        Out { buf: String::with_capacity(bytes), fixed: vec![None; slots], pieces: vec![None; slots] }
+        Out { buf: String::with_capacity(bytes), fixed: vec![None; slots], templates: vec![None; slots] }
+    }
+
+    /// Makes room for `bytes` more.
+    pub fn reserve(&mut self, bytes: usize) {
+        self.buf.reserve_exact(bytes);
     }
 
     pub fn finish(self) -> String {
@@ -58,65 +122,67 @@ impl Out {
         self.buf.push_str(if b { "true" } else { "false" });
     }
 
-    /// A reason message: the rule book's fixed text of `code` (escaped once per answer), or a
-    /// filled-in one.
-    fn message(&mut self, code: Code, zh: bool, text: &str) {
-        let t = crate::reason::text(code);
-        let fixed = if zh { t.zh } else { t.en };
-        let slot = Code::ALL.iter().position(|c| *c == code).unwrap_or(0).saturating_mul(2).saturating_add(usize::from(zh));
-        if text != fixed {
-            return self.filled(slot, fixed, text);
-        }
-        match self.fixed.get_mut(slot) {
-            Some(Some(escaped)) => self.buf.push_str(escaped),
-            Some(empty) => {
-                let mut escaped = String::with_capacity(text.len().saturating_mul(2));
-                push_str(&mut escaped, text);
-                self.buf.push_str(&escaped);
-                *empty = Some(escaped);
+
+    /// About how many bytes [`Out::reason`] writes for `r` (exactly, but for its path), to size
+    /// the answer's buffer up front.
+    pub fn reason_len(&mut self, r: &Reason) -> usize {
+        let mut n = 96usize.saturating_add(r.code.as_str().len());
+        for zh in [false, true] {
+            n = n.saturating_add(fixed(&mut self.fixed, r.code, zh).len());
+            for v in &r.vars {
+                n = n.saturating_add(escaped_len(v.value(zh)));
             }
-            None => self.str(text),
+        }
+        for extra in [&r.goods, &r.matched].into_iter().flatten() {
+            n = n.saturating_add(escaped_len(extra)).saturating_add(14);
+        }
+        n
+    }
+
+    /// A reason message in English or Chinese: the rule book's fixed text (escaped once per
+    /// answer), or the text filled in from `r.vars`.
+    fn message(&mut self, r: &Reason, zh: bool) {
+        if r.vars.is_empty() {
+            self.buf.push_str(&fixed(&mut self.fixed, r.code, zh));
+        } else {
+            self.filled(r, zh);
         }
     }
 
-    /// A message filled in from `template` (e.g. the daily limit's, with the USD figures): the
-    /// template's pieces between placeholders are found in it in order and copied escaped from
-    /// the cache, the rest (the values) escaped here. Escaping works character by character,
-    /// so however the text is cut the result is the text escaped whole; a piece not found only
-    /// means more is escaped here.
-    fn filled(&mut self, slot: usize, template: &'static str, text: &str) {
-        let Some(cache) = self.pieces.get_mut(slot) else { return push_str(&mut self.buf, text) };
-        let pieces = cache.get_or_insert_with(|| {
-            let mut pieces = Vec::new();
-            let mut rest = template;
-            loop {
-                let (piece, after) = match rest.find('{').and_then(|open| Some((open, rest.get(open..)?.find('}')?))) {
-                    Some((open, close)) => (rest.get(..open).unwrap_or(""), rest.get(open.saturating_add(close).saturating_add(1)..).unwrap_or("")),
-                    None => (rest, ""),
-                };
-                if !piece.is_empty() {
-                    let mut escaped = String::with_capacity(piece.len().saturating_mul(2));
-                    push_inner(&mut escaped, piece);
-                    pieces.push((piece, escaped));
+    /// A message filled in from `r.vars`: the text's pieces between placeholders copied escaped
+    /// from the cache, the values escaped here. Escaping works character by character, so this
+    /// is the filled-in text escaped whole — which is what is written whenever the text does not
+    /// cut cleanly, a placeholder has no value or a value has a brace (which `reason::fill`
+    /// treats specially).
+    fn filled(&mut self, r: &Reason, zh: bool) {
+        let t = crate::reason::text(r.code);
+        let template = if zh { t.zh } else { t.en };
+        let Out { buf, templates, .. } = self;
+        let segs = templates.get_mut(slot(r.code, zh)).and_then(|slot| slot.get_or_insert_with(|| cut(template)).as_deref());
+        let plain = |segs: &[Seg]| {
+            r.vars.iter().all(|v| !v.value(zh).as_bytes().contains(&b'{'))
+                && segs.iter().all(|s| match s {
+                    Seg::Hole(name) => r.vars.iter().any(|v| v.name == *name),
+                    Seg::Text(_) => true,
+                })
+        };
+        match segs {
+            Some(segs) if plain(segs) => {
+                buf.push('"');
+                for s in segs {
+                    match s {
+                        Seg::Text(escaped) => buf.push_str(escaped),
+                        Seg::Hole(name) => {
+                            if let Some(v) = r.vars.iter().find(|v| v.name == *name) {
+                                push_inner(buf, v.value(zh));
+                            }
+                        }
+                    }
                 }
-                if after.is_empty() || after.len() == rest.len() {
-                    break;
-                }
-                rest = after;
+                buf.push('"');
             }
-            pieces
-        });
-        self.buf.push('"');
-        let mut rest = text;
-        for (piece, escaped) in pieces.iter() {
-            let Some(at) = find_piece(rest, piece) else { break };
-            let (before, from) = rest.split_at(at);
-            push_inner(&mut self.buf, before);
-            self.buf.push_str(escaped);
-            rest = from.get(piece.len()..).unwrap_or("");
+            _ => push_str(buf, &r.text(zh)),
         }
-        push_inner(&mut self.buf, rest);
-        self.buf.push('"');
     }
 
     /// A reason, as `Reason`'s `Serialize` writes it.
@@ -124,9 +190,9 @@ impl Out {
         self.raw("{\"code\":\"");
         self.raw(r.code.as_str());
         self.raw(if r.is_block() { "\",\"severity\":\"block\",\"message\":" } else { "\",\"severity\":\"warn\",\"message\":" });
-        self.message(r.code, false, &r.message);
+        self.message(r, false);
         self.raw(",\"messageZh\":");
-        self.message(r.code, true, &r.message_zh);
+        self.message(r, true);
         self.raw(",\"path\":");
         r.path.with_text(|p| push_str(&mut self.buf, p));
         if let Some(g) = &r.goods {
@@ -152,12 +218,18 @@ impl Out {
     }
 }
 
-/// Where `piece` starts in `text`: usually right at the start or after a few characters (a
-/// value), so candidates are tried from the front (`str::find` sets up a two-way search per
-/// call, which cost more than the whole escape it saves).
-fn find_piece(text: &str, piece: &str) -> Option<usize> {
-    let first = *piece.as_bytes().first()?;
-    text.bytes().enumerate().filter(|&(_, b)| b == first).map(|(i, _)| i).find(|&i| text.get(i..).is_some_and(|r| r.starts_with(piece)))
+/// How many bytes [`push_inner`] writes for `s`, counted by byte: a non-ASCII character is
+/// one `\uXXXX` per UTF-16 unit (two for the 4-byte ones), its continuation bytes nothing.
+fn escaped_len(s: &str) -> usize {
+    s.bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | 0x08 | 0x0c | b'\n' | b'\r' | b'\t' => 2,
+            0..=0x1f | 0xc0..=0xef => 6,
+            0x20..=0x7f => 1,
+            0x80..=0xbf => 0,
+            0xf0..=0xff => 12,
+        })
+        .fold(0usize, usize::saturating_add)
 }
 
 /// Appends `s` as a JSON string the way serde_json with [`crate::api::to_json`]'s formatter
@@ -220,6 +292,7 @@ mod tests {
         fn strings_are_written_as_to_json_writes_them(s in "\\PC*|[\\u{0}-\\u{7f}]*|.*") {
             let mut out = String::new();
             push_str(&mut out, &s);
+            prop_assert_eq!(escaped_len(&s).saturating_add(2), out.len());
             prop_assert_eq!(out, crate::api::to_json(&s).unwrap());
         }
     }

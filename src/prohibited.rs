@@ -69,12 +69,20 @@ pub struct Prohibited {
     ascii: Vec<Vec<u32>>,
     /// The second byte of each pattern (`None` for a one-byte pattern), by pattern index.
     second: Vec<Option<u8>>,
+    /// By first byte, a bit per ASCII byte that is the second byte of one of its patterns: a
+    /// word whose first two letters start no keyword (most words) is passed over with one bit
+    /// test instead of a walk through `ascii` and `second`.
+    ascii_second: Vec<u128>,
     /// (first character, pattern) for the others, sorted.
     other: Vec<(char, u32)>,
-    /// A bit per `char % 1024` of the characters in `other`: most Chinese characters of a title
+    /// A bit per `char % 4096` of the characters in `other`: most Chinese characters of a title
     /// start no keyword, and one bit test is cheaper than a search to find that out.
-    other_bits: [u64; 16],
+    other_bits: [u64; BLOOM_WORDS],
 }
+
+/// Words of [`Prohibited::other_bits`]: 4096 bits, so a list of a few dozen Chinese first
+/// characters lets about one title character in a hundred through to the search.
+const BLOOM_WORDS: usize = 64;
 
 /// A category match (blocks) or a title match (warns).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -202,7 +210,7 @@ fn is_word(b: u8) -> bool {
 }
 
 fn bloom_slot(c: char) -> (usize, u32) {
-    let n = u32::from(c) & 1023;
+    let n = u32::from(c) & 4095;
     ((n >> 6) as usize, n & 63)
 }
 
@@ -331,7 +339,7 @@ struct Builder {
 
 impl Builder {
     fn new() -> Builder {
-        Builder { p: Prohibited { entries: Vec::new(), categories: FastMap::default(), category_ids: FastMap::default(), patterns: Vec::new(), second: Vec::new(), ascii: vec![Vec::new(); 128], other: Vec::new(), other_bits: [0; 16] } }
+        Builder { p: Prohibited { entries: Vec::new(), categories: FastMap::default(), category_ids: FastMap::default(), patterns: Vec::new(), second: Vec::new(), ascii_second: vec![0; 128], ascii: vec![Vec::new(); 128], other: Vec::new(), other_bits: [0; BLOOM_WORDS] } }
     }
 
     fn entry(&mut self, id: &str, name: &str, name_zh: &str) -> u32 {
@@ -368,6 +376,9 @@ impl Builder {
             Some(c) if c.is_ascii() => {
                 if let Some(slot) = self.p.ascii.get_mut(usize::from(first)) {
                     slot.push(idx);
+                }
+                if let (Some(mask), Some(&second)) = (self.p.ascii_second.get_mut(usize::from(first)), bytes.get(1)) {
+                    *mask |= 1u128.checked_shl(u32::from(second)).unwrap_or(0);
                 }
             }
             Some(c) => {
@@ -500,49 +511,47 @@ impl Prohibited {
         // Whether the previous character folds to an ASCII letter or digit: keywords that start
         // with one are only tried where a word starts.
         let mut after_word = false;
-        for (at, c) in title.char_indices() {
-            // ASCII and Chinese first: they are nearly every character of a 1688 title.
-            let k = if c.is_ascii() {
-                if !c.is_ascii_alphanumeric() {
+        let bytes = title.as_bytes();
+        let mut at = 0usize;
+        // Byte by byte through ASCII (nearly half of a 1688 title, and inside a word there is
+        // nothing to do), character by character through the rest.
+        while let Some(&b) = bytes.get(at) {
+            if b.is_ascii() {
+                let here = at;
+                at = at.saturating_add(1);
+                if !b.is_ascii_alphanumeric() {
                     after_word = false;
-                    continue;
+                } else if !after_word {
+                    after_word = true;
+                    // What the next folded byte is when the title goes on in ASCII: most
+                    // candidates fail on it without a full comparison.
+                    let next = bytes.get(at).filter(|n| n.is_ascii()).map(|&n| if n.is_ascii_alphanumeric() { n.to_ascii_lowercase() } else { b' ' });
+                    self.try_ascii(title, here, b.to_ascii_lowercase(), next, &mut scratch.spans);
                 }
-                c.to_ascii_lowercase()
-            } else if is_han(c) {
-                after_word = false;
-                self.try_other(title, at, c, &mut scratch.spans);
-                continue;
-            } else {
-                match fold_char(c) {
-                    None => {
-                        after_word = false;
-                        continue;
-                    }
-                    Some((k, _)) if k.is_ascii() => k,
-                    Some((k, _)) => {
-                        after_word = false;
-                        self.try_other(title, at, k, &mut scratch.spans);
-                        continue;
-                    }
-                }
-            };
-            if after_word {
                 continue;
             }
-            after_word = true;
-            // What the next folded byte is when the title goes on in ASCII: most candidates
-            // fail on it without a full comparison.
-            let next = match title.as_bytes().get(at.saturating_add(1)) {
-                Some(&b) if c.is_ascii() && b.is_ascii() => Some(if b.is_ascii_alphanumeric() { b.to_ascii_lowercase() } else { b' ' }),
-                _ => None,
-            };
-            for &idx in self.ascii.get(k as usize).map_or(&[][..], Vec::as_slice) {
-                if let (Some(n), Some(p)) = (next, self.second.get(usize::try_from(idx).unwrap_or(usize::MAX))) {
-                    if *p != Some(n) {
-                        continue;
+            let Some(c) = title.get(at..).and_then(|rest| rest.chars().next()) else { break };
+            let here = at;
+            at = at.saturating_add(c.len_utf8());
+            // Chinese first: nearly every other character of a 1688 title.
+            if is_han(c) {
+                after_word = false;
+                self.try_other(title, here, c, &mut scratch.spans);
+                continue;
+            }
+            match fold_char(c) {
+                None => after_word = false,
+                // A full-width letter or digit: as its ASCII form, without a look ahead.
+                Some((k, _)) if k.is_ascii() => {
+                    if !after_word {
+                        after_word = true;
+                        self.try_ascii(title, here, k as u8, None, &mut scratch.spans);
                     }
                 }
-                self.try_at(title, at, idx, &mut scratch.spans);
+                Some((k, _)) => {
+                    after_word = false;
+                    self.try_other(title, here, k, &mut scratch.spans);
+                }
             }
         }
         let spans = &scratch.spans;
@@ -557,6 +566,28 @@ impl Prohibited {
             if !covered {
                 out.push(Hit { entry: p.entry, pattern: Some(idx) });
             }
+        }
+    }
+
+    /// Tries the keywords that start with the ASCII letter or digit `k` (folded) at `at`, where a
+    /// word starts; `next` is the folded byte after it when the title goes on in ASCII.
+    fn try_ascii(&self, title: &str, at: usize, k: u8, next: Option<u8>, spans: &mut Vec<(usize, usize, u32)>) {
+        let k = usize::from(k);
+        if let Some(n) = next {
+            // No keyword of this letter goes on with `n` (a one-letter keyword only matches
+            // where the title does not go on in ASCII).
+            let mask = self.ascii_second.get(k).copied().unwrap_or(0);
+            if mask.checked_shr(u32::from(n)).unwrap_or(0) & 1 == 0 {
+                return;
+            }
+        }
+        for &idx in self.ascii.get(k).map_or(&[][..], Vec::as_slice) {
+            if let (Some(n), Some(p)) = (next, self.second.get(usize::try_from(idx).unwrap_or(usize::MAX))) {
+                if *p != Some(n) {
+                    continue;
+                }
+            }
+            self.try_at(title, at, idx, spans);
         }
     }
 

@@ -268,8 +268,10 @@ impl PathBuf {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reason {
     pub code: Code,
-    pub message: Cow<'static, str>,
-    pub message_zh: Cow<'static, str>,
+    /// The values of the placeholders of the code's text; empty for the fixed text. The text
+    /// itself is only filled in when it is written ([`Reason::message`], [`crate::out`]): a
+    /// plan can defer 100,000 orders, each with its own figures in two languages.
+    pub vars: Vec<Var>,
     pub path: Path,
     /// For prohibited goods: the id of the list entry that matched (e.g. `"seeds"`).
     pub goods: Option<String>,
@@ -277,24 +279,66 @@ pub struct Reason {
     pub matched: Option<String>,
 }
 
+/// The value of placeholder `{name}`: `en` in the English text, `zh` in the Chinese one (the
+/// same as `en` when `None`, as for figures and keywords).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Var {
+    pub name: &'static str,
+    pub en: String,
+    pub zh: Option<String>,
+}
+
+impl Var {
+    /// A value written the same in both languages.
+    pub fn both(name: &'static str, value: String) -> Var {
+        Var { name, en: value, zh: None }
+    }
+
+    /// The value in the English (`zh == false`) or Chinese text.
+    pub fn value(&self, zh: bool) -> &str {
+        match (&self.zh, zh) {
+            (Some(z), true) => z,
+            _ => &self.en,
+        }
+    }
+}
+
 impl Reason {
     /// A reason whose text has no placeholders.
     pub fn new(code: Code, path: Path) -> Reason {
-        let t = text(code);
-        Reason { code, message: Cow::Borrowed(t.en), message_zh: Cow::Borrowed(t.zh), path, goods: None, matched: None }
+        Reason { code, vars: Vec::new(), path, goods: None, matched: None }
     }
 
     /// A reason whose text is filled in: `vars` are `(name, english, chinese)`.
-    pub fn with(code: Code, path: Path, vars: &[(&str, &str, &str)]) -> Reason {
-        let t = text(code);
-        Reason {
-            code,
-            message: Cow::Owned(fill(t.en, vars, false)),
-            message_zh: Cow::Owned(fill(t.zh, vars, true)),
-            path,
-            goods: None,
-            matched: None,
+    pub fn with(code: Code, path: Path, vars: &[(&'static str, &str, &str)]) -> Reason {
+        let vars = vars.iter().map(|&(name, en, zh)| Var { name, en: en.to_string(), zh: (zh != en).then(|| zh.to_string()) }).collect();
+        Reason::filled(code, path, vars)
+    }
+
+    /// [`Reason::with`] taking the values as they are.
+    pub fn filled(code: Code, path: Path, vars: Vec<Var>) -> Reason {
+        Reason { code, vars, path, goods: None, matched: None }
+    }
+
+    /// The English (`zh == false`) or Chinese message: the code's text, filled in.
+    pub fn text(&self, zh: bool) -> Cow<'static, str> {
+        let t = text(self.code);
+        let template = if zh { t.zh } else { t.en };
+        if self.vars.is_empty() {
+            return Cow::Borrowed(template);
         }
+        let vars: Vec<(&str, &str, &str)> = self.vars.iter().map(|v| (v.name, v.value(false), v.value(true))).collect();
+        Cow::Owned(fill(template, &vars, zh))
+    }
+
+    /// The English message.
+    pub fn message(&self) -> Cow<'static, str> {
+        self.text(false)
+    }
+
+    /// The Chinese message.
+    pub fn message_zh(&self) -> Cow<'static, str> {
+        self.text(true)
     }
 
     pub fn is_block(&self) -> bool {
@@ -317,7 +361,9 @@ fn fill<'v>(template: &str, vars: &[(&str, &'v str, &'v str)], zh: bool) -> Stri
         }
     }
     let value = |v: &(&str, &'v str, &'v str)| pick(v, zh);
-    if vars.iter().any(|v| value(v).contains('{')) {
+    // Byte searches: `str::find(char)` sets up a searcher per call, and this runs per reason.
+    let brace = |s: &str, b: u8| s.bytes().position(|x| x == b);
+    if vars.iter().any(|v| brace(value(v), b'{').is_some()) {
         let mut out = template.to_string();
         for v in vars {
             out = out.replace(&format!("{{{}}}", v.0), value(v));
@@ -327,11 +373,11 @@ fn fill<'v>(template: &str, vars: &[(&str, &'v str, &'v str)], zh: bool) -> Stri
     let extra: usize = vars.iter().map(|v| value(v).len()).sum();
     let mut out = String::with_capacity(template.len().saturating_add(extra));
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    while let Some(open) = brace(rest, b'{') {
         let (before, from_brace) = rest.split_at(open);
         out.push_str(before);
         let name_and_rest = from_brace.get(1..).unwrap_or("");
-        let found = name_and_rest.find('}').and_then(|close| {
+        let found = brace(name_and_rest, b'}').and_then(|close| {
             let name = name_and_rest.get(..close)?;
             let v = vars.iter().find(|v| v.0 == name)?;
             Some((value(v), name_and_rest.get(close.saturating_add(1)..).unwrap_or("")))
@@ -358,8 +404,8 @@ impl Serialize for Reason {
         let mut st = s.serialize_struct("Reason", 5usize.saturating_add(extra))?;
         st.serialize_field("code", &self.code)?;
         st.serialize_field("severity", &self.code.severity())?;
-        st.serialize_field("message", &self.message)?;
-        st.serialize_field("messageZh", &self.message_zh)?;
+        st.serialize_field("message", &self.message())?;
+        st.serialize_field("messageZh", &self.message_zh())?;
         st.serialize_field("path", &self.path)?;
         if let Some(g) = &self.goods {
             st.serialize_field("goods", g)?;
@@ -408,9 +454,9 @@ mod tests {
                     assert!(s.contains(&format!("{{{name}}}")), "{code} {lang}: {{{name}}} unused");
                 }
             }
-            let vars: Vec<(&str, &str, &str)> = allowed(code).iter().map(|n| (*n, "X", "甲")).collect();
+            let vars: Vec<(&'static str, &str, &str)> = allowed(code).iter().map(|n| (*n, "X", "甲")).collect();
             let r = Reason::with(code, Path::Input("x"), &vars);
-            assert!(!r.message.contains('{') && !r.message_zh.contains('{'), "{code}");
+            assert!(!r.message().contains('{') && !r.message_zh().contains('{'), "{code}");
             let json = serde_json::to_value(&r).unwrap();
             assert_eq!(json["code"], code.as_str());
         }

@@ -60,7 +60,7 @@ pub fn sign_request_json(input: &str, origin: Origin) -> Result<String> {
     let app_key = creds::app_key(w.app_key, "appKey")?;
     let secret = creds::app_secret(w.app_secret, "appSecret")?;
     let prepared = request::prepare(&w, &app_key, origin)?;
-    request::sign_out(&prepared, &secret)
+    request::sign_out(prepared, &secret)
 }
 
 #[derive(Deserialize)]

@@ -1,8 +1,9 @@
 //! Request parameters: read in the caller's order, typed for known APIs, and turned into the
 //! exact text that is sent and signed.
 
-use super::api::{Kind, ParamSpec};
-use super::creds::{json_str, kind};
+use super::api::{Kind, ParamSpec, MAX_IDS_PER_CALL};
+use super::creds::{json_str, kind, token};
+use super::form;
 use super::ids::{self, Numbers};
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::json::{self, Origin};
@@ -44,11 +45,11 @@ fn invalid(path: &str, message: String) -> KjbError {
 }
 
 fn first_byte(raw: &RawValue) -> u8 {
-    raw.get().trim().as_bytes().first().copied().unwrap_or(b' ')
+    token(raw).as_bytes().first().copied().unwrap_or(b' ')
 }
 
 pub fn is_null(raw: &RawValue) -> bool {
-    raw.get().trim() == "null"
+    token(raw) == "null"
 }
 
 fn unsafe_number(path: &str, token: &str) -> KjbError {
@@ -64,7 +65,7 @@ fn unsafe_number(path: &str, token: &str) -> KjbError {
 /// without whitespace, every token — numbers included — exactly as given). `null` means absent.
 /// JS numbers above 2^53 − 1 are refused anywhere in the value.
 pub fn generic<'a>(raw: &'a RawValue, path: &str, origin: Origin) -> Result<Option<Cow<'a, str>>> {
-    let text = raw.get().trim();
+    let text = token(raw);
     let numbers = if origin == Origin::Js { Numbers::RefuseUnsafe } else { Numbers::Keep };
     match first_byte(raw) {
         b'n' => Ok(None),
@@ -128,7 +129,7 @@ fn quoted(choices: &[&str]) -> String {
 
 /// A positive integer ≤ 2^53 − 1, from a JSON integer or a string of digits.
 fn positive(raw: &RawValue, path: &str, what: &str) -> Result<u64> {
-    let text = raw.get().trim();
+    let text = token(raw);
     let s: Cow<'_, str> = match first_byte(raw) {
         b'"' => json_str(raw).unwrap_or(Cow::Borrowed("")),
         b'-' | b'0'..=b'9' => Cow::Borrowed(text),
@@ -155,14 +156,74 @@ fn count_error(path: &str, api: &str, n: usize, max: usize) -> KjbError {
 /// The inside of a string token made only of digits (the common case of an id), without
 /// allocating; anything else goes through `money::order_id`, which explains refusals.
 fn quoted_digits(raw: &RawValue) -> Option<&str> {
-    let inner = raw.get().trim().strip_prefix('"')?.strip_suffix('"')?;
+    let inner = token(raw).strip_prefix('"')?.strip_suffix('"')?;
     inner.bytes().all(|b| b.is_ascii_digit()).then_some(inner)
+}
+
+/// The common `orderIdList`, `["3535260697417660107","3535260697417660108"]` as
+/// `JSON.stringify` writes it, read in one pass over the text instead of being parsed again:
+/// 1 to `max` distinct ids, each a string of 1–19 digits not starting with 0. Such an id's
+/// canonical digits are the text itself, so the list is sent as that text without its quotes,
+/// exactly what [`id_list`]'s general reader prints. `None` for anything else (spaces, numbers,
+/// escapes, a repeat, a count out of range, an id it would refuse or re-print): the general
+/// reader handles those and explains any refusal.
+/// The last 8 bytes of `s` as one word (fewer, zero-extended, when it is shorter).
+fn tail_word(s: &str) -> u64 {
+    let b = s.as_bytes();
+    match b.get(b.len().saturating_sub(8)..).and_then(|t| <[u8; 8]>::try_from(t).ok()) {
+        Some(t) => u64::from_le_bytes(t),
+        None => b.iter().fold(0, |w, &d| w.wrapping_shl(8) | u64::from(d)),
+    }
+}
+
+fn quoted_id_list(text: &str, max: usize) -> Option<String> {
+    let mut rest = text.strip_prefix('[')?.strip_suffix(']')?;
+    // Each id seen so far, with its last 8 digits as one word: a repeat is looked for by
+    // comparing words, and only a word that matches compares the digits.
+    let mut seen = [(0u64, ""); MAX_IDS_PER_CALL];
+    let mut count = 0usize;
+    let mut out = String::with_capacity(rest.len());
+    out.push('[');
+    loop {
+        let quoted = rest.strip_prefix('"')?;
+        let len = form::leading_digits(quoted.as_bytes());
+        let (digits, after) = (quoted.get(..len)?, quoted.get(len..)?);
+        // No leading 0 and at most 19 digits: the canonical form, which fits a u64.
+        if !matches!(digits.as_bytes().first(), Some(b'1'..=b'9')) || len > 19 || count >= max {
+            return None;
+        }
+        let tail = tail_word(digits);
+        if seen.get(..count)?.iter().any(|&(t, d)| t == tail && d == digits) {
+            return None;
+        }
+        *seen.get_mut(count)? = (tail, digits);
+        count = count.saturating_add(1);
+        out.push_str(digits);
+        match after.strip_prefix('"')?.as_bytes().first() {
+            None => break,
+            Some(b',') => {
+                out.push(',');
+                rest = after.get(2..)?;
+            }
+            Some(_) => return None,
+        }
+    }
+    out.push(']');
+    Some(out)
 }
 
 /// `orderIdList`: an array of ids (strings, BigInts-as-strings, safe numbers), or the already
 /// serialised JSON text of such an array (`"[1,2]"`, as public SDK examples pass it; its numbers
 /// are exact). Sent as the compact JSON array of numbers, re-printed from the integers.
 pub fn id_list(raw: &RawValue, path: &str, api: &str, max: usize, origin: Origin) -> Result<String> {
+    match quoted_id_list(raw.get(), max) {
+        Some(sent) => Ok(sent),
+        None => read_id_list(raw, path, api, max, origin),
+    }
+}
+
+/// [`id_list`] in general: every form of id, and the reason for any refusal.
+fn read_id_list(raw: &RawValue, path: &str, api: &str, max: usize, origin: Origin) -> Result<String> {
     const WANT: &str = "must be a list of order ids, e.g. [\"3535260697417660107\"], or its JSON text \"[3535260697417660107]\"";
     let owned_text;
     let (items_text, item_origin) = match first_byte(raw) {
@@ -316,6 +377,34 @@ mod tests {
         assert!(e.message.contains("split") && e.message.contains("maxPerCall"), "{}", e.message);
         for bad in ["\"1,2\"", "\"[1,\"", "{}", "5", "\"[[1]]\"", "[\"0\"]", "[1.5]"] {
             assert!(l(bad, Origin::Js).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn quoted_id_lists_read_like_the_general_reader() {
+        let ok = ["[\"3535260697417660107\"]", "[\"112345678\",\"212345678\",\"12345678\",\"2345678\",\"3535260697417660107\",\"3535260697417660108\"]", "[\"1\",\"22\",\"9999999999999999999\"]", "[\"12\",\"13\"]"];
+        let left = ["[]", "[\"\"]", "[\"0\"]", "[\"01\"]", "[\"1\",\"1\"]", "[\"3535260697417660107\",\"2\",\"3535260697417660107\"]", "[\"1\", \"2\"]", "[1]", "[\"1\",2]", "[\"10000000000000000000\"]", "[\"1\\u0031\"]", "[\"1\",]"];
+        for text in ok {
+            assert_eq!(quoted_id_list(text, 30), Some(read_id_list(&raw(text), "p", "api", 30, Origin::Js).unwrap()), "{text}");
+        }
+        for text in left {
+            assert_eq!(quoted_id_list(text, 30), None, "{text}");
+        }
+        assert_eq!(quoted_id_list("[\"1\",\"2\",\"3\"]", 2), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn id_list_fast_path_agrees(ids in proptest::collection::vec("0?[0-9]{1,20}", 0..33), max in 1usize..32) {
+            let text = format!("[{}]", ids.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(","));
+            let general = read_id_list(&raw(&text), "p", "api", max, Origin::Js);
+            match quoted_id_list(&text, max) {
+                Some(fast) => proptest::prop_assert_eq!(Some(fast), general.ok()),
+                None => proptest::prop_assert!(general.is_err() || ids.iter().any(|i| i.starts_with('0') || i.len() > 19)),
+            }
+            let all = id_list(&raw(&text), "p", "api", max, Origin::Js).map_err(|e| (e.code, e.path, e.message));
+            let general = read_id_list(&raw(&text), "p", "api", max, Origin::Js).map_err(|e| (e.code, e.path, e.message));
+            proptest::prop_assert_eq!(all, general);
         }
     }
 

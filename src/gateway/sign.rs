@@ -87,7 +87,13 @@ pub fn hex_pair(b: u8) -> [u8; 2] {
 
 /// Orders `key + value` strings as whole strings, without building them.
 fn cmp_joined(a: &(&str, &str), b: &(&str, &str)) -> Ordering {
-    a.0.bytes().chain(a.1.bytes()).cmp(b.0.bytes().chain(b.1.bytes()))
+    // Keys nearly always differ before the shorter one ends, and then they alone decide (one
+    // slice comparison); only when one key starts the other do the values take part.
+    let common = a.0.len().min(b.0.len());
+    match a.0.as_bytes().get(..common).cmp(&b.0.as_bytes().get(..common)) {
+        Ordering::Equal => a.0.bytes().chain(a.1.bytes()).cmp(b.0.bytes().chain(b.1.bytes())),
+        decided => decided,
+    }
 }
 
 /// The parameters in signing order; `_aop_signature` itself is never signed.
@@ -113,7 +119,19 @@ pub fn string_to_sign<'p>(url_path: &str, params: impl IntoIterator<Item = (&'p 
 
 /// Signs `url_path` (empty for params-only) and `params`.
 pub fn sign<'p>(secret: &Secret, url_path: &str, params: impl IntoIterator<Item = (&'p str, &'p str)>) -> Result<Signature> {
-    let params = sorted(params);
+    finish(secret, url_path, sorted(params))
+}
+
+/// [`sign`] for parameters the caller owns and no longer needs in their order: they are sorted
+/// where they are, saving the copy `sign` makes.
+pub fn sign_sorting<K: AsRef<str>, V: AsRef<str>>(secret: &Secret, url_path: &str, params: &mut [(K, V)]) -> Result<Signature> {
+    crate::sort::sort_by(params, |(ka, va), (kb, vb)| cmp_joined(&(ka.as_ref(), va.as_ref()), &(kb.as_ref(), vb.as_ref())));
+    let pairs = params.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).filter(|(k, _)| *k != "_aop_signature");
+    finish(secret, url_path, pairs)
+}
+
+/// The signature of `url_path` and `params`, already in signing order.
+fn finish<'p>(secret: &Secret, url_path: &str, params: impl IntoIterator<Item = (&'p str, &'p str)>) -> Result<Signature> {
     let mut mac = secret.mac()?;
     mac.update(url_path.as_bytes());
     for (k, v) in params {
@@ -140,6 +158,16 @@ mod tests {
     }
 
     #[test]
+    fn joined_order_is_the_order_of_the_joined_strings() {
+        let pairs = [("a", ""), ("a", "b"), ("ab", ""), ("ab", "a"), ("a", "ba"), ("b", "a"), ("", "ab"), ("type", "ORDER"), ("typeList", "[1]"), ("", "")];
+        for a in &pairs {
+            for b in &pairs {
+                assert_eq!(cmp_joined(a, b), format!("{}{}", a.0, a.1).cmp(&format!("{}{}", b.0, b.1)), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
     fn signature_is_skipped_and_hex_is_upper() {
         let k = Secret::from_str_copy("k");
         let a = sign(&k, "", [("a", "1")]).unwrap();
@@ -151,6 +179,26 @@ mod tests {
         assert!(!a.matches(&a.as_str().to_ascii_lowercase()) || a.as_str().bytes().all(|c| c.is_ascii_digit()));
         assert!(!a.matches(""));
         assert!(!a.matches(&format!("{}0", a.as_str())));
+    }
+
+    #[test]
+    fn many_parameters_sign_like_few() {
+        let k = Secret::from_str_copy("k");
+        let keys: Vec<String> = (0..40).map(|i| format!("p{:02}", (i * 7) % 40)).collect();
+        for n in [0, 1, 15, 16, 17, 40] {
+            let params: Vec<(&str, &str)> = keys.iter().take(n).map(|k| (k.as_str(), "v")).collect();
+            let mut with_signature = params.clone();
+            with_signature.insert(n / 2, ("_aop_signature", "X"));
+            let want = {
+                let mut mac = k.mac().unwrap();
+                mac.update(string_to_sign("u/", params.iter().copied()).as_bytes());
+                mac.finalize().into_bytes().iter().flat_map(|b| hex_pair(*b)).collect::<Vec<u8>>()
+            };
+            assert_eq!(sign(&k, "u/", params.iter().copied()).unwrap().as_str().as_bytes(), want.as_slice(), "{n}");
+            assert_eq!(sign(&k, "u/", with_signature.iter().copied()).unwrap(), sign(&k, "u/", params.iter().copied()).unwrap(), "{n}");
+            let mut owned: Vec<(String, String)> = with_signature.iter().rev().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            assert_eq!(sign_sorting(&k, "u/", &mut owned).unwrap(), sign(&k, "u/", params).unwrap(), "{n}");
+        }
     }
 
     #[test]

@@ -65,7 +65,7 @@ impl Signer {
             }
         }
         let prepared = request::prepare(&w, &self.app_key, origin)?;
-        request::sign_out(&prepared, &self.secret)
+        request::sign_out(prepared, &self.secret)
     }
 
     /// `signer.verifyPush(body)`: `body` is the JSON of the raw form body (a string) or of

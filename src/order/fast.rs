@@ -22,18 +22,22 @@ use std::borrow::Cow;
 /// object with more goes the general path, whose precheck switches to a hash set.
 const MAX_UNKNOWN_KEYS: usize = 24;
 
-/// Reads an order list (the text without a BOM), or `None` to leave it to the general path.
-pub fn orders(text: &str) -> Option<Vec<OrderWire<'_>>> {
+/// Reads an order list (the text without a BOM), handing each order to `each` as soon as it
+/// is read, with its index; `None` leaves the list to the general path. `each` may give up too
+/// (`None`), and otherwise hands back the order's item vector, emptied, for the next order: a
+/// list is read with one item vector, not one per order.
+pub fn each<'s>(text: &'s str, mut each: impl FnMut(usize, OrderWire<'s>) -> Option<Vec<ItemWire<'s>>>) -> Option<()> {
     let mut p = Reader { s: text, i: 0, keys: Vec::new() };
+    let mut items = Vec::new();
     p.ws();
     p.eat(b'[')?;
-    // Orders are a few hundred bytes each: one allocation for the usual list.
-    let mut out = Vec::with_capacity(text.len() / 256);
     p.ws();
     if !p.eat_if(b']') {
+        let mut i = 0usize;
         loop {
             p.ws();
-            out.push(p.order()?);
+            items = each(i, p.order(items)?)?;
+            i = i.saturating_add(1);
             p.ws();
             match p.next()? {
                 b',' => continue,
@@ -43,7 +47,18 @@ pub fn orders(text: &str) -> Option<Vec<OrderWire<'_>>> {
         }
     }
     p.ws();
-    (p.i == text.len()).then_some(out)
+    (p.i == text.len()).then_some(())
+}
+
+/// [`each`] collected into a list.
+#[cfg(test)]
+pub fn orders(text: &str) -> Option<Vec<OrderWire<'_>>> {
+    let mut out = Vec::new();
+    each(text, |_, w| {
+        out.push(w);
+        Some(Vec::new())
+    })?;
+    Some(out)
 }
 
 struct Reader<'s> {
@@ -437,8 +452,9 @@ impl<'s> Reader<'s> {
         Some(ItemWire { offer_id: offer_id?, title, category, kjb })
     }
 
-    /// One order (an element of the top-level array, so at depth 2).
-    fn order(&mut self) -> Option<OrderWire<'s>> {
+    /// One order (an element of the top-level array, so at depth 2); its items go into `list`,
+    /// which is empty.
+    fn order(&mut self, mut list: Vec<ItemWire<'s>>) -> Option<OrderWire<'s>> {
         let (mut order_id, mut amount, mut currency, mut status, mut trade_type, mut trade_type_code) = (None, None, None, None, None, None);
         let (mut supplier, mut items, mut seller_order, mut red_envelope) = (None, None, None, None);
         let mut seen = Seen::default();
@@ -474,7 +490,7 @@ impl<'s> Reader<'s> {
                 }
                 "items" => {
                     seen.mark(7)?;
-                    let mut list = Vec::with_capacity(2);
+                    let mut list = std::mem::take(&mut list);
                     p.array(d.saturating_add(1), |p, d| {
                         list.push(p.item(d.saturating_add(1))?);
                         Some(())
