@@ -1,27 +1,32 @@
-//! The binding: every export takes and returns JSON text, and throws a JSON-text error that the
-//! JS layer (`pkg/lib/api.mjs`) rebuilds into a `KjbError`. Keeping the boundary to strings
-//! makes each call two copies instead of thousands of property reads, and keeps this file free
-//! of logic. Inputs here were printed by `JSON.stringify` from caller objects ([`Origin::Js`]);
-//! `orders_text` is a JSON text the caller handed over as is ([`Origin::Text`] inside).
+//! The binding: every export takes JSON text and returns JSON text, and throws a JSON-text
+//! error that the JS layer (`pkg/lib/api.mjs`) rebuilds into a `KjbError`. Keeping the
+//! boundary to text makes each call two copies instead of thousands of property reads, and
+//! keeps this file free of logic. Inputs were printed by `JSON.stringify` from caller objects
+//! ([`Origin::Js`]); an orders text is a JSON text the caller handed over as is
+//! ([`Origin::Text`] inside).
 //!
-//! Big texts (order lists of megabytes) do not cross as `&str`: wasm-bindgen reserves three
-//! bytes per UTF-16 unit of a string before encoding it, so 4.7 MB of orders grew the wasm
-//! memory by 13 MB before any work began (and wasm memory never shrinks). Instead the JS layer
-//! [`stage`]s them: it asks for a buffer of its estimate, encodes the text straight into wasm
-//! memory with `TextEncoder.encodeInto`, grows the buffer if the estimate was short, commits
-//! the length, and calls `checkOrders`/`planPayment`, which take the staged text.
+//! Inputs do not cross as `&str` but are [`stage`]d: the JS layer asks for a buffer of its
+//! estimate, encodes the text straight into wasm memory with `TextEncoder.encodeInto`, grows
+//! the buffer if the estimate was short, commits the length, and makes the call, which reads
+//! the staged text. wasm-bindgen's string passing copies ASCII one character at a time in JS
+//! (1.1 µs of a 7 µs signRequest) and reserves three bytes per UTF-16 unit first (4.7 MB of
+//! orders grew the wasm memory by 13 MB before any work began, and wasm memory never shrinks).
 
 use crate::error::{ErrorCode, KjbError};
 use crate::json::Origin;
 use crate::{api, eligibility, gateway, plan};
 use std::cell::RefCell;
+use zeroize::Zeroize;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
-    /// The text being staged: written by JS between [`stage`] and [`stage_commit`], taken by
-    /// the next `checkOrders`/`planPayment`.
+    /// The staged input: written by JS between [`stage`] and [`stage_commit`], read by the
+    /// next call. Small buffers are kept (cleared) for the next call; big ones are released.
     static STAGED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
+
+/// Staging buffers up to this size are kept between calls, so small calls do not allocate.
+const KEEP: usize = 1 << 16;
 
 /// The module's memory, for the JS layer to write staged text into (the glue keeps its own
 /// reference private, and the export name `memory` is the module's own).
@@ -46,17 +51,42 @@ pub fn stage(len: usize) -> *mut u8 {
 pub fn stage_commit(written: usize) {
     STAGED.with_borrow_mut(|b| {
         b.truncate(written);
-        b.shrink_to_fit();
+        if b.capacity() > KEEP {
+            b.shrink_to_fit();
+        }
     })
 }
 
-/// Takes the staged text. `TextEncoder` only writes UTF-8, so the check is for callers of the
-/// raw exports, which could have written anything.
-fn take_staged() -> Result<String, String> {
-    let bytes = STAGED.with_borrow_mut(std::mem::take);
-    String::from_utf8(bytes).map_err(|e| {
-        KjbError::new(ErrorCode::InvalidJson, format!("the staged text is not UTF-8 (byte {}): stage it with TextEncoder", e.utf8_error().valid_up_to())).to_json()
+/// Stages `bytes` from Rust: what the JS layer does with `TextEncoder`, for the wasm tests.
+pub fn stage_bytes(bytes: &[u8]) {
+    STAGED.with_borrow_mut(|b| {
+        b.clear();
+        b.extend_from_slice(bytes);
     })
+}
+
+/// Runs `f` on the staged text. `TextEncoder` only writes UTF-8; the check is for callers of
+/// the raw exports, which could have written anything. Inputs of the small calls can carry
+/// the app secret, so their buffer is wiped afterwards (`wipe`); order lists are not.
+/// (`dyn`, not generic: one copy of this in the wasm, not one per export.)
+fn staged(wipe: bool, f: &mut dyn FnMut(&str) -> Result<String, String>) -> Result<String, String> {
+    let mut bytes = STAGED.with_borrow_mut(std::mem::take);
+    let out = match std::str::from_utf8(&bytes) {
+        Ok(text) => f(text),
+        Err(e) => Err(KjbError::new(
+            ErrorCode::InvalidJson,
+            format!("the staged input is not UTF-8 (byte {}): stage it with TextEncoder", e.valid_up_to()),
+        )
+        .to_json()),
+    };
+    if wipe {
+        bytes.zeroize();
+    }
+    if bytes.capacity() <= KEEP {
+        bytes.clear();
+        STAGED.set(bytes);
+    }
+    out
 }
 
 /// Runs `f(input, orders_text)` with the staged text where the call put it: `input` is the
@@ -65,19 +95,18 @@ fn take_staged() -> Result<String, String> {
 fn with_staged(
     input: Option<String>,
     staged_orders: bool,
-    f: impl FnOnce(&str, Option<&str>) -> crate::error::Result<String>,
+    f: &dyn Fn(&str, Option<&str>) -> crate::error::Result<String>,
 ) -> Result<String, String> {
     match (input, staged_orders) {
         (Some(input), false) => done(f(&input, None)),
-        (Some(input), true) => {
-            let orders = take_staged()?;
-            done(f(&input, Some(&orders)))
-        }
-        (None, _) => {
-            let input = take_staged()?;
-            done(f(&input, None))
-        }
+        (Some(input), true) => staged(false, &mut |orders| done(f(&input, Some(orders)))),
+        (None, _) => staged(false, &mut |input| done(f(input, None))),
     }
+}
+
+/// A call whose whole input is the staged JSON text.
+fn staged_json(f: &dyn Fn(&str, Origin) -> crate::error::Result<String>) -> Result<String, String> {
+    staged(true, &mut |input| done(f(input, Origin::Js)))
 }
 
 fn done(r: crate::error::Result<String>) -> Result<String, String> {
@@ -90,55 +119,55 @@ pub fn fee_schedule() -> Result<String, String> {
 }
 
 #[wasm_bindgen(js_name = quoteFee)]
-pub fn quote_fee(input: &str) -> Result<String, String> {
-    done(api::quote_fee(input, Origin::Js))
+pub fn quote_fee() -> Result<String, String> {
+    staged_json(&api::quote_fee)
 }
 
 #[wasm_bindgen(js_name = orderIds)]
-pub fn order_ids(input: &str) -> Result<String, String> {
-    done(api::order_ids(input, Origin::Js))
+pub fn order_ids() -> Result<String, String> {
+    staged_json(&api::order_ids)
 }
 
 /// `input`/`staged_orders`: see [`with_staged`].
 #[wasm_bindgen(js_name = checkOrders)]
 pub fn check_orders(input: Option<String>, staged_orders: bool) -> Result<String, String> {
-    with_staged(input, staged_orders, |i, o| eligibility::check_orders_json(i, o, Origin::Js))
+    with_staged(input, staged_orders, &|i, o| eligibility::check_orders_json(i, o, Origin::Js))
 }
 
 /// `input`/`staged_orders`: see [`with_staged`].
 #[wasm_bindgen(js_name = planPayment)]
 pub fn plan_payment(input: Option<String>, staged_orders: bool) -> Result<String, String> {
-    with_staged(input, staged_orders, |i, o| plan::plan_payment_json(i, o, Origin::Js))
+    with_staged(input, staged_orders, &|i, o| plan::plan_payment_json(i, o, Origin::Js))
 }
 
 #[wasm_bindgen(js_name = buildRequest)]
-pub fn build_request(input: &str) -> Result<String, String> {
-    done(gateway::build_request_json(input, Origin::Js))
+pub fn build_request() -> Result<String, String> {
+    staged_json(&gateway::build_request_json)
 }
 
 #[wasm_bindgen(js_name = signRequest)]
-pub fn sign_request(input: &str) -> Result<String, String> {
-    done(gateway::sign_request_json(input, Origin::Js))
+pub fn sign_request() -> Result<String, String> {
+    staged_json(&gateway::sign_request_json)
 }
 
 #[wasm_bindgen]
-pub fn signature(input: &str) -> Result<String, String> {
-    done(gateway::signature_json(input, Origin::Js))
+pub fn signature() -> Result<String, String> {
+    staged_json(&gateway::signature_json)
 }
 
 #[wasm_bindgen(js_name = parseResponse)]
-pub fn parse_response(input: &str) -> Result<String, String> {
-    done(gateway::parse_response_json(input, Origin::Js))
+pub fn parse_response() -> Result<String, String> {
+    staged_json(&gateway::parse_response_json)
 }
 
 #[wasm_bindgen(js_name = verifyPush)]
-pub fn verify_push(input: &str) -> Result<String, String> {
-    done(gateway::verify_push_json(input, Origin::Js))
+pub fn verify_push() -> Result<String, String> {
+    staged_json(&gateway::verify_push_json)
 }
 
 #[wasm_bindgen(js_name = authorizeUrl)]
-pub fn authorize_url(input: &str) -> Result<String, String> {
-    done(gateway::authorize_url_json(input, Origin::Js))
+pub fn authorize_url() -> Result<String, String> {
+    staged_json(&gateway::authorize_url_json)
 }
 
 /// The raw signer; `pkg/lib/api.mjs` wraps it in the public `Signer` class.
@@ -148,8 +177,13 @@ pub struct RawSigner(gateway::Signer);
 #[wasm_bindgen(js_class = RawSigner)]
 impl RawSigner {
     #[wasm_bindgen(constructor)]
-    pub fn new(input: &str) -> Result<RawSigner, String> {
-        gateway::Signer::from_json(input, Origin::Js).map(RawSigner).map_err(|e| e.to_json())
+    pub fn new() -> Result<RawSigner, String> {
+        let mut signer = None;
+        staged(true, &mut |input| {
+            signer = Some(gateway::Signer::from_json(input, Origin::Js).map_err(|e| e.to_json())?);
+            Ok(String::new())
+        })?;
+        signer.map(RawSigner).ok_or_else(|| KjbError::new(ErrorCode::Internal, "the signer was not made").to_json())
     }
 
     #[wasm_bindgen(getter = appKey)]
@@ -157,12 +191,12 @@ impl RawSigner {
         self.0.app_key().to_string()
     }
 
-    pub fn sign(&self, input: &str) -> Result<String, String> {
-        done(self.0.sign_json(input, Origin::Js))
+    pub fn sign(&self) -> Result<String, String> {
+        staged_json(&|input, origin| self.0.sign_json(input, origin))
     }
 
     #[wasm_bindgen(js_name = verifyPush)]
-    pub fn verify_push(&self, body: &str) -> Result<String, String> {
-        done(self.0.verify_push_json(body, Origin::Js))
+    pub fn verify_push(&self) -> Result<String, String> {
+        staged_json(&|body, origin| self.0.verify_push_json(body, origin))
     }
 }

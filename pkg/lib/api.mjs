@@ -90,24 +90,29 @@ function orderTextOf(input) {
 
 const NODE_INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-/** Texts at least this long (UTF-16 units) are staged into wasm memory, not passed as strings. */
+/** Whole inputs at least this long (UTF-16 units) are staged by checkOrders/planPayment. */
 const STAGE_FROM = 1 << 15;
 const encoder = new TextEncoder();
+/** The wasm memory of the current instance (`stageMemory()` returns it). */
+let memoryOf = { raw: null, memory: null };
 
 /**
- * Writes `text` as UTF-8 straight into the wasm module's staging buffer (src/wasm.rs `stage`).
- * The first guess, 1.25 bytes per UTF-16 unit, covers order lists whose titles mix Chinese
- * and ASCII; text with more multi-byte characters grows the buffer once, by the worst case
- * for what is left (3 bytes a unit), and the surplus is given back at commit.
+ * Writes `text` as UTF-8 straight into the wasm module's staging buffer (src/wasm.rs `stage`):
+ * every input crosses this way. A short text gets room for the worst case (3 bytes a unit).
+ * A long one first gets 1.25 bytes a unit, which covers order lists whose titles mix Chinese
+ * and ASCII; text with more multi-byte characters grows the buffer once, by the worst case for
+ * what is left, and the surplus is given back at commit.
  */
 function stageText(raw, text) {
-  let len = text.length + (text.length >> 2) + 16;
+  if (memoryOf.raw !== raw) memoryOf = { raw, memory: raw.stageMemory() };
+  const { memory } = memoryOf;
+  let len = text.length <= 4096 ? text.length * 3 : text.length + (text.length >> 2) + 16;
   let ptr = raw.stage(len);
-  let { read, written } = encoder.encodeInto(text, new Uint8Array(raw.stageMemory().buffer, ptr, len));
+  let { read, written } = encoder.encodeInto(text, new Uint8Array(memory.buffer, ptr, len));
   if (read < text.length) {
     len = written + (text.length - read) * 3;
     ptr = raw.stage(len);
-    const more = encoder.encodeInto(text.slice(read), new Uint8Array(raw.stageMemory().buffer, ptr + written, len - written));
+    const more = encoder.encodeInto(text.slice(read), new Uint8Array(memory.buffer, ptr + written, len - written));
     written += more.written;
   }
   raw.stageCommit(written);
@@ -157,8 +162,11 @@ export function makeApi(runtime) {
   function call(name, input) {
     guard(name);
     const text = toJsonText(input, name);
-    const fn = runtime.raw()[name];
-    return invoke(name, () => fn(text));
+    const raw = runtime.raw();
+    return invoke(name, () => {
+      stageText(raw, text);
+      return raw[name]();
+    });
   }
 
   // checkOrders/planPayment: the orders text the caller handed over, or a whole input big
@@ -188,7 +196,9 @@ export function makeApi(runtime) {
       guard('Signer');
       const text = toJsonText(options, 'Signer');
       try {
-        this.#raw = new (runtime.raw().RawSigner)(text);
+        const raw = runtime.raw();
+        stageText(raw, text);
+        this.#raw = new raw.RawSigner();
       } catch (e) {
         if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) throw trapped('Signer', e);
         throw toKjbError(e);
@@ -211,7 +221,10 @@ export function makeApi(runtime) {
       guard('Signer.sign');
       const raw = this.#live('Signer.sign');
       const text = toJsonText(request, 'Signer.sign');
-      return invoke('Signer.sign', () => raw.sign(text));
+      return invoke('Signer.sign', () => {
+        stageText(runtime.raw(), text);
+        return raw.sign();
+      });
     }
     /** `verifyPush` with this signer's secret; `body` is the raw form text or `{message, _aop_signature}`. */
     verifyPush(body) {
@@ -223,7 +236,10 @@ export function makeApi(runtime) {
         throw new KjbError('PUSH_MALFORMED', 'the push body cannot be read: pass the raw form text or {message, _aop_signature}');
       }
       const raw = this.#live('Signer.verifyPush');
-      return invoke('Signer.verifyPush', () => raw.verifyPush(text));
+      return invoke('Signer.verifyPush', () => {
+        stageText(runtime.raw(), text);
+        return raw.verifyPush();
+      });
     }
     /** Wipes the secret from wasm memory now instead of at garbage collection. */
     free() {

@@ -1,0 +1,37 @@
+// The app secret crosses into wasm memory with every signing call. Once the call is over it
+// must not be left there for a later heap dump or a memory-reading bug to find: the staging
+// buffer is wiped after each small call and the core zeroizes its own copies.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+
+// Catch the instance the glue makes, to read its memory (before kjb is first required).
+const Instance = WebAssembly.Instance;
+let instance;
+WebAssembly.Instance = function (module, imports) {
+  instance = new Instance(module, imports);
+  return instance;
+};
+const kjb = require('kjb');
+WebAssembly.Instance = Instance;
+
+const SECRET = 'Zq9-only-in-this-test-Kx7';
+const request = { api: 'alibaba.crossBorderPay.url.get', appKey: '1234567', accessToken: 'tok', params: { orderIdList: ['3535260697417660107'] } };
+
+test('no copy of the app secret is left in wasm memory after signing, verifying or a refused call', () => {
+  assert.ok(instance, 'the wasm instance was caught');
+  kjb.signRequest({ ...request, appSecret: SECRET });
+  const message = '{"msgId":1,"type":"ORDER_BATCH_PAY","data":{}}';
+  const signature = kjb.signature({ appSecret: SECRET, urlPath: '', params: { message } });
+  kjb.verifyPush({ appSecret: SECRET, body: new URLSearchParams({ message, _aop_signature: signature }).toString() });
+  assert.throws(() => kjb.verifyPush({ appSecret: SECRET, body: 'message=%7B%7D&_aop_signature=00' }), kjb.KjbError);
+  assert.throws(() => kjb.signRequest({ ...request, appSecret: SECRET, api: 'no.such.api' }), kjb.KjbError);
+  const signer = new kjb.Signer({ appKey: '1234567', appSecret: SECRET });
+  signer.sign(request);
+  signer.free();
+  const memory = Buffer.from(instance.exports.memory.buffer);
+  assert.equal(memory.indexOf(SECRET), -1, 'the secret is still in wasm memory');
+  // The check itself can see: what a call leaves behind is found.
+  const probe = 'probe-text-Kx7-left-behind';
+  assert.throws(() => kjb.quoteFee({ amount: '1', [probe]: 1 }), kjb.KjbError);
+  assert.notEqual(Buffer.from(instance.exports.memory.buffer).indexOf(probe), -1, 'an error message naming the key stays in memory: the scan works');
+});
