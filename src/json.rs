@@ -169,7 +169,9 @@ pub fn from_serde(e: &serde_json::Error, path: &str) -> KjbError {
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     let msg = full.strip_suffix(&suffix).unwrap_or(&full);
     let (code, msg) = split_coded(msg);
-    let mut err = if e.is_syntax() || e.is_eof() {
+    let mut err = if e.is_syntax() && is_lone_surrogate(msg) {
+        KjbError::at(ErrorCode::InvalidJson, path, format!("invalid JSON: {msg}: the string holds half of a UTF-16 surrogate pair (like \\ud800 alone), which JSON.stringify writes for a broken character; remove or replace that character"))
+    } else if e.is_syntax() || e.is_eof() {
         KjbError::at(ErrorCode::InvalidJson, path, format!("invalid JSON: {msg}"))
     } else if let Some(field) = missing_field(msg) {
         // serde reports a missing field at its parent; the caller needs the field itself.
@@ -183,6 +185,12 @@ pub fn from_serde(e: &serde_json::Error, path: &str) -> KjbError {
         err.column = Some(e.column());
     }
     err
+}
+
+/// serde_json's words for an escaped lone surrogate, which a JS string can hold and
+/// `JSON.stringify` prints (`"\ud800"`), though no UTF-8 text can.
+fn is_lone_surrogate(msg: &str) -> bool {
+    msg.contains("surrogate") || msg == "unexpected end of hex escape"
 }
 
 fn missing_field(msg: &str) -> Option<&str> {
@@ -475,6 +483,17 @@ mod tests {
             let e = parse::<Outer>(text).unwrap_err();
             assert_eq!(e.path.as_deref(), Some(want), "{text}: {}", e.message);
         }
+    }
+
+    #[test]
+    fn lone_surrogates_are_explained() {
+        for text in [r#"{"a":1,"b":[{"c":"\ud800"}]}"#, r#"{"a":1,"b":[{"c":"x\udc00y"}]}"#, r#"{"a":1,"b":[{"c":"\ud800\u0041"}]}"#] {
+            let e = parse::<Doc>(text).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidJson, "{text}");
+            assert!(e.message.contains("surrogate pair"), "{text}: {}", e.message);
+        }
+        let e = parse::<Doc>(r#"{"a":1,"b":[{"c":"\u12"}]}"#).unwrap_err();
+        assert!(!e.message.contains("surrogate"), "{}", e.message);
     }
 
     #[test]

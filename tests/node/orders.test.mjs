@@ -57,6 +57,7 @@ test('a lone surrogate (JSON.stringify writes it as an escape) is refused the sa
     try {
       f();
     } catch (e) {
+      assert.match(e.message, /surrogate pair/);
       return { code: e.code, path: e.path };
     }
     return null;
