@@ -41,6 +41,14 @@ pub fn stage_memory() -> JsValue {
 #[wasm_bindgen]
 pub fn stage(len: usize) -> *mut u8 {
     STAGED.with_borrow_mut(|b| {
+        if len > b.capacity() {
+            // Grown by hand, not by `resize`: a reallocation that moves the bytes would free
+            // the old block unwiped, and the text written so far may hold the app secret.
+            let mut grown = Vec::with_capacity(len);
+            grown.extend_from_slice(b);
+            b.zeroize();
+            *b = grown;
+        }
         b.resize(len, 0);
         b.as_mut_ptr()
     })
@@ -52,6 +60,7 @@ pub fn stage_commit(written: usize) {
     STAGED.with_borrow_mut(|b| {
         b.truncate(written);
         if b.capacity() > KEEP {
+            // dlmalloc shrinks a block in place (it splits off the tail), so this moves nothing.
             b.shrink_to_fit();
         }
     })

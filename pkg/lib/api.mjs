@@ -93,8 +93,6 @@ const NODE_INSPECT = Symbol.for('nodejs.util.inspect.custom');
 /** Whole inputs at least this long (UTF-16 units) are staged by checkOrders/planPayment. */
 const STAGE_FROM = 1 << 15;
 const encoder = new TextEncoder();
-/** The wasm memory of the current instance (`stageMemory()` returns it). */
-let memoryOf = { raw: null, memory: null };
 
 /**
  * Writes `text` as UTF-8 straight into the wasm module's staging buffer (src/wasm.rs `stage`):
@@ -104,8 +102,9 @@ let memoryOf = { raw: null, memory: null };
  * what is left, and the surplus is given back at commit.
  */
 function stageText(raw, text) {
-  if (memoryOf.raw !== raw) memoryOf = { raw, memory: raw.stageMemory() };
-  const { memory } = memoryOf;
+  // Asked every time, not cached: the web glue can swap its instance under the same namespace
+  // (a late `init()` finishing after `initSync()`), and the call costs ~0.1 µs.
+  const memory = raw.stageMemory();
   let len = text.length <= 4096 ? text.length * 3 : text.length + (text.length >> 2) + 16;
   let ptr = raw.stage(len);
   let { read, written } = encoder.encodeInto(text, new Uint8Array(memory.buffer, ptr, len));
@@ -219,8 +218,9 @@ export function makeApi(runtime) {
     /** `signRequest` with this signer's credentials. */
     sign(request) {
       guard('Signer.sign');
-      const raw = this.#live('Signer.sign');
+      // The request's own toJSON runs first: it could free this signer.
       const text = toJsonText(request, 'Signer.sign');
+      const raw = this.#live('Signer.sign');
       return invoke('Signer.sign', () => {
         stageText(runtime.raw(), text);
         return raw.sign();

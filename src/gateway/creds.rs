@@ -7,6 +7,7 @@ use crate::error::{ErrorCode, KjbError, Result};
 use crate::money::clip;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
+use zeroize::Zeroizing;
 
 /// The text of a JSON value. Only JSON whitespace (ASCII) can surround a value, so the cheaper
 /// ASCII trim is the same as `str::trim` here.
@@ -27,10 +28,61 @@ pub fn json_str(raw: &RawValue) -> Option<Cow<'_, str>> {
             return Some(Cow::Borrowed(inner));
         }
     }
-    match serde_json::from_str::<&str>(t) {
-        Ok(s) => Some(Cow::Borrowed(s)),
-        Err(_) => serde_json::from_str::<String>(t).ok().map(Cow::Owned),
+    unescape(t).map(Cow::Owned)
+}
+
+/// Decodes a JSON string token with escapes. Done here rather than by serde_json because the
+/// token may be the app secret: serde_json's failed borrow quoted it in an error message, and
+/// its scratch buffer grows by copying; both were freed unwiped. This writes into one buffer
+/// sized once (a decoded string is never longer than its token) and wipes it on failure.
+fn unescape(t: &str) -> Option<String> {
+    let inner = t.strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = Zeroizing::new(String::with_capacity(inner.len()));
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let decoded = match chars.next()? {
+            '"' => '"',
+            '\\' => '\\',
+            '/' => '/',
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            'u' => {
+                let high = hex4(&mut chars)?;
+                if (0xD800..0xDC00).contains(&high) {
+                    if chars.next()? != '\\' || chars.next()? != 'u' {
+                        return None;
+                    }
+                    let low = hex4(&mut chars)?;
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return None;
+                    }
+                    let offset = high.checked_sub(0xD800)?.checked_shl(10)?.checked_add(low.checked_sub(0xDC00)?)?;
+                    char::from_u32(offset.checked_add(0x10000)?)?
+                } else {
+                    // A lone low surrogate is not a char: refused, as serde_json refuses it.
+                    char::from_u32(high)?
+                }
+            }
+            _ => return None,
+        };
+        out.push(decoded);
     }
+    Some(std::mem::take(&mut *out))
+}
+
+fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {
+    let mut v = 0u32;
+    for _ in 0..4 {
+        v = v.checked_mul(16)?.checked_add(chars.next()?.to_digit(16)?)?;
+    }
+    Some(v)
 }
 
 /// What kind of JSON token `raw` is, for messages that must not quote it.
@@ -90,6 +142,18 @@ pub fn access_token<'a>(raw: Option<&'a RawValue>, path: &str) -> Result<Cow<'a,
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn escaped_strings_decode_as_serde_json_decodes_them() {
+        let cases = [
+            r#""a\"b""#, r#""\\\/\b\f\n\r\t""#, r#""\u0041\u00e9\u4e2d""#, r#""\ud83d\ude00x""#, r#""\ud800""#, r#""\udc00""#,
+            r#""\ud800\u0041""#, r#""\ud800x""#, r#""\u12""#, r#""\u12g4""#, r#""\x""#, r#""\""#, r#""\u0000""#, r#""秘\"密""#, r#""""#,
+        ];
+        for t in cases {
+            assert_eq!(unescape(t), serde_json::from_str::<String>(t).ok(), "{t}");
+        }
+    }
+
     use super::*;
 
     fn raw(s: &str) -> Box<RawValue> {

@@ -2,6 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { serve, launch } from './harness.mjs';
 
 const root = fileURLToPath(new URL('../../pkg/', import.meta.url));
@@ -75,4 +76,15 @@ test('web build in Chromium: big order lists (staged into wasm memory) give the 
     await browser.close();
     await server.close();
   }
+});
+
+test('web entry: initSync() while an init() is still loading leaves kjb working after both finish', async () => {
+  const kjb = await import('../../pkg/lib/web.mjs');
+  const bytes = readFileSync(new URL('../../pkg/web/kjb_bg.wasm', import.meta.url));
+  const loading = kjb.init(bytes);
+  kjb.initSync(bytes);
+  assert.equal(kjb.quoteFee({ amount: '10.00', history: ['150000'] }).fee, '0.02');
+  await loading; // the glue swaps in the instance this init made
+  assert.equal(kjb.quoteFee({ amount: '10.00', history: ['150000'] }).fee, '0.02');
+  assert.match(kjb.signature({ appSecret: 'S', urlPath: '', params: { a: 'b' } }), /^[0-9A-F]{40}$/);
 });

@@ -28,6 +28,18 @@ test('no copy of the app secret is left in wasm memory after signing, verifying 
   const signer = new kjb.Signer({ appKey: '1234567', appSecret: SECRET });
   signer.sign(request);
   signer.free();
+  // A big, mostly Chinese request outgrows the staging buffer's first guess, with the secret
+  // already written; live Signers around it keep the allocator from growing it in place.
+  const keep = [];
+  for (let i = 0; i < 20; i++) {
+    kjb.quoteFee({ amount: '1', history: Array(2000).fill('1') });
+    keep.push(new kjb.Signer({ appKey: '1', appSecret: 'x'.repeat(1000 + i * 500) }));
+  }
+  kjb.signRequest({ api: 'a.b', namespace: 'n', version: '1', appKey: '1234567', accessToken: 'tok', appSecret: SECRET, params: { remark: '中'.repeat(20000) } });
+  // A secret with escapes is decoded by kjb itself, leaving no copy behind.
+  const escaped = `${SECRET}"q\\q\tq`;
+  kjb.signature({ appSecret: escaped, urlPath: '', params: { a: 'b' } });
+  for (const s of keep) s.free();
   const memory = Buffer.from(instance.exports.memory.buffer);
   assert.equal(memory.indexOf(SECRET), -1, 'the secret is still in wasm memory');
   // The check itself can see: what a call leaves behind is found.
