@@ -184,7 +184,29 @@ pub fn to_fen(d: Decimal, strategy: RoundingStrategy) -> Decimal {
     if d.scale() <= CNY_DECIMALS {
         return d;
     }
-    d.round_dp_with_strategy(CNY_DECIMALS, strategy)
+    fen_u64(d, strategy).unwrap_or_else(|| d.round_dp_with_strategy(CNY_DECIMALS, strategy))
+}
+
+/// [`to_fen`] in u64 arithmetic, for the strategies the crate uses and mantissas that fit: a
+/// fee is rounded for every order planned, and `round_dp_with_strategy` works in 96 bits.
+/// `None` leaves the rest to `rust_decimal`; the result is bit for bit the same (tested).
+fn fen_u64(d: Decimal, strategy: RoundingStrategy) -> Option<Decimal> {
+    let m = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
+    let div = 10u64.checked_pow(d.scale().checked_sub(CNY_DECIMALS)?)?;
+    let (q, r) = (m.checked_div(div)?, m.checked_rem(div)?);
+    // `r` against the half of `div`, without overflowing: `r - (div - r)`'s sign.
+    let rest = div.checked_sub(r)?;
+    let up = match strategy {
+        RoundingStrategy::ToZero => false,
+        RoundingStrategy::AwayFromZero => r != 0,
+        RoundingStrategy::MidpointAwayFromZero => r >= rest,
+        RoundingStrategy::MidpointNearestEven => r > rest || (r == rest && q % 2 == 1),
+        _ => return None,
+    };
+    let q = if up { q.checked_add(1)? } else { q };
+    let mut out = Decimal::try_from_i128_with_scale(i128::from(q), CNY_DECIMALS).ok()?;
+    out.set_sign_negative(d.is_sign_negative() && q != 0);
+    Some(out)
 }
 
 /// A CNY amount as output: always exactly 2 decimals.
@@ -327,8 +349,37 @@ pub fn plain_cny(token: &str) -> Option<Decimal> {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 20_000, ..Default::default() })]
+
+        /// The u64 fast path of `to_fen` gives exactly what `round_dp_with_strategy` gives,
+        /// sign of zero and scale included.
+        #[test]
+        fn fen_fast_path_is_exact(m in proptest::prelude::any::<i64>(), wide in proptest::prelude::any::<u64>(), big in proptest::prelude::any::<bool>(), scale in 0u32..=28, pick in 0usize..4, small in 0u64..100_000) {
+            let strategy = [RoundingStrategy::ToZero, RoundingStrategy::AwayFromZero, RoundingStrategy::MidpointAwayFromZero, RoundingStrategy::MidpointNearestEven][pick];
+            let mantissas = [i128::from(m), i128::from(wide), -i128::from(wide), i128::from(small), -i128::from(small), i128::from(small) * 5, i128::from(u64::MAX) - i128::from(small)];
+            for mant in mantissas.into_iter().chain(big.then_some(i128::from(wide) << 20)) {
+                let d = Decimal::from_i128_with_scale(mant, scale);
+                let want = if d.scale() <= CNY_DECIMALS { d } else { d.round_dp_with_strategy(CNY_DECIMALS, strategy) };
+                let got = to_fen(d, strategy);
+                proptest::prop_assert_eq!(got.serialize(), want.serialize(), "{} {:?}", d, strategy);
+            }
+        }
+    }
+
+    #[test]
+    fn fen_fast_path_midpoints_and_negative_zero() {
+        for s in ["0.005", "-0.005", "0.015", "-0.015", "0.025", "-0.001", "-0.0049999", "1.2350", "18446744073709551.615", "-18446744073709551.615", "0.0000000000000000000000000005"] {
+            let d: Decimal = s.parse().unwrap();
+            for strategy in [RoundingStrategy::ToZero, RoundingStrategy::AwayFromZero, RoundingStrategy::MidpointAwayFromZero, RoundingStrategy::MidpointNearestEven] {
+                assert_eq!(to_fen(d, strategy).serialize(), d.round_dp_with_strategy(CNY_DECIMALS, strategy).serialize(), "{s} {strategy:?}");
+            }
+        }
+    }
 
     fn raw(s: &str) -> Box<RawValue> {
         RawValue::from_string(s.to_string()).unwrap()

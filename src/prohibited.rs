@@ -263,6 +263,22 @@ fn fold_into(s: &str, out: &mut String) {
 /// Where folded `pattern` matches the folded form of `title` starting at byte `at` (a
 /// character that does not fold away), the byte where the match ends in `title`.
 fn match_at(title: &str, at: usize, pattern: &str) -> Option<usize> {
+    // While both go on in ASCII letters and digits there is no folding to do: compare bytes.
+    // Most candidates (a word sharing a keyword's first two letters) fail here.
+    let t = title.as_bytes().get(at..)?;
+    let mut n = 0usize;
+    for (&p, &c) in pattern.as_bytes().iter().zip(t) {
+        if !p.is_ascii_alphanumeric() || !c.is_ascii_alphanumeric() {
+            break;
+        }
+        if c.to_ascii_lowercase() != p {
+            return None;
+        }
+        n = n.saturating_add(1);
+    }
+    if n == pattern.len() && n > 0 {
+        return Some(at.saturating_add(n));
+    }
     let mut want = pattern.chars();
     let mut next = want.next();
     let mut gap = false;
@@ -527,8 +543,29 @@ impl Prohibited {
                     // candidates fail on it without a full comparison.
                     let next = bytes.get(at).filter(|n| n.is_ascii()).map(|&n| if n.is_ascii_alphanumeric() { n.to_ascii_lowercase() } else { b' ' });
                     self.try_ascii(title, here, b.to_ascii_lowercase(), next, &mut scratch.spans);
+                    // The rest of the word starts nothing: pass over it in a tight loop.
+                    while bytes.get(at).is_some_and(u8::is_ascii_alphanumeric) {
+                        at = at.saturating_add(1);
+                    }
                 }
                 continue;
+            }
+            // A three-byte character (every Chinese one) decoded from its bytes: the title is a
+            // `str`, so they are valid UTF-8, and most of these start no keyword, which the
+            // first-character bloom tells without a general decode or a search.
+            if let (0xe0..=0xef, Some(&b1), Some(&b2)) = (b, bytes.get(at.saturating_add(1)), bytes.get(at.saturating_add(2))) {
+                let n = (u32::from(b & 0x0f) << 12) | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f);
+                if matches!(n, 0x3400..=0x9fff | 0xf900..=0xfaff) {
+                    let here = at;
+                    at = at.saturating_add(3);
+                    after_word = false;
+                    if self.may_start_code(n) {
+                        if let Some(c) = char::from_u32(n) {
+                            self.try_other(title, here, c, &mut scratch.spans);
+                        }
+                    }
+                    continue;
+                }
             }
             let Some(c) = title.get(at..).and_then(|rest| rest.chars().next()) else { break };
             let here = at;
@@ -604,8 +641,14 @@ impl Prohibited {
     }
 
     fn may_start(&self, c: char) -> bool {
-        let (word, bit) = bloom_slot(c);
-        self.other_bits.get(word).is_some_and(|w| w & (1u64 << bit) != 0)
+        self.may_start_code(u32::from(c))
+    }
+
+    /// [`Self::may_start`] for a character's code point.
+    #[inline]
+    fn may_start_code(&self, n: u32) -> bool {
+        let n = n & 4095;
+        self.other_bits.get((n >> 6) as usize).is_some_and(|w| w & (1u64 << (n & 63)) != 0)
     }
 
     /// Records pattern `idx` if it matches at `at` and meets its word boundaries.

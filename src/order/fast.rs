@@ -61,6 +61,54 @@ pub fn orders(text: &str) -> Option<Vec<OrderWire<'_>>> {
     Some(out)
 }
 
+/// A known object key, as the 16 bytes after its opening quote start when the key is
+/// written plainly (`word` under `mask`: the key and its closing quote).
+struct Key {
+    name: &'static str,
+    word: u128,
+    mask: u128,
+}
+
+impl Key {
+    /// `name` must be at most 15 bytes (checked by a test; a longer one would never match
+    /// the guess and still be read by the scan).
+    const fn new(name: &'static str) -> Key {
+        let mut word = 0u128;
+        let mut mask = 0u128;
+        let mut shift = 0u32;
+        let mut rest = name.as_bytes();
+        while let [b, tail @ ..] = rest {
+            word |= (*b as u128).wrapping_shl(shift);
+            mask |= 0xffu128.wrapping_shl(shift);
+            shift = shift.wrapping_add(8);
+            rest = tail;
+        }
+        word |= (b'"' as u128).wrapping_shl(shift);
+        mask |= 0xffu128.wrapping_shl(shift);
+        if shift >= 128 {
+            // Too long to guess: a mask that nothing matches.
+            return Key { name, word: 1, mask: 0 };
+        }
+        Key { name, word, mask }
+    }
+}
+
+/// An order's fields, in the order 1688 writes them.
+const ORDER_KEYS: [Key; 10] = [
+    Key::new("orderId"),
+    Key::new("amount"),
+    Key::new("currency"),
+    Key::new("status"),
+    Key::new("tradeType"),
+    Key::new("tradeTypeCode"),
+    Key::new("supplier"),
+    Key::new("items"),
+    Key::new("sellerOrder"),
+    Key::new("redEnvelope"),
+];
+const SUPPLIER_KEYS: [Key; 3] = [Key::new("kjb"), Key::new("kuaJingBao"), Key::new("chengxintong")];
+const ITEM_KEYS: [Key; 4] = [Key::new("offerId"), Key::new("title"), Key::new("category"), Key::new("kjb")];
+
 struct Reader<'s> {
     s: &'s str,
     /// Byte offset of the cursor.
@@ -150,15 +198,17 @@ impl<'s> Reader<'s> {
         let mut escaped = false;
         loop {
             // 8 bytes at a time up to the next byte that needs a look (the last < 8 bytes of
-            // the text go one by one).
-            while let Some(chunk) = b.get(self.i..self.i.saturating_add(8)) {
-                let found = special(u64::from_le_bytes(chunk.try_into().ok()?));
+            // the text go one by one). A local cursor keeps the loop in registers.
+            let mut i = self.i;
+            while let Some(chunk) = b.get(i..i.saturating_add(8)).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+                let found = special(u64::from_le_bytes(chunk));
                 if found != 0 {
-                    self.bump((found.trailing_zeros() / 8) as usize);
+                    i = i.saturating_add((found.trailing_zeros() / 8) as usize);
                     break;
                 }
-                self.bump(8);
+                i = i.saturating_add(8);
             }
+            self.i = i;
             match *b.get(self.i)? {
                 b'"' => {
                     let content = self.s.get(start..self.i)?;
@@ -344,10 +394,28 @@ impl<'s> Reader<'s> {
         }
     }
 
-    /// An object at the cursor whose depth is `depth`. `member` gets each key with the cursor
-    /// on its value, reads the value and says whether the key is one it knows (known keys track
-    /// their own repeats); unknown keys are checked for repeats here.
-    fn object(&mut self, depth: usize, mut member: impl FnMut(&mut Self, &'s str, usize) -> Option<bool>) -> Option<()> {
+    /// The key at the cursor if it is `known[guess]` written plainly, taken without a scan:
+    /// objects are nearly always written with their keys in the same order, so guessing the
+    /// key after the last one read skips both the string scan and the comparisons.
+    fn guessed_key(&mut self, known: &[Key], guess: usize) -> Option<usize> {
+        let k = known.get(guess)?;
+        let b = self.s.as_bytes();
+        let from = self.i.saturating_add(1);
+        // The 16 bytes after the opening quote, compared with the key and its closing quote
+        // under a mask: one comparison instead of a `memcmp` call.
+        let w = u128::from_le_bytes(b.get(from..from.saturating_add(16))?.try_into().ok()?);
+        if b.get(self.i) == Some(&b'"') && w & k.mask == k.word {
+            self.i = from.saturating_add(k.name.len()).saturating_add(1);
+            return Some(guess);
+        }
+        None
+    }
+
+    /// An object at the cursor whose depth is `depth`. `member` gets each key (with its index
+    /// in `known`, if it is one of them) with the cursor on its value, reads the value and says
+    /// whether the key is one it knows (known keys track their own repeats); unknown keys are
+    /// checked for repeats here.
+    fn object(&mut self, depth: usize, known: &[Key], mut member: impl FnMut(&mut Self, &'s str, Option<usize>, usize) -> Option<bool>) -> Option<()> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -357,13 +425,23 @@ impl<'s> Reader<'s> {
         if self.eat_if(b'}') {
             return Some(());
         }
+        let mut guess = 0usize;
         loop {
             self.ws();
-            let key = self.key()?;
+            let (key, index) = match self.guessed_key(known, guess) {
+                Some(n) => (known.get(n).map_or("", |k| k.name), Some(n)),
+                None => {
+                    let key = self.key()?;
+                    (key, known.iter().position(|k| k.name == key))
+                }
+            };
+            if let Some(n) = index {
+                guess = n.saturating_add(1);
+            }
             self.ws();
             self.eat(b':')?;
             self.ws();
-            if !member(self, key, depth)? {
+            if !member(self, key, index, depth)? {
                 let mine = self.keys.get(keys_from..)?;
                 if mine.len() >= MAX_UNKNOWN_KEYS || mine.contains(&key) {
                     return None;
@@ -385,7 +463,7 @@ impl<'s> Reader<'s> {
     fn skip(&mut self, depth: usize) -> Option<()> {
         match self.peek()? {
             b'"' => self.string().map(drop),
-            b'{' => self.object(depth.saturating_add(1), |p, _, d| p.skip(d).map(|_| false)),
+            b'{' => self.object(depth.saturating_add(1), &[], |p, _, _, d| p.skip(d).map(|_| false)),
             b'[' => self.array(depth.saturating_add(1), |p, d| p.skip(d)),
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
@@ -397,17 +475,17 @@ impl<'s> Reader<'s> {
     fn supplier(&mut self, depth: usize) -> Option<SupplierWire> {
         let (mut kjb, mut kua_jing_bao, mut chengxintong) = (None, None, None);
         let mut seen = Seen::default();
-        self.object(depth, |p, key, d| {
-            match key {
-                "kjb" => {
+        self.object(depth, &SUPPLIER_KEYS, |p, _, index, d| {
+            match index {
+                Some(0) => {
                     seen.mark(0)?;
                     kjb = p.opt_flag()?;
                 }
-                "kuaJingBao" => {
+                Some(1) => {
                     seen.mark(1)?;
                     kua_jing_bao = p.opt_flag()?;
                 }
-                "chengxintong" => {
+                Some(2) => {
                     seen.mark(2)?;
                     chengxintong = Some(p.flag()?);
                 }
@@ -424,21 +502,21 @@ impl<'s> Reader<'s> {
     fn item(&mut self, depth: usize) -> Option<ItemWire<'s>> {
         let (mut offer_id, mut title, mut category, mut kjb) = (None, None, None, None);
         let mut seen = Seen::default();
-        self.object(depth, |p, key, d| {
-            match key {
-                "offerId" => {
+        self.object(depth, &ITEM_KEYS, |p, _, index, d| {
+            match index {
+                Some(0) => {
                     seen.mark(0)?;
                     offer_id = Some(p.raw()?);
                 }
-                "title" => {
+                Some(1) => {
                     seen.mark(1)?;
                     title = p.opt_str()?;
                 }
-                "category" => {
+                Some(2) => {
                     seen.mark(2)?;
                     category = p.opt_category(d)?;
                 }
-                "kjb" => {
+                Some(3) => {
                     seen.mark(3)?;
                     kjb = p.opt_flag()?;
                 }
@@ -458,37 +536,37 @@ impl<'s> Reader<'s> {
         let (mut order_id, mut amount, mut currency, mut status, mut trade_type, mut trade_type_code) = (None, None, None, None, None, None);
         let (mut supplier, mut items, mut seller_order, mut red_envelope) = (None, None, None, None);
         let mut seen = Seen::default();
-        self.object(2, |p, key, d| {
-            match key {
-                "orderId" => {
+        self.object(2, &ORDER_KEYS, |p, _, index, d| {
+            match index {
+                Some(0) => {
                     seen.mark(0)?;
                     order_id = Some(p.raw()?);
                 }
-                "amount" => {
+                Some(1) => {
                     seen.mark(1)?;
                     amount = Some(p.raw()?);
                 }
-                "currency" => {
+                Some(2) => {
                     seen.mark(2)?;
                     currency = p.opt_str()?;
                 }
-                "status" => {
+                Some(3) => {
                     seen.mark(3)?;
                     status = Some(p.str_value()?);
                 }
-                "tradeType" => {
+                Some(4) => {
                     seen.mark(4)?;
                     trade_type = p.opt_str()?;
                 }
-                "tradeTypeCode" => {
+                Some(5) => {
                     seen.mark(5)?;
                     trade_type_code = p.opt_str()?;
                 }
-                "supplier" => {
+                Some(6) => {
                     seen.mark(6)?;
                     supplier = Some(p.supplier(d.saturating_add(1))?);
                 }
-                "items" => {
+                Some(7) => {
                     seen.mark(7)?;
                     let mut list = std::mem::take(&mut list);
                     p.array(d.saturating_add(1), |p, d| {
@@ -497,11 +575,11 @@ impl<'s> Reader<'s> {
                     })?;
                     items = Some(list);
                 }
-                "sellerOrder" => {
+                Some(8) => {
                     seen.mark(8)?;
                     seller_order = p.opt_flag()?;
                 }
-                "redEnvelope" => {
+                Some(9) => {
                     seen.mark(9)?;
                     red_envelope = p.opt_flag()?;
                 }
@@ -549,6 +627,17 @@ mod tests {
     }
 
     const ORDER: &str = r#"{"orderId":"3535260697417660107","amount":"257.62","status":"waitbuyerpay","tradeType":"assureTrade","supplier":{"loginId":"s-1","kjb":true,"chengxintong":true},"items":[{"offerId":"610405543516","title":"LED desk lamp 护眼台灯","category":"运动户外","kjb":true},{"offerId":610829226506,"title":"积木","category":[1031910,"Toys"]}],"sellerOrder":false,"redEnvelope":false}"#;
+
+    #[test]
+    fn known_keys_are_short_enough_to_guess() {
+        for k in ORDER_KEYS.iter().chain(&SUPPLIER_KEYS).chain(&ITEM_KEYS) {
+            assert!(k.name.len() < 16 && k.mask != 0, "{}", k.name);
+            let text = format!("\"{}\":1,                ", k.name);
+            let mut p = Reader { s: &text, i: 0, keys: Vec::new() };
+            assert_eq!(p.guessed_key(std::slice::from_ref(k), 0), Some(0));
+            assert_eq!(p.i, k.name.len() + 2);
+        }
+    }
 
     #[test]
     fn takes_the_usual_lists_and_builds_what_serde_builds() {
