@@ -413,8 +413,7 @@ impl<'s> Reader<'s> {
 
     /// An object at the cursor whose depth is `depth`. `member` gets each key (with its index
     /// in `known`, if it is one of them) with the cursor on its value, reads the value and says
-    /// whether the key is one it knows (known keys track their own repeats); unknown keys are
-    /// checked for repeats here.
+    /// whether the key is one it knows; repeated keys, known or not, are refused here.
     fn object(&mut self, depth: usize, known: &[Key], mut member: impl FnMut(&mut Self, &'s str, Option<usize>, usize) -> Option<bool>) -> Option<()> {
         if depth > MAX_DEPTH {
             return None;
@@ -426,6 +425,7 @@ impl<'s> Reader<'s> {
             return Some(());
         }
         let mut guess = 0usize;
+        let mut seen = Seen::default();
         loop {
             self.ws();
             let (key, index) = match self.guessed_key(known, guess) {
@@ -436,6 +436,7 @@ impl<'s> Reader<'s> {
                 }
             };
             if let Some(n) = index {
+                seen.mark(u32::try_from(n).ok()?)?;
                 guess = n.saturating_add(1);
             }
             self.ws();
@@ -474,19 +475,15 @@ impl<'s> Reader<'s> {
 
     fn supplier(&mut self, depth: usize) -> Option<SupplierWire> {
         let (mut kjb, mut kua_jing_bao, mut chengxintong) = (None, None, None);
-        let mut seen = Seen::default();
         self.object(depth, &SUPPLIER_KEYS, |p, _, index, d| {
             match index {
                 Some(0) => {
-                    seen.mark(0)?;
                     kjb = p.opt_flag()?;
                 }
                 Some(1) => {
-                    seen.mark(1)?;
                     kua_jing_bao = p.opt_flag()?;
                 }
                 Some(2) => {
-                    seen.mark(2)?;
                     chengxintong = Some(p.flag()?);
                 }
                 _ => {
@@ -501,23 +498,18 @@ impl<'s> Reader<'s> {
 
     fn item(&mut self, depth: usize) -> Option<ItemWire<'s>> {
         let (mut offer_id, mut title, mut category, mut kjb) = (None, None, None, None);
-        let mut seen = Seen::default();
         self.object(depth, &ITEM_KEYS, |p, _, index, d| {
             match index {
                 Some(0) => {
-                    seen.mark(0)?;
                     offer_id = Some(p.raw()?);
                 }
                 Some(1) => {
-                    seen.mark(1)?;
                     title = p.opt_str()?;
                 }
                 Some(2) => {
-                    seen.mark(2)?;
                     category = p.opt_category(d)?;
                 }
                 Some(3) => {
-                    seen.mark(3)?;
                     kjb = p.opt_flag()?;
                 }
                 _ => {
@@ -535,39 +527,30 @@ impl<'s> Reader<'s> {
     fn order(&mut self, mut list: Vec<ItemWire<'s>>) -> Option<OrderWire<'s>> {
         let (mut order_id, mut amount, mut currency, mut status, mut trade_type, mut trade_type_code) = (None, None, None, None, None, None);
         let (mut supplier, mut items, mut seller_order, mut red_envelope) = (None, None, None, None);
-        let mut seen = Seen::default();
         self.object(2, &ORDER_KEYS, |p, _, index, d| {
             match index {
                 Some(0) => {
-                    seen.mark(0)?;
                     order_id = Some(p.raw()?);
                 }
                 Some(1) => {
-                    seen.mark(1)?;
                     amount = Some(p.raw()?);
                 }
                 Some(2) => {
-                    seen.mark(2)?;
                     currency = p.opt_str()?;
                 }
                 Some(3) => {
-                    seen.mark(3)?;
                     status = Some(p.str_value()?);
                 }
                 Some(4) => {
-                    seen.mark(4)?;
                     trade_type = p.opt_str()?;
                 }
                 Some(5) => {
-                    seen.mark(5)?;
                     trade_type_code = p.opt_str()?;
                 }
                 Some(6) => {
-                    seen.mark(6)?;
                     supplier = Some(p.supplier(d.saturating_add(1))?);
                 }
                 Some(7) => {
-                    seen.mark(7)?;
                     let mut list = std::mem::take(&mut list);
                     p.array(d.saturating_add(1), |p, d| {
                         list.push(p.item(d.saturating_add(1))?);
@@ -576,11 +559,9 @@ impl<'s> Reader<'s> {
                     items = Some(list);
                 }
                 Some(8) => {
-                    seen.mark(8)?;
                     seller_order = p.opt_flag()?;
                 }
                 Some(9) => {
-                    seen.mark(9)?;
                     red_envelope = p.opt_flag()?;
                 }
                 _ => {
