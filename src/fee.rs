@@ -440,84 +440,39 @@ pub fn quote_input(q: &QuoteInput<'_>) -> Result<QuoteOut> {
 pub fn quote_json(q: &Quote) -> String {
     let mut out = String::with_capacity(320);
     out.push_str("{\"amount\":\"");
-    push_cny(&mut out, q.amount);
+    money::push_cny(&mut out, q.amount);
     out.push_str("\",\"fee\":\"");
-    push_cny(&mut out, q.fee);
+    money::push_cny(&mut out, q.fee);
     out.push_str("\",\"rate\":\"");
-    push_rate(&mut out, q.tier.rate);
+    money::push_rate(&mut out, q.tier.rate);
     out.push_str("\",\"tier\":");
     out.push_str(crate::order::u64_digits(q.tier.tier.into(), &mut [0; 20]));
     out.push_str(",\"applicableAmount\":\"");
-    push_cny(&mut out, q.volume.applicable);
+    money::push_cny(&mut out, q.volume.applicable);
     out.push_str(match q.volume.basis {
         Basis::LastMonth => "\",\"basis\":\"lastMonth\",\"lastMonth\":\"",
         Basis::Average => "\",\"basis\":\"average\",\"lastMonth\":\"",
     });
-    push_cny(&mut out, q.volume.last_month);
+    money::push_cny(&mut out, q.volume.last_month);
     out.push_str("\",\"average\":\"");
-    push_cny(&mut out, q.volume.average);
+    money::push_cny(&mut out, q.volume.average);
     match &q.next {
         None => out.push_str("\",\"next\":null}"),
         Some(n) => {
             out.push_str("\",\"next\":{\"tier\":");
             out.push_str(crate::order::u64_digits(n.tier.tier.into(), &mut [0; 20]));
             out.push_str(",\"rate\":\"");
-            push_rate(&mut out, n.tier.rate);
+            money::push_rate(&mut out, n.tier.rate);
             out.push_str("\",\"from\":\"");
-            push_cny(&mut out, n.tier.from);
+            money::push_cny(&mut out, n.tier.from);
             out.push_str("\",\"volumeNeeded\":\"");
-            push_cny(&mut out, n.volume_needed);
+            money::push_cny(&mut out, n.volume_needed);
             out.push_str("\",\"fee\":\"");
-            push_cny(&mut out, n.fee);
+            money::push_cny(&mut out, n.fee);
             out.push_str("\"}}");
         }
     }
     out
-}
-
-/// Appends [`money::fmt_cny`]`(d)` (digits, a `.`, and `-` at most: nothing JSON escapes).
-fn push_cny(out: &mut String, d: Decimal) {
-    let mut r = money::to_fen(d, RoundingStrategy::MidpointAwayFromZero);
-    r.rescale(money::CNY_DECIMALS);
-    match u64::try_from(r.mantissa()) {
-        Ok(fen) if r.scale() == money::CNY_DECIMALS && !r.is_sign_negative() => push_fixed(out, fen, 2),
-        _ => out.push_str(&money::fmt_cny(d)),
-    }
-}
-
-/// Appends [`money::fmt_rate`]`(d)`, its shortest exact form.
-fn push_rate(out: &mut String, d: Decimal) {
-    let n = d.normalize();
-    match (u64::try_from(n.mantissa()), usize::try_from(n.scale())) {
-        (Ok(m), Ok(scale)) if !n.is_sign_negative() => push_fixed(out, m, scale),
-        _ => out.push_str(&money::fmt_rate(d)),
-    }
-}
-
-/// Appends `mantissa / 10^scale` with exactly `scale` decimals (`1234, 2` → `12.34`, `5, 3` →
-/// `0.005`), as `Decimal` prints it.
-fn push_fixed(out: &mut String, mantissa: u64, scale: usize) {
-    let mut buf = [0; 20];
-    let digits = crate::order::u64_digits(mantissa, &mut buf);
-    if scale == 0 {
-        out.push_str(digits);
-        return;
-    }
-    match digits.len().checked_sub(scale) {
-        Some(int_len) if int_len > 0 => {
-            let (int, frac) = digits.split_at(int_len);
-            out.push_str(int);
-            out.push('.');
-            out.push_str(frac);
-        }
-        _ => {
-            out.push_str("0.");
-            for _ in digits.len()..scale {
-                out.push('0');
-            }
-            out.push_str(digits);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -654,29 +609,6 @@ mod tests {
                 let q = quote(d(amount), volume(&history).unwrap(), schedule).unwrap();
                 assert_eq!(quote_json(&q), crate::api::to_json(&QuoteOut::from(&q)).unwrap(), "{amount} {history:?}");
             }
-        }
-    }
-
-    #[test]
-    fn figures_print_like_money() {
-        let mut cases: Vec<Decimal> = ["0", "-0", "0.001", "0.005", "0.0049", "1", "12.5", "-12.5", "-0.004", "0.0015", "0.00015", "100000", "1e-28", "79228162514264337593543950335", "-79228162514264337593543950335", "18446744073709551615", "18446744073709551616", "0.000001", "7.1234"]
-            .iter()
-            .map(|s| Decimal::from_scientific(s).or_else(|_| Decimal::from_str(s)).unwrap())
-            .collect();
-        let mut x: u64 = 0x1688;
-        for _ in 0..2000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let scale = u32::try_from(x % 29).unwrap();
-            cases.push(Decimal::from_i128_with_scale(i128::from(x >> (x % 60)), scale));
-        }
-        for c in cases {
-            let (mut cny, mut rate) = (String::new(), String::new());
-            push_cny(&mut cny, c);
-            push_rate(&mut rate, c);
-            assert_eq!(cny, money::fmt_cny(c), "{c:?}");
-            assert_eq!(rate, money::fmt_rate(c), "{c:?}");
         }
     }
 

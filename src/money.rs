@@ -211,34 +211,64 @@ fn fen_u64(d: Decimal, strategy: RoundingStrategy) -> Option<Decimal> {
 
 /// A CNY amount as output: always exactly 2 decimals.
 pub fn fmt_cny(d: Decimal) -> String {
+    let mut out = String::with_capacity(24);
+    push_cny(&mut out, d);
+    out
+}
+
+/// Appends [`fmt_cny`]`(d)`: digits, a `.`, and `-` at most, nothing JSON escapes, so the
+/// hand-written answers put it between quotes as it is.
+pub fn push_cny(out: &mut String, d: Decimal) {
     let mut r = to_fen(d, RoundingStrategy::MidpointAwayFromZero);
     r.rescale(CNY_DECIMALS);
     // The digits of the fen count by hand (a plan prints a few per batch, 100,000s in all);
     // `Decimal`'s own `Display` (core::fmt) for the rest, e.g. a negative sign.
     match u64::try_from(r.mantissa()) {
-        Ok(fen) if r.scale() == CNY_DECIMALS && !r.is_sign_negative() => {
-            let mut buf = [0u8; 20];
-            let digits = crate::order::u64_digits(fen, &mut buf);
-            let (int, frac) = digits.split_at(digits.len().saturating_sub(2));
-            let mut out = String::with_capacity(digits.len().saturating_add(3));
-            match int {
-                "" => out.push('0'),
-                int => out.push_str(int),
-            }
-            out.push('.');
-            if frac.len() < 2 {
-                out.push('0');
-            }
-            out.push_str(frac);
-            out
-        }
-        _ => r.to_string(),
+        Ok(fen) if r.scale() == CNY_DECIMALS && !r.is_sign_negative() => push_fixed(out, fen, 2),
+        _ => out.push_str(&r.to_string()),
     }
 }
 
 /// A rate as output: its shortest exact form (`"0.0015"`, `"0"`).
 pub fn fmt_rate(d: Decimal) -> String {
-    d.normalize().to_string()
+    let mut out = String::new();
+    push_rate(&mut out, d);
+    out
+}
+
+/// Appends [`fmt_rate`]`(d)`.
+pub fn push_rate(out: &mut String, d: Decimal) {
+    let n = d.normalize();
+    match (u64::try_from(n.mantissa()), usize::try_from(n.scale())) {
+        (Ok(m), Ok(scale)) if !n.is_sign_negative() => push_fixed(out, m, scale),
+        _ => out.push_str(&n.to_string()),
+    }
+}
+
+/// Appends `mantissa / 10^scale` with exactly `scale` decimals (`1234, 2` → `12.34`, `5, 3` →
+/// `0.005`), as `Decimal` prints it.
+fn push_fixed(out: &mut String, mantissa: u64, scale: usize) {
+    let mut buf = [0; 20];
+    let digits = crate::order::u64_digits(mantissa, &mut buf);
+    if scale == 0 {
+        out.push_str(digits);
+        return;
+    }
+    match digits.len().checked_sub(scale) {
+        Some(int_len) if int_len > 0 => {
+            let (int, frac) = digits.split_at(int_len);
+            out.push_str(int);
+            out.push('.');
+            out.push_str(frac);
+        }
+        _ => {
+            out.push_str("0.");
+            for _ in digits.len()..scale {
+                out.push('0');
+            }
+            out.push_str(digits);
+        }
+    }
 }
 
 /// Adds exactly; amounts are bounded to 15 integer digits so a sum of up to 10^12 of them fits
@@ -351,6 +381,33 @@ pub fn plain_cny(token: &str) -> Option<Decimal> {
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
+    #[test]
+    fn figures_print_like_money() {
+        let mut cases: Vec<Decimal> = ["0", "-0", "0.001", "0.005", "0.0049", "1", "12.5", "-12.5", "-0.004", "0.0015", "0.00015", "100000", "1e-28", "79228162514264337593543950335", "-79228162514264337593543950335", "18446744073709551615", "18446744073709551616", "0.000001", "7.1234"]
+            .iter()
+            .map(|s| Decimal::from_scientific(s).or_else(|_| Decimal::from_str(s)).unwrap())
+            .collect();
+        let mut x: u64 = 0x1688;
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let scale = u32::try_from(x % 29).unwrap();
+            cases.push(Decimal::from_i128_with_scale(i128::from(x >> (x % 60)), scale));
+        }
+        for c in cases {
+            let (mut cny, mut rate) = (String::new(), String::new());
+            push_cny(&mut cny, c);
+            push_rate(&mut rate, c);
+            // What `Decimal` itself prints: the fen, rescaled to 2 decimals; the normalised rate.
+            let mut fen = to_fen(c, RoundingStrategy::MidpointAwayFromZero);
+            fen.rescale(CNY_DECIMALS);
+            assert_eq!(cny, fen.to_string(), "{c:?}");
+            assert_eq!(rate, c.normalize().to_string(), "{c:?}");
+            assert_eq!((fmt_cny(c), fmt_rate(c)), (cny, rate));
+        }
+    }
+
     use super::*;
 
     proptest::proptest! {
