@@ -27,29 +27,6 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
     String::from_utf8(out).map_err(|_| KjbError::internal("the answer was not UTF-8"))
 }
 
-/// Appends `s` as a JSON string literal, exactly as [`to_json`] writes it.
-///
-/// For answers built by hand rather than through serde (the hot ones: `signRequest`,
-/// `quoteFee`): a string of printable ASCII without `"` or `\` — URLs, form bodies, hex,
-/// decimals — is written as it is, with no per-character escaping pass; anything else goes
-/// through [`to_json`], so both paths give the same bytes.
-pub fn push_json_str(out: &mut String, s: &str) -> Result<()> {
-    if is_json_plain(s) {
-        out.push('"');
-        out.push_str(s);
-        out.push('"');
-    } else {
-        out.push_str(&to_json(&s)?);
-    }
-    Ok(())
-}
-
-/// `s` is written into a JSON string as it is: printable ASCII without `"` or `\`.
-pub fn is_json_plain(s: &str) -> bool {
-    // A fold rather than `all`: no early exit and no branches, so it compiles to SIMD.
-    !s.bytes().fold(false, |escape, b| escape | (b.wrapping_sub(b' ') > b'~' - b' ') | (b == b'"') | (b == b'\\'))
-}
-
 /// serde_json's compact format, with non-ASCII characters in strings escaped.
 struct AsciiOnly;
 
@@ -167,22 +144,6 @@ mod tests {
             assert_eq!(serde_json::from_str::<serde_json::Value>(&serde_json::to_string(&T { s }).unwrap()).unwrap(), back);
         }
         assert_eq!(to_json(&T { s: "种a" }).unwrap(), r#"{"s":"\u79CDa"}"#);
-    }
-
-    #[test]
-    fn plain_json_strings_are_written_as_they_are() {
-        for b in 0..=u8::MAX {
-            let c = char::from(b);
-            let s = format!("a{c}");
-            let plain = is_json_plain(&s);
-            assert_eq!(plain, (' '..='~').contains(&c) && c != '"' && c != '\\', "{b}");
-            if plain {
-                assert_eq!(to_json(&s).unwrap(), format!("\"{s}\""));
-            }
-            let mut out = String::new();
-            push_json_str(&mut out, &s).unwrap();
-            assert_eq!(out, to_json(&s).unwrap());
-        }
     }
 
     #[test]

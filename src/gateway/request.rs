@@ -61,18 +61,14 @@ impl Prepared<'_> {
     /// `{base}/openapi/{urlPath}`.
     pub fn url(&self) -> String {
         let mut url = String::with_capacity(self.url_len());
-        self.push_url(&mut url);
+        url.push_str(&self.base);
+        url.push_str(OPENAPI);
+        url.push_str(&self.url_path);
         url
     }
 
     fn url_len(&self) -> usize {
         self.base.len().saturating_add(OPENAPI.len()).saturating_add(self.url_path.len())
-    }
-
-    fn push_url(&self, out: &mut String) {
-        out.push_str(&self.base);
-        out.push_str(OPENAPI);
-        out.push_str(&self.url_path);
     }
 }
 
@@ -330,13 +326,7 @@ pub fn sign_out(mut p: Prepared<'_>, secret: &Secret) -> Result<String> {
     let body_len = raw_len.saturating_add(raw_len / 4).saturating_add(SIGNATURE_FIELD.len()).saturating_add(SIGNATURE_LEN);
     let mut out = String::with_capacity(body_len.saturating_add(p.url_len()).saturating_add(CONTENT_TYPE.len()).saturating_add(80));
     out.push_str("{\"method\":\"POST\",\"url\":");
-    if crate::api::is_json_plain(&p.base) && crate::api::is_json_plain(&p.url_path) {
-        out.push('"');
-        p.push_url(&mut out);
-        out.push('"');
-    } else {
-        crate::api::push_json_str(&mut out, &p.url())?;
-    }
+    crate::out::push_str(&mut out, &p.url());
     out.push_str(",\"headers\":{\"content-type\":\"");
     out.push_str(CONTENT_TYPE);
     // A form-encoded body is only letters, digits, `*-._+%&=`: nothing JSON escapes.
