@@ -42,7 +42,7 @@ export function createCashier(sb) {
     const rows = orders.map((o) => {
       const s = sb.supplierOf(o);
       const title = (o.items && o.items[0] && o.items[0].title) || '';
-      return `<tr><td class="id">${esc(o.orderId)}</td><td>${esc(s.companyName || s.loginId)}</td><td>${esc(title)}</td><td class="num">${esc(yuan(fenOf(o.amount)))}</td><td>${esc(o.status)}</td></tr>`;
+      return `<tr><td class="id" data-label="Order">${esc(o.orderId)}</td><td data-label="Supplier">${esc(s.companyName || s.loginId)}</td><td data-label="Item">${esc(title)}</td><td class="num" data-label="Amount (CNY)">${esc(yuan(fenOf(o.amount)))}</td><td data-label="Status">${esc(o.status)}</td></tr>`;
     }).join('\n');
     const pushText = (p) => (!p ? '' : p.delivered ? `Push ${p.type} (msgId ${p.msgId}) delivered to ${p.url} (HTTP ${p.status}).` : `Push ${p.type} (msgId ${p.msgId}) not delivered yet: ${p.error || 'pending'}`);
     let action = '';
@@ -63,7 +63,7 @@ export function createCashier(sb) {
   <tbody>
   ${rows}
   </tbody>
-  <tfoot><tr><th scope="row" colspan="3">Total</th><td class="num">${esc(yuan(total))}</td><td></td></tr></tfoot></table>
+  <tfoot><tr><th scope="row" colspan="3">Total</th><td class="num">${esc(yuan(total))}</td></tr></tfoot></table>
   ${action}`);
   }
 

@@ -52,7 +52,7 @@ table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border-bottom:1px 
 button,select{font:inherit;max-width:100%}button{font-size:1.2rem;padding:.6rem 2rem;background:#ff5000;color:#fff;border:0;border-radius:4px;cursor:pointer}
 button:focus-visible,select:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}.paid{font-size:1.3rem;color:#0a6b2d;font-weight:bold}
 .failed{font-size:1.1rem;color:#a40000;font-weight:bold}.note{color:#555;font-size:.9rem}label{display:block;margin:.5rem 0}
-@media (max-width:40rem){thead{display:none}table,tbody,tfoot,tr,td,th{display:block;width:100%}tr{border-bottom:1px solid #ccc;padding:.3rem 0}td,th{border:0;padding:.1rem 0}td.num{text-align:left}}`;
+@media (max-width:40rem){thead{display:none}table,tbody,tfoot,tr,td,th{display:block;width:100%}caption{display:block;text-align:left}tr{border-bottom:1px solid #ccc;padding:.3rem 0}td,th{border:0;padding:.1rem 0}td.num{text-align:left}td[data-label]::before{content:attr(data-label) ": ";color:#555;font-family:system-ui,sans-serif}}`;
 
 export function page(title, body) {
   return `<!doctype html>

@@ -654,7 +654,7 @@ test('unpaid orders close after createTime + payTimeout on the sandbox clock, wi
 test('the cashier page fits a 390 px screen: viewport meta, stacked rows below 40rem, wrapping ids', async () => {
   const page = await (await fetch(`${sb.url}/cashier?token=${await cashier([BIG])}`)).text();
   assert.match(page, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
-  assert.match(page, /@media \(max-width:40rem\)\{thead\{display:none\}table,tbody,tfoot,tr,td,th\{display:block;width:100%\}/);
+  assert.match(page, /@media \(max-width:40rem\)\{thead\{display:none\}table,tbody,tfoot,tr,td,th\{display:block;width:100%\}caption\{display:block/);
   assert.match(page, /overflow-wrap:anywhere/);
   assert.match(page, /button,select\{font:inherit;max-width:100%\}/);
 });
