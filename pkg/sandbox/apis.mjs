@@ -157,7 +157,7 @@ export function createApis(sb) {
       const why = sb.refusal(order, payChannel === 'kjpayV2' ? 'kjb' : 'alipay');
       if (why) answer = wrap(false, 'ORDER_CANNOT_PAY', why, { payChannel, paySuccess: false });
       else {
-        sb.markPaid([id], payChannel === 'kjpayV2' ? '跨境宝' : '支付宝');
+        sb.markPaid([id], { kjpayV2: 'kjb', shegou: 'creditPay' }[payChannel] || 'alipay');
         // The outcome also arrives by push, as 1688 does for password-free batch payments.
         sb.paidPushes(ctx.app, [id], 'successed');
         answer = wrap(true, '200', 'success', { payChannel, paySuccess: true });
@@ -167,9 +167,15 @@ export function createApis(sb) {
     return answer;
   }
 
+  /** As documented: per channel (SHEGOU = 诚e赊, ALIPAY) whether the withholding agreement is bound and signed, as strings. */
   function protocolPayIsOpen() {
     const open = account.protocolPay !== false;
-    return { body: json({ result: { success: true, code: null, message: null, result: { signedStatus: open, isOpen: open } } }) };
+    const shegou = open && account.creditPay !== false;
+    const paymentAgreements = [
+      { bindingStatus: String(shegou), payChannel: 'SHEGOU', signedStatus: String(shegou) },
+      { bindingStatus: String(open), payChannel: 'ALIPAY', signedStatus: String(open) },
+    ];
+    return { body: json({ result: { success: true, code: null, message: null, result: { paymentAgreements } } }) };
   }
 
   function buyerView(params) {
@@ -202,12 +208,17 @@ export function createApis(sb) {
     if (error) return error;
     const reason = params.get('cancelReason');
     if (reason === undefined) return missing('cancelReason');
-    if (!['buyerCancel', 'sellerGoodsLack', 'other'].includes(reason)) return bizError('plain', '400_3', 'cancelReason must be buyerCancel, sellerGoodsLack or other');
+    if (!['buyerCancel', 'sellerGoodsLack', 'other'].includes(reason)) {
+      const text = 'cancelReason must be buyerCancel, sellerGoodsLack or other';
+      return bizError('plain', text, text);
+    }
     const order = state.orders.get(id) || (config.strictOrders ? null : sb.orderOf(id));
-    if (!order) return bizError('plain', 'ORDER_NOT_EXIST', `order ${id} does not exist`);
-    if (order.status !== 'waitbuyerpay') return bizError('plain', 'ORDER_STATUS_ERROR', `order ${id} cannot be cancelled in status ${order.status}`);
+    if (!order) return bizError('plain', 'ORDER_NOT_EXIST', '订单不存在');
+    // An order of another buyer (config `otherBuyer`): the token's user may not cancel it.
+    if (order.otherBuyer) return bizError('plain', '400_3', '无权取消该订单 (not this buyer\'s order)');
+    if (order.status !== 'waitbuyerpay') return bizError('plain', 'ORDER_STATUS_ERROR', '订单状态错误');
     if (now() - order.createdAt < 10000) return bizError('plain', 'CLOSE_ORDER_TOO_FAST', 'an order cannot be cancelled within 10 seconds of its creation');
-    sb.closeOrder(order, reason, ctx.app, 'ORDER_BUYER_VIEW_ORDER_BUYER_CLOSE');
+    sb.closeOrder(order, reason, ctx.app, 'ORDER_BUYER_VIEW_ORDER_BUYER_CLOSE', 'CLOSE_TRADE_BY_BUYER');
     return { body: json({ success: true }), orderIds: [id] };
   }
 
@@ -223,7 +234,18 @@ export function createApis(sb) {
 
   function accountBasic() {
     const a = account;
-    return { body: json({ result: { memberId: buyerMemberId, loginId: a.loginId || 'sandbox-buyer', companyName: a.companyName, kuaJingBao: a.kjbActivated !== false, crossBorder: a.crossBorder !== false, tpYear: raw(String(Number.isInteger(a.tpYear) ? a.tpYear : 3)), gmtPaidJoin: aopDate(state.startedAt - 3 * 365 * 86400 * 1000) }, success: true }) };
+    const userId = /([0-9]+)$/.exec(buyerMemberId);
+    return {
+      body: json({
+        result: {
+          loginId: a.loginId || 'sandbox-buyer', userId: raw(userId ? String(Number(userId[1].slice(-10))) : '0'), enterpriseAccount: true, personAccount: false,
+          createDate: aopDate(state.startedAt - 5 * 365 * 86400 * 1000), gmtPaidJoin: aopDate(state.startedAt - 3 * 365 * 86400 * 1000),
+          tpYear: raw(String(Number.isInteger(a.tpYear) ? a.tpYear : 3)), companyName: a.companyName, memberBizType: 'ENTERPRISE', memberId: buyerMemberId,
+          supplierName: a.companyName, kuaJingBao: a.kjbActivated !== false, crossBorder: a.kjbActivated !== false, status: a.subAccount ? 'enabled' : undefined,
+        },
+        success: true,
+      }),
+    };
   }
 
   return { business };

@@ -6,8 +6,6 @@ import { send, sendJson, readBody, page, wantsJson } from './http.mjs';
 export function createCashier(sb) {
   const { cfg, state, now, account } = sb;
 
-  const CHANNEL_PAID = { kjb: '跨境宝', creditPay: '诚e赊', alipay: '支付宝' };
-
   /** Pays a cashier session (outcome "successed"), or fails it with a documented ORDER_BATCH_PAY status. */
   async function pay(token, outcome = 'successed') {
     const session = state.sessions.get(token);
@@ -19,7 +17,7 @@ export function createCashier(sb) {
     if (ids.length === 0) return { status: 409, error: 'none of these orders is awaiting payment any more', session };
     const app = cfg.apps.get(session.appKey);
     if (outcome === 'successed') {
-      sb.markPaid(ids, CHANNEL_PAID[session.channel]);
+      sb.markPaid(ids, session.channel);
       session.paidAt = now();
       session.paidOrderIds = ids;
       session.outcome = null;

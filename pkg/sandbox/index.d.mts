@@ -35,6 +35,8 @@ export interface SandboxOrder {
   /** Fen, as buyerView sends it (negative = a reduction). */
   discount?: number;
   sellerOrder?: boolean;
+  /** Another buyer's order: trade.cancel answers 400_3. */
+  otherBuyer?: boolean;
   items?: { offerId: string; title?: string; category?: string; quantity?: number; unit?: string }[];
   [key: string]: unknown;
 }

@@ -2,6 +2,14 @@
 // the sandbox clock) and the buyerView description of an order.
 import { idJson, raw, idOf, fenOf, yuan, chinaTime, aopDate, parseTime, yuanNumber } from './wire.mjs';
 
+// How buyerView names the channel that paid: payChannelList (documented names), payChannelCodeList
+// and tradeTerms[].payWay (the KJB code and payWay are the sandbox's choice).
+const PAY_CHANNELS = {
+  kjb: { name: '跨境宝', code: 'kjpay', payWay: '13' },
+  creditPay: { name: '诚e赊', code: 'shegou', payWay: '3' },
+  alipay: { name: '支付宝', code: 'alipay', payWay: '1' },
+};
+
 /** @param sb the sandbox's shared context (index.mjs); other modules' functions are reached through it. */
 export function createOrders(sb) {
   const { config, cfg, state, now, account, buyerMemberId } = sb;
@@ -42,11 +50,12 @@ export function createOrders(sb) {
 
   const firstApp = () => cfg.apps.values().next().value;
 
-  function markPaid(ids, channelName) {
+  /** Marks orders paid through `channel` (kjb, creditPay or alipay). */
+  function markPaid(ids, channel) {
     const t = now();
     for (const id of ids) {
       const order = state.orders.get(id);
-      if (order) Object.assign(order, { status: 'waitsellersend', paidAt: t, modifiedAt: t, payChannel: channelName });
+      if (order) Object.assign(order, { status: 'waitsellersend', paidAt: t, modifiedAt: t, payChannel: PAY_CHANNELS[channel] });
     }
   }
 
@@ -55,9 +64,9 @@ export function createOrders(sb) {
     return { buyerMemberId, currentStatus: order.status, orderId: idJson(order.orderId), sellerMemberId: s.memberId || `b2b-${s.loginId}`, msgSendTime: chinaTime(now()) };
   }
 
-  function closeOrder(order, reason, app, topic) {
+  function closeOrder(order, reason, app, topic, operateType) {
     const t = now();
-    Object.assign(order, { status: 'cancel', closeReason: reason, closedAt: t, modifiedAt: t });
+    Object.assign(order, { status: 'cancel', closeReason: reason, closeOperateType: operateType, closedAt: t, modifiedAt: t });
     sb.deliver(app, topic, order.orderId, orderTopicData(order));
   }
 
@@ -65,7 +74,7 @@ export function createOrders(sb) {
   function sweep() {
     const t = now();
     for (const order of state.orders.values()) {
-      if (order.status === 'waitbuyerpay' && order.createdAt + order.payTimeout * 1000 <= t) closeOrder(order, 'BUYER_NO_PAY', firstApp(), 'ORDER_BUYER_VIEW_ORDER_BOPS_CLOSE');
+      if (order.status === 'waitbuyerpay' && order.createdAt + order.payTimeout * 1000 <= t) closeOrder(order, 'BUYER_NO_PAY', firstApp(), 'ORDER_BUYER_VIEW_ORDER_BOPS_CLOSE', 'CLOSE_TRADE_BY_SYSTEM');
     }
   }
 
@@ -102,7 +111,11 @@ export function createOrders(sb) {
       sumProductPayment: yuanNumber(products),
       payTimeout: raw(String(order.payTimeout)),
       sellerOrder: Boolean(order.sellerOrder),
-      payChannelList: order.payChannel ? [order.payChannel] : undefined,
+      closeOperateType: order.closeOperateType,
+      tradeTypeDesc: (order.tradeType || 'assureTrade') === 'assureTrade' ? '担保交易' : order.tradeType,
+      payTimeoutType: raw('0'),
+      payChannelList: order.payChannel ? [order.payChannel.name] : undefined,
+      payChannelCodeList: order.payChannel ? [order.payChannel.code] : undefined,
     };
     const items = order.items || [];
     const share = items.length ? products / BigInt(items.length) : 0n;
@@ -121,7 +134,7 @@ export function createOrders(sb) {
         categoryName: it.category,
       };
     });
-    const tradeTerms = [{ payStatus: paid ? '2' : order.status === 'cancel' ? '8' : '1', payTime: paid ? aopDate(order.paidAt) : undefined, payWay: paid ? '13' : undefined, phasAmount: yuanNumber(total), phase: raw('1'), cardPay: false, expressPay: false }];
+    const tradeTerms = [{ payStatus: paid ? '2' : order.status === 'cancel' ? '8' : '1', payTime: paid ? aopDate(order.paidAt) : undefined, payWay: paid ? order.payChannel.payWay : undefined, phasAmount: yuanNumber(total), phase: raw('1'), cardPay: false, expressPay: false, payWayDesc: paid ? order.payChannel.name : undefined }];
     return { baseInfo, productItems, tradeTerms };
   }
 

@@ -428,6 +428,8 @@ test('crossBasic, account.basic and protocolPay.isopen', async () => {
   r = await call('alibaba.trade.pay.protocolPay.isopen', {});
   assert.equal(r.status, 200);
   assert.equal(r.json().result.success, true);
+  // As its API page documents: per channel, the statuses as strings.
+  assert.deepEqual(r.json().result.result.paymentAgreements.map((a) => [a.payChannel, a.bindingStatus, a.signedStatus]), [['SHEGOU', 'true', 'true'], ['ALIPAY', 'true', 'true']]);
 });
 
 // ---- orders: buyerView, getBuyerOrderList, cancel -------------------------------------------
@@ -463,6 +465,8 @@ test('buyerView: 1688\'s shape, id as an exact JSON number beside idOfStr, yuan/
   assert.match(paid.baseInfo.payTime, /^\d{17}\+0800$/);
   assert.equal(paid.tradeTerms[0].payStatus, '2');
   assert.deepEqual(paid.baseInfo.payChannelList, ['跨境宝']);
+  assert.equal(paid.tradeTerms[0].payWayDesc, '跨境宝');
+  assert.equal(paid.baseInfo.payTimeoutType, 0);
 });
 
 test('getBuyerOrderList: buyerView-shaped pages with totalRecord, status and modify-time filters', async () => {
@@ -496,16 +500,20 @@ test('trade.cancel closes an unpaid order and pushes the close topic; paid, unkn
   const [msg] = messagesOf(await receiver.until((b) => b.length >= 1));
   assert.equal(msg.type, 'ORDER_BUYER_VIEW_ORDER_BUYER_CLOSE');
   assert.match(msg.raw, /"orderId":2026112510000000[,}]/);
+  const closed = (await call('alibaba.trade.get.buyerView', { orderId: id })).json().result.baseInfo;
+  assert.deepEqual([closed.closeReason, closed.closeOperateType], ['buyerCancel', 'CLOSE_TRADE_BY_BUYER']);
   r = await call('alibaba.trade.cancel', { webSite: '1688', tradeID: id, cancelReason: 'buyerCancel' });
-  assert.equal(r.json().errorCode, 'ORDER_STATUS_ERROR');
+  assert.deepEqual(r.json(), { success: false, errorCode: 'ORDER_STATUS_ERROR', errorMessage: '订单状态错误' });
   r = await call('alibaba.trade.cancel', { webSite: '1688', tradeID: BIG, cancelReason: 'whatever' });
-  assert.equal(r.json().errorCode, '400_3');
-  const strict = await startSandbox({ config: testConfig({ strictOrders: true, orders: [...defaultConfig().orders, { orderId: '1999999999999999990', amount: '1.00', createTime: 0, supplier: 'yiwu-starlight-toys' }] }) });
+  assert.equal(r.json().success, false);
+  const strict = await startSandbox({ config: testConfig({ strictOrders: true, orders: [...defaultConfig().orders, { orderId: '1999999999999999990', amount: '1.00', createTime: 0, supplier: 'yiwu-starlight-toys' }, { orderId: '1999999999999999980', amount: '1.00', createTime: -3600, otherBuyer: true }] }) });
   try {
     r = await call('alibaba.trade.cancel', { tradeID: '1999999999999999999', cancelReason: 'other' }, { base: strict.url });
     assert.equal(r.json().errorCode, 'ORDER_NOT_EXIST');
     r = await call('alibaba.trade.cancel', { tradeID: '1999999999999999990', cancelReason: 'other' }, { base: strict.url });
     assert.equal(r.json().errorCode, 'CLOSE_ORDER_TOO_FAST');
+    r = await call('alibaba.trade.cancel', { tradeID: '1999999999999999980', cancelReason: 'other' }, { base: strict.url });
+    assert.equal(r.json().errorCode, '400_3'); // documented: not this buyer's (or seller's) order
   } finally {
     await strict.close();
   }
@@ -642,6 +650,7 @@ test('unpaid orders close after createTime + payTimeout on the sandbox clock, wi
   const v = (await call('alibaba.trade.get.buyerView', { orderId: soon[0] })).json().result.baseInfo;
   assert.equal(v.status, 'cancel');
   assert.equal(v.closeReason, 'BUYER_NO_PAY');
+  assert.equal(v.closeOperateType, 'CLOSE_TRADE_BY_SYSTEM');
   // A closed order is not payable; a paid one never closes.
   assert.equal((await call('alibaba.crossBorderPay.url.get', { orderIdList: `[${soon[0]}]` })).json().errorCode, '400_4');
   await control('/_sandbox/advance', { seconds: 30 * 86400 });
