@@ -91,6 +91,8 @@ export interface Sandbox {
   advance(seconds: number): void;
   /** The sandbox clock in ms. */
   now(): number;
+  /** Resolves once every push under way has been delivered or has used up its attempts. */
+  idle(): Promise<void>;
   /** The orders in the shape kjb's checkOrders / planPayment take. */
   orders(): any[];
   buyer(): { verified: boolean; alipayPersonalLinked: boolean; alipayBusinessLinked: boolean; kjbActivated: boolean };

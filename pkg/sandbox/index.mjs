@@ -82,6 +82,9 @@ export function createSandbox(options = {}) {
     state.duplicates = 0;
     state.drops = 0;
     state.generation = (state.generation || 0) + 1;
+    if (state.pushAbort) state.pushAbort.abort();
+    state.pushAbort = new AbortController();
+    state.deliveries = new Set();
     for (const app of cfg.apps.values()) {
       state.tokens.set(app.accessToken, { appKey: app.appKey, expiresAt: now() + settings.tokenLifetimeSec * 1000 });
       if (app.refreshToken) state.refreshTokens.set(app.refreshToken, { appKey: app.appKey, expiresAt: now() + settings.refreshTokenLifetimeSec * 1000 });
@@ -144,6 +147,8 @@ export function createSandbox(options = {}) {
     },
     /** The sandbox clock (ms). */
     now,
+    /** Resolves once every push under way has been delivered or has used up its attempts. */
+    idle: sb.idle,
     orders: sb.orders,
     buyer: sb.buyer,
     snapshot: sb.snapshot,

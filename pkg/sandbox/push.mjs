@@ -19,7 +19,9 @@ export function createPush(sb) {
     entry.attempts += 1;
     try {
       const body = new URLSearchParams([['message', entry.message], ['_aop_signature', entry.signature]]).toString();
-      const res = await fetch(entry.url, { method: 'POST', headers: { 'content-type': FORM }, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
+      // A reset abandons the deliveries of the state it replaced.
+      const signal = AbortSignal.any ? AbortSignal.any([AbortSignal.timeout(PUSH_TIMEOUT_MS), state.pushAbort.signal]) : AbortSignal.timeout(PUSH_TIMEOUT_MS);
+      const res = await fetch(entry.url, { method: 'POST', headers: { 'content-type': FORM }, body, signal });
       await res.arrayBuffer();
       entry.status = res.status;
       entry.error = res.status === 200 ? null : `the receiver answered HTTP ${res.status}`;
@@ -84,6 +86,9 @@ export function createPush(sb) {
         entry.duplicate = true;
       }
       done = deliveryLoop(entry, state.generation, firstDone);
+      const deliveries = state.deliveries;
+      deliveries.add(done);
+      done.then(() => deliveries.delete(done));
     }
     if (entry.error) {
       log(`push ${type} ${bizKey}: not sent, ${entry.error}`);
@@ -130,5 +135,10 @@ export function createPush(sb) {
     return p ? { type: p.type, msgId: p.msgId, url: p.url, delivered: p.delivered, confirmed: p.confirmed, dropped: p.dropped, attempts: p.attempts, status: p.status, error: p.error } : null;
   }
 
-  return { deliver, paidPushes, messageList, messageConfirm, pushView, FAIL_STATUSES };
+  /** Resolves once every push under way has been delivered or has used up its attempts. */
+  async function idle() {
+    while (state.deliveries.size > 0) await Promise.all([...state.deliveries]);
+  }
+
+  return { idle, deliver, paidPushes, messageList, messageConfirm, pushView, FAIL_STATUSES };
 }

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseResponse, verifyPush } from 'kjb';
-import { startSandbox, defaultConfig, aopSignature } from 'kjb/sandbox';
+import { startSandbox, createSandbox, defaultConfig, aopSignature } from 'kjb/sandbox';
 import { firstLine } from './support.mjs';
 
 const APP = { appKey: '1234567', appSecret: 'TESTSECRET123', accessToken: '00000000-test-token-0000', refreshToken: '00000000-test-refresh-0000' };
@@ -81,7 +81,8 @@ after(async () => {
   await sb.close();
   await receiver.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
+  await sb.sandbox.idle(); // the previous test's pushes land before the receiver is cleared
   sb.sandbox.reset();
   sb.sandbox.setPushUrl(receiver.url);
   receiver.bodies.length = 0;
@@ -655,9 +656,12 @@ test('unpaid orders close after createTime + payTimeout on the sandbox clock, wi
   assert.equal((await call('alibaba.crossBorderPay.url.get', { orderIdList: `[${soon[0]}]` })).json().errorCode, '400_4');
   await control('/_sandbox/advance', { seconds: 30 * 86400 });
   assert.equal((await call('alibaba.trade.get.buyerView', { orderId: BIG })).status, 401); // the token expired too
-  const s = await state();
+  let s = await state();
   assert.equal(s.orders.find((o) => o.orderId === BIG).status, 'waitsellersend');
   assert.ok(s.orders.filter((o) => o.status === 'waitbuyerpay').length === 0);
+  await sb.sandbox.idle();
+  s = await state();
+  assert.ok(s.pushes.every((p) => p.delivered), 'every close was pushed');
 });
 
 test('the cashier page fits a 390 px screen: viewport meta, stacked rows below 40rem, wrapping ids', async () => {
@@ -683,6 +687,87 @@ test('the kjb core reads what the sandbox sends: url answers and both push topic
   assert.equal(batch.data.batchPay[0].orderId, BIG);
   assert.equal(batch.data.batchPay[0].status, 'successed');
   assert.throws(() => verifyPush({ appSecret: 'WRONG', body: bodies[0].text }), (e) => e.code === 'PUSH_SIGNATURE_INVALID');
+});
+
+test('protocolPay.preparePay pays one order, answers the same for a repeated opRequestId, and pushes like a batch payment', async () => {
+  const order = defaultConfig().orders.find((o) => o.orderId === '2026112510000000');
+  const param = (extra) => JSON.stringify({ orderId: 2026112510000000, payChannel: 'kjpayV2', payAmount: Math.round(Number(order.amount) * 100), opRequestId: 'op-1', ...extra });
+  let r = await call('alibaba.trade.pay.protocolPay.preparePay', { tradeWithholdPreparePayParam: param() });
+  assert.deepEqual(r.json(), { result: { success: true, code: '200', message: 'success', result: { payChannel: 'kjpayV2', paySuccess: true } } });
+  const again = await call('alibaba.trade.pay.protocolPay.preparePay', { tradeWithholdPreparePayParam: param() });
+  assert.equal(again.body, r.body);
+  const msgs = messagesOf(await receiver.until((b) => b.length >= 2));
+  assert.deepEqual(msgs.map((m) => m.type).sort(), ['ORDER_BATCH_PAY', 'ORDER_BUYER_VIEW_ORDER_PAY']);
+  assert.equal((await call('alibaba.trade.get.buyerView', { orderId: order.orderId })).json().result.baseInfo.status, 'waitsellersend');
+  // A wrong amount, a new request for a paid order, garbage.
+  r = await call('alibaba.trade.pay.protocolPay.preparePay', { tradeWithholdPreparePayParam: param({ orderId: BIG, payAmount: 1, opRequestId: 'op-2' }) });
+  assert.equal(r.json().result.code, 'PAY_AMOUNT_MISMATCH');
+  r = await call('alibaba.trade.pay.protocolPay.preparePay', { tradeWithholdPreparePayParam: param({ opRequestId: 'op-3' }) });
+  assert.equal(r.json().result.success, false);
+  r = await call('alibaba.trade.pay.protocolPay.preparePay', { tradeWithholdPreparePayParam: '{not json' });
+  assert.equal(r.json().result.success, false);
+  assert.equal((await call('alibaba.trade.pay.protocolPay.preparePay', {})).json().error_code, 'gw.ParamMissing');
+});
+
+test('creditPay.url.get answers like crossBorderPay and pays through 诚e赊', async () => {
+  const r = await call('alibaba.creditPay.url.get', { orderIdList: `[${BIG}]` });
+  assert.match(r.body, /^\{"success":"true","payUrl":"[^"]+","cantPayOrderList":\{\}\}$/);
+  const token = new URL(r.json().payUrl).searchParams.get('token');
+  assert.match(await (await fetch(`${sb.url}/cashier?token=${token}`)).text(), /诚e赊 eCredit cashier/);
+  await pay(token);
+  assert.deepEqual((await call('alibaba.trade.get.buyerView', { orderId: BIG })).json().result.baseInfo.payChannelList, ['诚e赊']);
+});
+
+test('control routes: delay, push-url, reset, state and orders; bad bodies are refused', async () => {
+  await control('/_sandbox/delay', { ms: 300, count: 1 });
+  let t = Date.now();
+  assert.equal((await call('alibaba.trade.payWay.query', { orderId: BIG })).status, 200);
+  assert.ok(Date.now() - t >= 280);
+  t = Date.now();
+  await call('alibaba.trade.payWay.query', { orderId: BIG });
+  assert.ok(Date.now() - t < 280);
+  // push-url: pushes go elsewhere (here: nowhere), and stay for the pull API.
+  await control('/_sandbox/push-url', { url: 'http://127.0.0.1:9/nobody' });
+  await pay(await cashier([BIG]));
+  assert.equal(receiver.bodies.length, 0);
+  let st = await state();
+  assert.equal(st.pushUrl, 'http://127.0.0.1:9/nobody');
+  assert.ok(st.pushes.every((p) => !p.delivered && p.error));
+  // reset: back to the config.
+  await control('/_sandbox/qps', { qps: 3 });
+  await control('/_sandbox/advance', { seconds: 60 });
+  await control('/_sandbox/reset', {});
+  st = await state();
+  assert.equal(st.orders.find((o) => o.orderId === BIG).status, 'waitbuyerpay');
+  assert.equal(st.pushes.length, 0);
+  assert.equal(st.calls.length, 0);
+  assert.equal(st.qps, 0);
+  const orders = await (await fetch(`${sb.url}/_sandbox/orders`)).json();
+  assert.equal(orders.orders.length, defaultConfig().orders.length);
+  assert.equal(orders.buyer.kjbActivated, true);
+  for (const [path, body] of [['/_sandbox/qps', { qps: -1 }], ['/_sandbox/quota', { calls: 'x' }], ['/_sandbox/advance', { seconds: 'x' }], ['/_sandbox/fail', { status: 99 }], ['/_sandbox/rate-limit', '{not json'], ['/_sandbox/nope', {}]]) {
+    const r = await post(path, body);
+    assert.ok(r.status === 400 || r.status === 404, `${path}: ${r.status}`);
+  }
+  assert.equal((await fetch(`${sb.url}/_sandbox/nope`)).status, 404);
+});
+
+test('hostile input: garbage ids and bodies get a 1688-style answer, oversized bodies 413, bad configs a message', async () => {
+  for (const list of ['', 'x', '[1,2', '["abc"]', '[01]', '[18446744073709551616]', `[${'1'.repeat(30)}]`, '{}']) {
+    const r = await call('alibaba.alipay.url.get', { orderIdList: list });
+    assert.equal(r.status, 200, list);
+    assert.equal(r.json().success, false, list);
+  }
+  for (const id of ['', 'abc', '-1', '1e3', '99999999999999999999']) {
+    const r = await call('alibaba.trade.get.buyerView', { orderId: id });
+    assert.equal(r.json().success, false, id);
+  }
+  const big = await post(`/openapi/param2/1/${TRADE}/alibaba.trade.payWay.query/${APP.appKey}`, `a=${'x'.repeat(1 << 21)}`, 'application/x-www-form-urlencoded').catch((e) => e);
+  assert.ok(big instanceof Error || big.status === 413);
+  assert.equal((await call('alibaba.trade.payWay.query', { orderId: BIG })).status, 200); // still answering
+  assert.throws(() => createSandbox({ config: { apps: [] } }), /apps must list at least one app/);
+  assert.throws(() => createSandbox({ config: { ...defaultConfig(), orders: [{ orderId: 3535260697417660107, amount: '1.00' }] } }), /orderId must be a 1688 order id as a string/);
+  assert.throws(() => createSandbox({ config: { ...defaultConfig(), orders: [{ orderId: '1', amount: '1.00', createTime: 'yesterday' }] } }), /createTime/);
 });
 
 test('unknown order ids are payable unless the config is strict', async () => {
