@@ -190,19 +190,21 @@ export async function startSandbox({ port = 0, host = '127.0.0.1', config, pushU
   return { url, close, sandbox, server };
 }
 
-const USAGE = `kjb-sandbox — a local 1688 gateway, cashier and push sender for kjb demos and tests
+const USAGE = `kjb-sandbox — a local 1688 gateway, OAuth page, cashier and push sender for kjb demos and tests
 
 Usage: kjb-sandbox [--port N] [--host H] [--config FILE] [--push-url URL] [--public-url URL] [--quiet]
 
   --port N          port to listen on (default 0: a free one)
   --host H          interface (default 127.0.0.1)
   --config FILE     apps, buyer account, suppliers and orders (default: the built-in demo data)
-  --push-url URL    where payment pushes are POSTed (form: message + _aop_signature)
+  --push-url URL    where pushes are POSTed (form: message + _aop_signature)
   --public-url URL  origin written into cashier URLs (default: the listening URL)
   --quiet           no log lines on stderr
 
 Prints its URL on stdout, then runs until interrupted. The credentials of the default app are
-fake: appKey 1234567, appSecret TESTSECRET123, accessToken 00000000-test-token-0000.
+fake: appKey 1234567, appSecret TESTSECRET123, accessToken 00000000-test-token-0000 (lives
+36000 s), refreshToken 00000000-test-refresh-0000. Routes and control routes: the README's
+"The sandbox" section.
 `;
 
 /** The command line (`kjb-sandbox`, `kjb sandbox`). */
