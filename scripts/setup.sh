@@ -5,7 +5,7 @@
 #   scripts/setup.sh           Rust wasm target, wasm-bindgen CLI, npm packages (wasm-opt)
 #   scripts/setup.sh browser   the above, plus Debian chromium + chromium-driver
 #   scripts/setup.sh runtimes  the above (no browser), plus the runtimes the packaging matrix runs
-#                              kjb on: Node 20/22/24/26, Deno, Bun, workerd (target/runtimes/)
+#                              kjb on: Node 20/22/24/26, Deno, Bun, workerd, wrangler (target/runtimes/)
 #
 # Only package registries are used (rustup's, crates.io, npm, Debian): never a downloader.
 set -euo pipefail
@@ -66,7 +66,7 @@ if [ "${1:-}" = runtimes ]; then
   rt=target/runtimes
   stamp=$rt/node_modules/.package-lock.json
   if [ ! -f "$stamp" ] || [ tests/runtimes/package-lock.json -nt "$stamp" ]; then
-    say "installing Node 20/22/24/26, Deno, Bun and workerd into $rt (npm ci; ~1 GB, once)"
+    say "installing Node 20/22/24/26, Deno, Bun, workerd and wrangler into $rt (npm ci; ~1 GB, once)"
     mkdir -p "$rt"
     cp tests/runtimes/package.json tests/runtimes/package-lock.json "$rt"/
     (cd "$rt" && npm ci --no-audit --no-fund --loglevel=error)
