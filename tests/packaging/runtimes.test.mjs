@@ -330,3 +330,15 @@ describe('www/edge: the example Worker under workerd, from the packed tarball', 
     assert.equal(body.error.code, 'INVALID_ORDER_ID');
   });
 });
+
+test('the README inside the package is for its users: no repo commands, no links to files they lack', () => {
+  const root = at('node_modules', 'kjb');
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  assert.doesNotMatch(readme, /\bmake (test|demo|pkg)\b|cargo |\.\.\/shared|scripts\/|tests\//, 'no repository commands or paths');
+  const links = [...readme.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]);
+  assert.deepEqual(links.filter((l) => !/^https?:\/\//.test(l)), [], 'links go to the web, not to files');
+  for (const [, file] of readme.matchAll(/node_modules\/kjb\/([\w./-]+)/g)) {
+    assert.ok(existsSync(join(root, file)), `the README names ${file}, which the package lacks`);
+  }
+  assert.match(readme, /^## Install/m);
+});
