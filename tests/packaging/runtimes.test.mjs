@@ -217,7 +217,12 @@ const SIGNED = VECTORS.filter((v) => v.kind !== 'push_verify');
 
 /** The row's runtime reports the pinned version (workerd prints its date: 1.YYYYMMDD.n). */
 async function checkVersion(bin, pinned) {
-  const r = await exec([...(bin === WRANGLER ? [NODE(24)] : []), bin, '--version'], { timeoutMs: 20_000 });
+  if (bin === WRANGLER) {
+    // `wrangler --version` takes seconds to start; the row runs wrangler anyway.
+    assert.equal(JSON.parse(readFileSync(join(RT, 'wrangler', 'package.json'), 'utf8')).version, pinned);
+    return;
+  }
+  const r = await exec([bin, '--version'], { timeoutMs: 20_000 });
   const want = bin === WORKERD ? pinned.replace(/^1\.(\d{4})(\d\d)(\d\d)\..*$/, '$1-$2-$3') : pinned;
   assert.ok(r.stdout.includes(want), `${bin} --version: ${r.stdout.trim()} (pinned ${pinned})`);
 }
