@@ -1,5 +1,5 @@
 // Shared by packaging.test.mjs: installing the packed package into the consumer projects, and
-// the contract assertions every consumer's answers must meet (../../shared/spec/js-api.md).
+// the contract assertions every consumer's answers must meet (docs/api.md).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
