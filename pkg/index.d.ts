@@ -1,5 +1,7 @@
-// Types of the kjb JavaScript contract (../shared/spec/js-api.md). Hand-written: these names are
-// a contract, and `make test` type-checks a strict consumer against them.
+// Types of the kjb JavaScript contract. The reference is docs/api.md (in the repository, and
+// shipped in this package as docs/api.md).
+// Hand-written: these names are a contract, and `make test` type-checks a strict consumer, every
+// sample input and the answers kjb really gives to them against these declarations.
 
 /** A decimal amount: a string like "1234.50", or a JS number that converts exactly (12.5). */
 export type Money = string | number;
@@ -113,41 +115,71 @@ export declare function quoteFee(q: QuoteFeeInput): FeeQuote;
 
 // ---- eligibility and planning ---------------------------------------------------------------
 
-export interface Buyer {
-  verified: boolean;
-  alipayPersonalLinked: boolean;
-  alipayBusinessLinked: boolean;
-  kjbActivated: boolean;
-}
+/** A yes/no fact: a boolean, or "true"/"false" as some 1688 APIs send it. */
+export type Flag = boolean | 'true' | 'false';
+
+/**
+ * A fact the contract names one way and 1688's answers another (`kjbActivated` / 1688's
+ * `kuaJingBao`): one of the two is required; when both are given they must agree.
+ */
+export type EitherFlag<Ours extends string, Theirs extends string> =
+  | ({ [K in Ours]: Flag } & { [K in Theirs]?: Flag })
+  | ({ [K in Theirs]: Flag } & { [K in Ours]?: Flag });
+
+export type Buyer = {
+  verified: Flag;
+  alipayPersonalLinked: Flag;
+  alipayBusinessLinked: Flag;
+} & EitherFlag<'kjbActivated', 'kuaJingBao'>;
+
+/** One level of an item category: a name ("种子", "Plant seeds") or a 1688 category id. */
+export type CategoryLeaf = string | number;
 
 export interface Item {
   offerId: OrderIdInput;
   title?: string;
-  category?: string | number;
+  /** A category name or id, or the category path as an array of them. */
+  category?: CategoryLeaf | CategoryLeaf[];
   /** false when 1688 lists this offer as not payable by KJB. */
-  kjb?: boolean;
+  kjb?: Flag;
   [extra: string]: unknown;
 }
 
-export interface Order {
+export type Supplier = { loginId: string; chengxintong: Flag; [extra: string]: unknown } & EitherFlag<'kjb', 'kuaJingBao'>;
+
+/** The transaction method under the contract's name or 1688's (`tradeTypeCode` wins if both). */
+export type TradeType = { tradeType: string; tradeTypeCode?: string } | { tradeTypeCode: string; tradeType?: string };
+
+export type Order = {
   orderId: OrderIdInput;
   amount: Money;
+  /** "CNY" (or "RMB"); anything else gives CURRENCY_UNSUPPORTED. */
   currency?: 'CNY' | string;
   status: string;
-  tradeType: string;
-  supplier: { loginId: string; kjb: boolean; chengxintong: boolean; [extra: string]: unknown };
+  supplier: Supplier;
   items: Item[];
-  sellerOrder?: boolean;
-  redEnvelope?: boolean;
+  sellerOrder?: Flag;
+  redEnvelope?: Flag;
   [extra: string]: unknown;
-}
+} & TradeType;
 
+/** An entry of the prohibited-goods list; no other keys are accepted. */
 export interface ProhibitedKind {
   id: string;
   name: string;
-  nameZh?: string;
+  nameZh: string;
+  /** Category names or ids that block an order (exact match). */
+  categories?: string[];
+  /** Title keywords that only warn. */
   keywords?: string[];
-  [extra: string]: unknown;
+  /** Phrases that must not count as a keyword match ("seed beads"). */
+  exclude?: string[];
+}
+
+/** KJB's limits in USD; each defaults to the published one. No other keys are accepted. */
+export interface Limits {
+  perTransactionUsd?: Money;
+  perDayUsd?: Money;
 }
 
 export interface CheckOrdersInput {
@@ -156,7 +188,7 @@ export interface CheckOrdersInput {
   buyer: Buyer;
   fx: { usd: Money };
   paidTodayUsd?: Money;
-  limits?: { [name: string]: Money };
+  limits?: Limits;
   prohibited?: ProhibitedKind[];
 }
 
@@ -173,6 +205,10 @@ export interface Reason {
   message: string;
   messageZh: string;
   path: string;
+  /** PROHIBITED_GOODS / PROHIBITED_GOODS_SUSPECTED: the id of the list entry that matched. */
+  goods?: string;
+  /** PROHIBITED_GOODS_SUSPECTED: the title keyword that matched. */
+  matched?: string;
 }
 
 export interface CheckResult {
@@ -199,14 +235,13 @@ export interface Batch {
   amount: string;
   amountUsd: string;
   fee: string;
-  [extra: string]: unknown;
 }
 
 export interface PaymentPlan {
   batches: Batch[];
   rejected: { orderId: OrderId; reasons: Reason[] }[];
   deferred: { orderId: OrderId; reasons: Reason[] }[];
-  totals: { orders: number; payable: number; amount: string; amountUsd: string; fee: string; tier: number; rate: string; [extra: string]: unknown };
+  totals: { orders: number; payable: number; amount: string; amountUsd: string; fee: string; tier: number; rate: string };
 }
 
 export declare function planPayment(p: PlanPaymentInput): PaymentPlan;
@@ -230,6 +265,8 @@ export interface RequestInput {
   /** Required for APIs kjb does not know. */
   namespace?: string;
   version?: number | string;
+  /** Gateway origin, default https://gw.open.1688.com (e.g. a local sandbox); part of `url`. */
+  baseUrl?: string;
 }
 
 export interface UnsignedRequest {
@@ -242,8 +279,6 @@ export interface UnsignedRequest {
 
 export interface SignRequestInput extends RequestInput {
   appSecret: string;
-  /** Gateway origin, default https://gw.open.1688.com (e.g. a local sandbox). */
-  baseUrl?: string;
 }
 
 export interface SignedRequest {
@@ -261,7 +296,6 @@ export declare function signature(s: { appSecret: string; urlPath: string; param
 export interface UrlAnswer {
   payUrl: string | null;
   refused: OrderId[];
-  [extra: string]: unknown;
 }
 
 export interface PayWayAnswer {
@@ -274,10 +308,19 @@ export interface PayWayAnswer {
   channels: { code: number | string; name: string }[];
   /** True when a KJB channel (code 16 or 20) is offered. */
   kjb: boolean;
-  [extra: string]: unknown;
 }
 
-export declare function parseResponse(r: { api: ApiName | string; status: number; body: string }): UrlAnswer | PayWayAnswer | any;
+export type UrlApi = 'alibaba.crossBorderPay.url.get' | 'alibaba.alipay.url.get' | 'alibaba.creditPay.url.get';
+
+/** What `parseResponse` gives for APIs without a shape of their own: the decoded answer, ids as strings. */
+export interface GatewayAnswer {
+  [field: string]: unknown;
+}
+
+/** `parseResponse`'s answer for each `api` (overloads: the most specific one applies). */
+export declare function parseResponse(r: { api: UrlApi; status: number; body: string }): UrlAnswer;
+export declare function parseResponse(r: { api: 'alibaba.trade.payWay.query'; status: number; body: string }): PayWayAnswer;
+export declare function parseResponse(r: { api: ApiName | string; status: number; body: string }): GatewayAnswer;
 
 export interface PushMessage {
   msgId: string;
