@@ -190,6 +190,10 @@ export interface CheckOrdersInput {
   paidTodayUsd?: Money;
   limits?: Limits;
   prohibited?: ProhibitedKind[];
+  /** planPayment's inputs, accepted (and ignored) by checkOrders so one object can feed both. */
+  history?: Money[];
+  maxPerCall?: number;
+  schedule?: ScheduleInput;
 }
 
 export type ReasonCode =
@@ -229,19 +233,42 @@ export interface PlanPaymentInput extends CheckOrdersInput {
   schedule?: ScheduleInput;
 }
 
+/** An order of a plan and its reasons (blocking ones in `rejected`, warnings in a batch). */
+export interface ListedOrder {
+  orderId: OrderId;
+  reasons: Reason[];
+}
+
 export interface Batch {
   api: 'alibaba.crossBorderPay.url.get';
   orderIds: OrderId[];
   amount: string;
   amountUsd: string;
   fee: string;
+  /** The batch's orders that carry warn reasons (e.g. PROHIBITED_GOODS_SUSPECTED); `[]` when none. */
+  warnings: ListedOrder[];
+}
+
+export interface PlanTotals {
+  /** Input orders, and how many of them went into batches, were rejected, deferred, or are in a batch with warnings. */
+  orders: number;
+  payable: number;
+  rejected: number;
+  deferred: number;
+  warned: number;
+  /** Sums over the batches. */
+  amount: string;
+  amountUsd: string;
+  fee: string;
+  tier: number;
+  rate: string;
 }
 
 export interface PaymentPlan {
   batches: Batch[];
-  rejected: { orderId: OrderId; reasons: Reason[] }[];
-  deferred: { orderId: OrderId; reasons: Reason[] }[];
-  totals: { orders: number; payable: number; amount: string; amountUsd: string; fee: string; tier: number; rate: string };
+  rejected: ListedOrder[];
+  deferred: ListedOrder[];
+  totals: PlanTotals;
 }
 
 export declare function planPayment(p: PlanPaymentInput): PaymentPlan;
