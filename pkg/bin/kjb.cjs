@@ -175,10 +175,27 @@ function readInput(file) {
   }
 }
 
+/** The input object of each command, as the usage text names it. */
+const SHAPES = {
+  fee: '{amount, history, schedule?}',
+  check: '{orders, buyer, fx, paidTodayUsd?, limits?, prohibited?}',
+  plan: '{orders, buyer, fx, history, maxPerCall?, …}',
+  build: '{api, params, appKey, accessToken?, timestamp?}',
+  sign: '{api, params, appKey, appSecret, accessToken?, timestamp?, baseUrl?}',
+  signature: '{appSecret, urlPath, params}',
+  'verify-push': '{appSecret, body}',
+  parse: '{api, status, body}',
+  authorize: '{appKey, redirectUri, state}',
+};
+
 function objectInput(parsed, command) {
   const v = parsed.value;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    throw new InputError('INVALID_INPUT', `kjb ${command} takes a JSON object; got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
+    const got = v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v;
+    const hint = Array.isArray(v) && (command === 'check' || command === 'plan')
+      ? ': put the order list under "orders", next to the buyer and the FX rate, e.g. {"orders": [...], "buyer": {...}, "fx": {"usd": "7.10"}}'
+      : '';
+    throw new InputError('INVALID_INPUT', `kjb ${command} takes a JSON object ${SHAPES[command]}; got ${got}${hint}`);
   }
   return v;
 }
