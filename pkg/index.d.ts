@@ -355,6 +355,8 @@ export interface PushMessage {
   bizKey: string | null;
   gmtBorn: number | null;
   userInfo: string | null;
+  /** The message's own data, its shape set by `type` (ids as strings). */
+  // biome-ignore lint/suspicious/noExplicitAny: one shape per 1688 message type; callers branch on `type`
   data: any;
 }
 
@@ -455,7 +457,9 @@ export declare class KjbClient {
   readonly baseUrl: string;
   cashierUrls(orderIds: Iterable<OrderIdInput>, options?: CashierUrlsOptions): Promise<CashierUrls>;
   /** One signed call with this client's credentials, timeout and retries: `parseResponse`'s answer. */
-  call(api: ApiName | string, params?: { [name: string]: unknown }, options?: { signal?: AbortSignal }): Promise<UrlAnswer | PayWayAnswer | any>;
+  call(api: UrlApi, params?: { [name: string]: unknown }, options?: { signal?: AbortSignal }): Promise<UrlAnswer>;
+  call(api: 'alibaba.trade.payWay.query', params?: { [name: string]: unknown }, options?: { signal?: AbortSignal }): Promise<PayWayAnswer>;
+  call(api: ApiName | string, params?: { [name: string]: unknown }, options?: { signal?: AbortSignal }): Promise<GatewayAnswer>;
   /** Wipes the secret now; the client cannot sign afterwards. */
   free(): void;
   toJSON(): { appKey: string | null; baseUrl: string };

@@ -136,7 +136,7 @@ function parseExact(text) {
         if (text[i] !== '"') fail('expected a key in double quotes');
         const keyAt = i;
         const key = str();
-        if (Object.prototype.hasOwnProperty.call(obj, key)) fail(`duplicate key "${key}"`, keyAt);
+        if (Object.hasOwn(obj, key)) fail(`duplicate key "${key}"`, keyAt);
         ws();
         if (text[i] !== ':') fail("expected ':'");
         i += 1;
@@ -154,9 +154,12 @@ function parseExact(text) {
       }
     }
     if (c === '"') return str();
-    if (text.startsWith('true', i)) return (i += 4), true;
-    if (text.startsWith('false', i)) return (i += 5), false;
-    if (text.startsWith('null', i)) return (i += 4), null;
+    for (const [word, literal] of [['true', true], ['false', false], ['null', null]]) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return literal;
+      }
+    }
     if (c === undefined) return fail('unexpected end of input');
     return num();
   };

@@ -25,7 +25,7 @@ const input: PlanPaymentInput = {
   maxPerCall: 10,
 };
 const plan: PaymentPlan = planPayment(input);
-const firstIds: string[] = plan.batches.map((b) => b.orderIds).flat();
+const firstIds: string[] = plan.batches.flatMap((b) => b.orderIds);
 const payable: number = plan.totals.payable;
 const rejectedCodes: string[] = plan.rejected.flatMap((r) => r.reasons.map((x) => x.code));
 // Orders may also be passed as JSON text, which keeps 19-digit number ids exact.
@@ -46,7 +46,7 @@ try {
   if (e instanceof KjbError) {
     const code: ErrorCode = e.code;
     const path: string | null = e.path;
-    void code, path;
+    void [code, path];
   }
 }
 
