@@ -17,6 +17,7 @@ help:
 	@echo "make demo   run kjb on the built-in sandbox (prints where to look)"
 	@echo "make test   every test: cargo, wasm in Node and Chromium, the installed npm package"
 	@echo "make pkg    build the npm package into pkg/ and print its size"
+	@echo "make lint   Biome's JS linter (part of make test); make fmt formats Rust and JS"
 
 setup:
 	@scripts/setup.sh
