@@ -17,6 +17,7 @@ help:
 	@echo "make demo   run kjb on the built-in sandbox (prints where to look)"
 	@echo "make test   every test: cargo, wasm in Node and Chromium, the installed npm package"
 	@echo "make pkg    build the npm package into pkg/ and print its size"
+	@echo "make lint   Biome's JS linter (part of make test); make fmt formats Rust and JS"
 
 setup:
 	@scripts/setup.sh
@@ -41,16 +42,16 @@ pkg: wasm
 	$(WASM_OPT) -Oz pkg/web/kjb_bg.wasm -o pkg/web/kjb_bg.wasm
 	cp pkg/web/kjb_bg.wasm pkg/node/kjb_bg.wasm
 	echo '{ "type": "module" }' > pkg/web/package.json
-	node scripts/esm-to-cjs.mjs pkg/lib/api.mjs pkg/lib/api.cjs
-	node scripts/esm-to-cjs.mjs pkg/lib/client.mjs pkg/lib/client.cjs
+	node scripts/build-cjs.mjs pkg/lib/api.mjs pkg/lib/client.mjs
 	cp pkg/index.d.ts pkg/index.d.mts
 	cp pkg/index.d.ts pkg/index.d.cts
 	cp README.npm.md pkg/README.md
+	mkdir -p pkg/docs && cp docs/api.md pkg/docs/api.md
 	@node scripts/size.mjs
 
 # ---- tests ----------------------------------------------------------------------------------
 
-test: setup-browser test-rust test-wasm pkg test-node test-browser test-packaging test-size test-bench-agree
+test: setup-browser lint test-build-cjs test-rust test-wasm pkg test-types test-node test-browser test-packaging test-size test-bench-agree
 	@echo "make test: all suites passed"
 
 test-rust: setup
@@ -103,7 +104,7 @@ test-demo: pkg setup-browser
 	node --test --test-reporter=spec tests/browser/demo.test.mjs
 
 clean:
-	rm -rf target pkg/node pkg/web pkg/lib/api.cjs pkg/lib/client.cjs pkg/index.d.mts pkg/index.d.cts pkg/README.md
+	rm -rf target pkg/node pkg/web pkg/lib/api.cjs pkg/lib/client.cjs pkg/index.d.mts pkg/index.d.cts pkg/README.md pkg/docs
 
 # ---- fuzzing (cargo-fuzz on nightly; not part of `make test`, see fuzz/README.md) ----------
 
@@ -162,3 +163,31 @@ test-bench-agree: pkg
 test-size: pkg
 	node scripts/size.mjs --check
 
+
+# ---- types, lint, format (issue #15) --------------------------------------------------------
+
+.PHONY: test-types lint fmt test-build-cjs
+
+# The shipped types against what kjb really takes and gives: every sample and fixture input
+# (tests/packaging/inputs.json, tests/node/samples, www/sample-orders.json, bench/gen.mjs) and
+# the built package's answer to it, and the TypeScript examples of docs/api.md, type-checked with
+# tsc against pkg/index.d.ts (scripts/check-types.mjs). A drift on either side fails.
+test-types: pkg
+	node scripts/check-types.mjs
+
+# esbuild's CJS conversion (scripts/build-cjs.mjs) on the constructs the old regex step broke.
+test-build-cjs: setup
+	node --test --test-reporter=spec tests/build/build-cjs.test.mjs
+
+# Biome's linter over the JS and TypeScript (biome.json; a warning fails too), and its formatter
+# in check mode over the files already in its style (FORMATTED). `make fmt` formats the rest:
+# then FORMATTED becomes `.` and rustfmt's check joins (`cargo fmt --check`).
+FORMATTED := biome.json scripts/build-cjs.mjs scripts/check-types.mjs tests/build/build-cjs.test.mjs
+lint: setup
+	node_modules/.bin/biome lint --error-on-warnings
+	node_modules/.bin/biome format $(FORMATTED)
+
+# Rewrites the sources in the project's style: rustfmt.toml, biome.json.
+fmt: setup
+	cargo fmt
+	node_modules/.bin/biome format --write

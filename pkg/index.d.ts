@@ -1,5 +1,7 @@
-// Types of the kjb JavaScript contract (../shared/spec/js-api.md). Hand-written: these names are
-// a contract, and `make test` type-checks a strict consumer against them.
+// Types of the kjb JavaScript contract. The reference is docs/api.md (in the repository, and
+// shipped in this package as docs/api.md).
+// Hand-written: these names are a contract, and `make test` type-checks a strict consumer, every
+// sample input and the answers kjb really gives to them against these declarations.
 
 /** A decimal amount: a string like "1234.50", or a JS number that converts exactly (12.5). */
 export type Money = string | number;
@@ -113,41 +115,71 @@ export declare function quoteFee(q: QuoteFeeInput): FeeQuote;
 
 // ---- eligibility and planning ---------------------------------------------------------------
 
-export interface Buyer {
-  verified: boolean;
-  alipayPersonalLinked: boolean;
-  alipayBusinessLinked: boolean;
-  kjbActivated: boolean;
-}
+/** A yes/no fact: a boolean, or "true"/"false" as some 1688 APIs send it. */
+export type Flag = boolean | 'true' | 'false';
+
+/**
+ * A fact the contract names one way and 1688's answers another (`kjbActivated` / 1688's
+ * `kuaJingBao`): one of the two is required; when both are given they must agree.
+ */
+export type EitherFlag<Ours extends string, Theirs extends string> =
+  | ({ [K in Ours]: Flag } & { [K in Theirs]?: Flag })
+  | ({ [K in Theirs]: Flag } & { [K in Ours]?: Flag });
+
+export type Buyer = {
+  verified: Flag;
+  alipayPersonalLinked: Flag;
+  alipayBusinessLinked: Flag;
+} & EitherFlag<'kjbActivated', 'kuaJingBao'>;
+
+/** One level of an item category: a name ("种子", "Plant seeds") or a 1688 category id. */
+export type CategoryLeaf = string | number;
 
 export interface Item {
   offerId: OrderIdInput;
   title?: string;
-  category?: string | number;
+  /** A category name or id, or the category path as an array of them. */
+  category?: CategoryLeaf | CategoryLeaf[];
   /** false when 1688 lists this offer as not payable by KJB. */
-  kjb?: boolean;
+  kjb?: Flag;
   [extra: string]: unknown;
 }
 
-export interface Order {
+export type Supplier = { loginId: string; chengxintong: Flag; [extra: string]: unknown } & EitherFlag<'kjb', 'kuaJingBao'>;
+
+/** The transaction method under the contract's name or 1688's (`tradeTypeCode` wins if both). */
+export type TradeType = { tradeType: string; tradeTypeCode?: string } | { tradeTypeCode: string; tradeType?: string };
+
+export type Order = {
   orderId: OrderIdInput;
   amount: Money;
+  /** "CNY" (or "RMB"); anything else gives CURRENCY_UNSUPPORTED. */
   currency?: 'CNY' | string;
   status: string;
-  tradeType: string;
-  supplier: { loginId: string; kjb: boolean; chengxintong: boolean; [extra: string]: unknown };
+  supplier: Supplier;
   items: Item[];
-  sellerOrder?: boolean;
-  redEnvelope?: boolean;
+  sellerOrder?: Flag;
+  redEnvelope?: Flag;
   [extra: string]: unknown;
-}
+} & TradeType;
 
+/** An entry of the prohibited-goods list; no other keys are accepted. */
 export interface ProhibitedKind {
   id: string;
   name: string;
-  nameZh?: string;
+  nameZh: string;
+  /** Category names or ids that block an order (exact match). */
+  categories?: string[];
+  /** Title keywords that only warn. */
   keywords?: string[];
-  [extra: string]: unknown;
+  /** Phrases that must not count as a keyword match ("seed beads"). */
+  exclude?: string[];
+}
+
+/** KJB's limits in USD; each defaults to the published one. No other keys are accepted. */
+export interface Limits {
+  perTransactionUsd?: Money;
+  perDayUsd?: Money;
 }
 
 export interface CheckOrdersInput {
@@ -156,8 +188,12 @@ export interface CheckOrdersInput {
   buyer: Buyer;
   fx: { usd: Money };
   paidTodayUsd?: Money;
-  limits?: { [name: string]: Money };
+  limits?: Limits;
   prohibited?: ProhibitedKind[];
+  /** planPayment's inputs, accepted (and ignored) by checkOrders so one object can feed both. */
+  history?: Money[];
+  maxPerCall?: number;
+  schedule?: ScheduleInput;
 }
 
 export type ReasonCode =
@@ -173,6 +209,10 @@ export interface Reason {
   message: string;
   messageZh: string;
   path: string;
+  /** PROHIBITED_GOODS / PROHIBITED_GOODS_SUSPECTED: the id of the list entry that matched. */
+  goods?: string;
+  /** PROHIBITED_GOODS_SUSPECTED: the title keyword that matched. */
+  matched?: string;
 }
 
 export interface CheckResult {
@@ -193,20 +233,42 @@ export interface PlanPaymentInput extends CheckOrdersInput {
   schedule?: ScheduleInput;
 }
 
+/** An order of a plan and its reasons (blocking ones in `rejected`, warnings in a batch). */
+export interface ListedOrder {
+  orderId: OrderId;
+  reasons: Reason[];
+}
+
 export interface Batch {
   api: 'alibaba.crossBorderPay.url.get';
   orderIds: OrderId[];
   amount: string;
   amountUsd: string;
   fee: string;
-  [extra: string]: unknown;
+  /** The batch's orders that carry warn reasons (e.g. PROHIBITED_GOODS_SUSPECTED); `[]` when none. */
+  warnings: ListedOrder[];
+}
+
+export interface PlanTotals {
+  /** Input orders, and how many of them went into batches, were rejected, deferred, or are in a batch with warnings. */
+  orders: number;
+  payable: number;
+  rejected: number;
+  deferred: number;
+  warned: number;
+  /** Sums over the batches. */
+  amount: string;
+  amountUsd: string;
+  fee: string;
+  tier: number;
+  rate: string;
 }
 
 export interface PaymentPlan {
   batches: Batch[];
-  rejected: { orderId: OrderId; reasons: Reason[] }[];
-  deferred: { orderId: OrderId; reasons: Reason[] }[];
-  totals: { orders: number; payable: number; amount: string; amountUsd: string; fee: string; tier: number; rate: string; [extra: string]: unknown };
+  rejected: ListedOrder[];
+  deferred: ListedOrder[];
+  totals: PlanTotals;
 }
 
 export declare function planPayment(p: PlanPaymentInput): PaymentPlan;
@@ -230,6 +292,8 @@ export interface RequestInput {
   /** Required for APIs kjb does not know. */
   namespace?: string;
   version?: number | string;
+  /** Gateway origin, default https://gw.open.1688.com (e.g. a local sandbox); part of `url`. */
+  baseUrl?: string;
 }
 
 export interface UnsignedRequest {
@@ -242,8 +306,6 @@ export interface UnsignedRequest {
 
 export interface SignRequestInput extends RequestInput {
   appSecret: string;
-  /** Gateway origin, default https://gw.open.1688.com (e.g. a local sandbox). */
-  baseUrl?: string;
 }
 
 export interface SignedRequest {
@@ -261,7 +323,6 @@ export declare function signature(s: { appSecret: string; urlPath: string; param
 export interface UrlAnswer {
   payUrl: string | null;
   refused: OrderId[];
-  [extra: string]: unknown;
 }
 
 export interface PayWayAnswer {
@@ -274,10 +335,19 @@ export interface PayWayAnswer {
   channels: { code: number | string; name: string }[];
   /** True when a KJB channel (code 16 or 20) is offered. */
   kjb: boolean;
-  [extra: string]: unknown;
 }
 
-export declare function parseResponse(r: { api: ApiName | string; status: number; body: string }): UrlAnswer | PayWayAnswer | any;
+export type UrlApi = 'alibaba.crossBorderPay.url.get' | 'alibaba.alipay.url.get' | 'alibaba.creditPay.url.get';
+
+/** What `parseResponse` gives for APIs without a shape of their own: the decoded answer, ids as strings. */
+export interface GatewayAnswer {
+  [field: string]: unknown;
+}
+
+/** `parseResponse`'s answer for each `api` (overloads: the most specific one applies). */
+export declare function parseResponse(r: { api: UrlApi; status: number; body: string }): UrlAnswer;
+export declare function parseResponse(r: { api: 'alibaba.trade.payWay.query'; status: number; body: string }): PayWayAnswer;
+export declare function parseResponse(r: { api: ApiName | string; status: number; body: string }): GatewayAnswer;
 
 export interface PushMessage {
   msgId: string;
@@ -285,6 +355,8 @@ export interface PushMessage {
   bizKey: string | null;
   gmtBorn: number | null;
   userInfo: string | null;
+  /** The message's own data, its shape set by `type` (ids as strings). */
+  // biome-ignore lint/suspicious/noExplicitAny: one shape per 1688 message type; callers branch on `type`
   data: any;
 }
 
@@ -385,7 +457,9 @@ export declare class KjbClient {
   readonly baseUrl: string;
   cashierUrls(orderIds: Iterable<OrderIdInput>, options?: CashierUrlsOptions): Promise<CashierUrls>;
   /** One signed call with this client's credentials, timeout and retries: `parseResponse`'s answer. */
-  call(api: ApiName | string, params?: { [name: string]: unknown }, options?: { signal?: AbortSignal }): Promise<UrlAnswer | PayWayAnswer | any>;
+  call(api: UrlApi, params?: { [name: string]: unknown }, options?: { signal?: AbortSignal }): Promise<UrlAnswer>;
+  call(api: 'alibaba.trade.payWay.query', params?: { [name: string]: unknown }, options?: { signal?: AbortSignal }): Promise<PayWayAnswer>;
+  call(api: ApiName | string, params?: { [name: string]: unknown }, options?: { signal?: AbortSignal }): Promise<GatewayAnswer>;
   /** Wipes the secret now; the client cannot sign afterwards. */
   free(): void;
   toJSON(): { appKey: string | null; baseUrl: string };

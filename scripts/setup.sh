@@ -28,7 +28,8 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want" --force
 fi
 
-# 3. npm packages from the committed lockfile: binaryen (wasm-opt), playwright-core, typescript.
+# 3. npm packages from the committed lockfile: binaryen (wasm-opt), playwright-core, typescript,
+#    esbuild (the CJS build), @biomejs/biome (lint, format).
 #    Debian's own binaryen (wasm-opt 108) produces broken modules: never install it.
 stamp=node_modules/.package-lock.json
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then

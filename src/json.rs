@@ -172,7 +172,7 @@ pub fn from_serde(e: &serde_json::Error, path: &str) -> KjbError {
     let mut err = if e.is_syntax() && is_lone_surrogate(msg) {
         KjbError::at(ErrorCode::InvalidJson, path, format!("invalid JSON: {msg}: the string holds half of a UTF-16 surrogate pair (like \\ud800 alone), which JSON.stringify writes for a broken character; remove or replace that character"))
     } else if e.is_syntax() || e.is_eof() {
-        KjbError::at(ErrorCode::InvalidJson, path, format!("invalid JSON: {msg}"))
+        KjbError::at(ErrorCode::InvalidJson, path, format!("invalid JSON: {}", syntax_in_words(msg)))
     } else if let Some(field) = missing_field(msg) {
         // serde reports a missing field at its parent; the caller needs the field itself.
         let full = join_path(path, field);
@@ -185,6 +185,34 @@ pub fn from_serde(e: &serde_json::Error, path: &str) -> KjbError {
         err.column = Some(e.column());
     }
     err
+}
+
+/// serde_json's syntax messages ("expected ident", "EOF while parsing a list") name parser
+/// states; these say what is wrong in the text and how JSON wants it written.
+fn syntax_in_words(msg: &str) -> &str {
+    match msg {
+        "EOF while parsing a list" => "the text ends inside a list: a closing ] is missing",
+        "EOF while parsing an object" => "the text ends inside an object: a closing } is missing",
+        "EOF while parsing a string" => "the text ends inside a string: a closing \" is missing",
+        "EOF while parsing a value" => "the text ends where a value should follow (is it empty or cut short?)",
+        "expected `:`" => "a key must be followed by ':' and its value",
+        "expected `,` or `]`" => "list elements must be separated by ',' and the list closed by ']'",
+        "expected `,` or `}`" => "object members must be separated by ',' and the object closed by '}'",
+        "expected ident" => "a word that is not a JSON value: write true, false and null in lower case, and put strings in double quotes",
+        "expected value" => "a value is missing or is not JSON: a string in double quotes, a number, true, false, null, an object or a list",
+        "key must be a string" => "object keys must be strings in double quotes",
+        "invalid escape" => "a string has a backslash escape JSON does not know: JSON allows \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX",
+        "invalid number" => "a number is not written as JSON writes numbers (no leading zeros, '+', hex, or '.' without digits after it)",
+        "number out of range" => "a number is too large",
+        "invalid unicode code point" => "a \\u escape is not a valid character",
+        "control character (\\u0000-\\u001F) found while parsing a string" => {
+            "a string holds a raw control character (a tab or a line break): write it escaped, as \\t or \\n"
+        }
+        "trailing comma" => "a ',' before a closing ] or } is not allowed in JSON",
+        "trailing characters" => "there is more text after the JSON value",
+        "recursion limit exceeded" => "the JSON nests too deeply",
+        _ => msg,
+    }
 }
 
 /// serde_json's words for an escaped lone surrogate, which a JS string can hold and
@@ -429,6 +457,22 @@ mod tests {
         assert_eq!(parse::<Doc>(&deep).unwrap_err().code, ErrorCode::InvalidJson);
         let hostile = "[".repeat(100_000);
         assert_eq!(parse::<Doc>(&hostile).unwrap_err().code, ErrorCode::InvalidJson);
+    }
+
+    /// Malformed texts are explained in the words of JSON, not of serde_json's parser.
+    #[test]
+    fn syntax_errors_are_in_plain_words() {
+        let texts = [
+            "[1, 2", "{\"a\":1", "\"abc", "", "{\"a\" 1}", "[1 2]", "{\"a\":1 \"b\":2}", "[True]", "[tru]", "[,]", "{a:1}",
+            "[\"\\x\"]", "[01]", "[1.]", "[\"a\tb\"]", "[1,]", "{\"a\":1,}", "[1] x", "[1e999999]", "[\"\\uZZZZ\"]",
+        ];
+        let raw = ["EOF while", "expected ident", "expected value", "expected `", "key must be a string", "trailing", "invalid escape", "invalid number", "control character (\\u0000", "out of range"];
+        for text in texts {
+            let e = parse::<serde_json::Value>(text).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidJson, "{text}");
+            assert!(!raw.iter().any(|r| e.message.contains(r)), "{text}: {}", e.message);
+            assert!(e.message.starts_with("invalid JSON: ") || e.message.contains("line"), "{text}: {}", e.message);
+        }
     }
 
     #[test]

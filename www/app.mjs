@@ -179,7 +179,9 @@ function compute() {
 
 function buildView(check, plan, history) {
   const batchOf = new Map();
-  plan.batches.forEach((b, i) => b.orderIds.forEach((id) => batchOf.set(id, i)));
+  plan.batches.forEach((b, i) => {
+    for (const id of b.orderIds) batchOf.set(id, i);
+  });
   const deferred = new Map(plan.deferred.map((d) => [d.orderId, d.reasons]));
   const rows = check.results.map((r, i) => {
     const order = state.orders[i] || {};
@@ -384,8 +386,7 @@ function renderPlan() {
   }
   $('plan-summary').textContent = plan.batches.length ? t('plan.summary', plan.totals, plan.batches.length) : t('plan.nothing');
   $('links-note').textContent = state.linkNote || '';
-  let linkNo = 0;
-  const linkNumber = new Map(state.links.map((l) => [l, (linkNo += 1)]));
+  const linkNumber = new Map(state.links.map((l, n) => [l, n + 1]));
   body.replaceChildren(...plan.batches.map((b, i) => {
     const ids = new Set(b.orderIds);
     const links = state.links.filter((l) => l.orderIds.some((id) => ids.has(id)));

@@ -136,7 +136,7 @@ function parseExact(text) {
         if (text[i] !== '"') fail('expected a key in double quotes');
         const keyAt = i;
         const key = str();
-        if (Object.prototype.hasOwnProperty.call(obj, key)) fail(`duplicate key "${key}"`, keyAt);
+        if (Object.hasOwn(obj, key)) fail(`duplicate key "${key}"`, keyAt);
         ws();
         if (text[i] !== ':') fail("expected ':'");
         i += 1;
@@ -154,9 +154,12 @@ function parseExact(text) {
       }
     }
     if (c === '"') return str();
-    if (text.startsWith('true', i)) return (i += 4), true;
-    if (text.startsWith('false', i)) return (i += 5), false;
-    if (text.startsWith('null', i)) return (i += 4), null;
+    for (const [word, literal] of [['true', true], ['false', false], ['null', null]]) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return literal;
+      }
+    }
     if (c === undefined) return fail('unexpected end of input');
     return num();
   };
@@ -175,10 +178,27 @@ function readInput(file) {
   }
 }
 
+/** The input object of each command, as the usage text names it. */
+const SHAPES = {
+  fee: '{amount, history, schedule?}',
+  check: '{orders, buyer, fx, paidTodayUsd?, limits?, prohibited?}',
+  plan: '{orders, buyer, fx, history, maxPerCall?, …}',
+  build: '{api, params, appKey, accessToken?, timestamp?}',
+  sign: '{api, params, appKey, appSecret, accessToken?, timestamp?, baseUrl?}',
+  signature: '{appSecret, urlPath, params}',
+  'verify-push': '{appSecret, body}',
+  parse: '{api, status, body}',
+  authorize: '{appKey, redirectUri, state}',
+};
+
 function objectInput(parsed, command) {
   const v = parsed.value;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    throw new InputError('INVALID_INPUT', `kjb ${command} takes a JSON object; got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
+    const got = v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v;
+    const hint = Array.isArray(v) && (command === 'check' || command === 'plan')
+      ? ': put the order list under "orders", next to the buyer and the FX rate, e.g. {"orders": [...], "buyer": {...}, "fx": {"usd": "7.10"}}'
+      : '';
+    throw new InputError('INVALID_INPUT', `kjb ${command} takes a JSON object ${SHAPES[command]}; got ${got}${hint}`);
   }
   return v;
 }

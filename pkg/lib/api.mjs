@@ -4,9 +4,7 @@
 // into that text, answers back into objects, and thrown error texts into `KjbError`s. It holds
 // no rules: everything that decides lives in the Rust core.
 //
-// Written as plain ESM with only `export function` / `export class` / `export const`
-// declarations and no imports, so `make pkg` can derive `api.cjs` for `require()` mechanically
-// (scripts/esm-to-cjs.mjs).
+// `make pkg` derives `api.cjs` from it for `require()` with esbuild (scripts/build-cjs.mjs).
 
 const GATEWAY_CODES = new Set(['GATEWAY_ERROR', 'BUSINESS_ERROR']);
 
@@ -66,7 +64,7 @@ export function toJsonText(input, fnName) {
   }
   try {
     return JSON.stringify(input);
-  } catch (first) {
+  } catch {
     try {
       // Only inputs holding a BigInt get here: the replacer costs a call per value.
       return JSON.stringify(input, bigintToString);

@@ -120,3 +120,10 @@ test('kjb sandbox starts the sandbox and prints its URL', async () => {
     child.kill();
   }
 });
+
+test('plan given a bare order list says what the object around it holds', async () => {
+  const orders = JSON.stringify(JSON.parse(readFileSync(sample('plan.json'), 'utf8').replace(/(\d{17,})/g, '"$1"')).orders);
+  const error = await bad(['plan', '-'], { input: orders });
+  assert.equal(error.code, 'INVALID_INPUT');
+  for (const field of ['"orders"', '"buyer"', '"fx"']) assert.ok(error.message.includes(field), error.message);
+});

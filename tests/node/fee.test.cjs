@@ -17,7 +17,7 @@ test('require and import share one KjbError class', async () => {
 });
 
 test('every export of the contract is there', () => {
-  for (const name of ['feeSchedule', 'quoteFee', 'checkOrders', 'planPayment', 'buildRequest', 'signRequest', 'signature', 'parseResponse', 'verifyPush', 'authorizeUrl', 'Signer', 'KjbClient', 'KjbError', 'init', 'initSync']) {
+  for (const name of ['feeSchedule', 'quoteFee', 'checkOrders', 'planPayment', 'buildRequest', 'signRequest', 'signature', 'parseResponse', 'verifyPush', 'authorizeUrl', 'orderIds', 'Signer', 'KjbClient', 'KjbError', 'init', 'initSync']) {
     assert.equal(typeof kjb[name], 'function', name);
   }
 });
@@ -30,12 +30,14 @@ test('TypeScript declarations ship for import and require', () => {
   assert.deepEqual(Object.keys(pj.exports['.'])[0], 'types');
   for (const f of ['index.d.ts', 'index.d.mts', 'index.d.cts']) {
     const dts = fs.readFileSync(path.join(root, f), 'utf8');
-    for (const name of ['feeSchedule', 'quoteFee', 'checkOrders', 'planPayment', 'buildRequest', 'signRequest', 'signature', 'parseResponse', 'verifyPush', 'authorizeUrl', 'init', 'initSync']) {
+    for (const name of ['feeSchedule', 'quoteFee', 'checkOrders', 'planPayment', 'buildRequest', 'signRequest', 'signature', 'parseResponse', 'verifyPush', 'authorizeUrl', 'orderIds', 'init', 'initSync']) {
       assert.match(dts, new RegExp(`export declare function ${name}\\(`), `${f}: ${name}`);
     }
     assert.match(dts, /export declare class Signer/);
     assert.match(dts, /export declare class KjbError/);
   }
   assert.ok(fs.existsSync(path.join(root, 'web', 'kjb_bg.wasm')));
+  // The reference the types and the README point to ships with them.
+  assert.match(fs.readFileSync(path.join(root, 'docs', 'api.md'), 'utf8'), /^# kjb JavaScript API reference/);
   assert.equal(require.resolve('kjb/kjb_bg.wasm'), path.join(root, 'web', 'kjb_bg.wasm'));
 });

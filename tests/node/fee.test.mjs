@@ -1,7 +1,7 @@
 // The installed package, imported as ESM the way a Node user does.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import init, { quoteFee, feeSchedule, KjbError, initSync } from 'kjb';
+import init, { quoteFee, feeSchedule, KjbError, initSync, checkOrders, parseResponse } from 'kjb';
 import kjbCjs from 'kjb';
 
 test('quoteFee gives the contract example', () => {
@@ -66,9 +66,24 @@ test('custom schedules are validated', () => {
   );
 });
 
-test('duplicate keys and deep nesting in JSON are refused', () => {
+test('nesting deeper than 64 levels is refused', () => {
   const deep = {};
   let cur = deep;
   for (let i = 0; i < 100; i++) cur = cur.x = {};
   assert.throws(() => quoteFee({ amount: '1', schedule: { tiers: [], deep } }), (e) => e.code === 'INVALID_JSON');
+});
+
+// An object cannot hold a key twice; JSON texts can: orders passed as text, gateway answers.
+test('a key repeated in a JSON text input is refused, with its position', () => {
+  const order = '{"orderId":"1","amount":"5.00","amount":"6.00","status":"waitbuyerpay","tradeType":"assureTrade","supplier":{"loginId":"s","kjb":true,"chengxintong":true},"items":[]}';
+  const buyer = { verified: true, alipayPersonalLinked: true, alipayBusinessLinked: true, kjbActivated: true };
+  assert.throws(
+    () => checkOrders({ orders: `[${order}]`, buyer, fx: { usd: '7' } }),
+    (e) => e instanceof KjbError && e.code === 'INVALID_JSON' && /amount/.test(e.message) && e.line === 1 && e.column > 1,
+  );
+  const body = '{"success":"true","payUrl":"https://cashier.1688.com/a","payUrl":"https://cashier.1688.com/b"}';
+  assert.throws(
+    () => parseResponse({ api: 'alibaba.crossBorderPay.url.get', status: 200, body }),
+    (e) => e instanceof KjbError && e.code === 'INVALID_JSON' && /payUrl/.test(e.message),
+  );
 });

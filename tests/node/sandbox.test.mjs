@@ -14,7 +14,7 @@ import { firstLine } from './support.mjs';
 const APP = { appKey: '1234567', appSecret: 'TESTSECRET123', accessToken: '00000000-test-token-0000', refreshToken: '00000000-test-refresh-0000' };
 const BIG = '3535260697417660107';
 const TRADE = 'com.alibaba.trade';
-// Vector V1 of the signing vectors (a request signed by a public 1688 SDK).
+// Vector V1 of tests/fixtures/signing-vectors.json in the repository (signed by a public 1688 SDK).
 const V1 = {
   urlPath: 'param2/1/com.alibaba.trade/alibaba.alipay.url.get/1234567',
   params: { access_token: '00000000-test-token-0000', orderIdList: '[3535260697417660107,3535260697417660108,3535260697417660109]' },

@@ -5,8 +5,6 @@
 //
 // The bundlers are the repo root's devDependencies, driven through their JS APIs with the
 // consumer directory as root, so 'kjb' resolves from that consumer's node_modules (the tarball).
-// planPayment/buildRequest checks are skipped while those functions still throw INTERNAL
-// "not implemented yet", and run as soon as they land.
 import { before, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -19,7 +17,7 @@ import { build as viteBuild, createServer as viteDevServer } from 'vite';
 import webpack from 'webpack';
 import { serve, launch, CHROMIUM_ARGS } from '../browser/harness.mjs';
 import {
-  run, inputs, checkAnswers, notImplementedYet, EXPECTED_QUOTE, ELIGIBLE, REJECTED, EXPECTED_TOTALS,
+  run, inputs, checkAnswers, EXPECTED_QUOTE, ELIGIBLE, REJECTED, EXPECTED_TOTALS,
 } from './support.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -258,12 +256,9 @@ describe('Manifest V3 extension (www/extension) in Chromium', () => {
     // The service worker answered with its own wasm instance, and agrees on the tier.
     assert.equal(await text('#sw-tier'), String(EXPECTED_QUOTE.tier));
 
-    await t.test('the plan: eligible count, fee at the tier, batches, rejected', async (st) => {
+    await t.test('the plan: eligible count, fee at the tier, batches, rejected', async () => {
       const state = await popup.getAttribute('body', 'data-state');
       const planError = await text('#plan-error');
-      if (state === 'failed' && notImplementedYet({ error: { code: planError.split(':')[0], message: planError } })) {
-        return st.skip('planPayment is not implemented yet (INTERNAL); the assertions run once it lands');
-      }
       assert.equal(state, 'planned', planError);
       assert.equal(await text('#eligible'), `${EXPECTED_TOTALS.payable} of ${EXPECTED_TOTALS.orders}`);
       assert.equal(await text('#fee'), EXPECTED_TOTALS.fee);

@@ -1,5 +1,5 @@
 // Shared by packaging.test.mjs: installing the packed package into the consumer projects, and
-// the contract assertions every consumer's answers must meet (../../shared/spec/js-api.md).
+// the contract assertions every consumer's answers must meet (docs/api.md).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -8,22 +8,11 @@ import { readFileSync } from 'node:fs';
 export const run = promisify(execFile);
 export const inputs = JSON.parse(readFileSync(new URL('inputs.json', import.meta.url), 'utf8'));
 
-/** True while planPayment/buildRequest are still the stubs that throw INTERNAL "not implemented yet". */
-export function notImplementedYet(result) {
-  return Boolean(result && result.error && result.error.code === 'INTERNAL' && /not implemented yet/.test(result.error.message));
-}
-
 /** Registers the three contract checks on `out` = {quote, plan, request} as subtests of `t`. */
 export async function checkAnswers(t, out) {
   await t.test('quoteFee: fee at the tier', () => checkQuote(out.quote));
-  await t.test('planPayment: batches, rejected, deferred, totals', (st) => {
-    if (notImplementedYet(out.plan)) return st.skip('planPayment is not implemented yet (INTERNAL); the assertions run once it lands');
-    checkPlan(out.plan);
-  });
-  await t.test('buildRequest: unsigned, browser-safe request', (st) => {
-    if (notImplementedYet(out.request)) return st.skip('buildRequest is not implemented yet (INTERNAL); the assertions run once it lands');
-    checkRequest(out.request);
-  });
+  await t.test('planPayment: batches, rejected, deferred, totals', () => checkPlan(out.plan));
+  await t.test('buildRequest: unsigned, browser-safe request', () => checkRequest(out.request));
 }
 
 /** `actual` has at least the fields of `expected`, recursively (more fields are welcome). */
