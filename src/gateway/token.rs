@@ -18,6 +18,7 @@ use crate::money::clip;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use zeroize::Zeroizing;
 
 const GET_TOKEN: &str = "system.oauth2/getToken";
@@ -172,14 +173,10 @@ fn refusal(o: &Map<String, Value>, status: Option<u16>) -> Option<KjbError> {
 fn seconds(v: &Value) -> Option<i64> {
     let n = match v {
         Value::String(s) if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) => s.parse::<i64>().ok()?,
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1e12).map(|f| f as i64))?,
+        Value::Number(n) => n.as_i64()?,
         _ => return None,
     };
     (0..=1_000_000_000_000).contains(&n).then_some(n)
-}
-
-fn opt_text(o: &Map<String, Value>, key: &str) -> Value {
-    text_of(o.get(key)).map_or(Value::Null, Value::String)
 }
 
 /// Reads a getToken answer `text` received at `now` (ms since the epoch).
@@ -236,15 +233,28 @@ pub fn parse_token(text: &str, now: i64, status: Option<u16>) -> Result<String> 
         }
     };
     let expires_at = now.saturating_add(expires_in.saturating_mul(1000));
-    let mut out = Map::new();
-    out.insert("accessToken".into(), Value::String(access));
-    out.insert("refreshToken".into(), refresh.map_or(Value::Null, Value::String));
-    out.insert("expiresAt".into(), Value::String(iso_utc(expires_at)));
-    out.insert("refreshTokenExpiresAt".into(), refresh_expires.map_or(Value::Null, Value::String));
-    out.insert("memberId".into(), opt_text(&o, "memberId"));
-    out.insert("aliId".into(), opt_text(&o, "aliId"));
-    out.insert("resourceOwner".into(), opt_text(&o, "resource_owner"));
-    crate::api::to_json(&Value::Object(out))
+    // Written by hand (out::push_str escapes as to_json does): serialising a `Value` tree would
+    // add serde's map writer to the wasm for one small answer.
+    let mut out = String::with_capacity(access.len().saturating_add(refresh.as_ref().map_or(0, String::len)).saturating_add(256));
+    let mut field = |key: &str, value: Option<&str>| {
+        out.push(if out.is_empty() { '{' } else { ',' });
+        out.push('"');
+        out.push_str(key);
+        out.push_str("\":");
+        match value {
+            Some(v) => crate::out::push_str(&mut out, v),
+            None => out.push_str("null"),
+        }
+    };
+    field("accessToken", Some(&access));
+    field("refreshToken", refresh.as_deref());
+    field("expiresAt", Some(&iso_utc(expires_at)));
+    field("refreshTokenExpiresAt", refresh_expires.as_deref());
+    for (key, wire) in [("memberId", "memberId"), ("aliId", "aliId"), ("resourceOwner", "resource_owner")] {
+        field(key, text_of(o.get(wire)).as_deref());
+    }
+    out.push('}');
+    Ok(out)
 }
 
 /// `parseToken`: `{text, now, status?}`; `now` is ms since the epoch (JS `Date.now()`),
@@ -287,7 +297,7 @@ struct GrantWire<'a> {
 }
 
 /// A non-empty string field, never quoted back (codes and tokens are credentials too).
-fn credential<'a>(raw: Option<&'a RawValue>, path: &str, what: &str) -> Result<std::borrow::Cow<'a, str>> {
+fn credential<'a>(raw: Option<&'a RawValue>, path: &str, what: &str) -> Result<Cow<'a, str>> {
     let refuse = |why: &str| invalid(path, format!("{path} must be {what}; {why}"));
     let raw = raw.ok_or_else(|| refuse("it is missing"))?;
     let s = json_str(raw).ok_or_else(|| refuse(&format!("got {}", kind(raw))))?;
@@ -301,47 +311,46 @@ fn credential<'a>(raw: Option<&'a RawValue>, path: &str, what: &str) -> Result<s
 /// `"authorization_code"` (`code`, `redirectUri`), `"refresh_token"` (`refreshToken`) or
 /// `"postpone"` (`refreshToken`, `accessToken`); `baseUrl` as for signRequest. The answer holds
 /// the app secret: it is for `fetch` only.
-pub fn request_json(secret: &Secret, app_key: &str, input: &str) -> Result<Zeroizing<String>> {
-    let w: GrantWire<'_> = json::parse(input)?;
+pub fn request_json<'a>(secret: &'a Secret, app_key: &'a str, input: &'a str) -> Result<Zeroizing<String>> {
+    let w: GrantWire<'a> = json::parse(input)?;
     let grant = w.grant.and_then(json_str).unwrap_or_default();
     let base = request::base_url(w.base_url)?;
-    let (path, params): (&str, Vec<(&str, std::borrow::Cow<'_, str>)>) = match grant.as_ref() {
+    let secret = secret.as_text();
+    let pair = |k: &'static str, v: Cow<'a, str>| (Cow::Borrowed(k), v);
+    let (path, params) = match grant.as_ref() {
         "authorization_code" => {
             let code = credential(w.code, "code", "the code 1688 added to the redirect URI after the buyer authorised the app")?;
             let uri = credential(w.redirect_uri, "redirectUri", "the redirect URI the authorisation used")?;
-            (GET_TOKEN, vec![("grant_type", "authorization_code".into()), ("need_refresh_token", "true".into()), ("client_id", app_key.into()), ("client_secret", "".into()), ("redirect_uri", uri), ("code", code)])
+            let head = [pair("grant_type", "authorization_code".into()), pair("need_refresh_token", "true".into())];
+            (GET_TOKEN, head.into_iter().chain([pair("client_id", app_key.into()), pair("client_secret", secret.into()), pair("redirect_uri", uri), pair("code", code)]).collect::<Vec<_>>())
         }
         "refresh_token" => {
             let refresh = credential(w.refresh_token, "refreshToken", "the refresh token 1688 issued with the access token")?;
-            (GET_TOKEN, vec![("grant_type", "refresh_token".into()), ("client_id", app_key.into()), ("client_secret", "".into()), ("refresh_token", refresh)])
+            (GET_TOKEN, vec![pair("grant_type", "refresh_token".into()), pair("client_id", app_key.into()), pair("client_secret", secret.into()), pair("refresh_token", refresh)])
         }
         "postpone" => {
             let refresh = credential(w.refresh_token, "refreshToken", "the refresh token to extend")?;
             let access = credential(w.access_token, "accessToken", "the current access token")?;
-            (POSTPONE_TOKEN, vec![("client_id", app_key.into()), ("client_secret", "".into()), ("refresh_token", refresh), ("access_token", access)])
+            (POSTPONE_TOKEN, vec![pair("client_id", app_key.into()), pair("client_secret", secret.into()), pair("refresh_token", refresh), pair("access_token", access)])
         }
         _ => return Err(invalid("grant", "grant must be \"authorization_code\", \"refresh_token\" or \"postpone\"".into())),
     };
-    let secret = secret.as_text();
-    let pairs = || params.iter().map(|(k, v)| (*k, if *k == "client_secret" { secret } else { v.as_ref() }));
-    let kind_path = if path == GET_TOKEN { "/openapi/http/1/" } else { "/openapi/param2/1/" };
-    let mut url = String::with_capacity(base.len().saturating_add(kind_path.len()).saturating_add(path.len()).saturating_add(app_key.len()).saturating_add(1));
-    url.push_str(&base);
-    url.push_str(kind_path);
-    url.push_str(path);
-    url.push('/');
-    url.push_str(app_key);
-    let mut url_json = String::with_capacity(url.len().saturating_add(8));
-    crate::out::push_str(&mut url_json, &url);
+    // getToken lives under /openapi/http/, postponeToken under /openapi/param2/.
+    let kind_path = if path == GET_TOKEN { "http/1/" } else { "param2/1/" };
+    let url_path = [kind_path, path, "/", app_key].concat();
+    // A `Prepared` call, so the body is written by the same code as a signed request's.
+    let p = request::Prepared { base, url_path, params };
+    let mut url_json = String::with_capacity(p.url().len().saturating_add(8));
+    crate::out::push_str(&mut url_json, &p.url());
     // Sized exactly before the secret is written: the buffer never moves, so no unwiped copy
     // of the secret is left behind by a reallocation.
-    let body_len = form::encoded_pairs_len(pairs());
+    let body_len = p.pairs().fold(0usize, |n, (k, v)| n.saturating_add(form::encoded_len(k)).saturating_add(form::encoded_len(v)).saturating_add(1));
     let mut out = Zeroizing::new(String::with_capacity(url_json.len().saturating_add(body_len).saturating_add(32)));
     out.push_str("{\"url\":");
     out.push_str(&url_json);
     // A form-encoded body is only letters, digits, `*-._+%&=`: nothing JSON escapes.
     out.push_str(",\"body\":\"");
-    form::encode_pairs_into(&mut out, pairs());
+    form::encode_pairs_into(&mut out, p.pairs());
     out.push_str("\"}");
     Ok(out)
 }

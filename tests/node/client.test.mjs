@@ -1,5 +1,6 @@
 // KjbClient end to end, over real HTTP on 127.0.0.1, against the package's own sandbox (which
-// checks signatures with its own HMAC, not with the kjb core).
+// checks signatures with its own HMAC, not with the kjb core). The live gateway's behaviours
+// (rate limits, tokens, partial failure) are in client-live.test.mjs.
 import test, { before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import util from 'node:util';
@@ -34,7 +35,7 @@ function countingFetch({ delay } = {}) {
 }
 
 function client(extra = {}) {
-  return new KjbClient({ ...APP, baseUrl: sb.url, retryDelayMs: 5, ...extra });
+  return new KjbClient({ ...APP, baseUrl: sb.url, retryDelayMs: 5, qps: 200, ...extra });
 }
 
 /** What the sandbox config says KJB refuses (computed from the config, not from the sandbox). */
@@ -91,7 +92,7 @@ test('maxPerCall splits differently and is validated before any call', async () 
   }
   await assert.rejects(c.cashierUrls(ids, { api: 'alibaba.trade.payWay.query' }), (e) => e.code === 'INVALID_INPUT' && e.path === 'api');
   assert.equal(calls.length, 2);
-  assert.deepEqual(await c.cashierUrls([]), { links: [], refused: [] });
+  assert.deepEqual(await c.cashierUrls([]), { links: [], refused: [], failed: [] });
 });
 
 test('order ids: strings, BigInt and safe numbers; unsafe numbers and junk refused before any call; repeats dropped', async () => {
@@ -133,39 +134,46 @@ test('a forced rate limit is retried with back-off and then succeeds', async () 
   const out = await client({ fetch, retryDelayMs: 20 }).cashierUrls([BIG[0]]);
   assert.equal(out.links.length, 1);
   assert.equal(calls.length, 3);
-  assert.deepEqual(sb.sandbox.state.calls.map((c) => c.code || c.status), ['gw.QosRequestLimit', 'gw.QosRequestLimit', 200]);
+  const codes = sb.sandbox.state.calls.map((c) => c.code || c.status);
+  assert.equal(codes.length, 3);
+  assert.equal(codes[2], 200);
+  for (const c of codes.slice(0, 2)) assert.ok(['gw.QosAppFrequencyLimit', 'gw.QosRequestLimit'].includes(c), c);
   // Back-off of at least half of 20 ms then half of 40 ms.
   assert.ok(Date.now() - started >= 30, `waited ${Date.now() - started} ms`);
 });
 
-test('rate limiting past the retry budget throws a retryable GATEWAY_ERROR (control endpoint over HTTP)', async () => {
+test('rate limiting past the retry budget lands the call in failed, retryable (control endpoint over HTTP)', async () => {
   const r = await fetch(`${sb.url}/_sandbox/rate-limit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"count":10}' });
-  assert.deepEqual(await r.json(), { rateLimit: 10 });
+  assert.equal(r.status, 200);
   const { fetch: f, calls } = countingFetch();
-  await assert.rejects(client({ fetch: f, retries: 2 }).cashierUrls([BIG[0]]), (e) => {
-    assert.ok(e instanceof KjbError);
-    assert.equal(e.code, 'GATEWAY_ERROR');
-    assert.equal(e.gatewayCode, 'gw.QosRequestLimit');
-    assert.equal(e.retryable, true);
-    return true;
-  });
+  const out = await client({ fetch: f, retries: 2 }).cashierUrls([BIG[0]]);
+  assert.deepEqual(out.links, []);
+  assert.equal(out.failed.length, 1);
+  const { error } = out.failed[0];
+  assert.deepEqual(out.failed[0].orderIds, [BIG[0]]);
+  assert.equal(error.code, 'GATEWAY_ERROR');
+  assert.ok(['gw.QosAppFrequencyLimit', 'gw.QosRequestLimit'].includes(error.gatewayCode), error.gatewayCode);
+  assert.equal(error.retryable, true);
   assert.equal(calls.length, 3);
 });
 
 test('a wrong secret gives GATEWAY_ERROR gw.SignatureInvalid, not retried, and never shows the secret', async () => {
   const secret = 'WRONG-SECRET-5a1e';
   const { fetch, calls } = countingFetch();
-  const c = new KjbClient({ ...APP, appSecret: secret, baseUrl: sb.url, fetch, concurrency: 1 });
+  const c = new KjbClient({ ...APP, appSecret: secret, baseUrl: sb.url, fetch, concurrency: 1, qps: 200 });
   let error;
   await assert.rejects(c.cashierUrls(config.orders.slice(0, 25).map((o) => o.orderId)), (e) => {
     error = e;
     return e instanceof KjbError && e.code === 'GATEWAY_ERROR' && e.gatewayCode === 'gw.SignatureInvalid' && e.retryable === false && e.httpStatus >= 400;
   });
   assert.equal(calls.length, 1, 'fails fast: no retry, no further batch');
+  assert.deepEqual(error.partial.links, []);
+  assert.equal(error.partial.failed.length, 1);
+  assert.equal(error.partial.pending.length, 15);
   // With calls in parallel, each batch is still tried once only.
   const { fetch: f2, calls: calls2 } = countingFetch();
-  await assert.rejects(new KjbClient({ ...APP, appSecret: secret, baseUrl: sb.url, fetch: f2 }).cashierUrls(config.orders.map((o) => o.orderId)), (e) => e.gatewayCode === 'gw.SignatureInvalid');
-  assert.ok(calls2.length <= 2, `${calls2.length} calls`);
+  await assert.rejects(new KjbClient({ ...APP, appSecret: secret, baseUrl: sb.url, fetch: f2, qps: 200 }).cashierUrls(config.orders.map((o) => o.orderId)), (e) => e.gatewayCode === 'gw.SignatureInvalid');
+  assert.ok(calls2.length <= 4, `${calls2.length} calls: no more than the calls already under way (concurrency 4)`);
   assert.equal(new Set(calls2.map((x) => x.body.replace(/_aop_timestamp=\d+&?/, ''))).size, calls2.length);
   for (const text of [error.message, error.stack, JSON.stringify(error), util.inspect(error, { depth: 10, showHidden: true })]) {
     assert.ok(!text.includes(secret), text);
@@ -195,21 +203,27 @@ test('the secret is in no JS property: JSON, inspect, string, own keys, construc
   return assert.rejects(c.cashierUrls(['1']), (e) => e instanceof KjbError);
 });
 
-test('a gateway that does not answer in time: GATEWAY_ERROR TIMEOUT, not retried', async () => {
+test('a gateway that does not answer in time: the call lands in failed as GATEWAY_ERROR TIMEOUT, not retried', async () => {
   sb.sandbox.delay(2000, 1);
   const { fetch, calls } = countingFetch();
   const started = Date.now();
-  await assert.rejects(client({ fetch, timeoutMs: 150 }).cashierUrls([BIG[0]]), (e) => e instanceof KjbError && e.code === 'GATEWAY_ERROR' && e.gatewayCode === 'TIMEOUT' && e.retryable === false);
+  const out = await client({ fetch, timeoutMs: 150 }).cashierUrls([BIG[0]]);
+  assert.deepEqual(out.failed.map((f) => [f.orderIds, f.error.code, f.error.gatewayCode, f.error.retryable]), [[[BIG[0]], 'GATEWAY_ERROR', 'TIMEOUT', false]]);
   assert.ok(Date.now() - started < 1500);
   assert.equal(calls.length, 1);
   // An injected fetch that never settles on its own is aborted by the timeout too.
   const hanging = (_url, init) => new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
-  await assert.rejects(client({ fetch: hanging, timeoutMs: 50 }).cashierUrls([BIG[0]]), (e) => e.gatewayCode === 'TIMEOUT');
+  const hung = await client({ fetch: hanging, timeoutMs: 50 }).cashierUrls([BIG[0]]);
+  assert.equal(hung.failed[0].error.gatewayCode, 'TIMEOUT');
+  // call() throws it.
+  await assert.rejects(client({ fetch: hanging, timeoutMs: 50 }).call('alibaba.trade.payWay.query', { orderId: BIG[0] }), (e) => e instanceof KjbError && e.gatewayCode === 'TIMEOUT');
 });
 
-test('an unreachable gateway: GATEWAY_ERROR NETWORK', async () => {
+test('an unreachable gateway: the call lands in failed as GATEWAY_ERROR NETWORK', async () => {
   const dead = new KjbClient({ ...APP, baseUrl: 'http://127.0.0.1:9' });
-  await assert.rejects(dead.cashierUrls([BIG[0]]), (e) => e.code === 'GATEWAY_ERROR' && e.gatewayCode === 'NETWORK' && e.retryable === false && /127\.0\.0\.1:9/.test(e.message));
+  const out = await dead.cashierUrls([BIG[0]]);
+  const { error } = out.failed[0];
+  assert.ok(error.code === 'GATEWAY_ERROR' && error.gatewayCode === 'NETWORK' && error.retryable === false && /127\.0\.0\.1:9/.test(error.message), error.message);
 });
 
 test('400_4 (no order payable) refuses the batch instead of failing the run', async () => {
@@ -218,8 +232,13 @@ test('400_4 (no order payable) refuses the batch instead of failing the run', as
   const ids = [...refused.slice(0, 2), ...payable.slice(0, 2)];
   const out = await client().cashierUrls(ids, { maxPerCall: 2 });
   assert.deepEqual(out.links.map((l) => l.orderIds), [payable.slice(0, 2)]);
-  assert.deepEqual(out.refused.map((r) => [r.orderId, r.code]), refused.slice(0, 2).map((id) => [id, '400_4']));
-  assert.match(out.refused[0].reason, /400_4/);
+  assert.deepEqual(out.refused.map((r) => r.orderId), refused.slice(0, 2));
+  for (const r of out.refused) {
+    assert.ok(['400_4', 'REFUSED'].includes(r.code), r.code);
+    assert.equal(typeof r.reason, 'string');
+    assert.notEqual(r.reason, '');
+  }
+  assert.deepEqual(out.failed, []);
 });
 
 test('concurrency keeps links in batch order whatever order the answers come in', async () => {
@@ -248,7 +267,7 @@ test('fetch is looked up at call time; a caller signal aborts the run', async ()
   sb.sandbox.delay(1000, 1);
   const run = c.cashierUrls([BIG[0]], { signal: controller.signal });
   setTimeout(() => controller.abort(new Error('stopped by the user')), 30);
-  await assert.rejects(run, /stopped by the user/);
+  await assert.rejects(run, (e) => e instanceof KjbError && e.code === 'ABORTED' && /stopped by the user/.test(e.message));
 });
 
 test('the other url APIs: alipay.url.get (payFailureOrderList) and call() for payWay', async () => {
@@ -268,6 +287,7 @@ test('backend-signed flow: sign() elsewhere, no secret in the client', async () 
   const requests = [];
   const c = new KjbClient({
     baseUrl: sb.url,
+    qps: 200,
     sign: async (request) => {
       requests.push(request);
       return backend.sign({ ...request, accessToken: APP.accessToken });
