@@ -371,7 +371,7 @@ export interface KjbClientCommonOptions {
   token?: TokenInput;
   /** The older form of `token: {accessToken}`. */
   accessToken?: string;
-  /** Called, and awaited, with every new token (exchangeCode, refreshes): store it. */
+  /** Called, and awaited, with every new token (exchangeCode, refreshes): store it. If it throws, the call (or run) fails with that error. */
   onToken?: (token: Token) => void | Promise<void>;
 }
 

@@ -655,10 +655,10 @@ export function makeClient(api) {
       for (let i = 0; i < tasks.length; i += 1) if (results[i] === undefined) pending.push(i);
       const error = controller.signal.aborted ? abortError(controller.signal) : stop;
       if (error !== null) {
-        const e = error instanceof KjbError ? error : new KjbError('INTERNAL', `kjb hit an internal error: ${error && error.message ? error.message : error}`);
-        if (e !== error) e.cause = error;
-        e.partial = collect(results, pending);
-        throw e;
+        // A caller's own error (an onToken that threw, a sign() that failed) is thrown as it
+        // is, with what was obtained attached where it can be.
+        if (error !== null && typeof error === 'object') error.partial = collect(results, pending);
+        throw error;
       }
       return collect(results, pending);
     }

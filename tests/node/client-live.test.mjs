@@ -536,3 +536,16 @@ test('the client never shows the secret: inspect, JSON, errors of every kind', a
     await g.close();
   }
 });
+
+test('an onToken that throws stops the run with its own error, the links obtained attached', async () => {
+  const g = await gateway({ expireAfter: 2 });
+  try {
+    const boom = new Error('database is down');
+    const c = client(g, { concurrency: 1, onToken: () => { throw boom; } });
+    const err = await c.cashierUrls(ids(50)).then(() => null, (e) => e);
+    assert.equal(err, boom);
+    assert.equal(err.partial.links.length, 2);
+  } finally {
+    await g.close();
+  }
+});
