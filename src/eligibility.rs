@@ -23,7 +23,7 @@ use crate::json::{self, Origin};
 use crate::money;
 use crate::order::{self, present, Buyer, BuyerWire, Flag, Order};
 use crate::out::Out;
-use crate::prohibited::{self, EntryWire, Hit, Prohibited};
+use crate::prohibited::{self, Hit, Prohibited};
 use crate::reason::{Code, Path, Reason, Var};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
@@ -53,7 +53,14 @@ pub struct Input<'a> {
     #[serde(default, borrow)]
     pub limits: Option<LimitsWire<'a>>,
     #[serde(default, borrow)]
-    pub prohibited: Option<Vec<EntryWire<'a>>>,
+    pub prohibited: Option<Vec<&'a RawValue>>,
+    /// Added to the built-in list (or to `prohibited` when given) instead of replacing it.
+    #[serde(default, borrow)]
+    pub prohibited_extra: Option<Vec<&'a RawValue>>,
+    /// ISO-8601: the time the plan is made, for `payBy` deadlines (the JS layer passes the
+    /// current time; the core has no clock).
+    #[serde(default, borrow)]
+    pub now: Option<order::Str<'a>>,
     #[serde(default, borrow)]
     pub history: Vec<&'a RawValue>,
     #[serde(default, borrow, deserialize_with = "present")]
@@ -103,6 +110,8 @@ pub struct Context {
     pub limits: Limits,
     pub paid_today_usd: Decimal,
     pub prohibited: Prohibited,
+    /// `now`, seconds since the epoch: deferred orders due before the next UTC day are flagged.
+    pub now: Option<i64>,
     /// `paidTodayUsd × rate`.
     paid_today_cny: Decimal,
     /// `limits.perTransactionUsd × rate`.
@@ -154,14 +163,21 @@ impl Context {
                 limits.per_day_usd = money::usd(raw, "limits.perDayUsd")?;
             }
         }
-        let prohibited = match &input.prohibited {
-            Some(list) => Prohibited::from_wire(list, "prohibited")?,
-            None => Prohibited::builtin(),
+        let prohibited = match (&input.prohibited, &input.prohibited_extra) {
+            (Some(list), None) => Prohibited::from_raw(list, "prohibited")?,
+            (None, None) => Prohibited::builtin(),
+            (base, Some(extra)) => Prohibited::extended(base.as_deref(), extra)?,
+        };
+        let now = match &input.now {
+            None => None,
+            Some(t) => Some(crate::time::parse_iso(t.as_str()).ok_or_else(|| {
+                KjbError::at(ErrorCode::InvalidInput, "now", format!("now must be an ISO-8601 time with a zone, e.g. \"2026-11-27T12:00:00Z\"; got \"{}\"", money::clip(t.as_str())))
+            })?),
         };
         let per_transaction_cny = to_cny(limits.per_transaction_usd, rate)?;
         let paid_today_cny = to_cny(paid_today_usd, rate)?;
         let day_room_cny = money::sub(to_cny(limits.per_day_usd, rate)?, paid_today_cny)?;
-        Ok(Context { buyer, rate, limits, paid_today_usd, prohibited, paid_today_cny, per_transaction_cny, day_room_cny })
+        Ok(Context { buyer, rate, limits, paid_today_usd, prohibited, now, paid_today_cny, per_transaction_cny, day_room_cny })
     }
 
     /// The buyer's failures, which every order shares.
@@ -266,7 +282,12 @@ impl<'c> Checker<'c> {
         if !o.supplier_chengxintong {
             reasons.push(at(Code::SupplierNotChengxintong, "supplier.chengxintong"));
         }
-        if !o.guaranteed {
+        if let Some(field) = o.supplier_unknown {
+            reasons.push(at(Code::SupplierUnknown, field));
+        }
+        if o.trade_unknown {
+            reasons.push(at(Code::TradeTypeUnknown, o.trade_field));
+        } else if !o.guaranteed {
             reasons.push(at(Code::TradeNotGuaranteed, o.trade_field));
         }
         if !o.awaiting_payment {
@@ -308,6 +329,11 @@ impl<'c> Checker<'c> {
             } else {
                 let vars = vec![Var::both("usd", ctx.usd_up(money::add(ctx.paid_today_cny, next)?)?), Var::both("limit", self.day_limit.clone())];
                 reasons.push(Reason::filled(Code::OverDailyLimit, Path::Order(i, "amount"), vars));
+                if let (Some(now), Some(pay_by)) = (ctx.now, o.pay_by) {
+                    if pay_by < crate::time::next_day(now) {
+                        reasons.push(Reason::filled(Code::PayDeadlineBeforeDeferral, Path::Order(i, "payBy"), vec![Var::both("payBy", crate::time::format_iso(pay_by))]));
+                    }
+                }
                 Outcome::Deferred
             }
         };

@@ -1,0 +1,231 @@
+//! The shapes `parseResponse` gives the order, account and message answers: money as CNY
+//! decimal strings whatever its wire unit, ids as strings, `…OfStr` over the number beside it.
+//!
+//! Money arrives as JSON numbers in yuan (`totalAmount` 6.15) or in fen (`discount` -3989,
+//! `quota` 90000000). The re-printer quotes every number under a money key exactly as written
+//! ([`super::ids::Numbers::QuoteIdsAnd`]), so the amount is read as a decimal from its own
+//! digits and never passes through a float.
+
+use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
+use crate::money;
+use rust_decimal::Decimal;
+use serde_json::{Map, Value};
+
+/// Which answer family an API gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// `trade.get.buyerView` (one order in `result`) and `trade.getBuyerOrderList` (`result[]`).
+    Orders,
+    /// `accountPeriod.list.buyerView`: `quota`, `surplusQuota` in fen.
+    AccountPeriod,
+    /// `account.basic`, `push.query.messageList`, `push.message.confirm`, `trade.cancel`,
+    /// `protocolPay.isopen`: ids as strings, `…OfStr` preferred, no money.
+    Plain,
+}
+
+/// Keys whose amounts 1688 sends in yuan.
+const YUAN: &[&str] = &["totalAmount", "shippingFee", "sumProductPayment", "refund", "couponFee", "itemAmount", "price", "phasAmount"];
+/// Keys whose amounts 1688 sends in fen (its `Long` money fields).
+const FEN: &[&str] = &["discount", "refundPayment", "entryDiscount", "quota", "surplusQuota"];
+
+fn order_money(key: &str) -> bool {
+    YUAN.contains(&key) || FEN.contains(&key)
+}
+
+fn quota_money(key: &str) -> bool {
+    matches!(key, "quota" | "surplusQuota")
+}
+
+fn no_money(_: &str) -> bool {
+    false
+}
+
+impl Shape {
+    /// The re-printer's predicate: which keys hold money in this answer.
+    pub fn money_keys(self) -> fn(&str) -> bool {
+        match self {
+            Shape::Orders => order_money,
+            Shape::AccountPeriod => quota_money,
+            Shape::Plain => no_money,
+        }
+    }
+}
+
+fn unexpected(api: &str, status: u16, why: String) -> KjbError {
+    let mut e = KjbError::new(ErrorCode::GatewayError, format!("the answer of {api} is not what kjb expects: {why}"));
+    e.gateway = Some(Box::new(GatewayDetail { http_status: Some(status), ..GatewayDetail::default() }));
+    e
+}
+
+/// A yuan amount as written (`6.15`, `"6.1"`, `1E2`, `-0.5`): CNY with 2 decimals, or why not.
+pub fn yuan(text: &str) -> std::result::Result<Decimal, String> {
+    let t = text.trim();
+    let d = if t.contains(['e', 'E']) { Decimal::from_scientific(t) } else { t.parse::<Decimal>() }.map_err(|_| format!("\"{}\" is not an amount", money::clip(t)))?;
+    let n = d.normalize();
+    if n.scale() > money::CNY_DECIMALS {
+        return Err(format!("{} has more than 2 decimals: not a CNY amount", money::clip(t)));
+    }
+    if n.abs() >= Decimal::from(1_000_000_000_000_000i64) {
+        return Err(format!("{} is out of range for a CNY amount", money::clip(t)));
+    }
+    Ok(n)
+}
+
+/// A fen amount as written (a whole number, maybe negative): CNY.
+pub fn fen(text: &str) -> std::result::Result<Decimal, String> {
+    let t = text.trim();
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if digits.is_empty() || digits.len() > 17 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("\"{}\" is not a whole number of fen", money::clip(t)));
+    }
+    let n: i64 = t.parse().map_err(|_| format!("\"{}\" is not a whole number of fen", money::clip(t)))?;
+    Ok(Decimal::new(n, money::CNY_DECIMALS))
+}
+
+fn amount_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The number key a `…OfStr` / `…String` key spells out.
+fn spelled_of(key: &str) -> Option<&str> {
+    if let Some(base) = key.strip_suffix("OfStr") {
+        return (!base.is_empty()).then_some(base);
+    }
+    let base = key.strip_suffix("String")?;
+    (base.ends_with("ID") || base.ends_with("Id")).then_some(base)
+}
+
+/// Rewrites `v` in place; `path` names where it is, for messages.
+fn walk(v: &mut Value, shape: Shape, path: &mut String, api: &str, status: u16) -> Result<()> {
+    match v {
+        Value::Object(o) => object(o, shape, path, api, status),
+        Value::Array(a) => {
+            for (i, e) in a.iter_mut().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                walk(e, shape, path, api, status)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn object(o: &mut Map<String, Value>, shape: Shape, path: &mut String, api: &str, status: u16) -> Result<()> {
+    // `…OfStr` wins over the number beside it (which a float may already have rounded).
+    let spelled: Vec<(String, String)> = o
+        .iter()
+        .filter_map(|(k, v)| Some((spelled_of(k)?.to_string(), v.as_str().filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))?.to_string())))
+        .collect();
+    for (base, s) in spelled {
+        o.insert(base, Value::String(s));
+    }
+    if shape == Shape::Plain {
+        batch_outcomes(o);
+    }
+    for (k, v) in o.iter_mut() {
+        let len = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(k);
+        let unit = match shape {
+            Shape::Orders if YUAN.contains(&k.as_str()) => Some(true),
+            Shape::Orders if FEN.contains(&k.as_str()) => Some(false),
+            Shape::AccountPeriod if quota_money(k) => Some(false),
+            _ => None,
+        };
+        let is_null = v.is_null();
+        match unit {
+            Some(_) if is_null => {}
+            Some(is_yuan) => {
+                let text = amount_text(v).ok_or_else(|| unexpected(api, status, format!("{path} is not an amount")))?;
+                let d = if is_yuan { yuan(&text) } else { fen(&text) }.map_err(|why| unexpected(api, status, format!("{path}: {why}")))?;
+                *v = Value::String(money::fmt_cny(d));
+            }
+            None => walk(v, shape, path, api, status)?,
+        }
+        path.truncate(len);
+    }
+    Ok(())
+}
+
+/// Topics whose `data.orderId` names the order (a number on the wire in some, a string in
+/// others): it always comes out as a string of digits.
+pub const ORDER_TOPICS: &[&str] = &[
+    "ORDER_BUYER_VIEW_ORDER_PAY",
+    "ORDER_BUYER_VIEW_ORDER_SUCCESS",
+    "ORDER_BUYER_VIEW_ORDER_BUYER_CLOSE",
+    "ORDER_BUYER_VIEW_ORDER_SELLER_CLOSE",
+    "ORDER_BUYER_VIEW_ORDER_BOPS_CLOSE",
+];
+
+/// `batchPay[{orderId, status}]` outcomes gain `paid` (`status` is `successed`).
+fn batch_outcomes(o: &mut Map<String, Value>) {
+    if let Some(Value::Array(list)) = o.get_mut("batchPay") {
+        for e in list.iter_mut().filter_map(Value::as_object_mut) {
+            let paid = e.get("status").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("successed"));
+            e.insert("paid".into(), Value::Bool(paid));
+        }
+    }
+}
+
+/// A push message's `data` (ids already quoted), typed for its topic: `ORDER_BATCH_PAY`
+/// outcomes carry `paid`; the order topics must name their order by a digit string. Other
+/// topics pass as sent.
+pub fn typed_data(topic: &str, raw: &serde_json::value::RawValue) -> std::result::Result<Box<serde_json::value::RawValue>, String> {
+    let order_topic = ORDER_TOPICS.contains(&topic);
+    if topic != "ORDER_BATCH_PAY" && !order_topic {
+        return Ok(raw.to_owned());
+    }
+    let mut v: Value = serde_json::from_str(raw.get()).map_err(|_| "data could not be read".to_string())?;
+    let Some(o) = v.as_object_mut() else {
+        return Err(format!("data of {topic} must be an object"));
+    };
+    if order_topic {
+        match o.get("orderId") {
+            Some(Value::String(s)) if money::digits_id(s).is_ok() => {}
+            _ => return Err(format!("data.orderId of {topic} must be the order id")),
+        }
+    }
+    batch_outcomes(o);
+    serde_json::value::to_raw_value(&v).map_err(|_| "data could not be written".to_string())
+}
+
+/// Shapes a decoded, checked answer.
+pub fn shape(shape: Shape, api: &str, status: u16, mut value: Value) -> Result<String> {
+    if !value.is_object() {
+        return Err(unexpected(api, status, "it is not a JSON object".into()));
+    }
+    walk(&mut value, shape, &mut String::new(), api, status)?;
+    crate::api::to_json(&value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units() {
+        assert_eq!(money::fmt_cny(yuan("6.15").unwrap()), "6.15");
+        assert_eq!(money::fmt_cny(yuan("6").unwrap()), "6.00");
+        assert_eq!(money::fmt_cny(yuan("39.900").unwrap()), "39.90");
+        assert_eq!(money::fmt_cny(yuan("1E2").unwrap()), "100.00");
+        assert!(yuan("0.001").is_err());
+        assert!(yuan("abc").is_err());
+        assert!(yuan("1e400").is_err());
+        assert_eq!(money::fmt_cny(fen("-3989").unwrap()), "-39.89");
+        assert_eq!(money::fmt_cny(fen("90000000").unwrap()), "900000.00");
+        assert!(fen("1.5").is_err());
+        assert!(fen("99999999999999999999").is_err());
+        assert_eq!(spelled_of("idOfStr"), Some("id"));
+        assert_eq!(spelled_of("subItemIDString"), Some("subItemID"));
+        assert_eq!(spelled_of("OfStr"), None);
+        assert_eq!(spelled_of("statusString"), None);
+    }
+}
