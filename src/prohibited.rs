@@ -466,7 +466,18 @@ fn entries_of<'a>(list: &'a [&'a serde_json::value::RawValue], path: &str) -> Re
     if list.len() > MAX_ENTRIES {
         return Err(KjbError::at(ErrorCode::InvalidInput, path, format!("a prohibited-goods list may have at most {MAX_ENTRIES} entries")));
     }
-    list.iter().enumerate().map(|(i, raw)| entry_of(raw, &format!("{path}[{i}]"))).collect()
+    let mut out: Vec<EntryWire<'a>> = Vec::with_capacity(list.len());
+    for (i, raw) in list.iter().enumerate() {
+        let e = entry_of(raw, &format!("{path}[{i}]"))?;
+        // A plain name naming a kind already listed is that kind again; repeated ids of
+        // objects are still refused by `from_wire`, at their path.
+        let named = raw.get().trim_start().starts_with('"');
+        if named && out.iter().any(|o| o.id.trim().eq_ignore_ascii_case(e.id.trim())) {
+            continue;
+        }
+        out.push(e);
+    }
+    Ok(out)
 }
 
 fn builtin_entries() -> Vec<EntryWire<'static>> {

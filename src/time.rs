@@ -10,7 +10,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let era = y.div_euclid(400);
     let yoe = y.saturating_sub(era.saturating_mul(400));
     let mp = if m > 2 { m.saturating_sub(3) } else { m.saturating_add(9) };
-    let doy = (153i64.saturating_mul(mp).saturating_add(2)) / 5 + d.saturating_sub(1);
+    let doy = ((153i64.saturating_mul(mp).saturating_add(2)) / 5).saturating_add(d.saturating_sub(1));
     let doe = yoe.saturating_mul(365).saturating_add(yoe / 4).saturating_sub(yoe / 100).saturating_add(doy);
     era.saturating_mul(146_097).saturating_add(doe).saturating_sub(719_468)
 }

@@ -209,6 +209,102 @@ pub fn shape(shape: Shape, api: &str, status: u16, mut value: Value) -> Result<S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::response::parse;
+
+    const DOCUMENTED: &str = include_str!("../../tests/fixtures/1688-documented-answers.json");
+    const BUYER_VIEW: &str = include_str!("../../tests/fixtures/1688-buyerView-documented.json");
+
+    fn documented(name: &str) -> String {
+        let d: Value = serde_json::from_str(DOCUMENTED).unwrap();
+        let e = d["examples"].as_array().unwrap().iter().find(|e| e["api"] == name || e["topic"] == name).unwrap();
+        e["body"].as_str().unwrap().to_string()
+    }
+
+    fn ok(api: &str, body: &str) -> Value {
+        serde_json::from_str(&parse(api, 200, body).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn documented_buyer_view_money_and_ids() {
+        for api in ["alibaba.trade.get.buyerView", "com.alibaba.trade:alibaba.trade.get.buyerView"] {
+            let v = ok(api, BUYER_VIEW);
+            let b = &v["result"]["baseInfo"];
+            assert_eq!(b["id"], "58218860983545941", "idOfStr wins over the rounded number");
+            assert_eq!((b["totalAmount"].as_str(), b["shippingFee"].as_str(), b["sumProductPayment"].as_str()), (Some("6.15"), Some("6.00"), Some("0.30")));
+            assert_eq!((b["discount"].as_str(), b["refundPayment"].as_str(), b["refund"].as_str()), (Some("0.00"), Some("0.00"), Some("0.00")));
+            let item = &v["result"]["productItems"][0];
+            assert_eq!((item["productID"].as_str(), item["subItemID"].as_str()), (Some("547486647009"), Some("128403042259997715")));
+            assert_eq!((item["itemAmount"].as_str(), item["price"].as_str()), (Some("0.30"), Some("0.30")));
+            assert_eq!(item["quantity"], 1);
+            assert_eq!(v["result"]["tradeTerms"][0]["phasAmount"], "6.15");
+        }
+        let list = format!("{{\"result\":[{}],\"totalRecord\":1}}", &BUYER_VIEW[10..BUYER_VIEW.len() - 1]);
+        let v = ok("alibaba.trade.getBuyerOrderList", &list);
+        assert_eq!(v["result"][0]["baseInfo"]["totalAmount"], "6.15");
+        assert_eq!(v["totalRecord"], 1);
+        let v = ok("alibaba.trade.getBuyerOrderList", r#"{"result":[{"baseInfo":{"totalAmount":"0.01","discount":-3989,"idOfStr":196965465451498520,"id":196965465451498520}}]}"#);
+        assert_eq!((v["result"][0]["baseInfo"]["discount"].as_str(), v["result"][0]["baseInfo"]["id"].as_str()), (Some("-39.89"), Some("196965465451498520")));
+    }
+
+    #[test]
+    fn documented_account_period_and_messages() {
+        let v = ok("alibaba.accountPeriod.list.buyerView", &documented("alibaba.accountPeriod.list.buyerView"));
+        let row = &v["resultList"]["accountPeriodList"][0];
+        assert_eq!((row["quota"].as_str(), row["surplusQuota"].as_str()), (Some("900000.00"), Some("900000.00")));
+        assert_eq!(row["tapOverdue"], 0);
+        assert_eq!(v["resultList"]["totalCount"], "1");
+        let v = ok("cn.alibaba.open:push.query.messageList", &documented("cn.alibaba.open:push.query.messageList"));
+        let m = &v["pushMessagePage"]["datas"][0];
+        assert_eq!((m["msgId"].as_str(), m["data"]["quotationId"].as_str()), (Some("68891027"), Some("123")));
+        assert_eq!(m["gmtBorn"], 1_399_452_484_000u64);
+        let v = ok("push.query.messageList", r#"{"pushMessagePage":{"datas":[{"msgId":1,"type":"ORDER_BATCH_PAY","data":{"batchPay":[{"orderId":558880835194545941,"status":"successed"},{"orderId":"2","status":"ACCOUNT_FROZEN"}]}}],"totalCount":1}}"#);
+        assert_eq!(v["pushMessagePage"]["datas"][0]["data"]["batchPay"], serde_json::json!([{"orderId":"558880835194545941","status":"successed","paid":true},{"orderId":"2","status":"ACCOUNT_FROZEN","paid":false}]));
+        assert_eq!(ok("push.message.confirm", r#"{"isSuccess":true}"#)["isSuccess"], true);
+        assert_eq!(ok("com.alibaba.account:alibaba.account.basic", r#"{"result":{"memberId":"b2b-1","kuaJingBao":true}}"#)["result"]["kuaJingBao"], true);
+        // Money that is not money is a coded error with where it was.
+        for (api, body) in [
+            ("alibaba.trade.get.buyerView", r#"{"result":{"baseInfo":{"totalAmount":"lots"}}}"#),
+            ("alibaba.trade.get.buyerView", r#"{"result":{"baseInfo":{"totalAmount":0.001}}}"#),
+            ("alibaba.trade.get.buyerView", r#"{"result":{"baseInfo":{"discount":1.5}}}"#),
+            ("alibaba.trade.get.buyerView", r#"{"result":{"baseInfo":{"totalAmount":1e400}}}"#),
+            ("alibaba.accountPeriod.list.buyerView", r#"{"resultList":{"accountPeriodList":[{"quota":true}]}}"#),
+        ] {
+            let e = parse(api, 200, body).unwrap_err();
+            assert_eq!(e.code, ErrorCode::GatewayError, "{body}");
+            assert!(e.message.contains("totalAmount") || e.message.contains("discount") || e.message.contains("quota") || e.message.contains("JSON"), "{}", e.message);
+        }
+    }
+
+    fn push(message: &str) -> std::result::Result<Value, KjbError> {
+        let sig: String = serde_json::from_str(&crate::gateway::signature_json(&serde_json::json!({"appSecret": "S", "urlPath": "", "params": {"message": message}}).to_string(), crate::json::Origin::Js).unwrap()).unwrap();
+        let body = crate::gateway::form::encode_pairs([("message", message), ("_aop_signature", sig.as_str())].into_iter());
+        let input = serde_json::json!({"appSecret": "S", "body": body}).to_string();
+        crate::gateway::push::verify_push_json(&input).map(|s| serde_json::from_str(&s).unwrap())
+    }
+
+    #[test]
+    fn pushes_are_typed() {
+        let batch = format!(r#"{{"msgId":1,"type":"ORDER_BATCH_PAY","gmtBorn":1,"extraInfo":{{"k":[1]}},"data":{}}}"#, documented("ORDER_BATCH_PAY").trim());
+        let v = push(&batch).unwrap();
+        assert_eq!(v["data"]["batchPay"], serde_json::json!([{"orderId": "558880835194545941", "status": "successed", "paid": true}]));
+        assert_eq!(v["extraInfo"], serde_json::json!({"k": [1]}));
+        let v = push(r#"{"msgId":2,"type":"ORDER_BATCH_PAY","data":{"batchPay":[{"orderId":3535260697417660107,"status":"ACCOUNT_BALANCE_NOT_ENOUGH"}]}}"#).unwrap();
+        assert_eq!(v["data"]["batchPay"][0], serde_json::json!({"orderId": "3535260697417660107", "status": "ACCOUNT_BALANCE_NOT_ENOUGH", "paid": false}));
+        assert_eq!(v["extraInfo"], Value::Null);
+        for topic in ORDER_TOPICS {
+            for id in ["3535260697417660107", "\"3535260697417660107\""] {
+                let v = push(&format!(r#"{{"msgId":3,"type":"{topic}","data":{{"orderId":{id},"currentStatus":"x"}}}}"#)).unwrap();
+                assert_eq!(v["data"]["orderId"], "3535260697417660107", "{topic} {id}");
+            }
+            for bad in ["{}", r#"{"orderId":"x"}"#, r#"{"orderId":null}"#, "[1]", "\"text\""] {
+                let e = push(&format!(r#"{{"msgId":3,"type":"{topic}","data":{bad}}}"#)).unwrap_err();
+                assert_eq!((e.code, e.path.as_deref()), (ErrorCode::PushMalformed, Some("body.message.data")), "{topic} {bad}");
+            }
+        }
+        // Other topics pass their data as sent (ids as strings).
+        let v = push(r#"{"msgId":4,"type":"CAIGOU_MSG","data":"free text"}"#).unwrap();
+        assert_eq!(v["data"], "free text");
+    }
 
     #[test]
     fn units() {
