@@ -6,4 +6,6 @@ export const {
   feeSchedule, quoteFee, checkOrders, planPayment, buildRequest, signRequest, signature,
   parseResponse, verifyPush, authorizeUrl, orderIds, Signer, KjbClient, KjbError, init, initSync,
 } = kjb;
+// v1.1: 1688 orders in, payment states out.
+export const { ordersFrom1688, paymentState } = kjb;
 export default kjb.init;

@@ -49,5 +49,7 @@ export const {
   feeSchedule, quoteFee, checkOrders, planPayment, buildRequest, signRequest, signature,
   parseResponse, verifyPush, authorizeUrl, orderIds, Signer,
 } = api;
+// v1.1: 1688 orders in, payment states out.
+export const { ordersFrom1688, paymentState } = api;
 export { KjbError };
 export default init;
