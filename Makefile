@@ -146,6 +146,14 @@ bench-core: setup
 test-bench-agree: pkg
 	node --test --test-reporter=spec bench/agree.test.mjs
 
+# tests/node/secret-memory.test.cjs on the wasm rebuilt with the crate at other opt-levels
+# (the optimiser decides what is spilled to the wasm stack): `make test-secret-memory
+# SECRET_OPTS="3 s z"`. Each level builds in its own target/opt-LEVEL.
+.PHONY: test-secret-memory
+SECRET_OPTS ?= s
+test-secret-memory: pkg
+	scripts/secret-memory.sh $(SECRET_OPTS)
+
 # The gzipped wasm stays within scripts/size.mjs's budget.
 test-size: pkg
 	node scripts/size.mjs --check
