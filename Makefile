@@ -45,7 +45,7 @@ pkg: wasm
 
 # ---- tests ----------------------------------------------------------------------------------
 
-test: setup-browser test-rust test-wasm pkg test-node test-browser test-packaging test-size test-bench-agree
+test: setup-browser test-rust test-wasm pkg test-node test-browser test-packaging test-size test-bench-agree test-secret-memory
 	@echo "make test: all suites passed"
 
 test-rust: setup
