@@ -190,7 +190,7 @@ pub fn verify_push() -> Result<String, String> {
 
 #[wasm_bindgen(js_name = authorizeUrl)]
 pub fn authorize_url() -> Result<String, String> {
-    staged_json(&gateway::authorize_url_json)
+    secret_json(&gateway::authorize_url_json)
 }
 
 /// The raw signer; `pkg/lib/api.mjs` wraps it in the public `Signer` class.

@@ -155,6 +155,8 @@ function secretCalls(secret) {
   signer.verifyPush(new URLSearchParams({ message, _aop_signature: signature }).toString());
   assert.throws(() => signer.sign({ ...request, api: 'no.such.api' }), kjb.KjbError);
   signer.free();
+  // The legacy signed authorisation URL.
+  kjb.authorizeUrl({ appKey: '1234567', redirectUri: 'https://erp.example.com/callback', state: 's', appSecret: secret });
   // A secret longer than SHA-1's block is hashed into the key block first.
   kjb.signature({ appSecret: secret.repeat(4), urlPath: '', params: { message } });
 }
