@@ -39,7 +39,7 @@ pkg: wasm
 	@rm -rf pkg/node pkg/web
 	wasm-bindgen --target nodejs --out-dir pkg/node $(WASM)
 	wasm-bindgen --target web --out-dir pkg/web $(WASM)
-	$(WASM_OPT) -Oz pkg/web/kjb_bg.wasm -o pkg/web/kjb_bg.wasm
+	$(WASM_OPT) -Oz --low-memory-unused pkg/web/kjb_bg.wasm -o pkg/web/kjb_bg.wasm
 	cp pkg/web/kjb_bg.wasm pkg/node/kjb_bg.wasm
 	echo '{ "type": "module" }' > pkg/web/package.json
 	node scripts/build-cjs.mjs pkg/lib/api.mjs pkg/lib/client.mjs
@@ -51,7 +51,7 @@ pkg: wasm
 
 # ---- tests ----------------------------------------------------------------------------------
 
-test: setup-browser lint test-build-cjs test-rust test-wasm pkg test-types test-node test-browser test-packaging test-size test-bench-agree
+test: setup-browser lint test-build-cjs test-rust test-wasm pkg test-types test-node test-browser test-packaging test-size test-bench-agree test-secret-memory
 	@echo "make test: all suites passed"
 
 test-rust: setup
@@ -158,6 +158,14 @@ bench-core: setup
 # The reference and kjb give the same answers on the benchmark's inputs (small ones: seconds).
 test-bench-agree: pkg
 	node --test --test-reporter=spec bench/agree.test.mjs
+
+# tests/node/secret-memory.test.cjs on the wasm rebuilt with the crate at other opt-levels
+# (the optimiser decides what is spilled to the wasm stack): `make test-secret-memory
+# SECRET_OPTS="3 s z"`. Each level builds in its own target/opt-LEVEL.
+.PHONY: test-secret-memory
+SECRET_OPTS ?= s
+test-secret-memory: pkg
+	scripts/secret-memory.sh $(SECRET_OPTS)
 
 # The gzipped wasm stays within scripts/size.mjs's budget.
 test-size: pkg

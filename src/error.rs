@@ -145,12 +145,18 @@ pub struct KjbError {
 
 pub type Result<T> = std::result::Result<T, KjbError>;
 
+// The constructors are cold and out of line: errors are the rare path, and inlined at each of
+// the hundreds of call sites their string moves would be most of the error handling's code.
 impl KjbError {
+    #[cold]
+    #[inline(never)]
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         KjbError { code, message: message.into(), path: None, line: None, column: None, gateway: None }
     }
 
     /// An error about the input field at `path`.
+    #[cold]
+    #[inline(never)]
     pub fn at(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
         let path = path.into();
         let mut e = KjbError::new(code, message);
@@ -158,11 +164,15 @@ impl KjbError {
         e
     }
 
+    #[cold]
+    #[inline(never)]
     pub fn internal(message: impl Into<String>) -> Self {
         KjbError::new(ErrorCode::Internal, message)
     }
 
     /// Re-roots an error raised inside a sub-document (e.g. the `orders` JSON text) under `prefix`.
+    #[cold]
+    #[inline(never)]
     pub fn under(mut self, prefix: &str) -> Self {
         self.path = Some(crate::json::join_path(prefix, self.path.as_deref().unwrap_or("")));
         self

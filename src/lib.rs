@@ -6,6 +6,7 @@
 //! JavaScript, where `pkg/` adds `fetch`, `KjbError` and loading.
 
 pub mod api;
+pub mod case;
 pub mod eligibility;
 pub mod error;
 pub mod fee;

@@ -8,8 +8,8 @@
 //! `{id, name, nameZh, categories?, keywords?, exclude?}`:
 //! - a category matches when it equals, ignoring case and surrounding spaces, the entry's `id`,
 //!   `name`, `nameZh` or one of its `categories` (further names or 1688 category ids);
-//! - a title matches a keyword after both are folded (ASCII and full-width letters to lower
-//!   case, punctuation and spaces to one separator, spaces between Chinese characters dropped);
+//! - a title matches a keyword after both are folded (letters to lower case as
+//!   [`crate::case::lower`] does, punctuation and spaces to one separator, spaces between Chinese characters dropped);
 //!   a keyword that starts or ends with a Latin letter or digit must meet a word boundary there,
 //!   so `seed` finds "seed packet" but not "seeded player" or "seedling" (plurals are listed as
 //!   keywords of their own: `seeds`);
@@ -101,13 +101,13 @@ pub struct Scratch {
 }
 
 /// `(id, name, nameZh, categories, keywords, exclude)`.
-type Spec = (&'static str, &'static str, &'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
+pub(crate) type Spec = (&'static str, &'static str, &'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
 
 /// The built-in list. Keywords are chosen for what a 1688 title says about such goods, not for
 /// the word alone: "恐怖" alone is horror (Halloween masks), so terrorism needs "恐怖主义";
 /// "nutrient" alone is "nutrient-rich soil", so nutrients need "nutrient solution". Category
 /// aliases are kept narrow on purpose: a category match blocks the order.
-const BUILTIN: &[Spec] = &[
+pub(crate) const BUILTIN: &[Spec] = &[
     (
         "pornography",
         "Pornography",
@@ -235,7 +235,7 @@ fn fold_char(c: char) -> Option<(char, bool)> {
         let a = char::from_u32(u32::from(c).saturating_sub(0xfee0)).unwrap_or(c);
         return a.is_ascii_alphanumeric().then(|| (a.to_ascii_lowercase(), false));
     }
-    c.is_alphanumeric().then(|| (c.to_lowercase().next().unwrap_or(c), false))
+    c.is_alphanumeric().then(|| (crate::case::lower(c), false))
 }
 
 /// Folds a keyword; see the module comment. Titles are folded on the fly by
@@ -318,7 +318,7 @@ fn category_key_into(s: &str, out: &mut String) {
         } else if is_han(c) {
             out.push(c);
         } else {
-            out.extend(c.to_lowercase());
+            out.push(crate::case::lower(c));
         }
     }
 }

@@ -118,6 +118,20 @@ fn staged_json(f: &dyn Fn(&str, Origin) -> crate::error::Result<String>) -> Resu
     staged(true, &mut |input| done(f(input, Origin::Js)))
 }
 
+/// The stack a whole secret-carrying export may use below [`secret_json`], in 8-byte words,
+/// with room to spare: parsing the input, preparing and signing a request.
+/// `tests/node/secret-memory.test.cjs` checks that those calls stay within it.
+const CALL_SCRUB_WORDS: usize = 1024;
+
+/// [`staged_json`] for a call whose input or signer holds the app secret: afterwards the stack
+/// the call used is zeroed, whatever the optimiser spilled there along the way (the core
+/// already wipes its key material; this is the second line).
+fn secret_json(f: &dyn Fn(&str, Origin) -> crate::error::Result<String>) -> Result<String, String> {
+    let out = staged_json(f);
+    gateway::sign::scrub_stack::<CALL_SCRUB_WORDS>();
+    out
+}
+
 fn done(r: crate::error::Result<String>) -> Result<String, String> {
     r.map_err(|e| e.to_json())
 }
@@ -156,12 +170,12 @@ pub fn build_request() -> Result<String, String> {
 
 #[wasm_bindgen(js_name = signRequest)]
 pub fn sign_request() -> Result<String, String> {
-    staged_json(&gateway::sign_request_json)
+    secret_json(&gateway::sign_request_json)
 }
 
 #[wasm_bindgen]
 pub fn signature() -> Result<String, String> {
-    staged_json(&gateway::signature_json)
+    secret_json(&gateway::signature_json)
 }
 
 #[wasm_bindgen(js_name = parseResponse)]
@@ -171,12 +185,12 @@ pub fn parse_response() -> Result<String, String> {
 
 #[wasm_bindgen(js_name = verifyPush)]
 pub fn verify_push() -> Result<String, String> {
-    staged_json(&gateway::verify_push_json)
+    secret_json(&gateway::verify_push_json)
 }
 
 #[wasm_bindgen(js_name = authorizeUrl)]
 pub fn authorize_url() -> Result<String, String> {
-    staged_json(&gateway::authorize_url_json)
+    secret_json(&gateway::authorize_url_json)
 }
 
 #[wasm_bindgen(js_name = parseToken)]
@@ -224,10 +238,12 @@ impl RawSigner {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Result<RawSigner, String> {
         let mut signer = None;
-        staged(true, &mut |input| {
+        let made = staged(true, &mut |input| {
             signer = Some(gateway::Signer::from_json(input, Origin::Js).map_err(|e| e.to_json())?);
             Ok(String::new())
-        })?;
+        });
+        gateway::sign::scrub_stack::<CALL_SCRUB_WORDS>();
+        made?;
         signer.map(RawSigner).ok_or_else(|| KjbError::new(ErrorCode::Internal, "the signer was not made").to_json())
     }
 
@@ -237,24 +253,28 @@ impl RawSigner {
     }
 
     pub fn sign(&self) -> Result<String, String> {
-        staged_json(&|input, origin| self.0.sign_json(input, origin))
+        secret_json(&|input, origin| self.0.sign_json(input, origin))
     }
 
     #[wasm_bindgen(js_name = verifyPush)]
     pub fn verify_push(&self) -> Result<String, String> {
-        staged_json(&|body, origin| self.0.verify_push_json(body, origin))
+        secret_json(&|body, origin| self.0.verify_push_json(body, origin))
     }
 
     /// The OAuth token request `{url, body}` (the body carries the app secret): left in the
     /// staging buffer, its length returned; JS reads it at `stage(len)` and calls `stageWipe`.
     #[wasm_bindgen(js_name = tokenRequest)]
     pub fn token_request(&self) -> Result<usize, String> {
-        let mut out = None;
-        staged(true, &mut |input| {
-            out = Some(self.0.token_request_json(input, Origin::Js).map_err(|e| e.to_json())?);
-            Ok(String::new())
-        })?;
-        let out = out.ok_or_else(|| KjbError::new(ErrorCode::Internal, "the token request was not made").to_json())?;
-        Ok(stage_out(out.as_bytes()))
+        let made = (|| {
+            let mut out = None;
+            staged(true, &mut |input| {
+                out = Some(self.0.token_request_json(input, Origin::Js).map_err(|e| e.to_json())?);
+                Ok(String::new())
+            })?;
+            let out = out.ok_or_else(|| KjbError::new(ErrorCode::Internal, "the token request was not made").to_json())?;
+            Ok(stage_out(out.as_bytes()))
+        })();
+        gateway::sign::scrub_stack::<CALL_SCRUB_WORDS>();
+        made
     }
 }

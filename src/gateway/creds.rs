@@ -85,7 +85,9 @@ fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {
     Some(v)
 }
 
-/// What kind of JSON token `raw` is, for messages that must not quote it.
+/// What kind of JSON token `raw` is, for messages that must not quote it (only errors ask).
+#[cold]
+#[inline(never)]
 pub fn kind(raw: &RawValue) -> &'static str {
     match token(raw).as_bytes().first() {
         Some(b'"') => "a string",

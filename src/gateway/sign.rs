@@ -5,15 +5,13 @@
 //! HMAC-SHA1(appSecret, message). `urlPath` empty is the *params-only* variant used by push
 //! messages and the legacy signed OAuth URL.
 
-use crate::error::{KjbError, Result};
-use hmac::{Hmac, Mac};
-use sha1::Sha1;
+use crate::error::Result;
+use sha1::digest::generic_array::GenericArray;
+use sha1::{Digest, Sha1};
 use std::cmp::Ordering;
 use std::fmt;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
-
-type HmacSha1 = Hmac<Sha1>;
 
 /// Length of a signature in hex characters.
 pub const SIGNATURE_LEN: usize = 40;
@@ -21,9 +19,11 @@ pub const SIGNATURE_LEN: usize = 40;
 /// An app secret. Its bytes are wiped when it is dropped, and it prints as `<redacted>`.
 ///
 /// The HMAC is keyed afresh for every signature (two SHA-1 blocks, well under a microsecond)
-/// rather than keeping a pre-keyed state: the keyed ipad/opad state is secret-derived material
-/// (enough to forge signatures) and the `hmac` crate does not wipe it on drop, so it only ever
-/// lives on the stack for the duration of one call.
+/// rather than keeping a pre-keyed state, and its key padding is done here, not by the `hmac`
+/// crate: that crate builds the padded key block in stack arrays it never wipes, and whether
+/// the optimiser keeps a plain copy of the secret there depends on the build settings. Here the
+/// key block lives in a heap buffer wiped on drop, and [`scrub_stack`] clears the stack the
+/// SHA-1 rounds used (the block's words and the keyed state), so no build can leave either.
 pub struct Secret(Zeroizing<Vec<u8>>);
 
 impl Secret {
@@ -43,10 +43,61 @@ impl Secret {
         std::str::from_utf8(&self.0).unwrap_or("")
     }
 
-    fn mac(&self) -> Result<HmacSha1> {
-        // HMAC accepts keys of any length; the error branch exists only in the type.
-        HmacSha1::new_from_slice(&self.0).map_err(|_| KjbError::internal("the HMAC key was refused"))
+    /// HMAC-SHA1 (RFC 2104) of the concatenated `parts` under this secret.
+    fn hmac<'m>(&self, parts: impl IntoIterator<Item = &'m [u8]>) -> [u8; DIGEST_LEN] {
+        let mut digest = [0u8; DIGEST_LEN];
+        keyed(&self.0, &mut parts.into_iter(), &mut digest);
+        scrub_stack::<HMAC_SCRUB_WORDS>();
+        digest
     }
+}
+
+/// SHA-1's block and digest lengths.
+const BLOCK_LEN: usize = 64;
+const DIGEST_LEN: usize = 20;
+
+/// The HMAC itself, kept out of line (and not generic: one copy in the module) so that
+/// [`scrub_stack`], called right after it returns, starts its zeroing where its frames began.
+#[inline(never)]
+fn keyed(key: &[u8], parts: &mut dyn Iterator<Item = &[u8]>, out: &mut [u8; DIGEST_LEN]) {
+    // The padded key block: K, or SHA-1(K) when K is longer than a block, then zeros.
+    let mut block = Zeroizing::new(vec![0u8; BLOCK_LEN]);
+    if key.len() > BLOCK_LEN {
+        let mut h = Sha1::new();
+        h.update(key);
+        if let Some(head) = block.get_mut(..DIGEST_LEN) {
+            h.finalize_into(GenericArray::from_mut_slice(head));
+        }
+    } else if let Some(head) = block.get_mut(..key.len()) {
+        head.copy_from_slice(key);
+    }
+    // A whole block handed to an empty SHA-1 is compressed where it is, not copied into the
+    // hasher's buffer; resetting after each digest puts the public start state back.
+    block.iter_mut().for_each(|b| *b ^= 0x36);
+    let mut h = Sha1::new();
+    h.update(block.as_slice());
+    parts.for_each(|p| h.update(p));
+    let mut inner = GenericArray::default();
+    h.finalize_into_reset(&mut inner);
+    block.iter_mut().for_each(|b| *b ^= 0x36 ^ 0x5c);
+    h.update(block.as_slice());
+    h.update(inner);
+    h.finalize_into_reset(GenericArray::from_mut_slice(out));
+}
+
+/// The stack [`keyed`] may use, in 8-byte words, with room to spare (SHA-1's rounds keep a
+/// 16-word schedule and a 5-word state; the hasher is about 100 bytes).
+const HMAC_SCRUB_WORDS: usize = 256;
+
+/// Zeroes `WORDS` 8-byte words of stack just below the caller's frame, where the calls it just
+/// made kept their locals. On wasm the stack is linear memory that outlives the call, and what
+/// a function spills there (a key block, a hash state) is up to the optimiser; this clears it
+/// whatever the build settings. The array's address escapes into `black_box`, so the zeroing
+/// cannot be left out.
+#[inline(never)]
+pub fn scrub_stack<const WORDS: usize>() {
+    let mut area = [0u64; WORDS];
+    std::hint::black_box(&mut area);
 }
 
 impl fmt::Debug for Secret {
@@ -139,13 +190,8 @@ pub fn sign_sorting<K: AsRef<str>, V: AsRef<str>>(secret: &Secret, url_path: &st
 
 /// The signature of `url_path` and `params`, already in signing order.
 fn finish<'p>(secret: &Secret, url_path: &str, params: impl IntoIterator<Item = (&'p str, &'p str)>) -> Result<Signature> {
-    let mut mac = secret.mac()?;
-    mac.update(url_path.as_bytes());
-    for (k, v) in params {
-        mac.update(k.as_bytes());
-        mac.update(v.as_bytes());
-    }
-    let digest = mac.finalize().into_bytes();
+    let parts = params.into_iter().flat_map(|(k, v)| [k.as_bytes(), v.as_bytes()]);
+    let digest = secret.hmac(std::iter::once(url_path.as_bytes()).chain(parts));
     let mut out = [0u8; SIGNATURE_LEN];
     for (pair, b) in out.chunks_exact_mut(2).zip(digest.iter()) {
         pair.copy_from_slice(&hex_pair(*b));
@@ -196,16 +242,39 @@ mod tests {
             let params: Vec<(&str, &str)> = keys.iter().take(n).map(|k| (k.as_str(), "v")).collect();
             let mut with_signature = params.clone();
             with_signature.insert(n / 2, ("_aop_signature", "X"));
-            let want = {
-                let mut mac = k.mac().unwrap();
-                mac.update(string_to_sign("u/", params.iter().copied()).as_bytes());
-                mac.finalize().into_bytes().iter().flat_map(|b| hex_pair(*b)).collect::<Vec<u8>>()
-            };
+            let want = k.hmac([string_to_sign("u/", params.iter().copied()).as_bytes()]).iter().flat_map(|b| hex_pair(*b)).collect::<Vec<u8>>();
             assert_eq!(sign(&k, "u/", params.iter().copied()).unwrap().as_str().as_bytes(), want.as_slice(), "{n}");
             assert_eq!(sign(&k, "u/", with_signature.iter().copied()).unwrap(), sign(&k, "u/", params.iter().copied()).unwrap(), "{n}");
             let mut owned: Vec<(String, String)> = with_signature.iter().rev().map(|(k, v)| (k.to_string(), v.to_string())).collect();
             assert_eq!(sign_sorting(&k, "u/", &mut owned).unwrap(), sign(&k, "u/", params).unwrap(), "{n}");
         }
+    }
+
+    /// RFC 2202's HMAC-SHA1 test cases: short, long (hashed) and block-sized keys.
+    #[test]
+    fn hmac_is_rfc_2202() {
+        let hex = |d: [u8; DIGEST_LEN]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let cases: [(Vec<u8>, Vec<u8>, &str); 5] = [
+            (vec![0x0b; 20], b"Hi There".to_vec(), "b617318655057264e28bc0b6fb378c8ef146be00"),
+            (b"Jefe".to_vec(), b"what do ya want for nothing?".to_vec(), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"),
+            (vec![0xaa; 20], vec![0xdd; 50], "125d7342b9ac11cd91a39af48aa17b4f63f175d3"),
+            (vec![0xaa; 80], b"Test Using Larger Than Block-Size Key - Hash Key First".to_vec(), "aa4ae5e15272d00e95705637ce8a3b55ed402112"),
+            (vec![0xaa; 80], b"Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data".to_vec(), "e8e99d0f45237d786d6bbaa7965c7808bbff1a91"),
+        ];
+        for (key, data, want) in cases {
+            let secret = Secret(Zeroizing::new(key));
+            assert_eq!(hex(secret.hmac([data.as_slice()])), want);
+            // Split anywhere, the same MAC.
+            let (a, b) = data.split_at(data.len() / 3);
+            assert_eq!(hex(secret.hmac([a, b, &[][..]])), want);
+        }
+        let block_key = Secret(Zeroizing::new(vec![7u8; BLOCK_LEN]));
+        let mut padded = vec![7u8 ^ 0x36; BLOCK_LEN];
+        padded.extend_from_slice(b"m");
+        let inner = Sha1::digest(&padded);
+        let mut outer = vec![7u8 ^ 0x5c; BLOCK_LEN];
+        outer.extend_from_slice(&inner);
+        assert_eq!(block_key.hmac([&b"m"[..]]).as_slice(), Sha1::digest(&outer).as_slice());
     }
 
     #[test]
