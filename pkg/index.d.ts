@@ -599,7 +599,7 @@ export declare class KjbClient {
 // ---- v1.1: 1688 orders in, payment states out ---------------------------------------------------
 
 /** An order made by `ordersFrom1688`: an `Order` as `checkOrders`/`planPayment` take it. */
-export interface ImportedOrder extends Order {
+export type ImportedOrder = Order & {
   orderId: OrderId;
   amount: string;
   currency: 'CNY';
@@ -607,22 +607,13 @@ export interface ImportedOrder extends Order {
   items: { offerId: string; title?: string; category?: string | string[] }[];
   /** The 1688 fields the answer lacked (e.g. `baseInfo.tradeTypeCode`, `baseInfo.payTimeout`). */
   missing: string[];
-}
+};
 
 /** 1688's own order answer text (buyerView: one order; getBuyerOrderList: a list) → kjb orders. */
 export declare function ordersFrom1688(
   answer: string,
   options?: { suppliers?: { [loginId: string]: { kjb?: boolean; kuaJingBao?: boolean; chengxintong?: boolean } } },
 ): ImportedOrder[];
-
-export interface OrderStatus {
-  orderId: OrderId;
-  status: string;
-  paid: boolean;
-  payTime: string | null;
-  payChannels: string[];
-  closed: boolean;
-}
 
 export interface PaymentEvents {
   /** What `cashierUrls` returned (one answer or a list of them). */

@@ -116,12 +116,6 @@ const control = async (path, body) => {
 };
 const state = async () => (await fetch(`${sb.url}/_sandbox/state`)).json();
 
-/** The key structure of a JSON value: objects as sorted key → structure, arrays by their first element. */
-function shape(v) {
-  if (Array.isArray(v)) return v.length ? [shape(v[0])] : [];
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape(v[k])]));
-  return v === null ? 'null' : typeof v;
-}
 /** Every key of the documented answer is in ours, with the same JSON type (where the doc's value is not null). */
 function assertSameShape(ours, documented, path = '') {
   if (Array.isArray(documented)) {
@@ -242,7 +236,7 @@ test('the per-app rate limit is a real rate: a burst past qps is refused, the ob
 test('/_sandbox/fail answers HTTP errors that are not 1688 answers, for one API or any', async () => {
   await control('/_sandbox/fail', { status: 502, count: 1, api: 'alibaba.alipay.url.get' });
   assert.equal((await call('alibaba.trade.payWay.query', { orderId: BIG })).status, 200);
-  let r = await call('alibaba.alipay.url.get', { orderIdList: `[${BIG}]` });
+  const r = await call('alibaba.alipay.url.get', { orderIdList: `[${BIG}]` });
   assert.equal(r.status, 502);
   assert.match(r.type, /^text\/html/);
   assert.match(r.body, /Bad Gateway/);
@@ -766,6 +760,7 @@ test('hostile input: garbage ids and bodies get a 1688-style answer, oversized b
   assert.ok(big instanceof Error || big.status === 413);
   assert.equal((await call('alibaba.trade.payWay.query', { orderId: BIG })).status, 200); // still answering
   assert.throws(() => createSandbox({ config: { apps: [] } }), /apps must list at least one app/);
+  // biome-ignore lint/correctness/noPrecisionLoss: a JSON-number id that has already lost digits is what this refuses
   assert.throws(() => createSandbox({ config: { ...defaultConfig(), orders: [{ orderId: 3535260697417660107, amount: '1.00' }] } }), /orderId must be a 1688 order id as a string/);
   assert.throws(() => createSandbox({ config: { ...defaultConfig(), orders: [{ orderId: '1', amount: '1.00', createTime: 'yesterday' }] } }), /createTime/);
 });

@@ -214,7 +214,7 @@ test('the heap and everywhere else: no copy of the app secret after signing, ver
 test('the OAuth token requests, which carry the secret in their body, leave no copy of it in wasm memory', async () => {
   const bodies = [];
   const answer = '{"aliId":"1","resource_owner":"r","memberId":"m","expires_in":"36000","access_token":"new-access","refresh_token":"new-refresh","refresh_token_timeout":"20270527183000+0800"}';
-  const fetch = async (url, init) => {
+  const fetch = async (_url, init) => {
     bodies.push(init.body);
     return { status: 200, text: async () => answer };
   };

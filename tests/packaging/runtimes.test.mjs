@@ -228,7 +228,6 @@ async function checkVersion(bin, pinned) {
 }
 
 async function checkContract(t, { out, sandboxUrl }) {
-  {
     await t.test('quoteFee', () => checkQuote(out.quote));
     await t.test('planPayment', () => checkPlan(out.plan));
     await t.test('buildRequest', () => checkRequest(out.request));
@@ -266,7 +265,6 @@ async function checkContract(t, { out, sandboxUrl }) {
       assert.deepEqual([...seen].sort(), [...orderIdsFor()].sort(), 'every id exactly once');
       assert.ok(!out.client.shown.includes(APP.appSecret), 'the client shows no secret');
     });
-  }
 }
 
 describe('runtime matrix: the packed kjb on every runtime', { concurrency: true }, () => {

@@ -44,6 +44,7 @@ export async function contract(kjb, ctx) {
 
   // Hostile input: a 19-digit id as an unsafe JS number, a malformed amount, a non-object.
   const hostile = {
+    // biome-ignore lint/correctness/noPrecisionLoss: the unsafe JS number id is the hostile input
     unsafeNumber: attempt(() => kjb.buildRequest({ ...ctx.inputs.request, params: { orderIdList: [3535260697417660107] } })).error || null,
     badAmount: attempt(() => kjb.quoteFee({ amount: '1.005', history: ['150000'] })).error || null,
     notAnObject: attempt(() => kjb.quoteFee(42)).error || null,
