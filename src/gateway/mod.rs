@@ -13,6 +13,7 @@
 //! - [`signer`]: the `Signer` that keeps the secret;
 //! - [`token`]: `parseToken` and the OAuth token requests (built where the secret is).
 
+pub mod answers;
 pub mod api;
 pub mod creds;
 pub mod form;
