@@ -60,7 +60,7 @@ async function startReceiver() {
       }
       const status = r.failNext > 0 ? 500 : 200;
       if (status === 500) r.failNext -= 1;
-      r.got.push({ status, message });
+      r.got.push({ status, message, at: performance.now() });
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'success' : 'try again');
     });
   });
@@ -288,4 +288,59 @@ test('the payment loop: 40 orders imported, planned, linked, paid or failed, pus
     const record = sb.sandbox.state.pushes.find((p) => p.msgId === pulled[0].msgId);
     assert.deepEqual([record.dropped, record.confirmed], [true, true]);
   });
+});
+
+test('a receiver down for every attempt: the sandbox gives up after pushRetry.attempts with growing pauses, the messages wait for the pull API; duplicates change no state', async () => {
+  sb.sandbox.reset();
+  receiver.got.length = 0;
+  receiver.invalid.length = 0;
+  const { attempts, baseMs } = config().pushRetry;
+  const client = new KjbClient({ appKey: APP_KEY, appSecret: SECRET, baseUrl: sb.url, token: { accessToken: ACCESS, refreshToken: REFRESH }, qps: 200 });
+  const first = Array.from({ length: 10 }, (_, i) => idOf(i));
+  const second = Array.from({ length: 10 }, (_, i) => idOf(20 + i));
+  const run = await client.cashierUrls([...first, ...second]);
+  assert.deepEqual(run.links.map((l) => l.orderIds), [first, second]);
+
+  receiver.failNext = 1_000;
+  await payCashier(run.links[0].payUrl);
+  await sb.sandbox.idle();
+  assert.deepEqual(receiver.invalid, []);
+  const msgIds = [...new Set(receiver.got.map((g) => g.message.msgId))];
+  assert.equal(msgIds.length, 11);
+  for (const msgId of msgIds) {
+    const tries = receiver.got.filter((g) => g.message.msgId === msgId);
+    assert.deepEqual(tries.map((g) => g.status), Array(attempts).fill(500), `${msgId}: tried ${attempts} times, then left`);
+    // Back-off: the pause before try n+1 is at least baseMs × 2^(n-1) (a lower bound holds on a busy machine too).
+    for (let n = 1; n < tries.length; n++) {
+      const gap = tries[n].at - tries[n - 1].at;
+      assert.ok(gap >= baseMs * 2 ** (n - 1) - 2, `${msgId}: ${gap.toFixed(1)} ms before try ${n + 1}`);
+    }
+    const record = sb.sandbox.state.pushes.find((p) => p.msgId === msgId);
+    assert.deepEqual([record.delivered, record.confirmed, record.attempts, record.status], [false, false, attempts, 500]);
+  }
+  const pulled = await client.pullMessages({ pageSize: 200 });
+  assert.deepEqual(sorted(pulled.map((m) => m.msgId)), sorted(msgIds), 'every undelivered message can be pulled');
+  const fromPull = byId(paymentState({ links: run, pushes: pulled }));
+  for (const id of first) assert.equal(fromPull[id].state, 'paid', id);
+  for (const id of second) assert.equal(fromPull[id].state, 'awaitingPayment', id);
+
+  // The receiver is back; the next messages each come twice, concurrently.
+  receiver.failNext = 0;
+  receiver.got.length = 0;
+  await control('push-duplicates', { count: 12 });
+  await payCashier(run.links[1].payUrl, 'ACCOUNT_FROZEN');
+  await payCashier(run.links[1].payUrl);
+  await sb.sandbox.idle();
+  assert.deepEqual(receiver.invalid, []);
+  const got = receiver.got.map((g) => g.message);
+  const distinct = [...new Map(got.map((m) => [m.msgId, m])).values()];
+  assert.equal(distinct.length, 12, 'a failed ORDER_BATCH_PAY, then a successful one and ten order pushes');
+  for (const m of distinct) assert.equal(got.filter((x) => x.msgId === m.msgId).length, 2, `${m.msgId} came twice`);
+  const once = paymentState({ links: run, pushes: [...pulled, ...distinct] });
+  assert.deepEqual(paymentState({ links: run, pushes: [...got, ...pulled, ...got] }), once);
+  const states = byId(once);
+  for (const id of [...first, ...second]) assert.equal(states[id].state, 'paid', `${id}: paid after the frozen account was sorted out`);
+
+  assert.equal(await client.confirmMessages(pulled.map((m) => m.msgId)), true);
+  assert.deepEqual(await client.pullMessages({ pageSize: 200 }), []);
 });
