@@ -218,6 +218,12 @@ test('the payment loop: 40 orders imported, planned, linked, paid or failed, pus
     assert.equal(lost.type, 'ORDER_BATCH_PAY');
     assert.ok(!receiver.got.some((g) => g.message.msgId === lost.msgId));
     assert.deepEqual(lost.data.batchPay.map((b) => [b.orderId, b.status, b.paid]), failedLink.orderIds.map((id) => [id, 'ACCOUNT_BALANCE_NOT_ENOUGH', false]));
+    // The pulled message says what the lost push would have said (the pull API carries no bizKey).
+    const record = sb.sandbox.state.pushes.find((p) => p.msgId === lost.msgId);
+    assert.equal(record.dropped, true);
+    const pushed = verifyPush({ appSecret: SECRET, body: { message: record.message, _aop_signature: record.signature } });
+    const core = ({ msgId, type, gmtBorn, userInfo, data, extraInfo }) => ({ msgId, type, gmtBorn, userInfo, data, extraInfo });
+    assert.deepEqual(core(lost), core(pushed));
   });
 
   await t.test('the clock passes the short pay timeouts: those unpaid orders close and push a close topic', async () => {
@@ -320,6 +326,8 @@ test('a receiver down for every attempt: the sandbox gives up after pushRetry.at
   }
   const pulled = await client.pullMessages({ pageSize: 200 });
   assert.deepEqual(sorted(pulled.map((m) => m.msgId)), sorted(msgIds), 'every undelivered message can be pulled');
+  const core = ({ msgId, type, gmtBorn, userInfo, data, extraInfo }) => ({ msgId, type, gmtBorn, userInfo, data, extraInfo });
+  for (const m of pulled) assert.deepEqual(core(m), core(receiver.got.find((g) => g.message.msgId === m.msgId).message), `${m.msgId}: pulled as pushed`);
   const fromPull = byId(paymentState({ links: run, pushes: pulled }));
   for (const id of first) assert.equal(fromPull[id].state, 'paid', id);
   for (const id of second) assert.equal(fromPull[id].state, 'awaitingPayment', id);
