@@ -352,3 +352,33 @@ test('a receiver down for every attempt: the sandbox gives up after pushRetry.at
   assert.equal(await client.confirmMessages(pulled.map((m) => m.msgId)), true);
   assert.deepEqual(await client.pullMessages({ pageSize: 200 }), []);
 });
+
+test('each documented batch-payment failure reaches paymentState with its own reason, en and 中文', async () => {
+  sb.sandbox.reset();
+  receiver.got.length = 0;
+  receiver.invalid.length = 0;
+  receiver.failNext = 0;
+  const client = new KjbClient({ appKey: APP_KEY, appSecret: SECRET, baseUrl: sb.url, token: { accessToken: ACCESS, refreshToken: REFRESH }, qps: 200 });
+  const outcomes = ['ACCOUNT_BALANCE_NOT_ENOUGH', 'ACCOUNT_NOT_EXIST', 'ACCOUNT_FROZEN', 'PARAM_ILLEGAL'];
+  const run = await client.cashierUrls(outcomes.map((_, i) => idOf(i)), { maxPerCall: 1 });
+  assert.equal(run.links.length, outcomes.length);
+  for (const [i, outcome] of outcomes.entries()) await payCashier(run.links[i].payUrl, outcome);
+  await sb.sandbox.idle();
+  assert.deepEqual(receiver.invalid, []);
+  const pushes = receiver.accepted();
+  assert.deepEqual(pushes.map((m) => m.type), outcomes.map(() => 'ORDER_BATCH_PAY'));
+  const states = byId(paymentState({ links: run, pushes }));
+  const messages = new Set();
+  for (const [i, outcome] of outcomes.entries()) {
+    const { state, reason } = states[idOf(i)];
+    assert.equal(state, 'failed', outcome);
+    assert.equal(reason.code, outcome);
+    // A documented status has its own advice, not the fallback for unknown ones.
+    assert.doesNotMatch(reason.message, /^The batch payment failed \(/, outcome);
+    assert.match(reason.messageZh, /[\u4e00-\u9fff]/, outcome);
+    messages.add(reason.message);
+  }
+  assert.equal(messages.size, outcomes.length, 'four different messages');
+  const statuses = await client.orderStatus(outcomes.map((_, i) => idOf(i)));
+  assert.deepEqual(statuses.map((s) => [s.paid, s.closed]), outcomes.map(() => [false, false]), 'a failed batch leaves the orders unpaid and open');
+});
