@@ -27,13 +27,14 @@ const state = {
   view: null, // {plan, rows}
   quote: null, // the fee quote for the payable total (also without orders)
   stale: false, // the inputs have an error: the view shown is the last good one
-  links: [], // [{orderIds, payUrl}] from the last cashier-links answer
+  links: [], // [{batch, orderIds, payUrl}] from the last cashier-links answer (batch: plan index)
   refused: new Map(), // orderId -> {code, reason} the gateway gave
+  failed: [], // [{batch, orderIds, error}] calls that failed after their retries
   payments: new Map(), // orderId -> {status: 'paid'|'failed', detail}
   busy: false,
   appKey: null,
   live: null, // true: push channel open; false: reconnecting
-  linkNote: null, // the last cashier-links outcome, for the plan summary
+  linkNote: null, // the last cashier-links outcome {links, refused, failed} (counts), for the plan summary
 };
 
 // ---- small DOM helpers ---------------------------------------------------------------------
@@ -301,15 +302,19 @@ function renderChart() {
   $('chart-caption').textContent = state.t('chart.caption', { applicableAmount: money(state.quote.applicableAmount) });
 }
 
-/** The gateway's refusal (KjbClient's `refused[]`), shown like a reason; its text is English only. */
+/**
+ * The gateway's refusal (KjbClient's `refused[]`), shown like a reason: the text is the page's
+ * own for the refusal code (en/中文); the gateway's words, English or free text, stay as detail.
+ */
 function gatewayReason(refusal) {
-  return { code: `GATEWAY_${refusal.code}`, severity: 'block', message: refusal.reason, messageZh: `${state.t('status.refused')}：${refusal.reason}`, path: null };
+  return { code: `GATEWAY_${refusal.code}`, severity: 'block', text: state.t('refusal', refusal.code), detail: refusal.reason, path: null };
 }
 
 function reasonBadge(r) {
-  const text = state.lang === 'zh' ? r.messageZh : r.message;
+  const text = r.text ?? (state.lang === 'zh' ? r.messageZh : r.message);
   return h('li', { class: `reason ${r.severity}`, title: r.path ? `${r.code} · ${r.path}` : r.code, 'data-code': r.code },
-    h('code', { class: 'badge', text: r.code }), ' ', h('span', { class: 'reason-text', text }));
+    h('code', { class: 'badge', text: r.code }), ' ', h('span', { class: 'reason-text', text }),
+    r.detail ? h('small', { class: 'reason-detail', lang: 'en', text: state.t('gateway.said', r.detail) }) : null);
 }
 
 function itemsCell(order) {
@@ -344,7 +349,7 @@ function renderOrders() {
     if (status === 'paid') counts.paid += 1;
     const pay = state.payments.get(row.orderId);
     const statusText = status === 'eligible' ? `${t('status.eligible')} · ${t('status.batch', row.batch + 1)}`
-      : status === 'failed' && pay.detail ? `${t('status.failed')} (${pay.detail})`
+      : status === 'failed' && pay.detail ? `${t('status.failed')}: ${t('payFailure', pay.detail)}`
         : t(`status.${status}`);
     const refusal = state.refused.get(row.orderId);
     const reasons = refusal ? [...row.reasons, gatewayReason(refusal)] : row.reasons;
@@ -382,13 +387,14 @@ function renderPlan() {
     $('refused').hidden = true;
     return;
   }
-  $('plan-summary').textContent = plan.batches.length ? t('plan.summary', plan.totals, plan.batches.length) : t('plan.nothing');
-  $('links-note').textContent = state.linkNote || '';
-  let linkNo = 0;
-  const linkNumber = new Map(state.links.map((l) => [l, (linkNo += 1)]));
+  const totals = { ...plan.totals, amount: money(plan.totals.amount), amountUsd: money(plan.totals.amountUsd), fee: money(plan.totals.fee) };
+  $('plan-summary').textContent = plan.batches.length ? t('plan.summary', totals, plan.batches.length) : t('plan.nothing');
+  $('links-note').textContent = state.linkNote ? t('plan.linksDone', state.linkNote) : '';
   body.replaceChildren(...plan.batches.map((b, i) => {
-    const ids = new Set(b.orderIds);
-    const links = state.links.filter((l) => l.orderIds.some((id) => ids.has(id)));
+    // A link belongs to the plan batch it was asked for: after a partial payment the next
+    // request asks per batch again, so a row's button always pays that row's unpaid orders.
+    const links = state.links.filter((l) => l.batch === i);
+    const failed = state.failed.find((f) => f.batch === i);
     return h('tr', { 'data-batch': i + 1 },
       h('td', { 'data-label': t('col.call'), class: 'call' }, h('div', {}, h('span', { text: String(i + 1) }), h('code', { class: 'api', text: b.api }))),
       h('td', { 'data-label': t('col.ids'), class: 'ids' }, h('ul', { class: 'id-list' }, b.orderIds.map((id) => h('li', {},
@@ -399,9 +405,10 @@ function renderPlan() {
       h('td', { 'data-label': t('col.link'), class: 'link' }, links.length
         ? h('div', {}, links.map((l) => h('a', {
           href: l.payUrl, target: '_blank', rel: 'noopener', class: 'button cashier-link', title: t('plan.openTitle'),
-          'data-order-ids': l.orderIds.join(','), text: t('plan.open', linkNumber.get(l)),
+          'data-order-ids': l.orderIds.join(','), 'data-batch': i + 1, text: t('plan.open', i + 1),
         })))
-        : h('span', { class: 'none', text: t('plan.noLink') })));
+        : failed ? h('span', { class: 'call-failed', title: failed.error.message, text: t('plan.callFailed', failed.error) })
+          : h('span', { class: 'none', text: t('plan.noLink') })));
   }));
 
   const deferredBox = $('deferred');
@@ -412,7 +419,9 @@ function renderPlan() {
   const refusedBox = $('refused');
   refusedBox.hidden = state.refused.size === 0;
   refusedBox.replaceChildren(h('h3', { text: t('plan.refused') }),
-    h('ul', {}, [...state.refused].map(([id, r]) => h('li', {}, h('code', { text: id }), ` ${r.code}: ${r.reason}`))));
+    h('ul', { class: 'refused-list' }, [...state.refused].map(([id, r]) => h('li', { 'data-order-id': id },
+      h('code', { text: id }), ' ', h('code', { class: 'badge', text: r.code }), ' ', h('span', { class: 'reason-text', text: t('refusal', r.code) }),
+      h('small', { class: 'reason-detail', lang: 'en', text: t('gateway.said', r.reason) })))));
 }
 
 function render() {
@@ -430,6 +439,7 @@ function useOrders(source) {
   state.orders = displayOrders(source.text);
   state.links = [];
   state.refused = new Map();
+  state.failed = [];
   state.linkNote = null;
   compute();
 }
@@ -465,17 +475,33 @@ function clearOrders() {
   state.view = null;
   state.links = [];
   state.refused = new Map();
+  state.failed = [];
   state.linkNote = null;
   compute();
 }
 
 // ---- the backend: cashier links and the live payment push ----------------------------------
 
-/** The planned order ids not paid yet: paying twice is what the push is there to prevent. */
-function unpaidPlanned() {
+/** The plan's batches with their orders not paid yet: paying twice is what the push is there to prevent. */
+function unpaidBatches() {
   const plan = state.view && state.view.plan;
   if (!plan) return [];
-  return plan.batches.flatMap((b) => b.orderIds).filter((id) => state.payments.get(id)?.status !== 'paid');
+  return plan.batches.map((b) => b.orderIds.filter((id) => state.payments.get(id)?.status !== 'paid'));
+}
+
+function unpaidPlanned() {
+  return unpaidBatches().flat();
+}
+
+/** Takes a cashier-links answer: links, refusals and failed calls replace the earlier ones for the ids asked. */
+function takeLinks(asked, answer) {
+  state.links = answer.links;
+  state.failed = answer.failed || [];
+  for (const id of asked) state.refused.delete(id);
+  for (const r of answer.refused) state.refused.set(r.orderId, { code: r.code || 'REFUSED', reason: r.reason });
+  // A new link is a new attempt: an earlier failed payment of its orders is history now.
+  for (const l of answer.links) for (const id of l.orderIds) if (state.payments.get(id)?.status === 'failed') state.payments.delete(id);
+  state.linkNote = { links: answer.links.length, refused: answer.refused.length, failed: state.failed.reduce((n, f) => n + f.orderIds.length, 0) };
 }
 
 async function getLinks() {
@@ -483,19 +509,20 @@ async function getLinks() {
   state.busy = true;
   renderPlan();
   try {
+    const batches = unpaidBatches();
     const res = await fetch('/api/cashier-links', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ orderIds: unpaidPlanned(), maxPerCall: readSettings().maxPerCall }),
+      body: JSON.stringify({ batches }),
     });
     const answer = await res.json();
     if (!res.ok) {
       state.linkNote = null;
+      const partial = answer.error && answer.error.partial;
+      if (partial) takeLinks(batches.flat(), partial);
       showError(new Error(state.t('error.links', answer.error || { code: `HTTP ${res.status}`, message: '' })));
     } else {
-      state.links = answer.links;
-      for (const r of answer.refused) state.refused.set(r.orderId, { code: r.code || 'REFUSED', reason: r.reason });
-      state.linkNote = state.t('plan.linksDone', answer.links.length, answer.refused.length);
+      takeLinks(batches.flat(), answer);
       showError(null);
     }
   } catch (e) {

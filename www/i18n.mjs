@@ -1,4 +1,37 @@
-// UI labels in English and Chinese. Reasons come from kjb itself (message / messageZh).
+// UI labels in English and Chinese. Reasons come from kjb itself (message / messageZh); the
+// gateway's refusals and payment failures are codes this page explains in both languages (the
+// gateway's own text, English or free text, is shown beside them as detail).
+
+// KjbClient's refusal codes (`refused[].code`).
+const REFUSALS_EN = {
+  REFUSED: 'KJB will not pay this order now (1688 listed it as not payable: quota, risk control or order state)',
+  MANUAL_ORDER: '1688 cannot batch-pay an order the seller placed by hand (MANUAL-TRADE): pay it on 1688 directly',
+  PRODUCT_TRADE_STAT_ERROR: '1688 could not reserve the stock for this order: check the order on 1688, then ask again',
+  '400_4': 'KJB can pay no order of this call (400_4)',
+  BUSINESS_ERROR: '1688 refused this call with a business error',
+  NO_PAY_URL: '1688 answered without a cashier link: ask again',
+};
+const REFUSALS_ZH = {
+  REFUSED: '跨境宝暂不能支付该订单（1688 将其列为不可支付：额度、风控或订单状态）',
+  MANUAL_ORDER: '1688 不支持批量支付卖家手工下的订单（MANUAL-TRADE）：请在 1688 上直接支付',
+  PRODUCT_TRADE_STAT_ERROR: '1688 操作库存失败：请在 1688 上检查该订单后重试',
+  '400_4': '本次调用中没有可用跨境宝支付的订单（400_4）',
+  BUSINESS_ERROR: '1688 以业务错误拒绝了此次调用',
+  NO_PAY_URL: '1688 的回答中没有收银台链接：请重试',
+};
+// The batch-payment statuses 1688 pushes (ORDER_BATCH_PAY).
+const PAY_FAILURES_EN = {
+  ACCOUNT_BALANCE_NOT_ENOUGH: 'the account balance is not enough',
+  ACCOUNT_NOT_EXIST: 'the payment account does not exist',
+  ACCOUNT_FROZEN: 'the payment account is frozen',
+  PARAM_ILLEGAL: 'the payment request was invalid',
+};
+const PAY_FAILURES_ZH = {
+  ACCOUNT_BALANCE_NOT_ENOUGH: '账户余额不足',
+  ACCOUNT_NOT_EXIST: '付款账户不存在',
+  ACCOUNT_FROZEN: '付款账户已冻结',
+  PARAM_ILLEGAL: '支付请求参数非法',
+};
 
 const en = {
   skip: 'Skip to the orders',
@@ -87,7 +120,11 @@ const en = {
   'plan.refused': 'Refused by the gateway',
   'plan.open': (n) => `Open cashier ${n}`,
   'plan.openTitle': 'Opens the sandbox cashier in a new tab',
-  'plan.linksDone': (l, r) => `${l} cashier link${l === 1 ? '' : 's'} ready${r ? `; ${r} order${r === 1 ? '' : 's'} refused` : ''}. Open one and pay: the row turns paid when the signed push arrives.`,
+  'plan.linksDone': ({ links: l, refused: r, failed: f }) => `${l} cashier link${l === 1 ? '' : 's'} ready${r ? `; ${r} order${r === 1 ? '' : 's'} refused` : ''}${f ? `; ${f} order${f === 1 ? '' : 's'} not linked (the gateway call failed: ask again)` : ''}. Open one and pay: the row turns paid when the signed push arrives.`,
+  'plan.callFailed': (e) => `call failed: ${e.gatewayCode || e.code}`,
+  refusal: (code) => REFUSALS_EN[code] || `Refused by the gateway (${code})`,
+  'gateway.said': (text) => `Gateway: ${text}`,
+  payFailure: (status) => PAY_FAILURES_EN[status] || status,
   'plan.noLink': '—',
   'source.sample': (n) => `Sample orders (www/sample-orders.json, ${n} orders, sent to kjb as JSON text)`,
   'source.paste': (n) => `Pasted JSON (${n} orders)`,
@@ -191,7 +228,11 @@ const zh = {
   'plan.refused': '网关拒绝的订单',
   'plan.open': (n) => `打开收银台 ${n}`,
   'plan.openTitle': '在新标签页打开沙箱收银台',
-  'plan.linksDone': (l, r) => `已生成 ${l} 个收银台链接${r ? `；${r} 笔订单被拒绝` : ''}。打开并支付：收到签名推送后该行变为已支付。`,
+  'plan.linksDone': ({ links: l, refused: r, failed: f }) => `已生成 ${l} 个收银台链接${r ? `；${r} 笔订单被拒绝` : ''}${f ? `；${f} 笔订单未生成链接（网关调用失败，请重试）` : ''}。打开并支付：收到签名推送后该行变为已支付。`,
+  'plan.callFailed': (e) => `调用失败：${e.gatewayCode || e.code}`,
+  refusal: (code) => REFUSALS_ZH[code] || `被网关拒绝（${code}）`,
+  'gateway.said': (text) => `网关原文：${text}`,
+  payFailure: (status) => PAY_FAILURES_ZH[status] || status,
   'plan.noLink': '—',
   'source.sample': (n) => `示例订单（www/sample-orders.json，${n} 笔，以 JSON 原文交给 kjb）`,
   'source.paste': (n) => `粘贴的 JSON（${n} 笔）`,

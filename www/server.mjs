@@ -125,25 +125,54 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
     for (const res of listeners) res.write(frame);
   }
 
+  /** What the page may see of a KjbError (its texts never carry the secret: the package's contract). */
+  function errorView(e) {
+    const view = { code: e.code || 'INTERNAL', message: e.message };
+    for (const k of ['path', 'gatewayCode', 'httpStatus', 'retryable']) if (e[k] !== undefined) view[k] = e[k];
+    return view;
+  }
+
+  /** One plan batch → its cashierUrls answer, each link and refusal tagged with the batch index. */
+  async function batchLinks(orderIds, batch, maxPerCall) {
+    const tag = (list) => (list || []).map((x) => ({ ...x, batch }));
+    try {
+      const a = await client.cashierUrls(orderIds, { maxPerCall });
+      return { links: tag(a.links), refused: tag(a.refused), failed: tag(a.failed) };
+    } catch (e) {
+      // A call that still fails after its retries concerns its own ids only (a bad id, or an
+      // error about the app or the token, is the whole request's problem: rethrown).
+      if (!(e instanceof KjbError) || !GATEWAY_CODES.has(e.code) || e.partial) throw e;
+      return { links: [], refused: [], failed: [{ orderIds: orderIds.map(String), error: errorView(e), batch }] };
+    }
+  }
+
+  // `{batches: [[ids]…]}`: the page's plan, one cashier link per batch (a batch is at most
+  // maxPerCall orders, so one call each); `{orderIds, maxPerCall?}`: KjbClient splits them.
   async function cashierLinks(req, res) {
     const body = await readJson(req);
-    const orderIds = body && body.orderIds;
-    if (!Array.isArray(orderIds) || orderIds.length === 0 || orderIds.length > 1000) {
-      throw new HttpError(400, 'INVALID_INPUT', 'orderIds must be a non-empty array of at most 1000 order ids');
+    const groups = body && Array.isArray(body.batches) ? body.batches : body && body.orderIds !== undefined ? [body.orderIds] : null;
+    const count = groups && groups.every(Array.isArray) ? groups.reduce((n, g) => n + g.length, 0) : -1;
+    if (count <= 0 || count > 1000) {
+      throw new HttpError(400, 'INVALID_INPUT', 'send {orderIds: [...]} or {batches: [[...], ...]}: at most 1000 order ids in all, at least one');
     }
+    const maxPerCall = body.batches ? Math.max(1, ...groups.map((g) => g.length)) : body.maxPerCall ?? 10;
     // KjbClient checks the ids and maxPerCall itself (INVALID_ORDER_ID, UNSAFE_ORDER_ID, INVALID_INPUT).
-    try {
-      const answer = await client.cashierUrls(orderIds, { maxPerCall: body.maxPerCall ?? 10 });
-      log(`cashier links: ${answer.links.length} link(s) for ${orderIds.length} order(s), ${answer.refused.length} refused`);
-      sendJson(res, 200, answer);
-    } catch (e) {
-      // KjbError texts never carry the secret (the package's contract).
-      log(`cashier links failed: ${e.code || 'ERROR'} ${e.message}`);
-      const extra = {};
-      for (const k of ['path', 'gatewayCode', 'httpStatus', 'retryable']) if (e[k] !== undefined) extra[k] = e[k];
-      const status = e instanceof KjbError && !GATEWAY_CODES.has(e.code) ? 400 : 502;
-      sendError(res, status, e.code || 'INTERNAL', e.message, extra);
+    const settled = await Promise.allSettled(groups.map((g, i) => (g.length ? batchLinks(g, i, maxPerCall) : null)));
+    const stop = settled.find((r) => r.status === 'rejected')?.reason;
+    const parts = settled.map((r, i) => (r.status === 'fulfilled' ? r.value
+      : r.reason && r.reason.partial ? { links: r.reason.partial.links.map((x) => ({ ...x, batch: i })), refused: r.reason.partial.refused.map((x) => ({ ...x, batch: i })), failed: (r.reason.partial.failed || []).map((x) => ({ ...x, batch: i })) }
+        : null)).filter(Boolean);
+    const answer = { links: parts.flatMap((p) => p.links), refused: parts.flatMap((p) => p.refused), failed: parts.flatMap((p) => p.failed) };
+    if (!stop) {
+      log(`cashier links: ${answer.links.length} link(s) for ${count} order(s), ${answer.refused.length} refused, ${answer.failed.length} call(s) failed`);
+      return sendJson(res, 200, answer);
     }
+    // The run stopped (a bad id, the token, the app): what was obtained already comes back as `partial`.
+    log(`cashier links stopped: ${stop.code || 'ERROR'} ${stop.message}`);
+    const { code, message, ...extra } = errorView(stop);
+    if (answer.links.length || answer.refused.length || answer.failed.length) extra.partial = answer;
+    const status = stop instanceof KjbError && !GATEWAY_CODES.has(stop.code) && !extra.partial ? 400 : 502;
+    sendError(res, status, code, message, extra);
   }
 
   async function push(req, res) {
