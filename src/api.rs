@@ -80,6 +80,17 @@ pub fn order_ids(input: &str, origin: Origin) -> Result<String> {
     to_json(&out)
 }
 
+/// `ordersFrom1688({answer, suppliers?})`: kjb orders from a buyerView / getBuyerOrderList
+/// answer text ([`crate::import`]).
+pub fn orders_from_1688(input: &str, _origin: Origin) -> Result<String> {
+    crate::import::orders_from_1688_json(input)
+}
+
+/// `paymentState({links?, pushes?, statuses?})` ([`crate::payment`]).
+pub fn payment_state(input: &str, _origin: Origin) -> Result<String> {
+    crate::payment::payment_state_json(input)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

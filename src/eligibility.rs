@@ -23,7 +23,7 @@ use crate::json::{self, Origin};
 use crate::money;
 use crate::order::{self, present, Buyer, BuyerWire, Flag, Order};
 use crate::out::Out;
-use crate::prohibited::{self, EntryWire, Hit, Prohibited};
+use crate::prohibited::{self, Hit, Prohibited};
 use crate::reason::{Code, Path, Reason, Var};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
@@ -53,7 +53,14 @@ pub struct Input<'a> {
     #[serde(default, borrow)]
     pub limits: Option<LimitsWire<'a>>,
     #[serde(default, borrow)]
-    pub prohibited: Option<Vec<EntryWire<'a>>>,
+    pub prohibited: Option<Vec<&'a RawValue>>,
+    /// Added to the built-in list (or to `prohibited` when given) instead of replacing it.
+    #[serde(default, borrow)]
+    pub prohibited_extra: Option<Vec<&'a RawValue>>,
+    /// ISO-8601: the time the plan is made, for `payBy` deadlines (the JS layer passes the
+    /// current time; the core has no clock).
+    #[serde(default, borrow)]
+    pub now: Option<order::Str<'a>>,
     #[serde(default, borrow)]
     pub history: Vec<&'a RawValue>,
     #[serde(default, borrow, deserialize_with = "present")]
@@ -103,6 +110,8 @@ pub struct Context {
     pub limits: Limits,
     pub paid_today_usd: Decimal,
     pub prohibited: Prohibited,
+    /// `now`, seconds since the epoch: deferred orders due before the next UTC day are flagged.
+    pub now: Option<i64>,
     /// `paidTodayUsd × rate`.
     paid_today_cny: Decimal,
     /// `limits.perTransactionUsd × rate`.
@@ -154,14 +163,21 @@ impl Context {
                 limits.per_day_usd = money::usd(raw, "limits.perDayUsd")?;
             }
         }
-        let prohibited = match &input.prohibited {
-            Some(list) => Prohibited::from_wire(list, "prohibited")?,
-            None => Prohibited::builtin(),
+        let prohibited = match (&input.prohibited, &input.prohibited_extra) {
+            (Some(list), None) => Prohibited::from_raw(list, "prohibited")?,
+            (None, None) => Prohibited::builtin(),
+            (base, Some(extra)) => Prohibited::extended(base.as_deref(), extra)?,
+        };
+        let now = match &input.now {
+            None => None,
+            Some(t) => Some(crate::time::parse_iso(t.as_str()).ok_or_else(|| {
+                KjbError::at(ErrorCode::InvalidInput, "now", format!("now must be an ISO-8601 time with a zone, e.g. \"2026-11-27T12:00:00Z\"; got \"{}\"", money::clip(t.as_str())))
+            })?),
         };
         let per_transaction_cny = to_cny(limits.per_transaction_usd, rate)?;
         let paid_today_cny = to_cny(paid_today_usd, rate)?;
         let day_room_cny = money::sub(to_cny(limits.per_day_usd, rate)?, paid_today_cny)?;
-        Ok(Context { buyer, rate, limits, paid_today_usd, prohibited, paid_today_cny, per_transaction_cny, day_room_cny })
+        Ok(Context { buyer, rate, limits, paid_today_usd, prohibited, now, paid_today_cny, per_transaction_cny, day_room_cny })
     }
 
     /// The buyer's failures, which every order shares.
@@ -282,7 +298,12 @@ impl<'c> Checker<'c> {
         if !o.supplier_chengxintong {
             reasons.push(at(Code::SupplierNotChengxintong, "supplier.chengxintong"));
         }
-        if !o.guaranteed {
+        if let Some(field) = o.supplier_unknown {
+            reasons.push(at(Code::SupplierUnknown, field));
+        }
+        if o.trade_unknown {
+            reasons.push(at(Code::TradeTypeUnknown, o.trade_field));
+        } else if !o.guaranteed {
             reasons.push(at(Code::TradeNotGuaranteed, o.trade_field));
         }
         if !o.awaiting_payment {
@@ -324,6 +345,11 @@ impl<'c> Checker<'c> {
             } else {
                 let vars = vec![Var::both("usd", ctx.usd_up(money::add(ctx.paid_today_cny, next)?)?), Var::both("limit", self.day_limit.clone())];
                 reasons.push(Reason::filled(Code::OverDailyLimit, Path::Order(i, "amount"), vars));
+                if let (Some(now), Some(pay_by)) = (ctx.now, o.pay_by) {
+                    if pay_by < crate::time::next_day(now) {
+                        reasons.push(Reason::filled(Code::PayDeadlineBeforeDeferral, Path::Order(i, "payBy"), vec![Var::both("payBy", crate::time::format_iso(pay_by))]));
+                    }
+                }
                 Outcome::Deferred
             }
         };
@@ -750,5 +776,77 @@ pub(crate) mod tests {
     #[test]
     fn empty_orders_give_empty_results() {
         assert_eq!(check_value(&input(json!([]))).unwrap(), json!({"results": []}));
+    }
+
+    #[test]
+    fn prohibited_takes_plain_names_and_extra_entries() {
+        let lithium = |v: &mut Value| v["orders"][0]["items"][0]["category"] = json!("Lithium batteries");
+        let seeds = |v: &mut Value| v["orders"][0]["items"][0]["category"] = json!("种子");
+        // A name the built-in list does not have: a custom kind matched by exact category name.
+        assert_eq!(one(|v| { lithium(v); v["prohibited"] = json!(["lithium batteries"]); }), pair("PROHIBITED_GOODS", "orders[0].items[0].category"));
+        // `prohibited` replaces the built-in list; `prohibitedExtra` adds to it.
+        assert_eq!(one(|v| { seeds(v); v["prohibited"] = json!(["lithium batteries"]); }), vec![]);
+        assert_eq!(one(|v| { seeds(v); v["prohibitedExtra"] = json!(["lithium batteries"]); }), pair("PROHIBITED_GOODS", "orders[0].items[0].category"));
+        assert_eq!(one(|v| { lithium(v); v["prohibitedExtra"] = json!(["lithium batteries"]); }), pair("PROHIBITED_GOODS", "orders[0].items[0].category"));
+        // A built-in kind by name keeps its categories and title keywords; mixed with objects.
+        assert_eq!(one(|v| { seeds(v); v["prohibited"] = json!(["Plant seeds", {"id": "x", "name": "X", "nameZh": "叉"}]); }).len(), 1);
+        assert_eq!(one(|v| { seeds(v); v["prohibitedExtra"] = json!(["seeds", "植物种子", "Plant Seeds"]); }).len(), 1, "names of a built-in kind are that kind");
+        for (list, path) in [(json!([""]), "prohibited[0]"), (json!([1]), "prohibited[0]"), (json!([{"id": "x"}]), "prohibited[0].name")] {
+            let mut v = input(json!([good_order("1")]));
+            v["prohibited"] = list.clone();
+            let e = check_value(&v).unwrap_err();
+            assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some(path)), "{list}");
+            let mut v = input(json!([good_order("1")]));
+            v["prohibitedExtra"] = list.clone();
+            let e = check_value(&v).unwrap_err();
+            assert_eq!(e.path.as_deref(), Some(path.replace("prohibited", "prohibitedExtra").as_str()), "{list}");
+        }
+    }
+
+    #[test]
+    fn unknown_supplier_and_trade_type_block_with_their_own_codes() {
+        let unknown = |v: &mut Value| v["orders"][0]["supplier"] = json!({"loginId": null, "kjb": "unknown", "chengxintong": "unknown"});
+        assert_eq!(one(unknown), pair("SUPPLIER_UNKNOWN", "orders[0].supplier.kjb"));
+        assert_eq!(one(|v| v["orders"][0]["supplier"]["chengxintong"] = json!("UNKNOWN")), pair("SUPPLIER_UNKNOWN", "orders[0].supplier.chengxintong"));
+        assert_eq!(
+            one(|v| { v["orders"][0]["supplier"]["kjb"] = json!(false); v["orders"][0]["supplier"]["chengxintong"] = json!("unknown"); }),
+            vec![("SUPPLIER_NOT_KJB".to_string(), "orders[0].supplier.kjb".to_string()), ("SUPPLIER_UNKNOWN".to_string(), "orders[0].supplier.chengxintong".to_string())]
+        );
+        assert_eq!(one(|v| v["orders"][0]["tradeType"] = json!("unknown")), pair("TRADE_TYPE_UNKNOWN", "orders[0].tradeType"));
+        let e = check_value(&{ let mut v = input(json!([good_order("1")])); v["orders"][0]["supplier"]["kjb"] = json!("maybe"); v }).unwrap_err();
+        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("orders[0].supplier.kjb")));
+    }
+
+    #[test]
+    fn deferred_orders_due_before_tomorrow_warn() {
+        let plan = |pay_by: &str, now: Option<&str>| -> Value {
+            let mut v = input(json!([good_order("1"), good_order("2")]));
+            v["orders"][1]["payBy"] = json!(pay_by);
+            v["limits"] = json!({"perDayUsd": "20"});
+            v["history"] = json!([]);
+            if let Some(now) = now {
+                v["now"] = json!(now);
+            }
+            serde_json::from_str(&crate::plan::plan_payment_json(&v.to_string(), None, Origin::Js).unwrap()).unwrap()
+        };
+        let codes = |p: &Value| p["deferred"][0]["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+        let p = plan("2026-11-27T20:00:00+08:00", Some("2026-11-27T08:00:00Z"));
+        assert_eq!(p["deferred"][0]["orderId"], "2");
+        assert_eq!(codes(&p), ["OVER_DAILY_LIMIT", "PAY_DEADLINE_BEFORE_DEFERRAL"]);
+        let r = &p["deferred"][0]["reasons"][1];
+        assert_eq!((r["severity"].as_str(), r["path"].as_str()), (Some("warn"), Some("orders[1].payBy")));
+        assert!(r["message"].as_str().unwrap().contains("2026-11-27T12:00:00Z"), "{r}");
+        assert!(r["messageZh"].as_str().unwrap().contains("2026-11-27T12:00:00Z"), "{r}");
+        // Due tomorrow or later, or no `now`: only the deferral.
+        assert_eq!(codes(&plan("2026-11-28T00:00:00Z", Some("2026-11-27T08:00:00Z"))), ["OVER_DAILY_LIMIT"]);
+        assert_eq!(codes(&plan("2026-11-27T09:00:00Z", None)), ["OVER_DAILY_LIMIT"]);
+        for (pay_by, now, path) in [("tomorrow", "2026-11-27T08:00:00Z", "orders[1].payBy"), ("2026-11-27T09:00:00Z", "2026-11-27", "now")] {
+            let mut v = input(json!([good_order("1"), good_order("2")]));
+            v["orders"][1]["payBy"] = json!(pay_by);
+            v["now"] = json!(now);
+            v["history"] = json!([]);
+            let e = crate::plan::plan_payment_json(&v.to_string(), None, Origin::Js).unwrap_err();
+            assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some(path)));
+        }
     }
 }

@@ -10,14 +10,17 @@ pub mod eligibility;
 pub mod error;
 pub mod fee;
 pub mod gateway;
+pub mod import;
 pub mod json;
 pub mod money;
 pub mod order;
 pub mod out;
+pub mod payment;
 pub mod plan;
 pub mod prohibited;
 pub mod reason;
 pub mod sort;
+pub mod time;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -69,6 +69,40 @@ impl<'de> Deserialize<'de> for Flag {
     }
 }
 
+/// A supplier fact that may be unknown: a [`Flag`], or the string `"unknown"` (any case) —
+/// what `ordersFrom1688` writes when the 1688 answer does not say and the caller's `suppliers`
+/// map has no entry. An unknown fact is reported (`SUPPLIER_UNKNOWN`, block), never guessed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fact(pub Option<bool>);
+
+impl From<Flag> for Fact {
+    fn from(f: Flag) -> Fact {
+        Fact(Some(f.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Fact {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Fact;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("true, false or \"unknown\"")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Fact, E> {
+                Ok(Fact(Some(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Fact, E> {
+                if v.eq_ignore_ascii_case("unknown") {
+                    return Ok(Fact(None));
+                }
+                Flag::deserialize(de::value::StrDeserializer::<E>::new(v)).map(Fact::from)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// For optional money fields: keeps an explicit `null` (what `JSON.stringify` prints for `NaN`)
 /// as a value, so it is reported instead of silently taking the default.
 pub fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<&'de RawValue>, D::Error> {
@@ -282,6 +316,9 @@ pub struct OrderWire<'a> {
     pub seller_order: Option<Flag>,
     #[serde(default)]
     pub red_envelope: Option<Flag>,
+    /// ISO-8601: when 1688 closes the order unpaid (`createTime` + `payTimeout`).
+    #[serde(default, borrow)]
+    pub pay_by: Option<Str<'a>>,
 }
 
 /// The supplier of an order. `loginId` is part of the contract so callers can keep it with the
@@ -290,10 +327,10 @@ pub struct OrderWire<'a> {
 #[serde(rename = "supplier", rename_all = "camelCase")]
 pub struct SupplierWire {
     #[serde(default)]
-    pub kjb: Option<Flag>,
+    pub kjb: Option<Fact>,
     #[serde(default)]
-    pub kua_jing_bao: Option<Flag>,
-    pub chengxintong: Flag,
+    pub kua_jing_bao: Option<Fact>,
+    pub chengxintong: Fact,
 }
 
 /// One item of an order.
@@ -328,6 +365,12 @@ pub struct Order<'a> {
     /// `supplier.kjb` or `supplier.kuaJingBao`.
     pub supplier_kjb_field: &'static str,
     pub supplier_chengxintong: bool,
+    /// The first supplier field given as `"unknown"`: the rules it feeds were not checked.
+    pub supplier_unknown: Option<&'static str>,
+    /// The trade type was given as `"unknown"`.
+    pub trade_unknown: bool,
+    /// `payBy`: when 1688 closes the order unpaid, in seconds since the epoch (UTC).
+    pub pay_by: Option<i64>,
     pub seller_order: bool,
     pub red_envelope: bool,
     /// Kept as they arrived: every field of an item is already its checked form.
@@ -373,8 +416,30 @@ impl<'a> Order<'a> {
                 ))
             }
         };
-        let (supplier_kjb, supplier_kjb_field) = either(w.supplier.kjb, w.supplier.kua_jing_bao, "supplier.kjb", "supplier.kuaJingBao", "whether the supplier accepts KJB")
-            .map_err(|e| e.under(&format!("orders[{i}]")))?;
+        let known = |f: Option<Fact>| f.and_then(|f| f.0.map(Flag));
+        let supplier_unknown = if w.supplier.kjb.is_some_and(|f| f.0.is_none()) {
+            Some("supplier.kjb")
+        } else if w.supplier.kua_jing_bao.is_some_and(|f| f.0.is_none()) {
+            Some("supplier.kuaJingBao")
+        } else if w.supplier.chengxintong.0.is_none() {
+            Some("supplier.chengxintong")
+        } else {
+            None
+        };
+        let kjb_unknown = w.supplier.kjb.is_some_and(|f| f.0.is_none()) || w.supplier.kua_jing_bao.is_some_and(|f| f.0.is_none());
+        let (supplier_kjb, supplier_kjb_field) = if kjb_unknown {
+            (true, "supplier.kjb")
+        } else {
+            either(known(w.supplier.kjb), known(w.supplier.kua_jing_bao), "supplier.kjb", "supplier.kuaJingBao", "whether the supplier accepts KJB")
+                .map_err(|e| e.under(&format!("orders[{i}]")))?
+        };
+        let pay_by = match &w.pay_by {
+            None => None,
+            Some(t) => Some(crate::time::parse_iso(t.as_str()).ok_or_else(|| {
+                let path = p("payBy");
+                KjbError::at(ErrorCode::InvalidInput, &path, format!("{path} must be an ISO-8601 time with a zone, e.g. \"2026-11-27T12:00:00Z\"; got \"{}\"", money::clip(t.as_str())))
+            })?),
+        };
         for (j, item) in w.items.iter().enumerate() {
             check_offer_id(item.offer_id).map_err(|why| {
                 let path = format!("orders[{i}].items[{j}].offerId");
@@ -385,12 +450,15 @@ impl<'a> Order<'a> {
             id,
             amount,
             currency_cny,
-            guaranteed: code_is(trade.as_str(), "assuretrade"),
+            guaranteed: code_is(trade.as_str(), "assuretrade") || code_is(trade.as_str(), "unknown"),
+            trade_unknown: code_is(trade.as_str(), "unknown"),
+            supplier_unknown,
+            pay_by,
             trade_field,
             awaiting_payment: code_is(w.status.as_str(), "waitbuyerpay"),
             supplier_kjb,
             supplier_kjb_field,
-            supplier_chengxintong: w.supplier.chengxintong.0,
+            supplier_chengxintong: w.supplier.chengxintong.0.unwrap_or(true),
             seller_order: w.seller_order.is_some_and(|f| f.0),
             red_envelope: w.red_envelope.is_some_and(|f| f.0),
             items: w.items,

@@ -417,6 +417,103 @@ impl Builder {
     }
 }
 
+/// A caller's entry in either form: an object ([`EntryWire`]) or a plain name. A name that is
+/// the id, English or Chinese name of a built-in entry (any case) means that entry, with its
+/// categories and title keywords; any other name is a custom kind matched by exact category
+/// name only (no title keywords: a guessed keyword list would warn on look-alikes).
+fn entry_of<'a>(raw: &'a serde_json::value::RawValue, path: &str) -> Result<EntryWire<'a>> {
+    let text = raw.get().trim();
+    if !text.starts_with('"') {
+        if !text.starts_with('{') {
+            return Err(KjbError::at(
+                ErrorCode::InvalidInput,
+                path,
+                format!("{path} must be a category name (a string) or an object {{id, name, nameZh, categories?, keywords?, exclude?}}"),
+            ));
+        }
+        return crate::json::parse::<EntryWire<'a>>(text).map_err(|e| e.under(path));
+    }
+    let name: String = serde_json::from_str(text).map_err(|_| KjbError::at(ErrorCode::InvalidInput, path, format!("{path} is not a readable string")))?;
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        return Err(KjbError::at(ErrorCode::InvalidInput, path, format!("{path} must be a non-empty category name")));
+    }
+    let owned = |v: &[&str]| v.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
+    let lower = trimmed.to_lowercase();
+    if let Some(&(id, en, zh, categories, keywords, exclude)) =
+        BUILTIN.iter().find(|(id, en, zh, ..)| id.to_lowercase() == lower || en.to_lowercase() == lower || *zh == trimmed)
+    {
+        return Ok(EntryWire {
+            id: Cow::Borrowed(id),
+            name: Cow::Borrowed(en),
+            name_zh: Cow::Borrowed(zh),
+            categories: owned(categories),
+            keywords: owned(keywords),
+            exclude: owned(exclude),
+        });
+    }
+    Ok(EntryWire {
+        id: Cow::Owned(trimmed.to_string()),
+        name: Cow::Owned(trimmed.to_string()),
+        name_zh: Cow::Owned(trimmed.to_string()),
+        categories: vec![trimmed.to_string()],
+        keywords: Vec::new(),
+        exclude: Vec::new(),
+    })
+}
+
+fn entries_of<'a>(list: &'a [&'a serde_json::value::RawValue], path: &str) -> Result<Vec<EntryWire<'a>>> {
+    if list.len() > MAX_ENTRIES {
+        return Err(KjbError::at(ErrorCode::InvalidInput, path, format!("a prohibited-goods list may have at most {MAX_ENTRIES} entries")));
+    }
+    let mut out: Vec<EntryWire<'a>> = Vec::with_capacity(list.len());
+    for (i, raw) in list.iter().enumerate() {
+        let e = entry_of(raw, &format!("{path}[{i}]"))?;
+        // A plain name naming a kind already listed is that kind again; repeated ids of
+        // objects are still refused by `from_wire`, at their path.
+        let named = raw.get().trim_start().starts_with('"');
+        if named && out.iter().any(|o| o.id.trim().eq_ignore_ascii_case(e.id.trim())) {
+            continue;
+        }
+        out.push(e);
+    }
+    Ok(out)
+}
+
+fn builtin_entries() -> Vec<EntryWire<'static>> {
+    let owned = |v: &[&str]| v.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
+    BUILTIN
+        .iter()
+        .map(|&(id, en, zh, c, k, x)| EntryWire { id: Cow::Borrowed(id), name: Cow::Borrowed(en), name_zh: Cow::Borrowed(zh), categories: owned(c), keywords: owned(k), exclude: owned(x) })
+        .collect()
+}
+
+impl Prohibited {
+    /// `prohibited` as the caller gave it: entries as objects or plain names.
+    pub fn from_raw(list: &[&serde_json::value::RawValue], path: &str) -> Result<Prohibited> {
+        Prohibited::from_wire(&entries_of(list, path)?, path)
+    }
+
+    /// `prohibitedExtra` added to `base` (the caller's `prohibited`, or the built-in list). An
+    /// extra entry with the id of a base entry is that entry named again, and is skipped.
+    pub fn extended(base: Option<&[&serde_json::value::RawValue]>, extra: &[&serde_json::value::RawValue]) -> Result<Prohibited> {
+        let mut all = match base {
+            Some(list) => entries_of(list, "prohibited")?,
+            None => builtin_entries(),
+        };
+        let extra = entries_of(extra, "prohibitedExtra")?;
+        // Validated alone first, so a bad entry is reported at its own path.
+        Prohibited::from_wire(&extra, "prohibitedExtra")?;
+        for e in extra {
+            let key = e.id.trim().to_lowercase();
+            if !all.iter().any(|b| b.id.trim().to_lowercase() == key) {
+                all.push(e);
+            }
+        }
+        Prohibited::from_wire(&all, "prohibitedExtra")
+    }
+}
+
 impl Prohibited {
     /// The built-in list.
     pub fn builtin() -> Prohibited {

@@ -31,6 +31,9 @@ pub enum Code {
     OverDailyLimit,
     DuplicateOrder,
     CurrencyUnsupported,
+    PayDeadlineBeforeDeferral,
+    SupplierUnknown,
+    TradeTypeUnknown,
 }
 
 /// `block` makes an order ineligible; `warn` is shown but lets it through.
@@ -62,11 +65,14 @@ impl Code {
         Code::OverDailyLimit,
         Code::DuplicateOrder,
         Code::CurrencyUnsupported,
+        Code::PayDeadlineBeforeDeferral,
+        Code::SupplierUnknown,
+        Code::TradeTypeUnknown,
     ];
 
     pub fn severity(self) -> Severity {
         match self {
-            Code::ProhibitedGoodsSuspected => Severity::Warn,
+            Code::ProhibitedGoodsSuspected | Code::PayDeadlineBeforeDeferral => Severity::Warn,
             _ => Severity::Block,
         }
     }
@@ -94,6 +100,9 @@ impl Code {
             Code::OverDailyLimit => "OVER_DAILY_LIMIT",
             Code::DuplicateOrder => "DUPLICATE_ORDER",
             Code::CurrencyUnsupported => "CURRENCY_UNSUPPORTED",
+            Code::PayDeadlineBeforeDeferral => "PAY_DEADLINE_BEFORE_DEFERRAL",
+            Code::SupplierUnknown => "SUPPLIER_UNKNOWN",
+            Code::TradeTypeUnknown => "TRADE_TYPE_UNKNOWN",
         }
     }
 }
@@ -182,6 +191,18 @@ pub fn text(code: Code) -> Text {
         Code::CurrencyUnsupported => (
             "The order is not priced in CNY; KJB pays 1688 orders in CNY only. Check the order's currency and pass its CNY amount.",
             "该订单不是以人民币（CNY）计价，跨境宝只支付人民币订单。请核对订单币种并传入人民币金额。",
+        ),
+        Code::PayDeadlineBeforeDeferral => (
+            "This order is deferred by the daily limit, but 1688 closes it unpaid at {payBy} (UTC), before the next day. Pay it today by other means, or plan it into today's payments instead of another order.",
+            "该订单因单日限额被顺延，但1688将于 {payBy}（UTC）关闭未付款订单，早于次日。请今日改用其他方式支付，或调整计划让它在今日付款。",
+        ),
+        Code::SupplierUnknown => (
+            "Whether the supplier accepts KJB and is a 诚信通 member is not known (the 1688 order answer does not say). Look the supplier up (alibaba.account.agent.crossBasic) and give ordersFrom1688 its facts in suppliers (by loginId: kjb, chengxintong), or set supplier.kjb and supplier.chengxintong.",
+            "订单数据未说明该供应商是否开通跨境宝、是否为诚信通会员。请查询供应商信息（alibaba.account.agent.crossBasic），并在 ordersFrom1688 的 suppliers 中按 loginId 传入 kjb 与 chengxintong，或设置 supplier.kjb 与 supplier.chengxintong。",
+        ),
+        Code::TradeTypeUnknown => (
+            "The order's transaction method is not known (the 1688 answer has no tradeTypeCode), so kjb cannot tell whether it is a Guaranteed transaction (assureTrade). Read the order again with alibaba.trade.get.buyerView, or set tradeType.",
+            "订单数据缺少交易方式（tradeTypeCode），无法判断是否为担保交易（assureTrade）。请用 alibaba.trade.get.buyerView 重新读取订单，或设置 tradeType。",
         ),
     };
     Text { en, zh }
@@ -428,13 +449,14 @@ mod tests {
             Code::ProhibitedGoodsSuspected => &["goods", "matched"],
             Code::OverTransactionLimit => &["usd", "fx", "limit"],
             Code::OverDailyLimit => &["usd", "limit"],
+            Code::PayDeadlineBeforeDeferral => &["payBy"],
             _ => &[],
         }
     }
 
     #[test]
     fn every_code_has_english_and_chinese_text_that_says_what_to_do() {
-        assert_eq!(Code::ALL.len(), 17);
+        assert_eq!(Code::ALL.len(), 20);
         for &code in Code::ALL {
             let t = text(code);
             assert!(!t.en.trim().is_empty() && !t.zh.trim().is_empty(), "{code}");
@@ -494,7 +516,8 @@ mod tests {
         }
         assert_eq!(serde_json::to_value(Severity::Warn).unwrap(), "warn");
         assert_eq!(Code::ProhibitedGoodsSuspected.severity(), Severity::Warn);
-        assert_eq!(Code::ALL.iter().filter(|c| c.severity() == Severity::Warn).count(), 1);
+        assert_eq!(Code::PayDeadlineBeforeDeferral.severity(), Severity::Warn);
+        assert_eq!(Code::ALL.iter().filter(|c| c.severity() == Severity::Warn).count(), 2);
     }
 
     #[test]

@@ -179,6 +179,16 @@ pub fn authorize_url() -> Result<String, String> {
     staged_json(&gateway::authorize_url_json)
 }
 
+#[wasm_bindgen(js_name = ordersFrom1688)]
+pub fn orders_from_1688() -> Result<String, String> {
+    staged(false, &mut |input| done(api::orders_from_1688(input, Origin::Js)))
+}
+
+#[wasm_bindgen(js_name = paymentState)]
+pub fn payment_state() -> Result<String, String> {
+    staged(false, &mut |input| done(api::payment_state(input, Origin::Js)))
+}
+
 /// The raw signer; `pkg/lib/api.mjs` wraps it in the public `Signer` class.
 #[wasm_bindgen(js_name = RawSigner)]
 pub struct RawSigner(gateway::Signer);

@@ -44,6 +44,8 @@ pub enum Answer {
     PayWay,
     /// The decoded answer, ids as strings.
     Decoded,
+    /// The decoded answer, money as CNY strings and `…OfStr` preferred ([`super::answers`]).
+    Shaped(super::answers::Shape),
 }
 
 #[derive(Debug)]
@@ -64,7 +66,16 @@ const fn opt(name: &'static str, kind: Kind) -> ParamSpec {
     ParamSpec { name, kind, required: false, default: None }
 }
 
+use super::answers::Shape;
+
 const TRADE: &str = "com.alibaba.trade";
+/// The message-service APIs: signed, but called without an access token.
+const OPEN: &str = "cn.alibaba.open";
+
+/// Whether a call of `spec` needs the buyer's access token.
+pub fn needs_token(spec: &ApiSpec) -> bool {
+    spec.namespace != OPEN
+}
 const URL_PARAMS: &[ParamSpec] = &[req("orderIdList", Kind::IdList { max: MAX_IDS_PER_CALL })];
 
 pub static APIS: &[ApiSpec] = &[
@@ -78,7 +89,7 @@ pub static APIS: &[ApiSpec] = &[
         version: "1",
         params: &[opt("pageIndex", Kind::Page), opt("sellerLoginId", Kind::Text)],
         one_of: &[],
-        answer: Answer::Decoded,
+        answer: Answer::Shaped(Shape::AccountPeriod),
     },
     ApiSpec {
         name: "trade.orderpay.analysis",
@@ -105,9 +116,78 @@ pub static APIS: &[ApiSpec] = &[
             req("orderId", Kind::Id),
             opt("includeFields", Kind::Text),
             opt("attributeKeys", Kind::Json),
+            opt("outOrderId", Kind::Text),
         ],
         one_of: &[],
-        answer: Answer::Decoded,
+        answer: Answer::Shaped(Shape::Orders),
+    },
+    ApiSpec {
+        name: "alibaba.trade.getBuyerOrderList",
+        namespace: TRADE,
+        version: "1",
+        params: &[
+            opt("bizTypes", Kind::Json),
+            opt("createStartTime", Kind::Text),
+            opt("createEndTime", Kind::Text),
+            opt("modifyStartTime", Kind::Text),
+            opt("modifyEndTime", Kind::Text),
+            opt("isHis", Kind::Json),
+            opt("page", Kind::Page),
+            opt("pageSize", Kind::Page),
+            opt("orderStatus", Kind::Text),
+            opt("tradeType", Kind::Text),
+            opt("productName", Kind::Text),
+            opt("needBuyerAddressAndPhone", Kind::Json),
+            opt("needMemoInfo", Kind::Json),
+            opt("outOrderId", Kind::Text),
+        ],
+        one_of: &[],
+        answer: Answer::Shaped(Shape::Orders),
+    },
+    ApiSpec {
+        name: "alibaba.trade.cancel",
+        namespace: TRADE,
+        version: "1",
+        params: &[
+            ParamSpec { name: "webSite", kind: Kind::Text, required: true, default: Some("1688") },
+            req("tradeID", Kind::Id),
+            req("cancelReason", Kind::Choice(&["buyerCancel", "sellerGoodsLack", "other"])),
+            opt("remark", Kind::Text),
+        ],
+        one_of: &[],
+        answer: Answer::Shaped(Shape::Plain),
+    },
+    ApiSpec {
+        name: "alibaba.trade.pay.protocolPay.isopen",
+        namespace: TRADE,
+        version: "1",
+        params: &[],
+        one_of: &[],
+        answer: Answer::Shaped(Shape::Plain),
+    },
+    ApiSpec { name: "alibaba.account.basic", namespace: "com.alibaba.account", version: "1", params: &[], one_of: &[], answer: Answer::Shaped(Shape::Plain) },
+    ApiSpec {
+        name: "push.query.messageList",
+        namespace: OPEN,
+        version: "1",
+        params: &[
+            opt("page", Kind::Page),
+            opt("pageSize", Kind::Page),
+            opt("type", Kind::Text),
+            opt("userInfo", Kind::Text),
+            opt("createStartTime", Kind::Text),
+            opt("createEndTime", Kind::Text),
+        ],
+        one_of: &[],
+        answer: Answer::Shaped(Shape::Plain),
+    },
+    ApiSpec {
+        name: "push.message.confirm",
+        namespace: OPEN,
+        version: "1",
+        params: &[req("msgIdList", Kind::IdList { max: 200 })],
+        one_of: &[],
+        answer: Answer::Shaped(Shape::Plain),
     },
     ApiSpec {
         name: "alibaba.account.agent.crossBasic",
@@ -158,9 +238,17 @@ mod tests {
             "alibaba.trade.pay.protocolPay.preparePay",
             "alibaba.trade.get.buyerView",
             "alibaba.account.agent.crossBasic",
+            "alibaba.trade.getBuyerOrderList",
+            "alibaba.trade.cancel",
+            "alibaba.account.basic",
+            "push.query.messageList",
+            "push.message.confirm",
+            "alibaba.trade.pay.protocolPay.isopen",
         ] {
             assert!(find(n).is_some(), "{n}");
         }
+        assert_eq!(find("push.query.messageList").unwrap().namespace, "cn.alibaba.open");
+        assert!(!needs_token(find("push.message.confirm").unwrap()));
         assert_eq!(find("alibaba.account.agent.crossBasic").unwrap().namespace, "com.alibaba.account");
         assert_eq!(split_name("com.alibaba.account:alibaba.account.agent.crossBasic"), (Some("com.alibaba.account"), "alibaba.account.agent.crossBasic"));
     }

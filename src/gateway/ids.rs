@@ -12,7 +12,7 @@
 //! structure and only tracks strings, keys and nesting.
 
 /// What to do with integer tokens.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub enum Numbers {
     /// Copy every number as written.
     Keep,
@@ -20,6 +20,9 @@ pub enum Numbers {
     RefuseUnsafe,
     /// Quote integers above 2^53 − 1 and integers under id-named keys.
     QuoteIds,
+    /// As `QuoteIds`, and also quote every number (as written) under a key the predicate
+    /// names: money, which is then read as an exact decimal, never through a float.
+    QuoteIdsAnd(fn(&str) -> bool),
 }
 
 /// An integer token that cannot be trusted, as written.
@@ -48,6 +51,8 @@ struct Frame {
     object: bool,
     /// For an object: the current key is id-named; for an array: its key was.
     ids: bool,
+    /// The same for the keys `Numbers::QuoteIdsAnd` names.
+    marked: bool,
 }
 
 /// Index just past the string starting at `start` (which holds `"`).
@@ -89,6 +94,10 @@ pub fn compact(text: &str, numbers: Numbers) -> Result<String, UnsafeNumber> {
                     if let Some(f) = frames.last_mut() {
                         let inner = s.get(1..s.len().saturating_sub(1)).unwrap_or("");
                         f.ids = is_id_key(inner);
+                        f.marked = match numbers {
+                            Numbers::QuoteIdsAnd(marked) => marked(inner),
+                            _ => false,
+                        };
                     }
                 }
                 out.push_str(s);
@@ -97,7 +106,8 @@ pub fn compact(text: &str, numbers: Numbers) -> Result<String, UnsafeNumber> {
             b'{' | b'[' => {
                 let object = c == b'{';
                 let ids = !object && frames.last().is_some_and(|f| f.ids);
-                frames.push(Frame { object, ids });
+                let marked = !object && frames.last().is_some_and(|f| f.marked);
+                frames.push(Frame { object, ids, marked });
                 expect_key = object;
                 out.push(char::from(c));
                 i = i.saturating_add(1);
@@ -127,6 +137,9 @@ pub fn compact(text: &str, numbers: Numbers) -> Result<String, UnsafeNumber> {
                         false
                     }
                     Numbers::QuoteIds => integer && (is_unsafe_integer(token) || frames.last().is_some_and(|f| f.ids)),
+                    Numbers::QuoteIdsAnd(_) => {
+                        frames.last().is_some_and(|f| f.marked) || (integer && (is_unsafe_integer(token) || frames.last().is_some_and(|f| f.ids)))
+                    }
                 };
                 if quote {
                     out.push('"');

@@ -12,6 +12,7 @@
 //! - [`response`]: `parseResponse`; [`push`]: `verifyPush`; [`oauth`]: `authorizeUrl`;
 //! - [`signer`]: the `Signer` that keeps the secret.
 
+pub mod answers;
 pub mod api;
 pub mod creds;
 pub mod form;

@@ -73,7 +73,7 @@ pub fn generic<'a>(raw: &'a RawValue, path: &str, origin: Origin) -> Result<Opti
         b't' => Ok(Some(Cow::Borrowed("true"))),
         b'f' => Ok(Some(Cow::Borrowed("false"))),
         b'-' | b'0'..=b'9' => {
-            if numbers == Numbers::RefuseUnsafe && !text.contains(['.', 'e', 'E']) && ids::is_unsafe_integer(text) {
+            if matches!(numbers, Numbers::RefuseUnsafe) && !text.contains(['.', 'e', 'E']) && ids::is_unsafe_integer(text) {
                 return Err(unsafe_number(path, text));
             }
             Ok(Some(Cow::Borrowed(text)))

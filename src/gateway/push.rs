@@ -122,6 +122,8 @@ struct MessageWire<'a> {
     user_info: Option<&'a RawValue>,
     #[serde(default, borrow)]
     data: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    extra_info: Option<&'a RawValue>,
 }
 
 /// `verifyPush`'s answer.
@@ -135,8 +137,11 @@ struct PushOut<'a> {
     /// Milliseconds since the epoch (a safe JS number).
     gmt_born: Option<u64>,
     user_info: Option<Cow<'a, str>>,
-    /// The message's `data`, every id (and every integer above 2^53 − 1) as a string.
-    data: Option<&'a RawValue>,
+    /// The message's `data`, every id (and every integer above 2^53 − 1) as a string;
+    /// `ORDER_BATCH_PAY` outcomes carry `paid` ([`super::answers::typed_data`]).
+    data: Option<Box<RawValue>>,
+    /// The envelope's `extraInfo`, as sent (ids as strings); `null` when absent.
+    extra_info: Option<&'a RawValue>,
 }
 
 /// A string, or a number as written; `None` for null/absent/other.
@@ -179,7 +184,11 @@ fn read_message(message: &str) -> Result<String> {
             _ => return Err(malformed(&format!("{P}.gmtBorn"), format!("gmtBorn must be milliseconds since the epoch; got {}", clip(&s)))),
         },
     };
-    let out = PushOut { msg_id, kind, biz_key: scalar(w.biz_key), gmt_born, user_info: scalar(w.user_info), data: w.data };
+    let data = match w.data {
+        None => None,
+        Some(raw) => Some(super::answers::typed_data(&kind, raw).map_err(|why| malformed(&format!("{P}.data"), why))?),
+    };
+    let out = PushOut { msg_id, kind, biz_key: scalar(w.biz_key), gmt_born, user_info: scalar(w.user_info), data, extra_info: w.extra_info };
     crate::api::to_json(&out)
 }
 

@@ -225,10 +225,10 @@ pub fn prepare<'a>(w: &'a RequestWire<'a>, app_key: &str, origin: Origin) -> Res
     let Resolved { spec, namespace, version, name } = resolve(w)?;
     let token = match (spec, w.access_token.filter(|r| !params::is_null(r))) {
         (_, Some(raw)) => Some(creds::access_token(Some(raw), "accessToken")?),
-        (Some(spec), None) => {
+        (Some(spec), None) if super::api::needs_token(spec) => {
             return Err(KjbError::at(ErrorCode::InvalidCredentials, "accessToken", format!("accessToken is required: {} acts for a 1688 buyer account (OAuth access token)", spec.name)));
         }
-        (None, None) => None,
+        (_, None) => None,
     };
     let stamp = w.timestamp.filter(|r| !params::is_null(r)).map(timestamp).transpose()?;
 

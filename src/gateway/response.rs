@@ -297,7 +297,11 @@ pub fn parse(api: &str, status: u16, body: &str) -> Result<String> {
     // so a number no float holds (`1E400`) only fails on the second parse: that is a body kjb
     // cannot read, not a bug.
     let parsed = if looks_json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
-        let printed = ids::compact(text, Numbers::QuoteIds).map_err(|_| KjbError::internal("id quoting refused a number"))?;
+        let numbers = match api::find(api::split_name(api).1).map(|s| s.answer) {
+            Some(Answer::Shaped(shape)) => Numbers::QuoteIdsAnd(shape.money_keys()),
+            _ => Numbers::QuoteIds,
+        };
+        let printed = ids::compact(text, numbers).map_err(|_| KjbError::internal("id quoting refused a number"))?;
         serde_json::from_str::<Value>(&printed).ok().map(|value| (printed, value))
     } else {
         None
@@ -332,6 +336,7 @@ pub fn parse(api: &str, status: u16, body: &str) -> Result<String> {
     let answer = api::find(api::split_name(api).1).map_or(Answer::Decoded, |s| s.answer);
     match (answer, value.as_object()) {
         (Answer::Decoded, _) => Ok(printed),
+        (Answer::Shaped(shape), _) => super::answers::shape(shape, api, status, value.clone()),
         (Answer::PayUrl, Some(o)) => pay_url(api, status, o),
         (Answer::PayWay, Some(o)) => pay_way(api, status, o),
         (_, None) => Err(unexpected(api, status, "it is not a JSON object")),
@@ -430,7 +435,9 @@ mod tests {
     #[test]
     fn decoded_answers_have_string_ids() {
         let out = parse("alibaba.trade.get.buyerView", 200, r#"{"success":"true","result":{"baseInfo":{"id":3535260697417660107,"status":"waitbuyerpay","totalAmount":12.50,"buyerID":"b2b-1"}}}"#).unwrap();
-        assert_eq!(out, r#"{"success":"true","result":{"baseInfo":{"id":"3535260697417660107","status":"waitbuyerpay","totalAmount":12.50,"buyerID":"b2b-1"}}}"#);
+        // Money as a CNY string (yuan on the wire), ids as strings (answers.rs shapes it).
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v, serde_json::json!({"success":"true","result":{"baseInfo":{"id":"3535260697417660107","status":"waitbuyerpay","totalAmount":"12.50","buyerID":"b2b-1"}}}));
         assert_eq!(parse("some.unknown.api", 200, "[1, 9007199254740993]").unwrap(), "[1,\"9007199254740993\"]");
     }
 

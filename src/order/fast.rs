@@ -94,7 +94,7 @@ impl Key {
 }
 
 /// An order's fields, in the order 1688 writes them.
-const ORDER_KEYS: [Key; 10] = [
+const ORDER_KEYS: [Key; 11] = [
     Key::new("orderId"),
     Key::new("amount"),
     Key::new("currency"),
@@ -105,6 +105,7 @@ const ORDER_KEYS: [Key; 10] = [
     Key::new("items"),
     Key::new("sellerOrder"),
     Key::new("redEnvelope"),
+    Key::new("payBy"),
 ];
 const SUPPLIER_KEYS: [Key; 3] = [Key::new("kjb"), Key::new("kuaJingBao"), Key::new("chengxintong")];
 const ITEM_KEYS: [Key; 4] = [Key::new("offerId"), Key::new("title"), Key::new("category"), Key::new("kjb")];
@@ -493,7 +494,7 @@ impl<'s> Reader<'s> {
             }
             Some(true)
         })?;
-        Some(SupplierWire { kjb, kua_jing_bao, chengxintong: chengxintong? })
+        Some(SupplierWire { kjb: kjb.map(Into::into), kua_jing_bao: kua_jing_bao.map(Into::into), chengxintong: chengxintong?.into() })
     }
 
     fn item(&mut self, depth: usize) -> Option<ItemWire<'s>> {
@@ -526,7 +527,7 @@ impl<'s> Reader<'s> {
     /// which is empty.
     fn order(&mut self, mut list: Vec<ItemWire<'s>>) -> Option<OrderWire<'s>> {
         let (mut order_id, mut amount, mut currency, mut status, mut trade_type, mut trade_type_code) = (None, None, None, None, None, None);
-        let (mut supplier, mut items, mut seller_order, mut red_envelope) = (None, None, None, None);
+        let (mut supplier, mut items, mut seller_order, mut red_envelope, mut pay_by) = (None, None, None, None, None);
         self.object(2, &ORDER_KEYS, |p, _, index, d| {
             match index {
                 Some(0) => {
@@ -564,6 +565,9 @@ impl<'s> Reader<'s> {
                 Some(9) => {
                     red_envelope = p.opt_flag()?;
                 }
+                Some(10) => {
+                    pay_by = p.opt_str()?;
+                }
                 _ => {
                     p.skip(d)?;
                     return Some(false);
@@ -582,6 +586,7 @@ impl<'s> Reader<'s> {
             items: items?,
             seller_order,
             red_envelope,
+            pay_by,
         })
     }
 }
