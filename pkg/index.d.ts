@@ -12,7 +12,11 @@ export type ErrorCode =
   | 'INVALID_INPUT' | 'INVALID_JSON' | 'INVALID_AMOUNT' | 'INVALID_RATE' | 'INVALID_ORDER_ID'
   | 'UNSAFE_ORDER_ID' | 'INVALID_SCHEDULE' | 'MISSING_FX_RATE' | 'INVALID_CREDENTIALS'
   | 'UNKNOWN_API' | 'TOO_MANY_ORDERS' | 'GATEWAY_ERROR' | 'BUSINESS_ERROR'
-  | 'PUSH_SIGNATURE_INVALID' | 'PUSH_MALFORMED' | 'NOT_INITIALIZED' | 'INTERNAL';
+  | 'PUSH_SIGNATURE_INVALID' | 'PUSH_MALFORMED' | 'NOT_INITIALIZED' | 'INTERNAL'
+  /** The buyer's access token expired or was revoked (1688's 401) and could not be refreshed. */
+  | 'TOKEN_EXPIRED'
+  /** The caller's AbortSignal stopped the operation (KjbClient). */
+  | 'ABORTED';
 
 /** Every failure kjb reports. Branch on `code`, not on `message`. */
 export declare class KjbError extends Error {
@@ -35,6 +39,13 @@ export declare class KjbError extends Error {
   /** True only when the same call can succeed later (rate limiting). */
   retryable?: boolean;
   requestId?: string;
+  /** 1688's own message text, e.g. `Batch pay : not surport MANUAL-TRADE!` (clipped). */
+  gatewayMessage?: string;
+  /**
+   * On an error that stopped a `KjbClient` run (cashierUrls, orderStatus): what was already
+   * obtained, so no link is lost. `pending`: ids never sent (the run stopped first).
+   */
+  partial?: (CashierUrls & { pending?: OrderId[] }) | OrderStatus[];
 }
 
 // ---- loading --------------------------------------------------------------------------------
@@ -294,6 +305,24 @@ export declare function verifyPush(p: { appSecret: string; body: PushBody }): Pu
 /** The 1688 OAuth authorise URL; with `appSecret` (server side) it carries the legacy `_aop_signature`. */
 export declare function authorizeUrl(a: { appKey: string; redirectUri: string; state: string; appSecret?: string }): string;
 
+/** A buyer's OAuth token, as `parseToken`, `exchangeCode`, `refreshToken` and `onToken` give it. */
+export interface Token {
+  accessToken: string;
+  /** null for apps whose long-lived tokens come without one. */
+  refreshToken: string | null;
+  /** ISO-8601 UTC, from `expires_in` and the time the answer was read. */
+  expiresAt: string;
+  /** ISO-8601 UTC, from `refresh_token_timeout` (a +0800 time). */
+  refreshTokenExpiresAt: string | null;
+  /** What push messages carry in `userInfo`. */
+  memberId: string | null;
+  aliId: string | null;
+  resourceOwner: string | null;
+}
+
+/** Reads the raw text of a `system.oauth2/getToken` answer; 1688's refusals throw KjbError. */
+export declare function parseToken(text: string): Token;
+
 /** Holds appKey/appSecret; the secret never comes back out. */
 export declare class Signer {
   constructor(options: { appKey: string; appSecret: string });
@@ -313,35 +342,53 @@ export type FetchLike = (
   init: { method: string; headers: { [name: string]: string }; body: string; signal: AbortSignal },
 ) => Promise<{ status: number; text(): Promise<string> }>;
 
+/** The token a client starts with; `expiresAt` as parseToken gives it (or a Date / ms). */
+export interface TokenInput {
+  accessToken: string;
+  refreshToken?: string | null;
+  expiresAt?: string | Date | number | null;
+  refreshTokenExpiresAt?: string | null;
+  memberId?: string | null;
+  aliId?: string | null;
+  resourceOwner?: string | null;
+}
+
 export interface KjbClientCommonOptions {
   /** Gateway origin; default https://gw.open.1688.com (e.g. a local kjb sandbox). */
   baseUrl?: string;
   fetch?: FetchLike;
   /** Per gateway call, including reading the answer; default 30000. */
   timeoutMs?: number;
-  /** Extra attempts after a rate-limited call (gw.QosRequestLimit), 0–10; default 3. */
+  /** Extra attempts after a rate-limited call (gw.QosAppFrequencyLimit, gw.QosRequestLimit, HTTP 429), 0–10; default 3. */
   retries?: number;
-  /** First back-off delay; it doubles per attempt (capped at 10 s), with jitter; default 500. */
+  /** First back-off delay; it doubles per attempt (capped at 30 s), with jitter; default 1000. */
   retryDelayMs?: number;
-  /** Gateway calls in flight at once, 1–10; default 2. */
+  /** Gateway calls in flight at once, 1–32; default 4. */
   concurrency?: number;
+  /** Most calls a second this client starts (evenly spaced, retries and token calls included); default 5. */
+  qps?: number;
+  /** The buyer's token; with `refreshToken` (and appSecret) the client refreshes it by itself. */
+  token?: TokenInput;
+  /** The older form of `token: {accessToken}`. */
+  accessToken?: string;
+  /** Called, and awaited, with every new token (exchangeCode, refreshes): store it. */
+  onToken?: (token: Token) => void | Promise<void>;
 }
 
 /** Server side: the client signs with an internal `Signer`; the secret never comes back out. */
 export interface KjbClientOptions extends KjbClientCommonOptions {
   appKey: string;
   appSecret: string;
-  accessToken: string;
 }
 
 /**
  * Backend-signed flow (browsers, extensions): `sign` asks your backend to sign each request
- * (e.g. with `Signer.sign`, adding the access token there); no secret in the page.
+ * (e.g. with `Signer.sign`, adding the access token there); no secret in the page, so no
+ * token exchange or refresh here.
  */
 export interface KjbClientBackendSignedOptions extends KjbClientCommonOptions {
   sign(request: { api: ApiName | string; params: { [name: string]: unknown }; baseUrl: string; timestamp: number; accessToken?: string }): SignedRequest | Promise<SignedRequest>;
   appKey?: string;
-  accessToken?: string;
   appSecret?: never;
 }
 
@@ -362,30 +409,88 @@ export interface CashierLink {
 
 export interface RefusedOrder {
   orderId: OrderId;
+  /**
+   * `MANUAL_ORDER` (`Batch pay : not surport MANUAL-TRADE!`), `PRODUCT_TRADE_STAT_ERROR`,
+   * `REFUSED` (cantPayOrderList / payFailureOrderList), `400_4` (no order of the call payable),
+   * `BUSINESS_ERROR` (other business errors), `NO_PAY_URL`.
+   */
+  code: 'MANUAL_ORDER' | 'PRODUCT_TRADE_STAT_ERROR' | 'REFUSED' | '400_4' | 'BUSINESS_ERROR' | 'NO_PAY_URL' | string;
+  /** 1688's own text where it gave one. */
   reason: string;
-  /** `REFUSED` (listed in cantPayOrderList / payFailureOrderList), `400_4` (no order of the call payable), `NO_PAY_URL`. */
-  code: 'REFUSED' | '400_4' | 'NO_PAY_URL' | string;
+}
+
+export interface FailedCall {
+  orderIds: OrderId[];
+  error: { code: ErrorCode; gatewayCode: string | null; message: string; retryable: boolean; httpStatus: number | null };
 }
 
 export interface CashierUrls {
   /** One per gateway call that returned a cashier URL, in batch order. */
   links: CashierLink[];
-  /** Every other order, in input order; each input id appears once across links and refused. */
+  /** Orders 1688 refused (business errors), with the reason. */
   refused: RefusedOrder[];
+  /** Calls that still failed after their retries (5xx, timeout, network, rate limit). */
+  failed: FailedCall[];
+}
+
+export interface OrderStatus {
+  orderId: OrderId;
+  /** buyerView `baseInfo.status`, e.g. `waitbuyerpay`, `waitsellersend`; null when the call failed. */
+  status: string | null;
+  paid: boolean;
+  payTime: string | null;
+  payChannels: string[];
+  /** `cancel` / `terminated`: an unpaid closed order will never be paid. */
+  closed: boolean;
+  /** Present when this order's call failed. */
+  error?: FailedCall['error'];
+}
+
+export interface PullMessagesOptions {
+  page?: number;
+  /** 20–200; default 20. */
+  pageSize?: number;
+  type?: string;
+  userInfo?: string;
+  createStartTime?: string;
+  createEndTime?: string;
+  signal?: AbortSignal;
 }
 
 /**
- * Obtains 1688 cashier URLs: splits order ids into gateway calls, signs, POSTs, parses, and
- * retries rate-limited calls (gw.QosRequestLimit) with bounded exponential back-off and jitter.
- * Timeouts and network failures throw `GATEWAY_ERROR` with `gatewayCode` `TIMEOUT` / `NETWORK`.
+ * The 1688 gateway for one app and one buyer: cashier URLs, order status, push messages and the
+ * OAuth token lifecycle. Calls are paced (`qps`); rate limits (gw.QosAppFrequencyLimit,
+ * gw.QosRequestLimit, HTTP 429) are retried with exponential back-off and jitter; a call
+ * answered 401 or made with a token past `expiresAt` refreshes the token once (shared by
+ * concurrent calls), calls `onToken` and is repeated once; without a refresh token it throws
+ * `TOKEN_EXPIRED`. Timeouts and network failures are `GATEWAY_ERROR` with `gatewayCode`
+ * `TIMEOUT` / `NETWORK`; an aborted signal throws `ABORTED`.
  */
 export declare class KjbClient {
   constructor(options: KjbClientOptions | KjbClientBackendSignedOptions);
   readonly appKey: string | null;
   readonly baseUrl: string;
+  readonly qps: number;
+  /**
+   * `{links, refused, failed}`, every id exactly once. An error about the app or the token
+   * (gw.SignatureInvalid, gw.AppKeyNotFound, gw.APIACLDecline, gw.NoUsageLeftError,
+   * gw.APIUnsupported, gw.ParamMissing, TOKEN_EXPIRED) stops the run and throws with `partial`.
+   */
   cashierUrls(orderIds: Iterable<OrderIdInput>, options?: CashierUrlsOptions): Promise<CashierUrls>;
-  /** One signed call with this client's credentials, timeout and retries: `parseResponse`'s answer. */
-  call(api: ApiName | string, params?: { [name: string]: unknown }, options?: { signal?: AbortSignal }): Promise<UrlAnswer | PayWayAnswer | any>;
+  /** Payment status from `alibaba.trade.get.buyerView`, one paced call per order, input order. */
+  orderStatus(orderIds: Iterable<OrderIdInput>, options?: { signal?: AbortSignal }): Promise<OrderStatus[]>;
+  /** One page of `push.query.messageList` (signed, no access token), in verifyPush's shape. */
+  pullMessages(options?: PullMessagesOptions): Promise<(PushMessage & { extraInfo?: unknown })[]>;
+  /** `push.message.confirm` of these message ids: true, or a thrown KjbError. */
+  confirmMessages(msgIds: (string | bigint | number)[], options?: { signal?: AbortSignal }): Promise<true>;
+  /** Trades the OAuth redirect's code for the buyer's token (also passed to onToken). */
+  exchangeCode(input: { code: string; redirectUri: string; signal?: AbortSignal }): Promise<Token>;
+  /** A new access token from the refresh token; concurrent callers share one refresh. */
+  refreshToken(options?: { signal?: AbortSignal }): Promise<Token>;
+  /** Extends the refresh token's life (system.oauth2/postponeToken). */
+  postponeToken(options?: { signal?: AbortSignal }): Promise<Token>;
+  /** One signed call with this client's credentials, pacing, retries and token refresh: `parseResponse`'s answer. */
+  call(api: ApiName | string, params?: { [name: string]: unknown }, options?: { signal?: AbortSignal; namespace?: string; version?: number | string; token?: boolean }): Promise<UrlAnswer | PayWayAnswer | any>;
   /** Wipes the secret now; the client cannot sign afterwards. */
   free(): void;
   toJSON(): { appKey: string | null; baseUrl: string };

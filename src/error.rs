@@ -43,6 +43,11 @@ pub enum ErrorCode {
     PushMalformed,
     /// The module was used before `init()` finished (raised by the JS layer).
     NotInitialized,
+    /// The buyer's access token is missing, expired or revoked (1688 answered HTTP 401
+    /// "Request need user authorized") and cannot be refreshed: refresh it or authorise again.
+    TokenExpired,
+    /// The caller's `AbortSignal` stopped the operation (raised by the JS layer).
+    Aborted,
     /// A bug in kjb: please report it. Never caused by input on purpose.
     Internal,
 }
@@ -66,6 +71,8 @@ impl ErrorCode {
         ErrorCode::PushSignatureInvalid,
         ErrorCode::PushMalformed,
         ErrorCode::NotInitialized,
+        ErrorCode::TokenExpired,
+        ErrorCode::Aborted,
         ErrorCode::Internal,
     ];
 
@@ -87,6 +94,8 @@ impl ErrorCode {
             ErrorCode::PushSignatureInvalid => "PUSH_SIGNATURE_INVALID",
             ErrorCode::PushMalformed => "PUSH_MALFORMED",
             ErrorCode::NotInitialized => "NOT_INITIALIZED",
+            ErrorCode::TokenExpired => "TOKEN_EXPIRED",
+            ErrorCode::Aborted => "ABORTED",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -111,6 +120,10 @@ pub struct GatewayDetail {
     pub retryable: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// The gateway's own message text (clipped, control characters blanked): a refused
+    /// batch's reason is 1688's words, not kjb's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_message: Option<String>,
 }
 
 /// A failure of one operation, caused by its input or by the gateway's answer.

@@ -189,6 +189,32 @@ pub fn payment_state() -> Result<String, String> {
     staged(false, &mut |input| done(api::payment_state(input, Origin::Js)))
 }
 
+#[wasm_bindgen(js_name = parseToken)]
+pub fn parse_token() -> Result<String, String> {
+    staged_json(&gateway::parse_token_json)
+}
+
+/// Wipes the staging buffer, spare capacity included: the JS layer calls it once it has read
+/// a secret-bearing answer out of it ([`RawSigner::token_request`]).
+#[wasm_bindgen(js_name = stageWipe)]
+pub fn stage_wipe() {
+    STAGED.with_borrow_mut(|b| b.zeroize());
+}
+
+/// Puts `bytes` into the staging buffer for JS to read (at `stage(len)`), instead of
+/// returning them as a string: the glue frees a returned string's block unwiped.
+fn stage_out(bytes: &[u8]) -> usize {
+    STAGED.with_borrow_mut(|b| {
+        if bytes.len() > b.capacity() {
+            b.zeroize();
+            *b = Vec::with_capacity(bytes.len());
+        }
+        b.clear();
+        b.extend_from_slice(bytes);
+        b.len()
+    })
+}
+
 /// The raw signer; `pkg/lib/api.mjs` wraps it in the public `Signer` class.
 #[wasm_bindgen(js_name = RawSigner)]
 pub struct RawSigner(gateway::Signer);
@@ -217,5 +243,18 @@ impl RawSigner {
     #[wasm_bindgen(js_name = verifyPush)]
     pub fn verify_push(&self) -> Result<String, String> {
         staged_json(&|body, origin| self.0.verify_push_json(body, origin))
+    }
+
+    /// The OAuth token request `{url, body}` (the body carries the app secret): left in the
+    /// staging buffer, its length returned; JS reads it at `stage(len)` and calls `stageWipe`.
+    #[wasm_bindgen(js_name = tokenRequest)]
+    pub fn token_request(&self) -> Result<usize, String> {
+        let mut out = None;
+        staged(true, &mut |input| {
+            out = Some(self.0.token_request_json(input, Origin::Js).map_err(|e| e.to_json())?);
+            Ok(String::new())
+        })?;
+        let out = out.ok_or_else(|| KjbError::new(ErrorCode::Internal, "the token request was not made").to_json())?;
+        Ok(stage_out(out.as_bytes()))
     }
 }

@@ -27,13 +27,16 @@ Commands (input: the same JSON as the library function; answer: JSON on stdout)
   verify-push  verifyPush   {appSecret, body}
   parse        parseResponse {api, status, body}  (body: the raw text, or the answer as JSON)
   authorize    authorizeUrl {appKey, redirectUri, state}
+  token        exchange an OAuth code or refresh a token (system.oauth2/getToken):
+               {appKey, code, redirectUri} or {appKey, refreshToken, postpone?, accessToken?},
+               plus baseUrl?; prints the token as parseToken gives it
   sandbox      start the local 1688 sandbox (kjb sandbox --help)
 
 appSecret may come from the environment (KJB_APP_SECRET) instead of the file.
 Exit codes: 0 ok, 2 bad input or a refused answer (error JSON on stderr), 1 internal error.
 Options: --help, --version`;
 
-const COMMANDS = new Set(['fee', 'schedule', 'check', 'plan', 'build', 'sign', 'signature', 'verify-push', 'parse', 'authorize']);
+const COMMANDS = new Set(['fee', 'schedule', 'check', 'plan', 'build', 'sign', 'signature', 'verify-push', 'parse', 'authorize', 'token']);
 const EXIT_BAD_INPUT = 2;
 const EXIT_INTERNAL = 1;
 const MAX_DEPTH = 64;
@@ -233,10 +236,35 @@ function run(kjb, command, text) {
   }
 }
 
+/**
+ * `kjb token`: the one call that carries the app secret, made by a KjbClient (the secret goes
+ * from KJB_APP_SECRET into its wasm Signer and from there only into the request body).
+ */
+async function token(kjb, text) {
+  const input = objectInput(parseExact(text), 'token');
+  const { appKey, baseUrl, code, redirectUri, refreshToken, accessToken, postpone } = input;
+  const appSecret = input.appSecret !== undefined ? input.appSecret : process.env.KJB_APP_SECRET;
+  if (appSecret === undefined || appSecret === '') {
+    throw new InputError('INVALID_CREDENTIALS', 'kjb token needs the app secret: set KJB_APP_SECRET in the environment', { path: 'appSecret' });
+  }
+  if ((code === undefined) === (refreshToken === undefined)) {
+    throw new InputError('INVALID_INPUT', 'kjb token takes either {code, redirectUri} (after the buyer authorised the app) or {refreshToken}', { path: code === undefined ? 'code' : 'refreshToken' });
+  }
+  const tokenOption = refreshToken !== undefined ? { accessToken: typeof accessToken === 'string' && accessToken !== '' ? accessToken : '-', refreshToken } : undefined;
+  const client = new kjb.KjbClient({ appKey, appSecret, baseUrl, token: tokenOption, retries: 1 });
+  try {
+    if (code !== undefined) return await client.exchangeCode({ code, redirectUri });
+    if (postpone === true) return await client.postponeToken();
+    return await client.refreshToken();
+  } finally {
+    client.free();
+  }
+}
+
 function report(e) {
   const internal = !e || typeof e.code !== 'string' || e.code === 'INTERNAL';
   const error = { code: e && typeof e.code === 'string' ? e.code : 'INTERNAL', message: e && e.message ? e.message : String(e), path: e && e.path ? e.path : null };
-  for (const key of ['line', 'column', 'gatewayCode', 'httpStatus', 'retryable', 'requestId']) {
+  for (const key of ['line', 'column', 'gatewayCode', 'httpStatus', 'retryable', 'requestId', 'gatewayMessage']) {
     if (e && e[key] !== undefined) error[key] = e[key];
   }
   process.stderr.write(`${JSON.stringify({ error })}\n`);
@@ -272,6 +300,18 @@ function main(argv) {
     if (rest.length > 1) throw new InputError('INVALID_INPUT', `kjb ${command} takes one FILE (or - for stdin); got ${rest.length} arguments`);
     const kjb = require('../lib/node.cjs');
     const file = rest[0];
+    if (command === 'token') {
+      if ((file === undefined || file === '-') && process.stdin.isTTY) {
+        throw new InputError('INVALID_INPUT', 'kjb token needs JSON input: give a FILE or pipe it into stdin');
+      }
+      token(kjb, readInput(file)).then(
+        (out) => process.stdout.write(`${JSON.stringify(out, null, 2)}\n`),
+        (e) => {
+          process.exitCode = report(e);
+        },
+      );
+      return null;
+    }
     let text = null;
     if (command !== 'schedule') {
       if ((file === undefined || file === '-') && process.stdin.isTTY) {

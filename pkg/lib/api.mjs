@@ -8,7 +8,7 @@
 // declarations and no imports, so `make pkg` can derive `api.cjs` for `require()` mechanically
 // (scripts/esm-to-cjs.mjs).
 
-const GATEWAY_CODES = new Set(['GATEWAY_ERROR', 'BUSINESS_ERROR']);
+const GATEWAY_CODES = new Set(['GATEWAY_ERROR', 'BUSINESS_ERROR', 'TOKEN_EXPIRED']);
 
 /** Every failure kjb reports. `code` is stable; branch on it, not on `message`. */
 export class KjbError extends Error {
@@ -25,7 +25,7 @@ export class KjbError extends Error {
       this.retryable = false;
     }
     if (details) {
-      for (const key of ['path', 'line', 'column', 'gatewayCode', 'httpStatus', 'retryable', 'requestId']) {
+      for (const key of ['path', 'line', 'column', 'gatewayCode', 'httpStatus', 'retryable', 'requestId', 'gatewayMessage']) {
         if (details[key] !== undefined) this[key] = details[key];
       }
     }
@@ -188,9 +188,38 @@ export function makeApi(runtime) {
     });
   }
 
+  const decoder = new TextDecoder();
+  let tokenRequestOf = null;
+
   class Signer {
     #raw;
     #generation;
+    static {
+      // The OAuth token request carries the app secret (1688's design). It is built inside the
+      // wasm signer and handed only to KjbClient, through the non-enumerable `internal` of the
+      // API object: no public method returns it. The wasm leaves it in the staging buffer
+      // (a returned string's block would be freed unwiped), which is wiped once read.
+      tokenRequestOf = (signer, request) => {
+        guard('Signer.tokenRequest');
+        const text = toJsonText(request, 'tokenRequest');
+        const raw = signer.#live('Signer.tokenRequest');
+        const glue = runtime.raw();
+        let len;
+        try {
+          stageText(glue, text);
+          len = raw.tokenRequest();
+        } catch (e) {
+          if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) throw trapped('Signer.tokenRequest', e);
+          throw toKjbError(e);
+        }
+        try {
+          const ptr = glue.stage(len);
+          return JSON.parse(decoder.decode(new Uint8Array(glue.stageMemory().buffer, ptr, len)));
+        } finally {
+          glue.stageWipe();
+        }
+      };
+    }
     constructor(options) {
       guard('Signer');
       const text = toJsonText(options, 'Signer');
@@ -262,7 +291,7 @@ export function makeApi(runtime) {
     Signer.prototype[Symbol.dispose] = Signer.prototype.free;
   }
 
-  return {
+  const publicApi = {
     feeSchedule: () => {
       guard('feeSchedule');
       return invoke('feeSchedule', () => runtime.raw().feeSchedule());
@@ -277,6 +306,17 @@ export function makeApi(runtime) {
     parseResponse: (r) => call('parseResponse', r),
     verifyPush: (p) => call('verifyPush', p),
     authorizeUrl: (a) => call('authorizeUrl', a),
+    /** A `system.oauth2/getToken` answer text → `{accessToken, refreshToken, expiresAt, …}`. */
+    parseToken: (text) => call('parseToken', { text, now: Date.now() }),
     Signer,
   };
+  // For KjbClient only; not enumerable, so the entry points' `...api` does not export it.
+  Object.defineProperty(publicApi, 'internal', {
+    value: Object.freeze({
+      tokenRequest: (signer, request) => tokenRequestOf(signer, request),
+      tokenAnswer: (text, status) => call('parseToken', { text, status, now: Date.now() }),
+    }),
+    enumerable: false,
+  });
+  return publicApi;
 }

@@ -21,7 +21,7 @@ const api = shared.makeApi({
     return true;
   },
 });
-const KjbClient = makeClient({ ...api, KjbError: shared.KjbError });
+const KjbClient = makeClient({ ...api, internal: api.internal, KjbError: shared.KjbError });
 
 /** Already initialised in Node: resolves at once. */
 async function init() {}

@@ -5,5 +5,6 @@ import kjb from './node.cjs';
 export const {
   feeSchedule, quoteFee, checkOrders, planPayment, buildRequest, signRequest, signature,
   parseResponse, verifyPush, authorizeUrl, orderIds, Signer, KjbClient, KjbError, init, initSync,
+  parseToken,
 } = kjb;
 export default kjb.init;

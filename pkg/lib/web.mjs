@@ -43,11 +43,12 @@ export function initSync(bytes) {
 // after a trap the API reports INTERNAL until the page reloads (recover() returns false).
 const api = makeApi({ raw: () => raw, ready: () => ready, generation: () => 0, recover: () => false });
 /** Cashier URLs over fetch. In a page, sign on your backend: see the README (`sign` option). */
-export const KjbClient = makeClient({ ...api, KjbError });
+export const KjbClient = makeClient({ ...api, internal: api.internal, KjbError });
 
 export const {
   feeSchedule, quoteFee, checkOrders, planPayment, buildRequest, signRequest, signature,
   parseResponse, verifyPush, authorizeUrl, orderIds, Signer,
+  parseToken,
 } = api;
 export { KjbError };
 export default init;

@@ -10,7 +10,8 @@
 //! - [`request`]: `buildRequest` / `signRequest` (URL, order, body, baseUrl rule);
 //! - [`ids`]: which JSON numbers reach JS as strings;
 //! - [`response`]: `parseResponse`; [`push`]: `verifyPush`; [`oauth`]: `authorizeUrl`;
-//! - [`signer`]: the `Signer` that keeps the secret.
+//! - [`signer`]: the `Signer` that keeps the secret;
+//! - [`token`]: `parseToken` and the OAuth token requests (built where the secret is).
 
 pub mod answers;
 pub mod api;
@@ -24,6 +25,7 @@ pub mod request;
 pub mod response;
 pub mod sign;
 pub mod signer;
+pub mod token;
 #[cfg(test)]
 mod vectors;
 
@@ -114,6 +116,11 @@ pub fn verify_push_json(input: &str, _origin: Origin) -> Result<String> {
 /// `authorizeUrl({appKey, redirectUri, state, appSecret?})`: the URL, as a JSON string.
 pub fn authorize_url_json(input: &str, _origin: Origin) -> Result<String> {
     oauth::authorize_url_json(input)
+}
+
+/// `parseToken({text, now, status?})`.
+pub fn parse_token_json(input: &str, _origin: Origin) -> Result<String> {
+    token::parse_token_json(input)
 }
 
 #[cfg(test)]
@@ -239,8 +246,10 @@ mod tests {
         let _ = parse_response_json(text, Origin::Js);
         let _ = verify_push_json(text, Origin::Js);
         let _ = authorize_url_json(text, Origin::Js);
+        let _ = parse_token_json(text, Origin::Js);
         if let Ok(s) = Signer::from_json(text, Origin::Js) {
             let _ = s.sign_json(text, Origin::Js);
+            let _ = s.token_request_json(text, Origin::Js);
         }
         let _ = build_request_json(text, Origin::Text);
     }

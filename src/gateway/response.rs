@@ -28,8 +28,12 @@ struct ResponseWire<'a> {
     body: &'a RawValue,
 }
 
-/// Gateway codes worth retrying after a back-off.
-const RETRYABLE: &[&str] = &["gw.QosRequestLimit"];
+/// Gateway codes worth retrying after a back-off: the rate limits (gateway-1688.md §4).
+/// `gw.QosAppFrequencyLimit` is what the live gateway sends (with HTTP 400);
+/// `gw.QosRequestLimit` is seen from one community SDK and treated alike.
+pub const RETRYABLE: &[&str] = &["gw.QosAppFrequencyLimit", "gw.QosRequestLimit"];
+/// 1688's `error_code` for a missing, expired or revoked access token (with HTTP 401).
+pub const TOKEN_CODE: &str = "401";
 const MAX_QUOTED: usize = 200;
 
 /// Server text for a message: clipped, control characters blanked.
@@ -72,8 +76,27 @@ fn with_detail(code: ErrorCode, message: String, detail: GatewayDetail) -> KjbEr
     e
 }
 
-fn gateway_error(api: &str, status: u16, code: Option<String>, message: Option<String>, request_id: Option<String>) -> KjbError {
-    let retryable = status == 429 || code.as_deref().is_some_and(|c| RETRYABLE.contains(&c));
+/// The parameter a `gw.ParamMissing` message names ("Required argument orderId …").
+fn missing_param(message: &str) -> Option<&str> {
+    let lower = message.to_ascii_lowercase();
+    let at = lower.find("argument").map(|i| i.saturating_add("argument".len())).or_else(|| lower.find("parameter").map(|i| i.saturating_add("parameter".len())))?;
+    let rest = message.get(at..)?.trim_start_matches(|c: char| c == 's' || c == ':' || c == '\'' || c == '"' || c == '[' || c.is_whitespace());
+    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(rest.len());
+    rest.get(..end).filter(|n| !n.is_empty())
+}
+
+/// True for 1688's answer to a missing, expired or revoked access token.
+fn token_expired(status: u16, code: Option<&str>, message: Option<&str>) -> bool {
+    code == Some(TOKEN_CODE) || (status == 401 && code.is_none() && message.is_some_and(|m| m.to_ascii_lowercase().contains("need user authorized")))
+}
+
+/// A refusal by the gateway itself (HTTP 4xx/5xx, `error_code`), classified by gateway-1688.md
+/// §4: rate limits are retryable, the 401 answer is `TOKEN_EXPIRED`, every other code is final
+/// and its message says what to change.
+pub fn gateway_error(api: &str, status: u16, code: Option<String>, message: Option<String>, request_id: Option<String>) -> KjbError {
+    let expired = token_expired(status, code.as_deref(), message.as_deref());
+    let code = if expired { Some(TOKEN_CODE.to_string()) } else { code };
+    let retryable = !expired && (status == 429 || code.as_deref().is_some_and(|c| RETRYABLE.contains(&c)));
     let mut text = format!("the 1688 gateway refused {api} (HTTP {status}");
     if let Some(c) = &code {
         text.push_str(", ");
@@ -84,15 +107,25 @@ fn gateway_error(api: &str, status: u16, code: Option<String>, message: Option<S
         text.push_str(": ");
         text.push_str(&quote_server(m));
     }
-    let hint = match code.as_deref() {
-        _ if retryable => "; rate limited: wait and retry with back-off",
-        Some("gw.SignatureInvalid") => "; check appSecret and send the body exactly as signRequest returned it",
-        Some("gw.AppKeyNotFound") => "; check appKey",
-        Some("gw.APIACLDecline") => "; the app has no permission for this API: apply for it on open.1688.com",
-        _ => "",
+    let param = message.as_deref().and_then(missing_param).map(quote_server);
+    let hint: Cow<'_, str> = match code.as_deref() {
+        _ if expired => "; the buyer's access token is missing, expired or revoked: refresh it (KjbClient refreshes by itself when it has a refresh token) or have the buyer authorise the app again".into(),
+        _ if retryable => "; rate limited: wait and retry with back-off and jitter, and pace the calls (KjbClient option qps)".into(),
+        Some("gw.SignatureInvalid") => "; the signature does not match: check appSecret and send the body exactly as it was signed; retrying will not help".into(),
+        Some("gw.AppKeyNotFound") => "; 1688 knows no app with this appKey: check appKey; retrying will not help".into(),
+        Some("gw.APIACLDecline") => "; the app has no permission for this API: subscribe the solution that includes it (or apply for the API permission) for this app on open.1688.com; retrying will not help".into(),
+        Some("gw.APIUnsupported") => "; 1688 has no such API or version: check the api name, namespace and version; retrying will not help".into(),
+        Some("gw.NoUsageLeftError") => "; the app's paid call quota is used up: buy more calls for the app on open.1688.com or wait until the quota renews; retrying will not help".into(),
+        Some("gw.ParamMissing") => match &param {
+            Some(p) => format!("; add the required parameter {p} to the call").into(),
+            None => "; a required parameter is missing: add the one the message names".into(),
+        },
+        None if status >= 500 => "; 1688 or a proxy in front of it failed: try again later (a 5xx is not retried automatically, the call may have been carried out)".into(),
+        _ => "".into(),
     };
-    text.push_str(hint);
-    with_detail(ErrorCode::GatewayError, text, GatewayDetail { gateway_code: code, http_status: Some(status), retryable, request_id })
+    text.push_str(&hint);
+    let code_kind = if expired { ErrorCode::TokenExpired } else { ErrorCode::GatewayError };
+    with_detail(code_kind, text, GatewayDetail { gateway_code: code, http_status: Some(status), retryable, request_id, gateway_message: message.as_deref().map(quote_server) })
 }
 
 fn request_id(o: Option<&Map<String, Value>>) -> Option<String> {
@@ -140,10 +173,9 @@ fn check(api: &str, status: u16, v: &Value) -> Result<()> {
             text.push_str("; orders refused: ");
             text.push_str(&quote_server(&refused.join(", ")));
         }
-        if code.as_deref() == Some("400_4") {
-            text.push_str("; none of these orders can be paid by KJB");
-        }
-        with_detail(ErrorCode::BusinessError, text, GatewayDetail { gateway_code: code, http_status: Some(status), retryable: false, request_id: request_id(Some(o)) })
+        text.push_str(business_hint(code.as_deref(), message.as_deref()));
+        let gateway_message = message.as_deref().map(quote_server);
+        with_detail(ErrorCode::BusinessError, text, GatewayDetail { gateway_code: code, http_status: Some(status), retryable: false, request_id: request_id(Some(o)), gateway_message })
     };
     let success = flag(o.get("success"));
     let code = first_text(o, &["errorCode", "error_code"]);
@@ -156,6 +188,18 @@ fn check(api: &str, status: u16, v: &Value) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What to do about the business errors gateway-1688.md §4 documents.
+fn business_hint(code: Option<&str>, message: Option<&str>) -> &'static str {
+    let says = |needle: &str| code.is_some_and(|c| c.contains(needle)) || message.is_some_and(|m| m.contains(needle));
+    match code {
+        Some("400_4") => "; none of these orders can be paid by KJB",
+        Some("500_2") => "; the access token belongs to a sub-account: have the buyer's main account authorise the app and use its token",
+        _ if says("MANUAL-TRADE") => "; a manually created (MANUAL-TRADE) order cannot be paid in a batch: pay it on its own",
+        _ if says("PRODUCT_TRADE_STAT_ERROR") => "; 1688 could not reserve the stock of an order (PRODUCT_TRADE_STAT_ERROR): check the orders on 1688",
+        _ => "",
+    }
 }
 
 fn unexpected(api: &str, status: u16, why: &str) -> KjbError {
@@ -389,27 +433,76 @@ mod tests {
         assert_eq!((e.code, e.gateway.unwrap().gateway_code.as_deref()), (ErrorCode::BusinessError, Some("PAY_FAIL")));
     }
 
+    /// Every code of gateway-1688.md §4, as the live gateway sends it.
     #[test]
-    fn gateway_errors() {
-        let e = err(CBP, 403, r#"{"error_code":"gw.QosRequestLimit","error_message":"too fast","request_id":"r1"}"#);
-        let g = e.gateway.as_ref().unwrap();
-        assert_eq!(e.code, ErrorCode::GatewayError);
-        assert_eq!((g.gateway_code.as_deref(), g.http_status, g.retryable, g.request_id.as_deref()), (Some("gw.QosRequestLimit"), Some(403), true, Some("r1")));
-        let e = err(CBP, 401, r#"{"error_code":"gw.SignatureInvalid","error_message":"bad sig"}"#);
-        assert!(!e.gateway.as_ref().unwrap().retryable);
-        assert!(e.message.contains("appSecret"), "{}", e.message);
-        assert!(err(CBP, 429, "").gateway.unwrap().retryable);
+    fn every_gateway_code_is_classified() {
+        struct Case {
+            status: u16,
+            body: &'static str,
+            code: ErrorCode,
+            gateway_code: Option<&'static str>,
+            retryable: bool,
+            says: &'static [&'static str],
+        }
+        let cases = [
+            Case { status: 400, body: r#"{"error_code":"gw.QosAppFrequencyLimit","error_message":"App call exceeds limited frequency","request_id":"r1"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.QosAppFrequencyLimit"), retryable: true, says: &["App call exceeds limited frequency", "back-off", "qps"] },
+            Case { status: 400, body: r#"{"error_code":"gw.QosRequestLimit","error_message":"too fast"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.QosRequestLimit"), retryable: true, says: &["back-off"] },
+            Case { status: 429, body: "", code: ErrorCode::GatewayError, gateway_code: None, retryable: true, says: &["HTTP 429", "back-off"] },
+            Case { status: 429, body: "Too Many Requests", code: ErrorCode::GatewayError, gateway_code: None, retryable: true, says: &["back-off"] },
+            Case { status: 401, body: r#"{"error_code":"401","error_message":"Request need user authorized","request_id":"r2"}"#, code: ErrorCode::TokenExpired, gateway_code: Some("401"), retryable: false, says: &["Request need user authorized", "refresh", "authorise"] },
+            Case { status: 401, body: "Request need user authorized", code: ErrorCode::TokenExpired, gateway_code: Some("401"), retryable: false, says: &["refresh"] },
+            Case { status: 400, body: r#"{"error_code":"gw.SignatureInvalid","error_message":"Signature invalid"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.SignatureInvalid"), retryable: false, says: &["appSecret", "will not help"] },
+            Case { status: 400, body: r#"{"error_code":"gw.APIACLDecline","error_message":"AppKey is not allowed(acl)"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.APIACLDecline"), retryable: false, says: &["AppKey is not allowed(acl)", "subscribe the solution", "permission"] },
+            Case { status: 400, body: r#"{"error_code":"gw.APIUnsupported","error_message":"API unsupported"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.APIUnsupported"), retryable: false, says: &["api name", "version"] },
+            Case { status: 400, body: r#"{"error_code":"gw.ParamMissing","error_message":"Required argument orderIdList is missing"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.ParamMissing"), retryable: false, says: &["add the required parameter orderIdList"] },
+            Case { status: 400, body: r#"{"error_code":"gw.ParamMissing","error_message":"Required argument: 'webSite'"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.ParamMissing"), retryable: false, says: &["parameter webSite"] },
+            Case { status: 400, body: r#"{"error_code":"gw.NoUsageLeftError","error_message":"SLA bill has no usage left"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.NoUsageLeftError"), retryable: false, says: &["SLA bill has no usage left", "paid call quota is used up"] },
+            Case { status: 400, body: r#"{"error_code":"gw.AppKeyNotFound","error_message":"appKey not found"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.AppKeyNotFound"), retryable: false, says: &["check appKey"] },
+            Case { status: 502, body: "<html><body>Bad Gateway</body></html>", code: ErrorCode::GatewayError, gateway_code: None, retryable: false, says: &["Bad Gateway", "try again later"] },
+            Case { status: 503, body: "", code: ErrorCode::GatewayError, gateway_code: None, retryable: false, says: &["HTTP 503"] },
+            Case { status: 500, body: r#"{"message":"internal"}"#, code: ErrorCode::GatewayError, gateway_code: None, retryable: false, says: &["internal", "try again later"] },
+        ];
+        for c in &cases {
+            let e = err(CBP, c.status, c.body);
+            let g = e.gateway.as_ref().unwrap();
+            assert_eq!((e.code, g.gateway_code.as_deref(), g.http_status, g.retryable), (c.code, c.gateway_code, Some(c.status), c.retryable), "{}: {e:?}", c.body);
+            for s in c.says {
+                assert!(e.message.contains(s), "{}: {:?} lacks {s:?}", c.body, e.message);
+            }
+        }
+        // The JSON the JS layer rebuilds its KjbError from.
+        let e = err(CBP, 401, r#"{"error_code":"401","error_message":"Request need user authorized"}"#);
+        let v: Value = serde_json::from_str(&e.to_json()).unwrap();
+        assert_eq!((v["code"].as_str(), v["gatewayCode"].as_str(), v["httpStatus"].as_u64(), v["retryable"].as_bool()), (Some("TOKEN_EXPIRED"), Some("401"), Some(401), Some(false)));
+        assert_eq!(v["gatewayMessage"], "Request need user authorized");
+        let e = err(CBP, 400, r#"{"error_code":"gw.QosAppFrequencyLimit","error_message":"App call exceeds limited frequency","request_id":"r1"}"#);
+        assert_eq!(e.gateway.as_ref().unwrap().request_id.as_deref(), Some("r1"));
+        assert!(!err(CBP, 401, r#"{"error_code":"gw.SignatureInvalid","error_message":"bad sig"}"#).gateway.unwrap().retryable);
         let e = err(CBP, 200, r#"{"error_code":"gw.APIACLDecline"}"#);
         assert_eq!(e.gateway.unwrap().http_status, Some(200));
-        let e = err(CBP, 502, "<html><body>Bad Gateway</body></html>");
-        assert_eq!((e.code, e.gateway.as_ref().unwrap().http_status), (ErrorCode::GatewayError, Some(502)));
-        assert!(e.message.contains("Bad Gateway"), "{}", e.message);
         for body in ["", "   ", "<html>", "null", "{\"a\":", "\u{0}"] {
             let e = err(CBP, 200, body);
             assert_eq!(e.code, ErrorCode::GatewayError, "{body:?}");
         }
         assert_eq!(err(CBP, 302, "{}").code, ErrorCode::GatewayError);
         assert_eq!(err(CBP, 200, r#"{"a":1,"a":2}"#).code, ErrorCode::InvalidJson);
+    }
+
+    /// The business errors §4 documents: never retried, with the gateway's own words kept.
+    #[test]
+    fn documented_business_errors() {
+        let cases = [
+            ("alibaba.alipay.url.get", r#"{"success":false,"errorCode":"Batch pay : not surport MANUAL-TRADE!","erroMsg":"Batch pay : not surport MANUAL-TRADE!"}"#, "Batch pay : not surport MANUAL-TRADE!", "MANUAL-TRADE"),
+            ("alibaba.alipay.url.get", r#"{"success":false,"errorCode":"操作库存失败:PRODUCT_TRADE_STAT_ERROR","erroMsg":"操作库存失败:PRODUCT_TRADE_STAT_ERROR"}"#, "操作库存失败:PRODUCT_TRADE_STAT_ERROR", "stock"),
+            (CBP, r#"{"success":"false","errorCode":"400_4","errorMsg":"no order can pay"}"#, "no order can pay", "none of these orders"),
+            ("alibaba.trade.payWay.query", r#"{"success":false,"errorCode":"500_2","errorMsg":"sub account"}"#, "sub account", "main account"),
+        ];
+        for (api, body, kept, says) in cases {
+            let e = err(api, 200, body);
+            let g = e.gateway.as_ref().unwrap();
+            assert_eq!((e.code, g.retryable, g.gateway_message.as_deref()), (ErrorCode::BusinessError, false, Some(kept)), "{body}");
+            assert!(e.message.contains(says), "{}", e.message);
+        }
     }
 
     #[test]

@@ -36,6 +36,13 @@ impl Secret {
         Secret(Zeroizing::new(s.as_bytes().to_vec()))
     }
 
+    /// The secret as text, for the one place it is sent as is: the OAuth token request body
+    /// (`client_secret`), written into a wiped buffer (`token::request_json`).
+    pub(crate) fn as_text(&self) -> &str {
+        // Made from a `str` only, so always UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+
     fn mac(&self) -> Result<HmacSha1> {
         // HMAC accepts keys of any length; the error branch exists only in the type.
         HmacSha1::new_from_slice(&self.0).map_err(|_| KjbError::internal("the HMAC key was refused"))

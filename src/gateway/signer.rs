@@ -73,6 +73,13 @@ impl Signer {
     pub fn verify_push_json(&self, body: &str, _origin: Origin) -> Result<String> {
         push::verify_body_json(&self.secret, body)
     }
+
+    /// An OAuth token request (`getToken` with either grant, or `postponeToken`) as
+    /// `{"url","body"}` JSON text. The body carries `client_secret` by 1688's design, so the
+    /// text is for `fetch` only and lives in a buffer that is wiped when dropped.
+    pub fn token_request_json(&self, input: &str, _origin: Origin) -> Result<zeroize::Zeroizing<String>> {
+        super::token::request_json(&self.secret, &self.app_key, input)
+    }
 }
 
 #[cfg(test)]

@@ -120,3 +120,54 @@ test('kjb sandbox starts the sandbox and prints its URL', async () => {
     child.kill();
   }
 });
+
+test('kjb token: exchanges a code or refreshes with the secret from KJB_APP_SECRET; the secret is never printed', async () => {
+  const http = await import('node:http');
+  const secret = 'Cli-Token-Secret-7Qx';
+  const seen = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => {
+      body += d;
+    });
+    req.on('end', () => {
+      const form = new URLSearchParams(body);
+      seen.push([req.url, form.get('grant_type')]);
+      res.setHeader('content-type', 'application/json');
+      if (form.get('client_secret') !== secret) {
+        res.statusCode = 401;
+        return res.end('{"error":"invalid_client","error_description":"client_secret is wrong"}');
+      }
+      if (form.get('grant_type') === 'authorization_code' && form.get('code') !== 'good-code') {
+        res.statusCode = 400;
+        return res.end('{"error":"invalid_grant","error_description":"code is unknown, used or expired"}');
+      }
+      const refresh = form.get('grant_type') === 'authorization_code' ? ',"refresh_token":"r-1","refresh_token_timeout":"20270527183000+0800"' : '';
+      res.end(`{"aliId":"1","resource_owner":"buyer","memberId":"b2b-1","expires_in":"36000","access_token":"a-${seen.length}"${refresh}}`);
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const baseUrl = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const env = { KJB_APP_SECRET: secret };
+    const exchanged = await kjb(['token', '-'], { input: JSON.stringify({ appKey: '1234567', code: 'good-code', redirectUri: 'https://erp.example.com/cb', baseUrl }), env });
+    assert.equal(exchanged.code, 0, exchanged.stderr);
+    const token = JSON.parse(exchanged.stdout);
+    assert.equal(token.accessToken, 'a-1');
+    assert.equal(token.refreshToken, 'r-1');
+    assert.equal(token.refreshTokenExpiresAt, '2027-05-27T10:30:00.000Z');
+    const refreshed = await kjb(['token'], { input: JSON.stringify({ appKey: '1234567', refreshToken: 'r-1', baseUrl }), env });
+    assert.equal(refreshed.code, 0, refreshed.stderr);
+    assert.equal(JSON.parse(refreshed.stdout).accessToken, 'a-2');
+    assert.deepEqual(seen, [['/openapi/http/1/system.oauth2/getToken/1234567', 'authorization_code'], ['/openapi/http/1/system.oauth2/getToken/1234567', 'refresh_token']]);
+    const used = await kjb(['token'], { input: JSON.stringify({ appKey: '1234567', code: 'used', redirectUri: 'https://erp.example.com/cb', baseUrl }), env });
+    assert.equal(used.code, 2);
+    assert.equal(JSON.parse(used.stderr).error.gatewayCode, 'invalid_grant');
+    const noSecret = await kjb(['token'], { input: JSON.stringify({ appKey: '1234567', refreshToken: 'r-1', baseUrl }), env: { KJB_APP_SECRET: '' } });
+    assert.equal(noSecret.code, 2);
+    assert.equal(JSON.parse(noSecret.stderr).error.path, 'appSecret');
+    for (const r of [exchanged, refreshed, used, noSecret]) assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret));
+  } finally {
+    server.close();
+  }
+});

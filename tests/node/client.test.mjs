@@ -1,5 +1,6 @@
 // KjbClient end to end, over real HTTP on 127.0.0.1, against the package's own sandbox (which
-// checks signatures with its own HMAC, not with the kjb core).
+// checks signatures with its own HMAC, not with the kjb core). The live gateway's behaviours
+// (rate limits, tokens, partial failure) are in client-live.test.mjs.
 import test, { before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import util from 'node:util';
@@ -34,7 +35,7 @@ function countingFetch({ delay } = {}) {
 }
 
 function client(extra = {}) {
-  return new KjbClient({ ...APP, baseUrl: sb.url, retryDelayMs: 5, ...extra });
+  return new KjbClient({ ...APP, baseUrl: sb.url, retryDelayMs: 5, qps: 200, ...extra });
 }
 
 /** What the sandbox config says KJB refuses (computed from the config, not from the sandbox). */
@@ -54,25 +55,38 @@ test('KjbClient is exported by the package (import and require) and typed', asyn
   assert.match(readFileSync(join(root, 'sandbox', 'index.d.mts'), 'utf8'), /export declare function startSandbox\(/);
 });
 
-test('45 orders, some refused: 5 links of up to 10 ids in batch order, the refused ones listed, every id once', async () => {
+/** An order the url APIs answer with a documented free-text error for its whole call. */
+const batchBreaker = (o) => Boolean(o.manualTrade || o.stockError);
+
+test('45 orders, some refused: links of up to 10 ids in batch order, refusals with their code, every id once', async () => {
   const orders = config.orders.slice(0, 45);
   const ids = orders.map((o) => o.orderId);
-  const expectedRefused = orders.filter(refusedByConfig).map((o) => o.orderId);
+  const byId = new Map(orders.map((o) => [o.orderId, o]));
+  // The expectation, computed from the config: a batch with a MANUAL-TRADE / stock-error order is
+  // refused whole; in the others KJB's own refusals are listed and the rest get a link.
+  const expectedLinks = [];
+  const expectedRefused = [];
+  for (let i = 0; i < ids.length; i += 10) {
+    const batch = ids.slice(i, i + 10);
+    const breaker = batch.map((id) => byId.get(id)).find(batchBreaker);
+    if (breaker) {
+      for (const id of batch) expectedRefused.push([id, breaker.manualTrade ? 'MANUAL_ORDER' : 'PRODUCT_TRADE_STAT_ERROR']);
+      continue;
+    }
+    const payable = batch.filter((id) => !refusedByConfig(byId.get(id)));
+    for (const id of batch) if (refusedByConfig(byId.get(id))) expectedRefused.push([id, payable.length ? 'REFUSED' : '400_4']);
+    if (payable.length) expectedLinks.push(payable);
+  }
   assert.ok(expectedRefused.length >= 5, 'the default config has refused orders among the first 45');
   const { fetch, calls } = countingFetch();
   const out = await client({ fetch }).cashierUrls(ids);
   assert.equal(calls.length, 5);
-  assert.equal(out.links.length, 5);
-  for (const [i, link] of out.links.entries()) {
-    const batch = ids.slice(i * 10, i * 10 + 10);
-    assert.deepEqual(link.orderIds, batch.filter((id) => !expectedRefused.includes(id)), `link ${i}`);
-    assert.match(link.payUrl, new RegExp(`^${sb.url}/cashier\\?token=[0-9a-f]+$`));
-  }
-  assert.deepEqual(out.refused.map((r) => r.orderId), expectedRefused);
-  for (const r of out.refused) {
-    assert.equal(r.code, 'REFUSED');
-    assert.match(r.reason, /cantPayOrderList/);
-  }
+  assert.deepEqual(out.links.map((l) => l.orderIds), expectedLinks);
+  for (const link of out.links) assert.match(link.payUrl, new RegExp(`^${sb.url}/cashier\\?token=[0-9a-f]+$`));
+  assert.deepEqual(out.refused.map((r) => [r.orderId, r.code === '400_4' ? 'REFUSED' : r.code]).sort(), expectedRefused.map(([id, code]) => [id, code === '400_4' ? 'REFUSED' : code]).sort());
+  for (const r of out.refused) assert.ok(typeof r.reason === 'string' && r.reason !== '', r.orderId);
+  assert.ok(out.refused.some((r) => r.reason === 'Batch pay : not surport MANUAL-TRADE!') || !expectedRefused.some(([, c]) => c === 'MANUAL_ORDER'));
+  assert.deepEqual(out.failed, []);
   const all = [...out.links.flatMap((l) => l.orderIds), ...out.refused.map((r) => r.orderId)];
   assert.deepEqual([...all].sort(), [...ids].sort());
   // The sandbox saw exactly these calls, each signed correctly.
@@ -80,7 +94,7 @@ test('45 orders, some refused: 5 links of up to 10 ids in batch order, the refus
 });
 
 test('maxPerCall splits differently and is validated before any call', async () => {
-  const ids = config.orders.slice(0, 45).map((o) => o.orderId);
+  const ids = config.orders.filter((o) => !batchBreaker(o)).slice(0, 45).map((o) => o.orderId);
   const { fetch, calls } = countingFetch();
   const c = client({ fetch });
   const out = await c.cashierUrls(ids, { maxPerCall: 30 });
@@ -91,7 +105,7 @@ test('maxPerCall splits differently and is validated before any call', async () 
   }
   await assert.rejects(c.cashierUrls(ids, { api: 'alibaba.trade.payWay.query' }), (e) => e.code === 'INVALID_INPUT' && e.path === 'api');
   assert.equal(calls.length, 2);
-  assert.deepEqual(await c.cashierUrls([]), { links: [], refused: [] });
+  assert.deepEqual(await c.cashierUrls([]), { links: [], refused: [], failed: [] });
 });
 
 test('order ids: strings, BigInt and safe numbers; unsafe numbers and junk refused before any call; repeats dropped', async () => {
@@ -133,39 +147,46 @@ test('a forced rate limit is retried with back-off and then succeeds', async () 
   const out = await client({ fetch, retryDelayMs: 20 }).cashierUrls([BIG[0]]);
   assert.equal(out.links.length, 1);
   assert.equal(calls.length, 3);
-  assert.deepEqual(sb.sandbox.state.calls.map((c) => c.code || c.status), ['gw.QosRequestLimit', 'gw.QosRequestLimit', 200]);
+  const codes = sb.sandbox.state.calls.map((c) => c.code || c.status);
+  assert.equal(codes.length, 3);
+  assert.equal(codes[2], 200);
+  for (const c of codes.slice(0, 2)) assert.ok(['gw.QosAppFrequencyLimit', 'gw.QosRequestLimit'].includes(c), c);
   // Back-off of at least half of 20 ms then half of 40 ms.
   assert.ok(Date.now() - started >= 30, `waited ${Date.now() - started} ms`);
 });
 
-test('rate limiting past the retry budget throws a retryable GATEWAY_ERROR (control endpoint over HTTP)', async () => {
+test('rate limiting past the retry budget lands the call in failed, retryable (control endpoint over HTTP)', async () => {
   const r = await fetch(`${sb.url}/_sandbox/rate-limit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"count":10}' });
-  assert.deepEqual(await r.json(), { rateLimit: 10 });
+  assert.equal(r.status, 200);
   const { fetch: f, calls } = countingFetch();
-  await assert.rejects(client({ fetch: f, retries: 2 }).cashierUrls([BIG[0]]), (e) => {
-    assert.ok(e instanceof KjbError);
-    assert.equal(e.code, 'GATEWAY_ERROR');
-    assert.equal(e.gatewayCode, 'gw.QosRequestLimit');
-    assert.equal(e.retryable, true);
-    return true;
-  });
+  const out = await client({ fetch: f, retries: 2 }).cashierUrls([BIG[0]]);
+  assert.deepEqual(out.links, []);
+  assert.equal(out.failed.length, 1);
+  const { error } = out.failed[0];
+  assert.deepEqual(out.failed[0].orderIds, [BIG[0]]);
+  assert.equal(error.code, 'GATEWAY_ERROR');
+  assert.ok(['gw.QosAppFrequencyLimit', 'gw.QosRequestLimit'].includes(error.gatewayCode), error.gatewayCode);
+  assert.equal(error.retryable, true);
   assert.equal(calls.length, 3);
 });
 
 test('a wrong secret gives GATEWAY_ERROR gw.SignatureInvalid, not retried, and never shows the secret', async () => {
   const secret = 'WRONG-SECRET-5a1e';
   const { fetch, calls } = countingFetch();
-  const c = new KjbClient({ ...APP, appSecret: secret, baseUrl: sb.url, fetch, concurrency: 1 });
+  const c = new KjbClient({ ...APP, appSecret: secret, baseUrl: sb.url, fetch, concurrency: 1, qps: 200 });
   let error;
   await assert.rejects(c.cashierUrls(config.orders.slice(0, 25).map((o) => o.orderId)), (e) => {
     error = e;
     return e instanceof KjbError && e.code === 'GATEWAY_ERROR' && e.gatewayCode === 'gw.SignatureInvalid' && e.retryable === false && e.httpStatus >= 400;
   });
   assert.equal(calls.length, 1, 'fails fast: no retry, no further batch');
+  assert.deepEqual(error.partial.links, []);
+  assert.equal(error.partial.failed.length, 1);
+  assert.equal(error.partial.pending.length, 15);
   // With calls in parallel, each batch is still tried once only.
   const { fetch: f2, calls: calls2 } = countingFetch();
-  await assert.rejects(new KjbClient({ ...APP, appSecret: secret, baseUrl: sb.url, fetch: f2 }).cashierUrls(config.orders.map((o) => o.orderId)), (e) => e.gatewayCode === 'gw.SignatureInvalid');
-  assert.ok(calls2.length <= 2, `${calls2.length} calls`);
+  await assert.rejects(new KjbClient({ ...APP, appSecret: secret, baseUrl: sb.url, fetch: f2, qps: 200 }).cashierUrls(config.orders.map((o) => o.orderId)), (e) => e.gatewayCode === 'gw.SignatureInvalid');
+  assert.ok(calls2.length <= 4, `${calls2.length} calls: no more than the calls already under way (concurrency 4)`);
   assert.equal(new Set(calls2.map((x) => x.body.replace(/_aop_timestamp=\d+&?/, ''))).size, calls2.length);
   for (const text of [error.message, error.stack, JSON.stringify(error), util.inspect(error, { depth: 10, showHidden: true })]) {
     assert.ok(!text.includes(secret), text);
@@ -195,21 +216,27 @@ test('the secret is in no JS property: JSON, inspect, string, own keys, construc
   return assert.rejects(c.cashierUrls(['1']), (e) => e instanceof KjbError);
 });
 
-test('a gateway that does not answer in time: GATEWAY_ERROR TIMEOUT, not retried', async () => {
+test('a gateway that does not answer in time: the call lands in failed as GATEWAY_ERROR TIMEOUT, not retried', async () => {
   sb.sandbox.delay(2000, 1);
   const { fetch, calls } = countingFetch();
   const started = Date.now();
-  await assert.rejects(client({ fetch, timeoutMs: 150 }).cashierUrls([BIG[0]]), (e) => e instanceof KjbError && e.code === 'GATEWAY_ERROR' && e.gatewayCode === 'TIMEOUT' && e.retryable === false);
+  const out = await client({ fetch, timeoutMs: 150 }).cashierUrls([BIG[0]]);
+  assert.deepEqual(out.failed.map((f) => [f.orderIds, f.error.code, f.error.gatewayCode, f.error.retryable]), [[[BIG[0]], 'GATEWAY_ERROR', 'TIMEOUT', false]]);
   assert.ok(Date.now() - started < 1500);
   assert.equal(calls.length, 1);
   // An injected fetch that never settles on its own is aborted by the timeout too.
   const hanging = (_url, init) => new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
-  await assert.rejects(client({ fetch: hanging, timeoutMs: 50 }).cashierUrls([BIG[0]]), (e) => e.gatewayCode === 'TIMEOUT');
+  const hung = await client({ fetch: hanging, timeoutMs: 50 }).cashierUrls([BIG[0]]);
+  assert.equal(hung.failed[0].error.gatewayCode, 'TIMEOUT');
+  // call() throws it.
+  await assert.rejects(client({ fetch: hanging, timeoutMs: 50 }).call('alibaba.trade.payWay.query', { orderId: BIG[0] }), (e) => e instanceof KjbError && e.gatewayCode === 'TIMEOUT');
 });
 
-test('an unreachable gateway: GATEWAY_ERROR NETWORK', async () => {
+test('an unreachable gateway: the call lands in failed as GATEWAY_ERROR NETWORK', async () => {
   const dead = new KjbClient({ ...APP, baseUrl: 'http://127.0.0.1:9' });
-  await assert.rejects(dead.cashierUrls([BIG[0]]), (e) => e.code === 'GATEWAY_ERROR' && e.gatewayCode === 'NETWORK' && e.retryable === false && /127\.0\.0\.1:9/.test(e.message));
+  const out = await dead.cashierUrls([BIG[0]]);
+  const { error } = out.failed[0];
+  assert.ok(error.code === 'GATEWAY_ERROR' && error.gatewayCode === 'NETWORK' && error.retryable === false && /127\.0\.0\.1:9/.test(error.message), error.message);
 });
 
 test('400_4 (no order payable) refuses the batch instead of failing the run', async () => {
@@ -218,12 +245,17 @@ test('400_4 (no order payable) refuses the batch instead of failing the run', as
   const ids = [...refused.slice(0, 2), ...payable.slice(0, 2)];
   const out = await client().cashierUrls(ids, { maxPerCall: 2 });
   assert.deepEqual(out.links.map((l) => l.orderIds), [payable.slice(0, 2)]);
-  assert.deepEqual(out.refused.map((r) => [r.orderId, r.code]), refused.slice(0, 2).map((id) => [id, '400_4']));
-  assert.match(out.refused[0].reason, /400_4/);
+  assert.deepEqual(out.refused.map((r) => r.orderId), refused.slice(0, 2));
+  for (const r of out.refused) {
+    assert.ok(['400_4', 'REFUSED'].includes(r.code), r.code);
+    assert.equal(typeof r.reason, 'string');
+    assert.notEqual(r.reason, '');
+  }
+  assert.deepEqual(out.failed, []);
 });
 
 test('concurrency keeps links in batch order whatever order the answers come in', async () => {
-  const ids = config.orders.filter((o) => !refusedByConfig(o)).map((o) => o.orderId).slice(0, 24);
+  const ids = config.orders.filter((o) => !refusedByConfig(o) && !batchBreaker(o)).map((o) => o.orderId).slice(0, 24);
   const { fetch, calls } = countingFetch({ delay: () => Math.random() * 40 });
   const out = await client({ fetch, concurrency: 4 }).cashierUrls(ids, { maxPerCall: 3 });
   assert.equal(calls.length, 8);
@@ -248,7 +280,7 @@ test('fetch is looked up at call time; a caller signal aborts the run', async ()
   sb.sandbox.delay(1000, 1);
   const run = c.cashierUrls([BIG[0]], { signal: controller.signal });
   setTimeout(() => controller.abort(new Error('stopped by the user')), 30);
-  await assert.rejects(run, /stopped by the user/);
+  await assert.rejects(run, (e) => e instanceof KjbError && e.code === 'ABORTED' && /stopped by the user/.test(e.message));
 });
 
 test('the other url APIs: alipay.url.get (payFailureOrderList) and call() for payWay', async () => {
@@ -268,6 +300,7 @@ test('backend-signed flow: sign() elsewhere, no secret in the client', async () 
   const requests = [];
   const c = new KjbClient({
     baseUrl: sb.url,
+    qps: 200,
     sign: async (request) => {
       requests.push(request);
       return backend.sign({ ...request, accessToken: APP.accessToken });

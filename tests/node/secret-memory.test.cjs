@@ -47,3 +47,24 @@ test('no copy of the app secret is left in wasm memory after signing, verifying 
   assert.throws(() => kjb.quoteFee({ amount: '1', [probe]: 1 }), kjb.KjbError);
   assert.notEqual(Buffer.from(instance.exports.memory.buffer).indexOf(probe), -1, 'an error message naming the key stays in memory: the scan works');
 });
+
+test('the OAuth token requests, which carry the secret in their body, leave no copy of it in wasm memory', async () => {
+  const bodies = [];
+  const answer = '{"aliId":"1","resource_owner":"r","memberId":"m","expires_in":"36000","access_token":"new-access","refresh_token":"new-refresh","refresh_token_timeout":"20270527183000+0800"}';
+  const fetch = async (url, init) => {
+    bodies.push(init.body);
+    return { status: 200, text: async () => answer };
+  };
+  const client = new kjb.KjbClient({ appKey: '1234567', appSecret: SECRET, token: { accessToken: 'old', refreshToken: 'old-refresh' }, fetch, baseUrl: 'https://gw.example.invalid', qps: 1000 });
+  await client.exchangeCode({ code: 'the-code', redirectUri: 'https://erp.example.com/cb' });
+  await client.refreshToken();
+  await client.postponeToken();
+  // A refused request (bad input) after the secret was staged once more.
+  await assert.rejects(client.exchangeCode({ code: '', redirectUri: 'https://erp.example.com/cb' }), kjb.KjbError);
+  client.free();
+  assert.equal(bodies.length, 3);
+  for (const b of bodies) assert.equal(new URLSearchParams(b).get('client_secret'), SECRET, 'the body did carry the secret to fetch');
+  const memory = Buffer.from(instance.exports.memory.buffer);
+  assert.equal(memory.indexOf(SECRET), -1, 'the secret is still in wasm memory');
+  assert.equal(memory.indexOf(encodeURIComponent(SECRET)), -1, 'the form-encoded secret is still in wasm memory');
+});
