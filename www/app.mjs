@@ -1,11 +1,12 @@
-// The KJB batch-payment console. Everything that decides — eligibility, fees, the batch plan —
-// is kjb running in this page (WebAssembly); the demo server only holds the app secret, asks the
-// gateway for cashier links and relays the signed payment push (Server-Sent Events).
+// The KJB batch-payment console. Everything that decides — reading 1688's order answers,
+// eligibility, fees, the batch plan, what became of each payment — is kjb running in this page
+// (WebAssembly); the demo server only holds the app secret and the buyer's token, talks to the
+// gateway, and relays the signed pushes and pulled messages (Server-Sent Events).
 //
 // Money is never computed here: amounts, fees and totals are the strings kjb returns (digit
 // grouping is string work). Order ids shown are the ones kjb returns, so a 19-digit id given as a
 // JSON number in the orders text stays exact.
-import init, { checkOrders, planPayment, quoteFee, feeSchedule, KjbError } from '/pkg/lib/web.mjs';
+import init, { checkOrders, planPayment, quoteFee, feeSchedule, ordersFrom1688, paymentState, KjbError } from '/pkg/lib/web.mjs';
 import { translator } from '/i18n.mjs';
 import { ordersFromCsv, CsvError } from '/csv.mjs';
 import { volumeChart, groupDigits } from '/chart.mjs';
@@ -22,7 +23,7 @@ const state = {
   lang: 'en',
   t: translator('en'),
   schedule: null,
-  source: null, // {kind: 'sample'|'paste'|'file', name, fileKind, text}
+  source: null, // {kind: 'import'|'paste'|'file', name, fileKind, pages, text}
   orders: [], // display copies of the orders (ids are taken from kjb's answers instead)
   view: null, // {plan, rows}
   quote: null, // the fee quote for the payable total (also without orders)
@@ -30,7 +31,14 @@ const state = {
   links: [], // [{batch, orderIds, payUrl}] from the last cashier-links answer (batch: plan index)
   refused: new Map(), // orderId -> {code, reason} the gateway gave
   failed: [], // [{batch, orderIds, error}] calls that failed after their retries
-  payments: new Map(), // orderId -> {status: 'paid'|'failed', detail}
+  linkRuns: [], // every cashier-links answer, for paymentState
+  messages: new Map(), // msgId -> {message, source: 'push'|'pull', at} relayed by the server
+  statuses: [], // orderStatus answers
+  payState: new Map(), // orderId -> paymentState's {state, reason?, paidAt?}
+  token: { connected: false, log: [] }, // what the server tells about the token (never the token)
+  reconNote: null, // [key, ...args] of the last reconciliation action
+  importing: false,
+  pulling: false,
   busy: false,
   appKey: null,
   live: null, // true: push channel open; false: reconnecting
@@ -205,10 +213,11 @@ function buildView(check, plan, history) {
 }
 
 function rowStatus(row) {
-  const p = state.payments.get(row.orderId);
-  if (p && p.status === 'paid') return 'paid';
-  if (p && p.status === 'failed') return 'failed';
+  const p = state.payState.get(row.orderId);
+  if (p && p.state === 'paid') return 'paid';
+  if (p && p.state === 'closed') return 'closed';
   if (state.refused.has(row.orderId)) return 'refused';
+  if (p && p.state === 'failed' && !state.links.some((l) => l.orderIds.includes(row.orderId))) return 'failed';
   if (row.batch !== null && state.links.some((l) => l.orderIds.includes(row.orderId))) return 'linked';
   if (row.batch !== null) return 'eligible';
   if (row.deferred) return 'deferred';
@@ -253,7 +262,7 @@ function renderSource() {
   const src = state.source;
   const n = state.orders.length;
   $('source').textContent = !src ? ''
-    : src.kind === 'sample' ? t('source.sample', n)
+    : src.kind === 'import' ? t('source.import', n, src.pages)
       : src.kind === 'paste' ? t('source.paste', n)
         : t('source.file', src.name, n, src.fileKind);
 }
@@ -347,12 +356,13 @@ function renderOrders() {
     else counts.blocked += 1;
     if (row.batch !== null && row.reasons.some((r) => r.severity === 'warn')) counts.warned += 1;
     if (status === 'paid') counts.paid += 1;
-    const pay = state.payments.get(row.orderId);
-    const statusText = status === 'eligible' ? `${t('status.eligible')} · ${t('status.batch', row.batch + 1)}`
-      : status === 'failed' && pay.detail ? `${t('status.failed')}: ${t('payFailure', pay.detail)}`
-        : t(`status.${status}`);
+    const statusText = status === 'eligible' ? `${t('status.eligible')} · ${t('status.batch', row.batch + 1)}` : t(`status.${status}`);
     const refusal = state.refused.get(row.orderId);
-    const reasons = refusal ? [...row.reasons, gatewayReason(refusal)] : row.reasons;
+    const reasons = refusal ? [...row.reasons, gatewayReason(refusal)] : [...row.reasons];
+    const outcome = state.payState.get(row.orderId);
+    if (!refusal && outcome && outcome.reason && (status === 'failed' || status === 'closed')) {
+      reasons.push({ code: outcome.reason.code, severity: 'block', text: state.lang === 'zh' ? outcome.reason.messageZh : outcome.reason.message, path: null });
+    }
     const supplier = row.order.supplier || {};
     return h('tr', { 'data-order-id': row.orderId, 'data-status': status, class: `row-${status}` },
       h('td', { class: 'id', 'data-label': t('col.orderSupplier') }, h('div', {},
@@ -376,7 +386,7 @@ function renderPlan() {
   const button = $('get-links');
   const plan = v && v.plan;
   table.hidden = !plan || plan.batches.length === 0;
-  button.disabled = unpaidPlanned().length === 0 || state.stale || state.busy;
+  button.disabled = unpaidPlanned().length === 0 || state.stale || state.busy || !state.token.connected;
   button.textContent = state.busy ? t('plan.getting') : t('plan.getLinks');
   button.setAttribute('aria-busy', String(state.busy));
   if (!plan) {
@@ -398,7 +408,7 @@ function renderPlan() {
     return h('tr', { 'data-batch': i + 1 },
       h('td', { 'data-label': t('col.call'), class: 'call' }, h('div', {}, h('span', { text: String(i + 1) }), h('code', { class: 'api', text: b.api }))),
       h('td', { 'data-label': t('col.ids'), class: 'ids' }, h('ul', { class: 'id-list' }, b.orderIds.map((id) => h('li', {},
-        h('code', { class: state.payments.get(id)?.status === 'paid' ? 'paid' : state.refused.has(id) ? 'refused' : null, text: id }))))),
+        h('code', { class: state.payState.get(id)?.state === 'paid' ? 'paid' : state.refused.has(id) ? 'refused' : null, text: id }))))),
       h('td', { class: 'num', 'data-label': t('col.amount'), text: money(b.amount) }),
       h('td', { class: 'num', 'data-label': t('col.amountUsd'), text: money(b.amountUsd) }),
       h('td', { class: 'num', 'data-label': t('col.fee'), text: money(b.fee) }),
@@ -424,12 +434,108 @@ function renderPlan() {
       h('small', { class: 'reason-detail', lang: 'en', text: t('gateway.said', r.reason) })))));
 }
 
+function localTime(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(state.lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' }).format(d);
+}
+
+function clockTime(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleTimeString(state.lang === 'zh' ? 'zh-CN' : 'en-GB');
+}
+
+function renderAccount() {
+  const t = state.t;
+  const v = state.token;
+  $('account-status').textContent = v.connected ? t('account.on', v) : t('account.off');
+  $('account-status').classList.toggle('ok', v.connected);
+  $('connect').textContent = v.connected ? t('account.reconnect') : t('account.connect');
+  $('connect').classList.toggle('primary', !v.connected);
+  $('expire-token').hidden = !v.connected;
+  const facts = $('token-facts');
+  facts.hidden = !v.connected;
+  facts.replaceChildren();
+  if (v.connected) {
+    const left = Math.round((new Date(v.expiresAt).getTime() - Date.now()) / 60000);
+    const rel = Number.isFinite(left) && left > 0 ? t('token.in', Math.floor(left / 60), left % 60) : t('token.past');
+    facts.append(
+      h('dt', { text: t('token.access') }), h('dd', { id: 'token-expiry', text: t('token.expires', { tail: v.tail, time: localTime(v.expiresAt), rel }) }),
+      h('dt', { text: t('token.refresh') }), h('dd', { text: v.canRefresh ? t('token.refreshUntil', localTime(v.refreshTokenExpiresAt)) : t('token.noRefresh') }),
+    );
+  }
+  $('token-log').replaceChildren(...v.log.map((e) => h('li', { 'data-event': e.event, text: t(`token.${e.event}`, { ...e, time: clockTime(e.at) }) })));
+  $('import').disabled = !v.connected || state.importing;
+  $('import').textContent = state.importing ? t('load.importing') : t('load.import');
+  $('pull').disabled = !v.connected || state.pulling;
+  $('pull').textContent = state.pulling ? t('recon.pulling') : t('recon.pull');
+}
+
+/** Folds everything 1688 said into one state per order (kjb's paymentState). */
+function foldPayments() {
+  const pushes = [...state.messages.values()].map((m) => m.message);
+  if (state.linkRuns.length === 0 && pushes.length === 0 && state.statuses.length === 0) {
+    state.payState = new Map();
+    return;
+  }
+  try {
+    const out = paymentState({ links: state.linkRuns, pushes, statuses: state.statuses });
+    state.payState = new Map(out.map((o) => [o.orderId, o]));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+/** The orders the reconciliation covers: those sent to the cashier, in the plan's order. */
+function reconOrders() {
+  const asked = new Set();
+  for (const run of state.linkRuns) {
+    for (const l of run.links) for (const id of l.orderIds) asked.add(id);
+    for (const r of run.refused) asked.add(r.orderId);
+    for (const f of run.failed || []) for (const id of f.orderIds) asked.add(id);
+  }
+  const plan = state.view && state.view.plan;
+  const order = plan ? plan.batches.flatMap((b) => b.orderIds) : [];
+  return [...order.filter((id) => asked.has(id)), ...[...asked].filter((id) => !order.includes(id))];
+}
+
+function renderRecon() {
+  const t = state.t;
+  const ids = reconOrders();
+  const counts = { total: ids.length, paid: 0, failed: 0, closed: 0, awaitingPayment: 0 };
+  $('recon').hidden = ids.length === 0;
+  $('recon-body').replaceChildren(...ids.map((id) => {
+    const p = state.payState.get(id) || { orderId: id, state: 'awaitingPayment' };
+    counts[p.state] = (counts[p.state] || 0) + 1;
+    const r = p.reason;
+    return h('tr', { 'data-order-id': id, 'data-state': p.state },
+      h('td', { class: 'id', 'data-label': t('col.order') }, h('code', { text: id })),
+      h('td', { 'data-label': t('col.state') }, h('span', { class: `status-pill ${p.state}`, text: t(`state.${p.state}`) })),
+      h('td', { class: 'reasons', 'data-label': t('col.why') }, r
+        ? h('div', { class: 'reason', 'data-code': r.code }, h('code', { class: 'badge', text: r.code }), ' ',
+          h('span', { class: 'reason-text', text: state.lang === 'zh' ? r.messageZh : r.message }))
+        : h('span', { class: 'none', text: '—' })),
+      h('td', { class: 'num', 'data-label': t('col.paidAt'), text: p.paidAt ? localTime(p.paidAt) : '—' }));
+  }));
+  $('recon-summary').textContent = ids.length ? t('recon.summary', counts) : t('recon.empty');
+  for (const k of ['paid', 'failed', 'closed', 'awaitingPayment']) $('recon-summary').dataset[k] = String(counts[k]);
+  $('recon-note').textContent = state.reconNote ? t(...state.reconNote) : '';
+  const log = [...state.messages.values()].sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  $('messages-summary').textContent = `${t('recon.messages')} (${log.length})`;
+  $('message-log').replaceChildren(...log.map((m) => h('li', { 'data-source': m.source },
+    h('span', { class: 'when', text: clockTime(m.at) }), ' ', h('code', { text: m.message.type }), ' ',
+    h('span', { class: 'via', text: t('recon.via', m.source) }), ' ', h('small', { text: `msgId ${m.message.msgId}` }))));
+}
+
 function render() {
   renderSource();
   renderBackend();
+  renderAccount();
   renderFee();
   renderOrders();
   renderPlan();
+  renderRecon();
 }
 
 // ---- loading orders ------------------------------------------------------------------------
@@ -440,17 +546,32 @@ function useOrders(source) {
   state.links = [];
   state.refused = new Map();
   state.failed = [];
+  state.linkRuns = [];
+  state.statuses = [];
   state.linkNote = null;
+  foldPayments();
   compute();
 }
 
-async function loadSample() {
+/**
+ * Orders from 1688 itself: the server fetches the getBuyerOrderList answers with the buyer's
+ * token; kjb reads 1688's own text here (ids from idOfStr, yuan and fen as CNY strings).
+ */
+async function importOrders() {
+  if (state.importing) return;
+  state.importing = true;
+  renderAccount();
   try {
-    const res = await fetch('/sample-orders.json', { cache: 'no-store' });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    useOrders({ kind: 'sample', name: 'sample-orders.json', text: await res.text() });
+    const res = await fetch('/api/import', { method: 'POST' });
+    const answer = await res.json();
+    if (!res.ok) throw new Error(state.t('error.links', answer.error || { code: `HTTP ${res.status}`, message: '' }));
+    const orders = answer.answers.flatMap((text) => ordersFrom1688(text, { suppliers: answer.suppliers }));
+    useOrders({ kind: 'import', name: answer.api, pages: answer.answers.length, text: JSON.stringify(orders) });
   } catch (e) {
-    showError(new Error(state.t('error.network', e.message)));
+    showError(e instanceof KjbError ? e : new Error(e.message));
+  } finally {
+    state.importing = false;
+    renderAccount();
   }
 }
 
@@ -476,17 +597,21 @@ function clearOrders() {
   state.links = [];
   state.refused = new Map();
   state.failed = [];
+  state.linkRuns = [];
+  state.statuses = [];
   state.linkNote = null;
+  foldPayments();
   compute();
 }
 
 // ---- the backend: cashier links and the live payment push ----------------------------------
 
-/** The plan's batches with their orders not paid yet: paying twice is what the push is there to prevent. */
+/** The plan's batches without their paid or closed orders: paying twice is what the push is there to prevent. */
 function unpaidBatches() {
   const plan = state.view && state.view.plan;
   if (!plan) return [];
-  return plan.batches.map((b) => b.orderIds.filter((id) => state.payments.get(id)?.status !== 'paid'));
+  const done = (id) => ['paid', 'closed'].includes(state.payState.get(id)?.state);
+  return plan.batches.map((b) => b.orderIds.filter((id) => !done(id)));
 }
 
 function unpaidPlanned() {
@@ -499,8 +624,8 @@ function takeLinks(asked, answer) {
   state.failed = answer.failed || [];
   for (const id of asked) state.refused.delete(id);
   for (const r of answer.refused) state.refused.set(r.orderId, { code: r.code || 'REFUSED', reason: r.reason });
-  // A new link is a new attempt: an earlier failed payment of its orders is history now.
-  for (const l of answer.links) for (const id of l.orderIds) if (state.payments.get(id)?.status === 'failed') state.payments.delete(id);
+  state.linkRuns.push(answer);
+  foldPayments();
   state.linkNote = { links: answer.links.length, refused: answer.refused.length, failed: state.failed.reduce((n, f) => n + f.orderIds.length, 0) };
 }
 
@@ -531,16 +656,70 @@ async function getLinks() {
     state.busy = false;
     renderOrders();
     renderPlan();
+    renderRecon();
   }
 }
 
-function recordPayments(list) {
-  for (const p of list) {
-    if (state.payments.get(p.orderId)?.status === 'paid') continue;
-    state.payments.set(p.orderId, { status: p.status, detail: p.detail });
-  }
+function takeMessages(list) {
+  for (const m of list) if (m && m.message && m.message.msgId !== undefined) state.messages.set(String(m.message.msgId), m);
+  foldPayments();
   renderOrders();
   renderPlan();
+  renderRecon();
+}
+
+function takeToken(view) {
+  state.token = view;
+  renderAccount();
+  renderPlan();
+}
+
+async function post(path, body) {
+  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  const answer = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(state.t('error.links', answer.error || { code: `HTTP ${res.status}`, message: '' }));
+  return answer;
+}
+
+/** Messages 1688 kept because their push was lost: pulled, stored, confirmed by the server. */
+async function pullMessages() {
+  if (state.pulling) return;
+  state.pulling = true;
+  renderAccount();
+  try {
+    const r = await post('/api/pull');
+    state.reconNote = ['recon.pulled', r];
+    showError(null);
+  } catch (e) {
+    showError(e);
+  } finally {
+    state.pulling = false;
+    renderAccount();
+    renderRecon();
+  }
+}
+
+async function sandboxControl(name, body, note) {
+  try {
+    const r = await post(`/_sandbox/${name}`, body);
+    state.reconNote = note(r);
+    showError(null);
+  } catch (e) {
+    showError(e);
+  }
+  renderRecon();
+}
+
+async function expireToken() {
+  $('expire-token').disabled = true;
+  try {
+    takeToken(await post('/api/token/expire'));
+    showError(null);
+  } catch (e) {
+    showError(e);
+  } finally {
+    $('expire-token').disabled = false;
+  }
 }
 
 function listen() {
@@ -553,15 +732,25 @@ function listen() {
     state.live = false;
     renderBackend();
   });
-  events.addEventListener('snapshot', (e) => recordPayments(JSON.parse(e.data).payments));
-  events.addEventListener('payment', (e) => recordPayments(JSON.parse(e.data).payments));
+  events.addEventListener('snapshot', (e) => {
+    const snap = JSON.parse(e.data);
+    takeToken(snap.token);
+    takeMessages(snap.messages);
+  });
+  events.addEventListener('message', (e) => takeMessages([JSON.parse(e.data)]));
+  events.addEventListener('token', (e) => takeToken(JSON.parse(e.data)));
   window.addEventListener('pagehide', () => events.close());
 }
 
 async function backendInfo() {
   try {
     const res = await fetch('/api/info');
-    if (res.ok) state.appKey = (await res.json()).appKey;
+    if (res.ok) {
+      const info = await res.json();
+      state.appKey = info.appKey;
+      state.token = info.token;
+      renderAccount();
+    }
   } catch {
     state.live = false;
   }
@@ -591,7 +780,11 @@ function debounce(fn, ms) {
 }
 
 function wire() {
-  $('load-sample').addEventListener('click', loadSample);
+  $('import').addEventListener('click', importOrders);
+  $('expire-token').addEventListener('click', expireToken);
+  $('pull').addEventListener('click', pullMessages);
+  $('drop-push').addEventListener('click', () => sandboxControl('drop-push', { count: 1 }, () => ['recon.dropped']));
+  $('advance').addEventListener('click', () => sandboxControl('advance', { seconds: 7200 }, (r) => ['recon.advanced', Array.isArray(r.closed) ? r.closed.length : Number(r.closed) || 0]));
   $('clear').addEventListener('click', clearOrders);
   $('upload').addEventListener('change', (e) => {
     const file = e.target.files && e.target.files[0];
@@ -640,9 +833,18 @@ async function main() {
   await init();
   state.schedule = feeSchedule();
   compute();
-  document.body.dataset.ready = 'true';
-  backendInfo();
+  oauthOutcome();
+  await backendInfo();
   listen();
+  document.body.dataset.ready = 'true';
+}
+
+/** Back from the OAuth round trip (/?oauth=connected or an error code): say so, clean the URL. */
+function oauthOutcome() {
+  const outcome = new URLSearchParams(location.search).get('oauth');
+  if (outcome === null) return;
+  history.replaceState(null, '', location.pathname);
+  if (outcome !== 'connected') showError(new Error(state.t('oauth.failed', outcome)));
 }
 
 main().catch((e) => showError(e));

@@ -308,6 +308,9 @@ export function makeApi(runtime) {
     authorizeUrl: (a) => call('authorizeUrl', a),
     /** A `system.oauth2/getToken` answer text → `{accessToken, refreshToken, expiresAt, …}`. */
     parseToken: (text) => call('parseToken', { text, now: Date.now() }),
+    // v1.1: 1688's order answers in, payment states out (src/import.rs, src/payment.rs).
+    ordersFrom1688: (answer, options) => call('ordersFrom1688', { answer, ...(options && options.suppliers !== undefined ? { suppliers: options.suppliers } : {}) }),
+    paymentState: (events) => call('paymentState', events),
     Signer,
   };
   // For KjbClient only; not enumerable, so the entry points' `...api` does not export it.

@@ -50,5 +50,6 @@ export const {
   parseResponse, verifyPush, authorizeUrl, orderIds, Signer,
   parseToken,
 } = api;
+export const { ordersFrom1688, paymentState } = api;
 export { KjbError };
 export default init;
