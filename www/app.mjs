@@ -39,6 +39,7 @@ const state = {
   reconNote: null, // [key, ...args] of the last reconciliation action
   importing: false,
   pulling: false,
+  refusedOpen: null, // the user's choice for the refused list (null: open when short)
   busy: false,
   appKey: null,
   live: null, // true: push channel open; false: reconnecting
@@ -428,10 +429,16 @@ function renderPlan() {
 
   const refusedBox = $('refused');
   refusedBox.hidden = state.refused.size === 0;
-  refusedBox.replaceChildren(h('h3', { text: t('plan.refused') }),
+  // Each refused row says why in the table above; the list is there to scan, folded when long.
+  const list = h('details', { open: state.refusedOpen ?? state.refused.size <= 5 }, h('summary', { text: t('plan.refusedCount', state.refused.size) }),
     h('ul', { class: 'refused-list' }, [...state.refused].map(([id, r]) => h('li', { 'data-order-id': id },
       h('code', { text: id }), ' ', h('code', { class: 'badge', text: r.code }), ' ', h('span', { class: 'reason-text', text: t('refusal', r.code) }),
       h('small', { class: 'reason-detail', lang: 'en', text: t('gateway.said', r.reason) })))));
+  // The user's own click only (the open attribute set here queues a toggle event too).
+  list.firstChild.addEventListener('click', () => {
+    state.refusedOpen = !list.open;
+  });
+  refusedBox.replaceChildren(h('h3', { text: t('plan.refused') }), list);
 }
 
 function localTime(iso) {
@@ -508,13 +515,17 @@ function renderRecon() {
   $('recon-body').replaceChildren(...ids.map((id) => {
     const p = state.payState.get(id) || { orderId: id, state: 'awaitingPayment' };
     counts[p.state] = (counts[p.state] || 0) + 1;
-    const r = p.reason;
+    // A refusal is explained by the page in its language, the gateway's words as detail
+    // (paymentState's text quotes them inside its own sentence).
+    const refusal = p.state === 'failed' ? state.refused.get(id) : null;
+    const r = refusal && p.reason && p.reason.code === refusal.code ? { code: refusal.code, message: t('refusal', refusal.code), messageZh: t('refusal', refusal.code), detail: refusal.reason } : p.reason;
     return h('tr', { 'data-order-id': id, 'data-state': p.state },
       h('td', { class: 'id', 'data-label': t('col.order') }, h('code', { text: id })),
       h('td', { 'data-label': t('col.state') }, h('span', { class: `status-pill ${p.state}`, text: t(`state.${p.state}`) })),
       h('td', { class: 'reasons', 'data-label': t('col.why') }, r
         ? h('div', { class: 'reason', 'data-code': r.code }, h('code', { class: 'badge', text: r.code }), ' ',
-          h('span', { class: 'reason-text', text: state.lang === 'zh' ? r.messageZh : r.message }))
+          h('span', { class: 'reason-text', text: state.lang === 'zh' ? r.messageZh : r.message }),
+          r.detail ? h('small', { class: 'reason-detail', lang: 'en', text: t('gateway.said', r.detail) }) : null)
         : h('span', { class: 'none', text: '—' })),
       h('td', { class: 'num', 'data-label': t('col.paidAt'), text: p.paidAt ? localTime(p.paidAt) : '—' }));
   }));

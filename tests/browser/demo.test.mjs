@@ -185,6 +185,15 @@ function assertButtonsMatchRows(rows, paid = new Set()) {
   }
 }
 
+/** Waits until the text of `selector` matches `re` (the page renders after the answer arrives). */
+async function waitForText(page, selector, re) {
+  try {
+    await page.waitForFunction(([sel, source, flags]) => new RegExp(source, flags).test(document.querySelector(sel)?.textContent ?? ''), [selector, re.source, re.flags], { timeout: 10000 });
+  } catch {
+    assert.match(await page.locator(selector).textContent(), re);
+  }
+}
+
 async function clickAndWait(page, selector, path) {
   const [res] = await Promise.all([
     page.waitForResponse((r) => new URL(r.url()).pathname === path),
@@ -276,7 +285,7 @@ for (const lang of LANGS) {
 
         // Cashier links: one per plan batch; refusals in the page's language, 1688's text as detail.
         await getLinks(page);
-        assert.match(await page.locator('#links-note').textContent(), T.linksDone);
+        await waitForText(page, '#links-note', T.linksDone);
         for (const [id, code] of [[KJB_REFUSED, 'REFUSED'], [MANUAL, 'MANUAL_ORDER'], [STOCK, 'PRODUCT_TRADE_STAT_ERROR']]) {
           const row = page.locator(`#orders-body tr[data-order-id="${id}"]`);
           assert.equal(await row.getAttribute('data-status'), 'refused');
@@ -306,7 +315,7 @@ for (const lang of LANGS) {
 
         // Call 4 fails (ACCOUNT_BALANCE_NOT_ENOUGH) and its push is lost: pulled instead.
         await clickAndWait(page, '#drop-push', '/_sandbox/drop-push');
-        assert.match(await page.locator('#recon-note').textContent(), T.dropped);
+        await waitForText(page, '#recon-note', T.dropped);
         const last = page.locator('#batches-body tr[data-batch="4"] .cashier-link');
         const failIds = (await last.getAttribute('data-order-ids')).split(',');
         assert.equal(failIds.length, 7, `link 4: call 4 but its 3 refused orders: ${failIds}`);
@@ -314,7 +323,7 @@ for (const lang of LANGS) {
         await payOnCashier({ context, errors }, last, 'ACCOUNT_BALANCE_NOT_ENOUGH', viewport, `${tag}-6-cashier-fail`);
         for (const id of failIds) assert.equal(await reconState(page, id), 'awaitingPayment', 'the lost push told nobody');
         await clickAndWait(page, '#pull', '/api/pull');
-        assert.match(await page.locator('#recon-note').textContent(), T.pulled);
+        await waitForText(page, '#recon-note', T.pulled);
         for (const id of failIds) {
           const row = page.locator(`#recon-body tr[data-order-id="${id}"]`);
           await row.locator('xpath=self::*[@data-state="failed"]').waitFor();
@@ -323,11 +332,11 @@ for (const lang of LANGS) {
         }
         assert.equal(await page.locator('#message-log li[data-source="pull"]').count(), 1);
         await clickAndWait(page, '#pull', '/api/pull');
-        assert.match(await page.locator('#recon-note').textContent(), lang === 'en' ? /^Pulled 0 messages/ : /^拉取了 0 条消息/, 'confirmed messages are not pulled again');
+        await waitForText(page, '#recon-note', lang === 'en' ? /^Pulled 0 messages/ : /^拉取了 0 条消息/); // confirmed messages are not pulled again
 
         // Time passes on the sandbox: an unpaid order past its payTimeout closes (and says so by push).
         await clickAndWait(page, '#advance', '/_sandbox/advance');
-        assert.match(await page.locator('#recon-note').textContent(), T.advanced);
+        await waitForText(page, '#recon-note', T.advanced);
         for (const id of CLOSES) {
           await page.locator(`#recon-body tr[data-order-id="${id}"][data-state="closed"]`).waitFor({ timeout: 10000 });
           assert.match(await page.locator(`#recon-body tr[data-order-id="${id}"] .reason-text`).textContent(), T.closed);
