@@ -476,9 +476,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 
   open  ${demo.url}/
 
-The page runs kjb (WebAssembly) for eligibility, fees and the batch plan; this server holds the
-sandbox app's secret, asks the sandbox gateway for cashier links and receives its signed payment
-push at ${demo.url}/push. Ctrl-C stops it.
+Connect the 1688 account (the sandbox's OAuth page), import its orders, get cashier links, pay
+on the sandbox cashier and watch the reconciliation. The page runs kjb (WebAssembly) to read the
+orders, check them, plan and fold the payment states; this server holds the sandbox app's secret
+and the buyer's token, talks to the sandbox gateway and receives its signed pushes at
+${demo.url}/push. Ctrl-C stops it.
 `);
   let stopping = false;
   const stop = (signal) => {
