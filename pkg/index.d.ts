@@ -371,7 +371,7 @@ export interface KjbClientCommonOptions {
   token?: TokenInput;
   /** The older form of `token: {accessToken}`. */
   accessToken?: string;
-  /** Called, and awaited, with every new token (exchangeCode, refreshes): store it. */
+  /** Called, and awaited, with every new token (exchangeCode, refreshes): store it. If it throws, the call (or run) fails with that error. */
   onToken?: (token: Token) => void | Promise<void>;
 }
 
@@ -480,7 +480,7 @@ export declare class KjbClient {
   /** Payment status from `alibaba.trade.get.buyerView`, one paced call per order, input order. */
   orderStatus(orderIds: Iterable<OrderIdInput>, options?: { signal?: AbortSignal }): Promise<OrderStatus[]>;
   /** One page of `push.query.messageList` (signed, no access token), in verifyPush's shape. */
-  pullMessages(options?: PullMessagesOptions): Promise<(PushMessage & { extraInfo?: unknown })[]>;
+  pullMessages(options?: PullMessagesOptions): Promise<(PushMessage & { extraInfo: unknown | null })[]>;
   /** `push.message.confirm` of these message ids: true, or a thrown KjbError. */
   confirmMessages(msgIds: (string | bigint | number)[], options?: { signal?: AbortSignal }): Promise<true>;
   /** Trades the OAuth redirect's code for the buyer's token (also passed to onToken). */

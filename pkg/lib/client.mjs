@@ -273,7 +273,7 @@ export function makeClient(api) {
       userInfo: textOf(o.userInfo),
       data: data === undefined ? null : data,
     };
-    if (o.extraInfo !== undefined) out.extraInfo = o.extraInfo;
+    out.extraInfo = o.extraInfo === undefined ? null : o.extraInfo;
     for (const k of ['topicGroup', 'topicName']) if (o[k] !== undefined) out[k] = o[k];
     return out;
   }
@@ -655,10 +655,10 @@ export function makeClient(api) {
       for (let i = 0; i < tasks.length; i += 1) if (results[i] === undefined) pending.push(i);
       const error = controller.signal.aborted ? abortError(controller.signal) : stop;
       if (error !== null) {
-        const e = error instanceof KjbError ? error : new KjbError('INTERNAL', `kjb hit an internal error: ${error && error.message ? error.message : error}`);
-        if (e !== error) e.cause = error;
-        e.partial = collect(results, pending);
-        throw e;
+        // A caller's own error (an onToken that threw, a sign() that failed) is thrown as it
+        // is, with what was obtained attached where it can be.
+        if (error !== null && typeof error === 'object') error.partial = collect(results, pending);
+        throw error;
       }
       return collect(results, pending);
     }
@@ -752,8 +752,8 @@ export function makeClient(api) {
     async pullMessages(options) {
       const opts = optionsOf(options, 'pullMessages', 'page?, pageSize?, type?, userInfo?, createStartTime?, createEndTime?, signal?');
       const params = {};
-      if (opts.page !== undefined) params.page = String(intOption(opts.page, 'page', 1, 1000000, 1));
-      if (opts.pageSize !== undefined) params.pageSize = String(intOption(opts.pageSize, 'pageSize', 20, 200, 20));
+      if (opts.page !== undefined) params.page = intOption(opts.page, 'page', 1, 1000000, 1);
+      if (opts.pageSize !== undefined) params.pageSize = intOption(opts.pageSize, 'pageSize', 20, 200, 20);
       for (const k of ['type', 'userInfo', 'createStartTime', 'createEndTime']) {
         if (opts[k] === undefined) continue;
         if (typeof opts[k] !== 'string' || opts[k] === '') throw new KjbError('INVALID_INPUT', `${k} must be a non-empty string`, { path: k });
@@ -770,8 +770,8 @@ export function makeClient(api) {
     async confirmMessages(msgIds, options) {
       const opts = optionsOf(options, 'confirmMessages', 'signal?');
       const ids = msgIdsOf(msgIds);
-      // Sent as a JSON array of numbers, written from the digits (never through a JS number).
-      const answer = await this.call(`${PUSH_NAMESPACE}:push.message.confirm`, { msgIdList: `[${ids.join(',')}]` }, { signal: signalOption(opts), version: 1, token: false });
+      // Digit strings: the core sends a known id list as JSON numbers written from the digits.
+      const answer = await this.call(`${PUSH_NAMESPACE}:push.message.confirm`, { msgIdList: ids }, { signal: signalOption(opts), version: 1, token: false });
       const root = objectOf(answer) || {};
       const ok = root.isSuccess ?? objectOf(root.result)?.isSuccess ?? root.success;
       if (ok === true || ok === 'true') return true;

@@ -149,7 +149,7 @@ function gateway(opts = {}) {
       }
       if (api === 'push.message.confirm') {
         log(200, null);
-        g.confirmed.push(form.get('msgIdList'));
+        g.confirmed.push(JSON.parse(form.get('msgIdList').replace(/([[,])(\d{16,})/g, '$1"$2"')).map(String));
         return json(res, 200, { isSuccess: true });
       }
       return log(400, 'gw.APIUnsupported'), gwError(res, 400, 'gw.APIUnsupported', 'API unsupported');
@@ -510,10 +510,10 @@ test('pullMessages (signed, no access token) gives verifyPush-shaped messages wi
     const c = client(g);
     const msgs = await c.pullMessages({ pageSize: 50 });
     assert.deepEqual(msgs, [
-      { msgId: '12345678901234567', type: 'ORDER_BUYER_VIEW_ORDER_PAY', bizKey: '3535260697417660107', gmtBorn: 1764237600000, userInfo: 'b2b-22000000000', data: { orderId: '3535260697417660107', currentStatus: 'waitsellersend' } },
+      { msgId: '12345678901234567', type: 'ORDER_BUYER_VIEW_ORDER_PAY', bizKey: '3535260697417660107', gmtBorn: 1764237600000, userInfo: 'b2b-22000000000', data: { orderId: '3535260697417660107', currentStatus: 'waitsellersend' }, extraInfo: null },
     ]);
     assert.equal(await c.confirmMessages([msgs[0].msgId, 7n]), true);
-    assert.deepEqual(g.confirmed, ['[12345678901234567,7]']);
+    assert.deepEqual(g.confirmed, [['12345678901234567', '7']]);
     await assert.rejects(c.confirmMessages([]), (e) => e.code === 'INVALID_INPUT');
     await assert.rejects(c.confirmMessages(['1x']), (e) => e.code === 'INVALID_INPUT' && e.path === 'msgIds[0]');
     await assert.rejects(c.pullMessages({ pageSize: 5 }), (e) => e.path === 'pageSize');
@@ -532,6 +532,19 @@ test('the client never shows the secret: inspect, JSON, errors of every kind', a
     }
     assert.ok(errors.every((e) => e instanceof KjbError), errors.map(String).join('\n'));
     assertNoSecret(views(c, ...errors, Object.getOwnPropertyNames(c).map((k) => c[k])));
+  } finally {
+    await g.close();
+  }
+});
+
+test('an onToken that throws stops the run with its own error, the links obtained attached', async () => {
+  const g = await gateway({ expireAfter: 2 });
+  try {
+    const boom = new Error('database is down');
+    const c = client(g, { concurrency: 1, onToken: () => { throw boom; } });
+    const err = await c.cashierUrls(ids(50)).then(() => null, (e) => e);
+    assert.equal(err, boom);
+    assert.equal(err.partial.links.length, 2);
   } finally {
     await g.close();
   }

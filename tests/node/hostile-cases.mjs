@@ -206,5 +206,16 @@ export function hostileCases(kjb, assert) {
     survives('after free', () => s.sign({ api: 'alibaba.crossBorderPay.url.get', accessToken: 't', params: { orderIdList: ['1'] } }));
   });
 
+  add('parseToken: hostile getToken answers are KjbErrors, never traps', () => {
+    const { parseToken } = kjb;
+    const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    const texts = [undefined, null, 1, {}, [], '', ' ', 'null', '[]', '{', deep, '{"access_token":"a","access_token":"b","expires_in":"1"}',
+      '{"access_token":"a","expires_in":"1","refresh_token_timeout":"99999999999999+9999"}', '{"access_token":"a","expires_in":"-1"}',
+      '{"access_token":"a","expires_in":1e400}', '{"access_token":"\\ud800","expires_in":"1"}', '{"error":{"x":1}}', `{"error":"${'e'.repeat(100000)}"}`,
+      '\ufeff{"access_token":"a","expires_in":"99999999999"}'];
+    for (const t of texts) survives(`parseToken(${typeof t === 'string' ? t.slice(0, 30) : String(t)})`, () => parseToken(t));
+    assert.equal(parseToken('{"access_token":"a","expires_in":"60"}').accessToken, 'a');
+  });
+
   return list;
 }
