@@ -21,6 +21,15 @@ test('planPayment and checkOrders agree, with the orders as objects and as a JSO
   }
 });
 
+test('planPayment agrees on payBy deadlines of deferred orders', () => {
+  const orders = makeOrders(250, { seed: 7 }).map((o, i) => ({ ...o, payBy: new Date(Date.UTC(2026, 10, 27, 6 + (i % 48))).toISOString() }));
+  const input = { ...planInput(250), orders, now: '2026-11-27T08:30:00Z' };
+  const want = ref.planPayment(input);
+  assert.ok(want.deferred.some((d) => d.reasons.some((r) => r.code === 'PAY_DEADLINE_BEFORE_DEFERRAL')));
+  assert.deepStrictEqual(kjb.planPayment(input), want);
+  assert.deepStrictEqual(kjb.planPayment({ ...input, orders: JSON.stringify(orders) }), want);
+});
+
 test('the generated orders exercise every path the benchmark times', () => {
   const orders = makeOrders(2000, { seed: 1688 });
   const out = ref.planPayment({ ...planInput(2000), orders });

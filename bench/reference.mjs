@@ -47,6 +47,7 @@ const TEXT = {
   OVER_TRANSACTION_LIMIT: ["The order amount ({usd} USD at {fx} CNY per USD) is above KJB's single-transaction limit of {limit} USD. Ask the supplier to split the order into smaller orders.", "订单金额（按 {fx} 人民币/美元折合 {usd} 美元）超过跨境宝单笔限额 {limit} 美元。请联系供应商将订单拆分为多笔较小的订单。"],
   OVER_DAILY_LIMIT: ["Paying this order today would bring the day's KJB total to {usd} USD (already paid today included), above the daily limit of {limit} USD. Pay it on another day; planPayment defers it.", "今日跨境宝付款总额（含今日已付）加上该订单将达到 {usd} 美元，超过单日限额 {limit} 美元。请改日支付；planPayment 会将其顺延。"],
   DUPLICATE_ORDER: ["This order id already appears earlier in the list; only its first occurrence can be paid. Remove the repeated entry.", "该订单号在列表中已出现过，只有第一次出现的条目会被支付。请删除重复的条目。"],
+  PAY_DEADLINE_BEFORE_DEFERRAL: ["This order is deferred by the daily limit, but 1688 closes it unpaid at {payBy} (UTC), before the next day. Pay it today by other means, or plan it into today's payments instead of another order.", "该订单因单日限额被顺延，但1688将于 {payBy}（UTC）关闭未付款订单，早于次日。请今日改用其他方式支付，或调整计划让它在今日付款。"],
   CURRENCY_UNSUPPORTED: ["The order is not priced in CNY; KJB pays 1688 orders in CNY only. Check the order's currency and pass its CNY amount.", "该订单不是以人民币（CNY）计价，跨境宝只支付人民币订单。请核对订单币种并传入人民币金额。"],
 };
 
@@ -200,7 +201,8 @@ function titleHits(title) {
 function reason(code, path, vars = {}) {
   const [en, zh] = TEXT[code];
   const fill = (t, lang) => t.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? vars[name][lang] : m));
-  return { code, severity: code === 'PROHIBITED_GOODS_SUSPECTED' ? 'warn' : 'block', message: fill(en, 0), messageZh: fill(zh, 1), path };
+  const warn = code === 'PROHIBITED_GOODS_SUSPECTED' || code === 'PAY_DEADLINE_BEFORE_DEFERRAL';
+  return { code, severity: warn ? 'warn' : 'block', message: fill(en, 0), messageZh: fill(zh, 1), path };
 }
 
 function goodsReason(code, path, entry, keyword) {
@@ -280,6 +282,15 @@ function evaluate(input) {
           const usd = usdUp(paidTodayCny.plus(next), rate);
           const limit = grouped(fmtCny(perDayUsd));
           reasons.push(reason('OVER_DAILY_LIMIT', at('amount'), { usd: [usd, usd], limit: [limit, limit] }));
+          if (o.payBy && input.now) {
+            // Whole seconds, as the core counts; the next day starts at 00:00 UTC.
+            const payBy = Math.floor(Date.parse(o.payBy) / 1000);
+            const nextDay = (Math.floor(Date.parse(input.now) / 86_400_000) + 1) * 86_400;
+            if (payBy < nextDay) {
+              const at_ = new Date(payBy * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+              reasons.push(reason('PAY_DEADLINE_BEFORE_DEFERRAL', at('payBy'), { payBy: [at_, at_] }));
+            }
+          }
           outcome = 'deferred';
         }
       }
@@ -402,5 +413,10 @@ export function verifyPush({ appSecret, body }) {
   if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw new Error('PUSH_SIGNATURE_INVALID');
   const m = parseWithIds(message);
   const scalar = (v) => (v === undefined || v === null ? null : String(v));
-  return { msgId: scalar(m.msgId), type: m.type, bizKey: scalar(m.bizKey), gmtBorn: m.gmtBorn ?? null, userInfo: scalar(m.userInfo), data: m.data ?? null };
+  const data = m.data ?? null;
+  // Batch outcomes say whether the order was paid.
+  if (m.type === 'ORDER_BATCH_PAY' && data && Array.isArray(data.batchPay)) {
+    for (const o of data.batchPay) if (o && typeof o === 'object') o.paid = typeof o.status === 'string' && o.status.toLowerCase() === 'successed';
+  }
+  return { msgId: scalar(m.msgId), type: m.type, bizKey: scalar(m.bizKey), gmtBorn: m.gmtBorn ?? null, userInfo: scalar(m.userInfo), data, extraInfo: m.extraInfo ?? null };
 }

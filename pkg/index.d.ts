@@ -134,7 +134,8 @@ export interface Buyer {
 export interface Item {
   offerId: OrderIdInput;
   title?: string;
-  category?: string | number;
+  /** A category name or id, or a category path (any level may match). */
+  category?: string | number | (string | number)[];
   /** false when 1688 lists this offer as not payable by KJB. */
   kjb?: boolean;
   [extra: string]: unknown;
@@ -146,10 +147,13 @@ export interface Order {
   currency?: 'CNY' | string;
   status: string;
   tradeType: string;
-  supplier: { loginId: string; kjb: boolean; chengxintong: boolean; [extra: string]: unknown };
+  /** `"unknown"` (as `ordersFrom1688` writes when it is not known) gives `SUPPLIER_UNKNOWN`. */
+  supplier: { loginId: string | null; kjb: boolean | 'unknown'; chengxintong: boolean | 'unknown'; [extra: string]: unknown };
   items: Item[];
   sellerOrder?: boolean;
   redEnvelope?: boolean;
+  /** ISO-8601: when 1688 closes the order unpaid (createTime + payTimeout). */
+  payBy?: string;
   [extra: string]: unknown;
 }
 
@@ -168,7 +172,10 @@ export interface CheckOrdersInput {
   fx: { usd: Money };
   paidTodayUsd?: Money;
   limits?: { [name: string]: Money };
-  prohibited?: ProhibitedKind[];
+  /** Replaces the built-in list. Plain strings: a built-in kind by id or name, else a custom kind matched by exact category name. */
+  prohibited?: (ProhibitedKind | string)[];
+  /** Added to the built-in list (or to `prohibited`), same forms. */
+  prohibitedExtra?: (ProhibitedKind | string)[];
 }
 
 export type ReasonCode =
@@ -176,7 +183,8 @@ export type ReasonCode =
   | 'KJB_NOT_ACTIVATED' | 'SUPPLIER_NOT_KJB' | 'SUPPLIER_NOT_CHENGXINTONG' | 'TRADE_NOT_GUARANTEED'
   | 'ORDER_NOT_AWAITING_PAYMENT' | 'OFFER_NOT_KJB' | 'PROHIBITED_GOODS' | 'PROHIBITED_GOODS_SUSPECTED'
   | 'MANUAL_ORDER' | 'RED_ENVELOPE_USED' | 'OVER_TRANSACTION_LIMIT' | 'OVER_DAILY_LIMIT'
-  | 'DUPLICATE_ORDER' | 'CURRENCY_UNSUPPORTED';
+  | 'DUPLICATE_ORDER' | 'CURRENCY_UNSUPPORTED'
+  | 'PAY_DEADLINE_BEFORE_DEFERRAL' | 'SUPPLIER_UNKNOWN' | 'TRADE_TYPE_UNKNOWN';
 
 export interface Reason {
   code: ReasonCode;
@@ -202,6 +210,8 @@ export interface PlanPaymentInput extends CheckOrdersInput {
   /** Ids per gateway call, 1–30; default 10 (larger calls time out). */
   maxPerCall?: number;
   schedule?: ScheduleInput;
+  /** ISO-8601; default: the current time (for `payBy` deadlines). */
+  now?: string;
 }
 
 export interface Batch {
@@ -288,6 +298,14 @@ export interface PayWayAnswer {
   [extra: string]: unknown;
 }
 
+/** buyerView / getBuyerOrderList: money as CNY strings (`totalAmount` "6.15", `discount` fen → "0.00"), `id` from `idOfStr`. */
+export interface OrderAnswer {
+  baseInfo: { id: OrderId; idOfStr?: OrderId; status?: string; totalAmount?: string; shippingFee?: string; sumProductPayment?: string; discount?: string; [field: string]: unknown };
+  productItems?: { productID?: string; name?: string; itemAmount?: string; price?: string; [field: string]: unknown }[];
+  [field: string]: unknown;
+}
+export declare function parseResponse(r: { api: 'alibaba.trade.get.buyerView' | 'com.alibaba.trade:alibaba.trade.get.buyerView'; status: number; body: string }): { result: OrderAnswer; [field: string]: unknown };
+export declare function parseResponse(r: { api: 'alibaba.trade.getBuyerOrderList' | 'com.alibaba.trade:alibaba.trade.getBuyerOrderList'; status: number; body: string }): { result: OrderAnswer[]; totalRecord?: number; [field: string]: unknown };
 export declare function parseResponse(r: { api: ApiName | string; status: number; body: string }): UrlAnswer | PayWayAnswer | any;
 
 export interface PushMessage {
@@ -296,7 +314,16 @@ export interface PushMessage {
   bizKey: string | null;
   gmtBorn: number | null;
   userInfo: string | null;
+  /** Ids as strings; `ORDER_BATCH_PAY`: `{batchPay: BatchPayOutcome[]}`; order topics: `{orderId, …}`. */
   data: any;
+  extraInfo: unknown | null;
+}
+
+export interface BatchPayOutcome {
+  orderId: OrderId;
+  /** `successed`, `ACCOUNT_BALANCE_NOT_ENOUGH`, `ACCOUNT_NOT_EXIST`, `ACCOUNT_FROZEN`, `PARAM_ILLEGAL`, … */
+  status: string;
+  paid: boolean;
 }
 
 export type PushBody = string | { message: string; _aop_signature: string };
@@ -495,3 +522,52 @@ export declare class KjbClient {
   free(): void;
   toJSON(): { appKey: string | null; baseUrl: string };
 }
+
+// ---- v1.1: 1688 orders in, payment states out ---------------------------------------------------
+
+/** An order made by `ordersFrom1688`: an `Order` as `checkOrders`/`planPayment` take it. */
+export interface ImportedOrder extends Order {
+  orderId: OrderId;
+  amount: string;
+  currency: 'CNY';
+  supplier: { loginId: string | null; kjb: boolean | 'unknown'; chengxintong: boolean | 'unknown' };
+  items: { offerId: string; title?: string; category?: string | string[] }[];
+  /** The 1688 fields the answer lacked (e.g. `baseInfo.tradeTypeCode`, `baseInfo.payTimeout`). */
+  missing: string[];
+}
+
+/** 1688's own order answer text (buyerView: one order; getBuyerOrderList: a list) → kjb orders. */
+export declare function ordersFrom1688(
+  answer: string,
+  options?: { suppliers?: { [loginId: string]: { kjb?: boolean; kuaJingBao?: boolean; chengxintong?: boolean } } },
+): ImportedOrder[];
+
+export interface OrderStatus {
+  orderId: OrderId;
+  status: string;
+  paid: boolean;
+  payTime: string | null;
+  payChannels: string[];
+  closed: boolean;
+}
+
+export interface PaymentEvents {
+  /** What `cashierUrls` returned (one answer or a list of them). */
+  links?: CashierUrls | CashierUrls[] | { links?: unknown[]; refused?: unknown[]; failed?: unknown[] } | object[];
+  /** What `verifyPush` / `pullMessages` returned, repeats included. */
+  pushes?: PushMessage[];
+  /** What `orderStatus` returned. */
+  statuses?: OrderStatus[];
+}
+
+export interface PaymentState {
+  orderId: OrderId;
+  /** Precedence: paid > closed > failed > awaitingPayment, whatever the order of events. */
+  state: 'awaitingPayment' | 'paid' | 'failed' | 'closed';
+  reason?: { code: string; message: string; messageZh: string };
+  /** ISO-8601 UTC: the earliest payment time any event gave. */
+  paidAt?: string;
+}
+
+/** One state per order, sorted by order id; the same events in any order give the same answer. */
+export declare function paymentState(events: PaymentEvents): PaymentState[];

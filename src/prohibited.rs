@@ -431,7 +431,11 @@ fn entry_of<'a>(raw: &'a serde_json::value::RawValue, path: &str) -> Result<Entr
                 format!("{path} must be a category name (a string) or an object {{id, name, nameZh, categories?, keywords?, exclude?}}"),
             ));
         }
-        return crate::json::parse::<EntryWire<'a>>(text).map_err(|e| e.under(path));
+        // The whole input already passed the depth and repeated-key checks.
+        return serde_json::from_str::<EntryWire<'a>>(text).map_err(|e| {
+            let at = crate::json::path_at(text, e.line(), e.column());
+            crate::json::from_serde(&e, &crate::json::join_path(path, &at))
+        });
     }
     let name: String = serde_json::from_str(text).map_err(|_| KjbError::at(ErrorCode::InvalidInput, path, format!("{path} is not a readable string")))?;
     let trimmed = name.trim();
@@ -439,9 +443,9 @@ fn entry_of<'a>(raw: &'a serde_json::value::RawValue, path: &str) -> Result<Entr
         return Err(KjbError::at(ErrorCode::InvalidInput, path, format!("{path} must be a non-empty category name")));
     }
     let owned = |v: &[&str]| v.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
-    let lower = trimmed.to_lowercase();
+    // Built-in ids and English names are ASCII: an ASCII-case-insensitive match is exact.
     if let Some(&(id, en, zh, categories, keywords, exclude)) =
-        BUILTIN.iter().find(|(id, en, zh, ..)| id.to_lowercase() == lower || en.to_lowercase() == lower || *zh == trimmed)
+        BUILTIN.iter().find(|(id, en, zh, ..)| id.eq_ignore_ascii_case(trimmed) || en.eq_ignore_ascii_case(trimmed) || *zh == trimmed)
     {
         return Ok(EntryWire {
             id: Cow::Borrowed(id),
@@ -505,8 +509,7 @@ impl Prohibited {
         // Validated alone first, so a bad entry is reported at its own path.
         Prohibited::from_wire(&extra, "prohibitedExtra")?;
         for e in extra {
-            let key = e.id.trim().to_lowercase();
-            if !all.iter().any(|b| b.id.trim().to_lowercase() == key) {
+            if !all.iter().any(|b| b.id.trim().eq_ignore_ascii_case(e.id.trim())) {
                 all.push(e);
             }
         }

@@ -299,7 +299,6 @@ export function makeApi(runtime) {
     quoteFee: (q) => call('quoteFee', q),
     orderIds: (list) => call('orderIds', list),
     checkOrders: (c) => callWithOrders('checkOrders', c),
-    planPayment: (p) => callWithOrders('planPayment', p),
     buildRequest: (r) => call('buildRequest', r),
     signRequest: (r) => call('signRequest', r),
     signature: (s) => call('signature', s),
@@ -308,10 +307,23 @@ export function makeApi(runtime) {
     authorizeUrl: (a) => call('authorizeUrl', a),
     /** A `system.oauth2/getToken` answer text → `{accessToken, refreshToken, expiresAt, …}`. */
     parseToken: (text) => call('parseToken', { text, now: Date.now() }),
-    // v1.1: 1688's order answers in, payment states out (src/import.rs, src/payment.rs).
-    ordersFrom1688: (answer, options) => call('ordersFrom1688', { answer, ...(options && options.suppliers !== undefined ? { suppliers: options.suppliers } : {}) }),
-    paymentState: (events) => call('paymentState', events),
     Signer,
+    // v1.1: 1688 orders in, payment states out.
+    ordersFrom1688(answer, options) {
+      if (typeof answer !== 'string') {
+        throw new KjbError('INVALID_INPUT', `ordersFrom1688() takes the raw answer text (await response.text()), not ${answer === null ? 'null' : typeof answer}: JSON.parse has already rounded its 19-digit ids`, { path: 'answer' });
+      }
+      if (options !== undefined && (options === null || typeof options !== 'object')) {
+        throw new KjbError('INVALID_INPUT', 'ordersFrom1688(answer, options): options must be an object {suppliers?}', { path: 'options' });
+      }
+      return call('ordersFrom1688', { ...options, answer });
+    },
+    paymentState: (events) => call('paymentState', events),
+    planPayment(p) {
+      // The core has no clock: "now" (for payBy deadlines) is supplied here unless given.
+      const withNow = p !== null && typeof p === 'object' && !Array.isArray(p) && p.now === undefined ? { ...p, now: new Date().toISOString() } : p;
+      return callWithOrders('planPayment', withNow);
+    },
   };
   // For KjbClient only; not enumerable, so the entry points' `...api` does not export it.
   Object.defineProperty(publicApi, 'internal', {

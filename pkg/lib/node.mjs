@@ -7,4 +7,6 @@ export const {
   parseResponse, verifyPush, authorizeUrl, orderIds, Signer, KjbClient, KjbError, init, initSync,
   parseToken,
 } = kjb;
+// v1.1: 1688 orders in, payment states out.
+export const { ordersFrom1688, paymentState } = kjb;
 export default kjb.init;

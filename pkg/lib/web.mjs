@@ -50,6 +50,7 @@ export const {
   parseResponse, verifyPush, authorizeUrl, orderIds, Signer,
   parseToken,
 } = api;
+// v1.1: 1688 orders in, payment states out.
 export const { ordersFrom1688, paymentState } = api;
 export { KjbError };
 export default init;

@@ -217,5 +217,85 @@ export function hostileCases(kjb, assert) {
     assert.equal(parseToken('{"access_token":"a","expires_in":"60"}').accessToken, 'a');
   });
 
+  // ---- v1.1: ordersFrom1688, paymentState, the new parseResponse shapes ---------------------
+
+  add('ordersFrom1688: garbage, deep nesting, bad ids and money, wrong types', () => {
+    const { ordersFrom1688 } = kjb;
+    const one = (base, items = [{ productID: 574273466269, name: 'x' }]) => JSON.stringify({ result: { baseInfo: base, productItems: items } });
+    const good = { idOfStr: BIG, status: 'waitbuyerpay', tradeTypeCode: 'assureTrade', totalAmount: 39.9, sellerLoginId: 's1', sellerOrder: false };
+    const out = ordersFrom1688(one(good).replace('"idOfStr"', `"id":${BIG.slice(0, -1)}4,"idOfStr"`), { suppliers: { s1: { kjb: true, chengxintong: true } } });
+    assert.equal(out[0].orderId, BIG);
+    assert.equal(out[0].amount, '39.90');
+    assert.equal(checkOrders(base(out)).results[0].eligible, true);
+    const bodies = ['', 'null', '[]', '{}', '[1]', '{"result":null}', '{"result":[null]}', '{"result":{"baseInfo":[]}}', '<html>', '{"result":', '{"a":1,"a":2}',
+      '['.repeat(100_000), `{"result":${'['.repeat(70)}${']'.repeat(70)}}`, '\uFEFF{"result":[]}', '{"success":false,"errorCode":"x"}', '{"error_code":"gw.APIACLDecline"}',
+      'x'.repeat(5 * 1024 * 1024)];
+    for (const b of bodies) survives(`answer ${b.slice(0, 20)}`, () => ordersFrom1688(b));
+    for (const id of ['12345678901234567890', '1'.repeat(40), 'abc', '-1', '0', '1.5', '１２', '', ' ', '\u0000']) {
+      const e = survives(`idOfStr ${id}`, () => ordersFrom1688(one({ ...good, idOfStr: id, id: undefined })));
+      assert.ok(e === null || ['INVALID_ORDER_ID', 'INVALID_INPUT'].includes(e.code), `idOfStr ${id}: ${e && e.code}`);
+    }
+    for (const amount of ['lots', '1e400', '0.001', '-5', '1'.repeat(30), true, null, [], {}, 'NaN', 'Infinity']) {
+      const e = survives(`totalAmount ${show(amount)}`, () => ordersFrom1688(one({ ...good, totalAmount: amount })));
+      assert.ok(e !== null, `totalAmount ${show(amount)} was accepted`);
+    }
+    for (const v of WEIRD) {
+      survives(`answer=${show(v)}`, () => ordersFrom1688(v));
+      survives(`options=${show(v)}`, () => ordersFrom1688(one(good), v));
+      survives(`suppliers=${show(v)}`, () => ordersFrom1688(one(good), { suppliers: v }));
+      survives(`suppliers.s1.kjb=${show(v)}`, () => ordersFrom1688(one(good), { suppliers: { s1: { kjb: v, chengxintong: true } } }));
+      // (The answer text is built here, so a BigInt goes in as its digits.)
+      const w = typeof v === 'bigint' ? String(v) : v;
+      survives(`productItems=${show(v)}`, () => ordersFrom1688(JSON.stringify({ result: { baseInfo: good, productItems: w === undefined ? null : w } })));
+      survives(`createTime=${show(v)}`, () => ordersFrom1688(one({ ...good, createTime: w, payTimeout: 3600 })));
+      survives(`payTimeout=${show(v)}`, () => ordersFrom1688(one({ ...good, createTime: '20261127100000000+0800', payTimeout: w })));
+    }
+    const many = JSON.stringify({ result: Array.from({ length: 20_000 }, (_, i) => ({ baseInfo: { ...good, idOfStr: String(1_000_000 + i) }, productItems: [{ productID: 1 }] })) });
+    assert.equal(ordersFrom1688(many).length, 20_000);
+  });
+
+  add('paymentState: garbage, bad ids, huge event lists, any order', () => {
+    const { paymentState } = kjb;
+    for (const v of WEIRD) {
+      survives(`events=${show(v)}`, () => paymentState(v));
+      survives(`pushes=${show(v)}`, () => paymentState({ pushes: v }));
+      survives(`pushes[0]=${show(v)}`, () => paymentState({ pushes: [v] }));
+      survives(`links=${show(v)}`, () => paymentState({ links: v }));
+      survives(`statuses[0]=${show(v)}`, () => paymentState({ statuses: [v] }));
+      survives(`data.orderId=${show(v)}`, () => paymentState({ pushes: [{ type: 'ORDER_BUYER_VIEW_ORDER_PAY', data: { orderId: v } }] }));
+      survives(`batchPay=${show(v)}`, () => paymentState({ pushes: [{ type: 'ORDER_BATCH_PAY', data: { batchPay: v } }] }));
+    }
+    for (const id of ['12345678901234567890', 'x1', '', 2 ** 53 + 2, 1.5, -1]) {
+      const e = survives(`order id ${show(id)}`, () => paymentState({ statuses: [{ orderId: id, paid: true }] }));
+      assert.ok(e && ['INVALID_ORDER_ID', 'UNSAFE_ORDER_ID'].includes(e.code), `order id ${show(id)}: ${e && e.code}`);
+    }
+    let deep = {};
+    const root = deep;
+    for (let i = 0; i < 1000; i++) deep = deep.data = {};
+    survives('deep push', () => paymentState({ pushes: [{ type: 'ORDER_BATCH_PAY', ...root }] }));
+    const pushes = [];
+    for (let i = 0; i < 50_000; i++) {
+      pushes.push({ msgId: String(i), type: 'ORDER_BATCH_PAY', gmtBorn: 1_764_000_000_000 + i, data: { batchPay: [{ orderId: String(1_000_000 + (i % 5000)), status: i % 3 ? 'successed' : 'ACCOUNT_BALANCE_NOT_ENOUGH' }] } });
+    }
+    const a = paymentState({ pushes });
+    const b = paymentState({ pushes: [...pushes].reverse() });
+    assert.deepEqual(a, b);
+    assert.equal(a.length, 5000);
+  });
+
+  add('parseResponse: the v1.1 shapes with garbage, bad money and ids', () => {
+    const apis = ['alibaba.trade.get.buyerView', 'alibaba.trade.getBuyerOrderList', 'alibaba.accountPeriod.list.buyerView', 'com.alibaba.account:alibaba.account.basic', 'cn.alibaba.open:push.query.messageList', 'push.message.confirm'];
+    const bodies = ['', '{}', '[]', '{"result":{"baseInfo":{"totalAmount":"lots"}}}', '{"result":{"baseInfo":{"totalAmount":1e400}}}', '{"result":[{"baseInfo":{"discount":1.5}}]}',
+      '{"resultList":{"accountPeriodList":[{"quota":"x"}]}}', '{"resultList":{"accountPeriodList":[{"quota":1e30}]}}', '{"pushMessagePage":{"datas":[{"msgId":123456789012345678901,"data":{"batchPay":"x"}}]}}',
+      `{"result":${'['.repeat(70)}${']'.repeat(70)}}`, '{"result":{"baseInfo":{"id":12345678901234567890123,"idOfStr":"x"}}}'];
+    for (const api of apis) {
+      for (const body of bodies) survives(`${api} ${body.slice(0, 30)}`, () => parseResponse({ api, status: 200, body }));
+    }
+    const v = parseResponse({ api: 'alibaba.trade.get.buyerView', status: 200, body: `{"result":{"baseInfo":{"id":${BIG.slice(0, -1)}4,"idOfStr":"${BIG}","totalAmount":6.15,"discount":-3989}}}` });
+    assert.equal(v.result.baseInfo.id, BIG);
+    assert.equal(v.result.baseInfo.totalAmount, '6.15');
+    assert.equal(v.result.baseInfo.discount, '-39.89');
+  });
+
   return list;
 }
