@@ -475,6 +475,7 @@ function renderAccount() {
   $('token-log').replaceChildren(...v.log.map((e) => h('li', { 'data-event': e.event, text: t(`token.${e.event}`, { ...e, time: clockTime(e.at) }) })));
   $('import').disabled = !v.connected || state.importing;
   $('import').textContent = state.importing ? t('load.importing') : t('load.import');
+  $('reread').disabled = !v.connected || state.pulling || reconOrders().length === 0;
   $('pull').disabled = !v.connected || state.pulling;
   $('pull').textContent = state.pulling ? t('recon.pulling') : t('recon.pull');
 }
@@ -665,6 +666,7 @@ async function getLinks() {
     showError(new Error(state.t('error.network', e.message)));
   } finally {
     state.busy = false;
+    renderAccount();
     renderOrders();
     renderPlan();
     renderRecon();
@@ -706,6 +708,29 @@ async function pullMessages() {
   } finally {
     state.pulling = false;
     renderAccount();
+    renderRecon();
+  }
+}
+
+/** 1688's own word on each order (buyerView via orderStatus), when a push may have been missed. */
+async function rereadOrders() {
+  const ids = reconOrders().slice(0, 200);
+  if (ids.length === 0 || state.pulling) return;
+  state.pulling = true;
+  renderAccount();
+  try {
+    const r = await post('/api/status', { orderIds: ids });
+    state.statuses = r.statuses.filter((s) => !s.error);
+    state.reconNote = ['recon.reread.done', state.statuses.length];
+    foldPayments();
+    showError(null);
+  } catch (e) {
+    showError(e);
+  } finally {
+    state.pulling = false;
+    renderAccount();
+    renderOrders();
+    renderPlan();
     renderRecon();
   }
 }
@@ -794,6 +819,7 @@ function wire() {
   $('import').addEventListener('click', importOrders);
   $('expire-token').addEventListener('click', expireToken);
   $('pull').addEventListener('click', pullMessages);
+  $('reread').addEventListener('click', rereadOrders);
   $('drop-push').addEventListener('click', () => sandboxControl('drop-push', { count: 1 }, () => ['recon.dropped']));
   $('advance').addEventListener('click', () => sandboxControl('advance', { seconds: 7200 }, (r) => ['recon.advanced', Array.isArray(r.closed) ? r.closed.length : Number(r.closed) || 0]));
   $('clear').addEventListener('click', clearOrders);

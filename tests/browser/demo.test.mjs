@@ -342,6 +342,10 @@ for (const lang of LANGS) {
           assert.match(await page.locator(`#recon-body tr[data-order-id="${id}"] .reason-text`).textContent(), T.closed);
         }
 
+        // 1688's own word on each order (buyerView) agrees.
+        await clickAndWait(page, '#reread', '/api/status');
+        await waitForText(page, '#recon-note', lang === 'en' ? /^Read the status of 40 orders from 1688/ : /^已从 1688 读取 40 笔订单的状态/);
+
         // Reconciled: every order sent to the cashier is paid, failed (with a reason) or closed.
         const recon = await page.locator('#recon-body tr').evaluateAll((trs) => trs.map((tr) => ({
           id: tr.dataset.orderId, state: tr.dataset.state, reason: tr.querySelector('.reason-text')?.textContent ?? '',
