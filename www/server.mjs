@@ -178,6 +178,12 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
   /** Answers with the KjbError as JSON (502 for the gateway's failures, 400 for bad input). */
   function sendKjbError(res, e) {
     if (!(e instanceof KjbError)) throw e;
+    if (e.code === 'TOKEN_EXPIRED' && token) {
+      // Expired and not refreshable (no refresh token, or it expired too): connect again.
+      tokenLog.push({ at: new Date().toISOString(), event: 'ended', tail: String(token.accessToken).slice(-4) });
+      token = null;
+      broadcast('token', tokenView());
+    }
     const { code, message, ...extra } = errorView(e);
     sendError(res, GATEWAY_CODES.has(e.code) || e.code === 'TOKEN_EXPIRED' ? 502 : 400, code, message, extra);
   }
@@ -187,6 +193,8 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
   const redirectUri = () => `${url}/api/oauth/callback`;
 
   function oauthStart(res) {
+    // A state is good for one round trip within 10 minutes.
+    for (const [s, at] of oauthStates) if (Date.now() - at > 600000) oauthStates.delete(s);
     const state = randomUUID();
     oauthStates.set(state, Date.now());
     // 1688's authorise URL, served on this origin by the sandbox instead of auth.1688.com.
@@ -197,7 +205,8 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
   async function oauthCallback(res, params) {
     const state = params.get('state');
     const code = params.get('code');
-    const known = state !== null && oauthStates.delete(state);
+    const known = state !== null && oauthStates.has(state) && Date.now() - oauthStates.get(state) <= 600000;
+    if (state !== null) oauthStates.delete(state);
     if (!known || !code) {
       return send(res, 303, 'unknown OAuth state', 'text/plain; charset=utf-8', { location: '/?oauth=STATE_MISMATCH' });
     }

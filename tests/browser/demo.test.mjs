@@ -478,6 +478,16 @@ test('demo backend: the secret and the token stay on the server; pushes are veri
     await post('/_sandbox/fail', '{"status": 502, "count": 5, "api": "alibaba.crossBorderPay.url.get"}');
     const down = await (await links('{"batches": [["2026112510004052"]]}')).json();
     assert.deepEqual(down.failed.map((f) => [f.batch, f.orderIds, f.error.code]), [[0, ['2026112510004052'], 'GATEWAY_ERROR']]);
+
+    // A token that expires when the refresh token has expired too: TOKEN_EXPIRED, and the
+    // account shows as not connected (connect again).
+    await post('/_sandbox/advance', '{"seconds": 15552001}');
+    const ended = await post('/api/token/expire', '{}');
+    assert.equal(ended.status, 502);
+    assert.equal((await ended.json()).error.code, 'TOKEN_EXPIRED');
+    const after = (await (await fetch(`${demo.url}/api/info`)).json()).token;
+    assert.equal(after.connected, false);
+    assert.deepEqual(after.log.map((e) => e.event), ['connected', 'expired', 'ended']);
   } finally {
     await demo.close();
   }
