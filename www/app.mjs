@@ -409,7 +409,7 @@ function renderPlan() {
     return h('tr', { 'data-batch': i + 1 },
       h('td', { 'data-label': t('col.call'), class: 'call' }, h('div', {}, h('span', { text: String(i + 1) }), h('code', { class: 'api', text: b.api }))),
       h('td', { 'data-label': t('col.ids'), class: 'ids' }, h('ul', { class: 'id-list' }, b.orderIds.map((id) => h('li', {},
-        h('code', { class: state.payState.get(id)?.state === 'paid' ? 'paid' : state.refused.has(id) ? 'refused' : null, text: id }))))),
+        h('code', { class: { paid: 'paid', closed: 'closed' }[state.payState.get(id)?.state] || (state.refused.has(id) ? 'refused' : null), text: id }))))),
       h('td', { class: 'num', 'data-label': t('col.amount'), text: money(b.amount) }),
       h('td', { class: 'num', 'data-label': t('col.amountUsd'), text: money(b.amountUsd) }),
       h('td', { class: 'num', 'data-label': t('col.fee'), text: money(b.fee) }),

@@ -366,6 +366,15 @@ for (const lang of LANGS) {
         await page.locator(`#orders-body tr[data-order-id="${BIG_ID}"]`).scrollIntoViewIfNeeded();
         await shot(page, `${tag}-8-orders-paid`);
 
+        // An outage (HTTP 502 without a 1688 body) while asking again: the calls land in
+        // failed[], each row says so, nothing else is lost.
+        await page.evaluate(() => fetch('/_sandbox/fail', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"status": 502, "count": 20, "api": "alibaba.crossBorderPay.url.get"}' }));
+        await getLinks(page);
+        await waitForText(page, '#links-note', lang === 'en' ? /^0 cashier links ready; 28 orders not linked \(the gateway call failed: ask again\)/ : /^已生成 0 个收银台链接；28 笔订单未生成链接（网关调用失败，请重试）/);
+        assert.deepEqual(await page.locator('#batches-body tr .call-failed').allTextContents(), Array(3).fill(lang === 'en' ? 'call failed: HTTP 502' : '调用失败：HTTP 502'));
+        assert.equal(await page.locator('#batches-body tr[data-batch="2"] .call-failed').count(), 0, 'a paid call is not asked again');
+        await shotOf(page.locator('section.plan'), `${tag}-9-outage`);
+
         assert.deepEqual(errors, []);
       });
     });
