@@ -339,3 +339,39 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod speed {
+    /// `cargo test --release --lib -- --ignored --nocapture import_speed`
+    #[test]
+    #[ignore]
+    fn import_speed() {
+        let one = r#"{"baseInfo":{"idOfStr":"3535260697417660107","status":"waitbuyerpay","tradeTypeCode":"assureTrade","totalAmount":39.9,"sellerLoginId":"s1","sellerOrder":false,"createTime":"20261127100000000+0800","payTimeout":43200},"productItems":[{"productID":574273466269,"name":"LED lamp 护眼台灯","itemAmount":39.9}]}"#;
+        let answer = format!("{{\"result\":[{}]}}", vec![one; 10_000].join(","));
+        let input = format!("{{\"answer\":{},\"suppliers\":{{\"s1\":{{\"kjb\":true,\"chengxintong\":true}}}}}}", serde_json::to_string(&answer).unwrap());
+        let t = std::time::Instant::now();
+        crate::gateway::response::parse("x.unknown", 200, &answer).unwrap();
+        println!("parse (decoded only): {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        crate::json::precheck(&answer).unwrap();
+        println!("precheck: {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let mut v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        println!("from_str: {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        crate::api::to_json(&v).unwrap();
+        println!("to_json: {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        crate::gateway::answers::shape(crate::gateway::answers::Shape::Orders, "x", 200, std::mem::take(&mut v)).unwrap();
+        println!("shape: {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let shaped = crate::gateway::response::parse("alibaba.trade.get.buyerView", 200, &answer).unwrap();
+        println!("parse+shape: {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let _: serde_json::Value = serde_json::from_str(&shaped).unwrap();
+        println!("re-read: {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        super::orders_from_1688_json(&input).unwrap();
+        println!("ordersFrom1688: {:?}", t.elapsed());
+    }
+}

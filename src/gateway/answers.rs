@@ -99,16 +99,23 @@ fn spelled_of(key: &str) -> Option<&str> {
     (base.ends_with("ID") || base.ends_with("Id")).then_some(base)
 }
 
-/// Rewrites `v` in place; `path` names where it is, for messages.
-fn walk(v: &mut Value, shape: Shape, path: &mut String, api: &str, status: u16) -> Result<()> {
+/// A failure deep in the tree: why, and the path segments from the failing value up (pushed
+/// while the error travels out, so the path is only built when something is wrong).
+struct Deep {
+    why: String,
+    segments: Vec<String>,
+}
+
+/// Rewrites `v` in place.
+fn walk(v: &mut Value, shape: Shape) -> std::result::Result<(), Deep> {
     match v {
-        Value::Object(o) => object(o, shape, path, api, status),
+        Value::Object(o) => object(o, shape),
         Value::Array(a) => {
             for (i, e) in a.iter_mut().enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                walk(e, shape, path, api, status)?;
-                path.truncate(len);
+                walk(e, shape).map_err(|mut d| {
+                    d.segments.push(format!("[{i}]"));
+                    d
+                })?;
             }
             Ok(())
         }
@@ -116,7 +123,7 @@ fn walk(v: &mut Value, shape: Shape, path: &mut String, api: &str, status: u16) 
     }
 }
 
-fn object(o: &mut Map<String, Value>, shape: Shape, path: &mut String, api: &str, status: u16) -> Result<()> {
+fn object(o: &mut Map<String, Value>, shape: Shape) -> std::result::Result<(), Deep> {
     // `…OfStr` wins over the number beside it (which a float may already have rounded).
     let spelled: Vec<(String, String)> = o
         .iter()
@@ -129,28 +136,26 @@ fn object(o: &mut Map<String, Value>, shape: Shape, path: &mut String, api: &str
         batch_outcomes(o);
     }
     for (k, v) in o.iter_mut() {
-        let len = path.len();
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(k);
         let unit = match shape {
             Shape::Orders if YUAN.contains(&k.as_str()) => Some(true),
             Shape::Orders if FEN.contains(&k.as_str()) => Some(false),
             Shape::AccountPeriod if quota_money(k) => Some(false),
             _ => None,
         };
+        let at = |why: String| Deep { why, segments: vec![k.clone()] };
         let is_null = v.is_null();
         match unit {
             Some(_) if is_null => {}
             Some(is_yuan) => {
-                let text = amount_text(v).ok_or_else(|| unexpected(api, status, format!("{path} is not an amount")))?;
-                let d = if is_yuan { yuan(&text) } else { fen(&text) }.map_err(|why| unexpected(api, status, format!("{path}: {why}")))?;
+                let text = amount_text(v).ok_or_else(|| at("is not an amount".into()))?;
+                let d = if is_yuan { yuan(&text) } else { fen(&text) }.map_err(at)?;
                 *v = Value::String(money::fmt_cny(d));
             }
-            None => walk(v, shape, path, api, status)?,
+            None => walk(v, shape).map_err(|mut d| {
+                d.segments.push(k.clone());
+                d
+            })?,
         }
-        path.truncate(len);
     }
     Ok(())
 }
@@ -202,7 +207,16 @@ pub fn shape(shape: Shape, api: &str, status: u16, mut value: Value) -> Result<S
     if !value.is_object() {
         return Err(unexpected(api, status, "it is not a JSON object".into()));
     }
-    walk(&mut value, shape, &mut String::new(), api, status)?;
+    walk(&mut value, shape).map_err(|d| {
+        let mut path = String::new();
+        for seg in d.segments.iter().rev() {
+            if !path.is_empty() && !seg.starts_with('[') {
+                path.push('.');
+            }
+            path.push_str(seg);
+        }
+        unexpected(api, status, format!("{path}: {}", d.why))
+    })?;
     crate::api::to_json(&value)
 }
 
