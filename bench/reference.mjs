@@ -79,8 +79,10 @@ function money(value, path, re = CNY_RE) {
 }
 const fmtCny = (d) => d.toFixed(2, D.ROUND_HALF_UP);
 const fmtRate = (d) => d.toString();
+// Limit messages group the integer digits in threes ("10,000,000.00"), as kjb prints them.
+const grouped = (s) => s.replace(/^(-?\d+)/, (int) => int.replace(/\B(?=(\d{3})+$)/g, ','));
 /** USD for a limit message: rounded up to the cent. */
-const usdUp = (cny, rate) => cny.div(rate).toDecimalPlaces(2, D.ROUND_UP).toFixed(2);
+const usdUp = (cny, rate) => grouped(cny.div(rate).toDecimalPlaces(2, D.ROUND_UP).toFixed(2));
 const feeOf = (amount, rate) => amount.mul(rate).toDecimalPlaces(2, D.ROUND_HALF_UP);
 
 // ---- fees ----------------------------------------------------------------------------------
@@ -309,7 +311,7 @@ function evaluate(input) {
       if (o.redEnvelope) reasons.push(reason('RED_ENVELOPE_USED', at('redEnvelope')));
       if (amount.gt(perTransactionCny)) {
         const usd = usdUp(amount, rate);
-        const limit = fmtCny(perTransactionUsd);
+        const limit = grouped(fmtCny(perTransactionUsd));
         const fx = fmtRate(rate);
         reasons.push(reason('OVER_TRANSACTION_LIMIT', at('amount'), { usd: [usd, usd], limit: [limit, limit], fx: [fx, fx] }));
       }
@@ -325,7 +327,7 @@ function evaluate(input) {
           outcome = 'eligible';
         } else {
           const usd = usdUp(paidTodayCny.plus(next), rate);
-          const limit = fmtCny(perDayUsd);
+          const limit = grouped(fmtCny(perDayUsd));
           reasons.push(reason('OVER_DAILY_LIMIT', at('amount'), { usd: [usd, usd], limit: [limit, limit] }));
           if (o.payBy && input.now) {
             // Whole seconds, as the core counts; the next day starts at 00:00 UTC.

@@ -198,8 +198,24 @@ impl Context {
     /// USD for a message about exceeding a limit: rounded up to the cent, so a figure shown as
     /// over the limit never prints equal to it.
     fn usd_up(&self, cny: Decimal) -> Result<String> {
-        Ok(money::fmt_cny(money::to_fen(money::div(cny, self.rate)?, RoundingStrategy::AwayFromZero)))
+        Ok(grouped(&money::fmt_cny(money::to_fen(money::div(cny, self.rate)?, RoundingStrategy::AwayFromZero))))
     }
+}
+
+/// A printed amount with its integer digits in groups of three ("10,000,000.00"): limit messages
+/// are read by people, in English and Chinese alike; JSON amounts stay plain.
+fn grouped(plain: &str) -> String {
+    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain), |r| ("-", r));
+    let int_len = rest.find('.').unwrap_or(rest.len());
+    let mut out = String::with_capacity(plain.len() + int_len / 3);
+    out.push_str(sign);
+    for (i, c) in rest.char_indices() {
+        if i > 0 && i < int_len && (int_len - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// What the rules decided about one order.
@@ -266,7 +282,7 @@ impl<'c> Checker<'c> {
             day_cny: Decimal::ZERO,
             goods: Goods::default(),
             verdicts: Vec::with_capacity(expected),
-            day_limit: money::fmt_cny(ctx.limits.per_day_usd),
+            day_limit: grouped(&money::fmt_cny(ctx.limits.per_day_usd)),
         }
     }
 
@@ -308,7 +324,7 @@ impl<'c> Checker<'c> {
         if o.currency_cny && o.amount > ctx.per_transaction_cny {
             let vars = vec![
                 Var::both("usd", ctx.usd_up(o.amount)?),
-                Var::both("limit", money::fmt_cny(ctx.limits.per_transaction_usd)),
+                Var::both("limit", grouped(&money::fmt_cny(ctx.limits.per_transaction_usd))),
                 Var::both("fx", money::fmt_rate(ctx.rate)),
             ];
             reasons.push(Reason::filled(Code::OverTransactionLimit, Path::Order(i, "amount"), vars));
@@ -583,6 +599,21 @@ pub(crate) mod tests {
         assert_eq!(r["code"], "OVER_TRANSACTION_LIMIT");
         assert!(r["message"].as_str().unwrap().contains("(1.01 USD at 3 CNY per USD)"), "{r}");
         assert!(r["message"].as_str().unwrap().contains("limit of 1.00 USD"), "{r}");
+    }
+
+    #[test]
+    fn limit_messages_group_thousands_in_both_languages() {
+        for (plain, want) in [("0.00", "0.00"), ("999.99", "999.99"), ("1000.00", "1,000.00"), ("123456.78", "123,456.78"), ("10000000.00", "10,000,000.00"), ("-1234.00", "-1,234.00"), ("1234567", "1,234,567")] {
+            assert_eq!(grouped(plain), want);
+        }
+        let mut v = input(json!([good_order("1")]));
+        v["fx"]["usd"] = json!("7.2");
+        v["orders"][0]["amount"] = json!("72000007.20");
+        let r = &check_value(&v).unwrap()["results"][0]["reasons"][0];
+        assert_eq!(r["code"], "OVER_TRANSACTION_LIMIT");
+        assert!(r["message"].as_str().unwrap().contains("(10,000,001.00 USD at 7.2 CNY per USD)"), "{r}");
+        assert!(r["message"].as_str().unwrap().contains("limit of 10,000,000.00 USD"), "{r}");
+        assert!(r["messageZh"].as_str().unwrap().contains("折合 10,000,001.00 美元）超过跨境宝单笔限额 10,000,000.00 美元"), "{r}");
     }
 
     #[test]

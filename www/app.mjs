@@ -1,11 +1,12 @@
-// The KJB batch-payment console. Everything that decides — eligibility, fees, the batch plan —
-// is kjb running in this page (WebAssembly); the demo server only holds the app secret, asks the
-// gateway for cashier links and relays the signed payment push (Server-Sent Events).
+// The KJB batch-payment console. Everything that decides — reading 1688's order answers,
+// eligibility, fees, the batch plan, what became of each payment — is kjb running in this page
+// (WebAssembly); the demo server only holds the app secret and the buyer's token, talks to the
+// gateway, and relays the signed pushes and pulled messages (Server-Sent Events).
 //
 // Money is never computed here: amounts, fees and totals are the strings kjb returns (digit
 // grouping is string work). Order ids shown are the ones kjb returns, so a 19-digit id given as a
 // JSON number in the orders text stays exact.
-import init, { checkOrders, planPayment, quoteFee, feeSchedule, KjbError } from '/pkg/lib/web.mjs';
+import init, { checkOrders, planPayment, quoteFee, feeSchedule, ordersFrom1688, paymentState, KjbError } from '/pkg/lib/web.mjs';
 import { translator } from '/i18n.mjs';
 import { ordersFromCsv, CsvError } from '/csv.mjs';
 import { volumeChart, groupDigits } from '/chart.mjs';
@@ -22,18 +23,27 @@ const state = {
   lang: 'en',
   t: translator('en'),
   schedule: null,
-  source: null, // {kind: 'sample'|'paste'|'file', name, fileKind, text}
+  source: null, // {kind: 'import'|'paste'|'file', name, fileKind, pages, text}
   orders: [], // display copies of the orders (ids are taken from kjb's answers instead)
   view: null, // {plan, rows}
   quote: null, // the fee quote for the payable total (also without orders)
   stale: false, // the inputs have an error: the view shown is the last good one
-  links: [], // [{orderIds, payUrl}] from the last cashier-links answer
+  links: [], // [{batch, orderIds, payUrl}] from the last cashier-links answer (batch: plan index)
   refused: new Map(), // orderId -> {code, reason} the gateway gave
-  payments: new Map(), // orderId -> {status: 'paid'|'failed', detail}
+  failed: [], // [{batch, orderIds, error}] calls that failed after their retries
+  linkRuns: [], // every cashier-links answer, for paymentState
+  messages: new Map(), // msgId -> {message, source: 'push'|'pull', at} relayed by the server
+  statuses: [], // orderStatus answers
+  payState: new Map(), // orderId -> paymentState's {state, reason?, paidAt?}
+  token: { connected: false, log: [] }, // what the server tells about the token (never the token)
+  reconNote: null, // [key, ...args] of the last reconciliation action
+  importing: false,
+  pulling: false,
+  refusedOpen: null, // the user's choice for the refused list (null: open when short)
   busy: false,
   appKey: null,
   live: null, // true: push channel open; false: reconnecting
-  linkNote: null, // the last cashier-links outcome, for the plan summary
+  linkNote: null, // the last cashier-links outcome {links, refused, failed} (counts), for the plan summary
 };
 
 // ---- small DOM helpers ---------------------------------------------------------------------
@@ -206,10 +216,11 @@ function buildView(check, plan, history) {
 }
 
 function rowStatus(row) {
-  const p = state.payments.get(row.orderId);
-  if (p && p.status === 'paid') return 'paid';
-  if (p && p.status === 'failed') return 'failed';
+  const p = state.payState.get(row.orderId);
+  if (p && p.state === 'paid') return 'paid';
+  if (p && p.state === 'closed') return 'closed';
   if (state.refused.has(row.orderId)) return 'refused';
+  if (p && p.state === 'failed' && !state.links.some((l) => l.orderIds.includes(row.orderId))) return 'failed';
   if (row.batch !== null && state.links.some((l) => l.orderIds.includes(row.orderId))) return 'linked';
   if (row.batch !== null) return 'eligible';
   if (row.deferred) return 'deferred';
@@ -254,7 +265,7 @@ function renderSource() {
   const src = state.source;
   const n = state.orders.length;
   $('source').textContent = !src ? ''
-    : src.kind === 'sample' ? t('source.sample', n)
+    : src.kind === 'import' ? t('source.import', n, src.pages)
       : src.kind === 'paste' ? t('source.paste', n)
         : t('source.file', src.name, n, src.fileKind);
 }
@@ -303,15 +314,19 @@ function renderChart() {
   $('chart-caption').textContent = state.t('chart.caption', { applicableAmount: money(state.quote.applicableAmount) });
 }
 
-/** The gateway's refusal (KjbClient's `refused[]`), shown like a reason; its text is English only. */
+/**
+ * The gateway's refusal (KjbClient's `refused[]`), shown like a reason: the text is the page's
+ * own for the refusal code (en/中文); the gateway's words, English or free text, stay as detail.
+ */
 function gatewayReason(refusal) {
-  return { code: `GATEWAY_${refusal.code}`, severity: 'block', message: refusal.reason, messageZh: `${state.t('status.refused')}：${refusal.reason}`, path: null };
+  return { code: `GATEWAY_${refusal.code}`, severity: 'block', text: state.t('refusal', refusal.code), detail: refusal.reason, path: null };
 }
 
 function reasonBadge(r) {
-  const text = state.lang === 'zh' ? r.messageZh : r.message;
+  const text = r.text ?? (state.lang === 'zh' ? r.messageZh : r.message);
   return h('li', { class: `reason ${r.severity}`, title: r.path ? `${r.code} · ${r.path}` : r.code, 'data-code': r.code },
-    h('code', { class: 'badge', text: r.code }), ' ', h('span', { class: 'reason-text', text }));
+    h('code', { class: 'badge', text: r.code }), ' ', h('span', { class: 'reason-text', text }),
+    r.detail ? h('small', { class: 'reason-detail', lang: 'en', text: state.t('gateway.said', r.detail) }) : null);
 }
 
 function itemsCell(order) {
@@ -344,12 +359,13 @@ function renderOrders() {
     else counts.blocked += 1;
     if (row.batch !== null && row.reasons.some((r) => r.severity === 'warn')) counts.warned += 1;
     if (status === 'paid') counts.paid += 1;
-    const pay = state.payments.get(row.orderId);
-    const statusText = status === 'eligible' ? `${t('status.eligible')} · ${t('status.batch', row.batch + 1)}`
-      : status === 'failed' && pay.detail ? `${t('status.failed')} (${pay.detail})`
-        : t(`status.${status}`);
+    const statusText = status === 'eligible' ? `${t('status.eligible')} · ${t('status.batch', row.batch + 1)}` : t(`status.${status}`);
     const refusal = state.refused.get(row.orderId);
-    const reasons = refusal ? [...row.reasons, gatewayReason(refusal)] : row.reasons;
+    const reasons = refusal ? [...row.reasons, gatewayReason(refusal)] : [...row.reasons];
+    const outcome = state.payState.get(row.orderId);
+    if (!refusal && outcome && outcome.reason && (status === 'failed' || status === 'closed')) {
+      reasons.push({ code: outcome.reason.code, severity: 'block', text: state.lang === 'zh' ? outcome.reason.messageZh : outcome.reason.message, path: null });
+    }
     const supplier = row.order.supplier || {};
     return h('tr', { 'data-order-id': row.orderId, 'data-status': status, class: `row-${status}` },
       h('td', { class: 'id', 'data-label': t('col.orderSupplier') }, h('div', {},
@@ -373,7 +389,7 @@ function renderPlan() {
   const button = $('get-links');
   const plan = v && v.plan;
   table.hidden = !plan || plan.batches.length === 0;
-  button.disabled = unpaidPlanned().length === 0 || state.stale || state.busy;
+  button.disabled = unpaidPlanned().length === 0 || state.stale || state.busy || !state.token.connected;
   button.textContent = state.busy ? t('plan.getting') : t('plan.getLinks');
   button.setAttribute('aria-busy', String(state.busy));
   if (!plan) {
@@ -384,25 +400,28 @@ function renderPlan() {
     $('refused').hidden = true;
     return;
   }
-  $('plan-summary').textContent = plan.batches.length ? t('plan.summary', plan.totals, plan.batches.length) : t('plan.nothing');
-  $('links-note').textContent = state.linkNote || '';
-  const linkNumber = new Map(state.links.map((l, n) => [l, n + 1]));
+  const totals = { ...plan.totals, amount: money(plan.totals.amount), amountUsd: money(plan.totals.amountUsd), fee: money(plan.totals.fee) };
+  $('plan-summary').textContent = plan.batches.length ? t('plan.summary', totals, plan.batches.length) : t('plan.nothing');
+  $('links-note').textContent = state.linkNote ? t('plan.linksDone', state.linkNote) : '';
   body.replaceChildren(...plan.batches.map((b, i) => {
-    const ids = new Set(b.orderIds);
-    const links = state.links.filter((l) => l.orderIds.some((id) => ids.has(id)));
+    // A link belongs to the plan batch it was asked for: after a partial payment the next
+    // request asks per batch again, so a row's button always pays that row's unpaid orders.
+    const links = state.links.filter((l) => l.batch === i);
+    const failed = state.failed.find((f) => f.batch === i);
     return h('tr', { 'data-batch': i + 1 },
       h('td', { 'data-label': t('col.call'), class: 'call' }, h('div', {}, h('span', { text: String(i + 1) }), h('code', { class: 'api', text: b.api }))),
       h('td', { 'data-label': t('col.ids'), class: 'ids' }, h('ul', { class: 'id-list' }, b.orderIds.map((id) => h('li', {},
-        h('code', { class: state.payments.get(id)?.status === 'paid' ? 'paid' : state.refused.has(id) ? 'refused' : null, text: id }))))),
+        h('code', { class: { paid: 'paid', closed: 'closed' }[state.payState.get(id)?.state] || (state.refused.has(id) ? 'refused' : null), text: id }))))),
       h('td', { class: 'num', 'data-label': t('col.amount'), text: money(b.amount) }),
       h('td', { class: 'num', 'data-label': t('col.amountUsd'), text: money(b.amountUsd) }),
       h('td', { class: 'num', 'data-label': t('col.fee'), text: money(b.fee) }),
       h('td', { 'data-label': t('col.link'), class: 'link' }, links.length
         ? h('div', {}, links.map((l) => h('a', {
           href: l.payUrl, target: '_blank', rel: 'noopener', class: 'button cashier-link', title: t('plan.openTitle'),
-          'data-order-ids': l.orderIds.join(','), text: t('plan.open', linkNumber.get(l)),
+          'data-order-ids': l.orderIds.join(','), 'data-batch': i + 1, text: t('plan.open', i + 1),
         })))
-        : h('span', { class: 'none', text: t('plan.noLink') })));
+        : failed ? h('span', { class: 'call-failed', title: failed.error.message, text: t('plan.callFailed', failed.error) })
+          : h('span', { class: 'none', text: t('plan.noLink') })));
   }));
 
   const deferredBox = $('deferred');
@@ -412,16 +431,125 @@ function renderPlan() {
 
   const refusedBox = $('refused');
   refusedBox.hidden = state.refused.size === 0;
-  refusedBox.replaceChildren(h('h3', { text: t('plan.refused') }),
-    h('ul', {}, [...state.refused].map(([id, r]) => h('li', {}, h('code', { text: id }), ` ${r.code}: ${r.reason}`))));
+  // Each refused row says why in the table above; the list is there to scan, folded when long.
+  const list = h('details', { open: state.refusedOpen ?? state.refused.size <= 5 }, h('summary', { text: t('plan.refusedCount', state.refused.size) }),
+    h('ul', { class: 'refused-list' }, [...state.refused].map(([id, r]) => h('li', { 'data-order-id': id },
+      h('code', { text: id }), ' ', h('code', { class: 'badge', text: r.code }), ' ', h('span', { class: 'reason-text', text: t('refusal', r.code) }),
+      h('small', { class: 'reason-detail', lang: 'en', text: t('gateway.said', r.reason) })))));
+  // The user's own click only (the open attribute set here queues a toggle event too).
+  list.firstChild.addEventListener('click', () => {
+    state.refusedOpen = !list.open;
+  });
+  refusedBox.replaceChildren(h('h3', { text: t('plan.refused') }), list);
+}
+
+function localTime(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(state.lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' }).format(d);
+}
+
+function clockTime(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleTimeString(state.lang === 'zh' ? 'zh-CN' : 'en-GB');
+}
+
+function renderAccount() {
+  const t = state.t;
+  const v = state.token;
+  $('account-status').textContent = v.connected ? t('account.on', v) : t('account.off');
+  $('account-status').classList.toggle('ok', v.connected);
+  $('connect').textContent = v.connected ? t('account.reconnect') : t('account.connect');
+  $('connect').classList.toggle('primary', !v.connected);
+  $('expire-token').hidden = !v.connected;
+  const facts = $('token-facts');
+  facts.hidden = !v.connected;
+  facts.replaceChildren();
+  if (v.connected) {
+    const left = Math.round((new Date(v.expiresAt).getTime() - Date.now()) / 60000);
+    const rel = Number.isFinite(left) && left > 0 ? t('token.in', Math.floor(left / 60), left % 60) : t('token.past');
+    facts.append(
+      h('dt', { text: t('token.access') }), h('dd', { id: 'token-expiry', text: t('token.expires', { tail: v.tail, time: localTime(v.expiresAt), rel }) }),
+      h('dt', { text: t('token.refresh') }), h('dd', { text: v.canRefresh ? t('token.refreshUntil', localTime(v.refreshTokenExpiresAt)) : t('token.noRefresh') }),
+    );
+  }
+  $('token-log').replaceChildren(...v.log.map((e) => h('li', { 'data-event': e.event, text: t(`token.${e.event}`, { ...e, time: clockTime(e.at) }) })));
+  $('import').disabled = !v.connected || state.importing;
+  $('import').textContent = state.importing ? t('load.importing') : t('load.import');
+  $('reread').disabled = !v.connected || state.pulling || reconOrders().length === 0;
+  $('pull').disabled = !v.connected || state.pulling;
+  $('pull').textContent = state.pulling ? t('recon.pulling') : t('recon.pull');
+}
+
+/** Folds everything 1688 said into one state per order (kjb's paymentState). */
+function foldPayments() {
+  const pushes = [...state.messages.values()].map((m) => m.message);
+  if (state.linkRuns.length === 0 && pushes.length === 0 && state.statuses.length === 0) {
+    state.payState = new Map();
+    return;
+  }
+  try {
+    const out = paymentState({ links: state.linkRuns, pushes, statuses: state.statuses });
+    state.payState = new Map(out.map((o) => [o.orderId, o]));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+/** The orders the reconciliation covers: those sent to the cashier, in the plan's order. */
+function reconOrders() {
+  const asked = new Set();
+  for (const run of state.linkRuns) {
+    for (const l of run.links) for (const id of l.orderIds) asked.add(id);
+    for (const r of run.refused) asked.add(r.orderId);
+    for (const f of run.failed || []) for (const id of f.orderIds) asked.add(id);
+  }
+  const plan = state.view && state.view.plan;
+  const order = plan ? plan.batches.flatMap((b) => b.orderIds) : [];
+  return [...order.filter((id) => asked.has(id)), ...[...asked].filter((id) => !order.includes(id))];
+}
+
+function renderRecon() {
+  const t = state.t;
+  const ids = reconOrders();
+  const counts = { total: ids.length, paid: 0, failed: 0, closed: 0, awaitingPayment: 0 };
+  $('recon').hidden = ids.length === 0;
+  $('recon-body').replaceChildren(...ids.map((id) => {
+    const p = state.payState.get(id) || { orderId: id, state: 'awaitingPayment' };
+    counts[p.state] = (counts[p.state] || 0) + 1;
+    // A refusal is explained by the page in its language, the gateway's words as detail
+    // (paymentState's text quotes them inside its own sentence).
+    const refusal = p.state === 'failed' ? state.refused.get(id) : null;
+    const r = refusal && p.reason && p.reason.code === refusal.code ? { code: refusal.code, message: t('refusal', refusal.code), messageZh: t('refusal', refusal.code), detail: refusal.reason } : p.reason;
+    return h('tr', { 'data-order-id': id, 'data-state': p.state },
+      h('td', { class: 'id', 'data-label': t('col.order') }, h('code', { text: id })),
+      h('td', { 'data-label': t('col.state') }, h('span', { class: `status-pill ${p.state}`, text: t(`state.${p.state}`) })),
+      h('td', { class: 'reasons', 'data-label': t('col.why') }, r
+        ? h('div', { class: 'reason', 'data-code': r.code }, h('code', { class: 'badge', text: r.code }), ' ',
+          h('span', { class: 'reason-text', text: state.lang === 'zh' ? r.messageZh : r.message }),
+          r.detail ? h('small', { class: 'reason-detail', lang: 'en', text: t('gateway.said', r.detail) }) : null)
+        : h('span', { class: 'none', text: '—' })),
+      h('td', { class: 'num', 'data-label': t('col.paidAt'), text: p.paidAt ? localTime(p.paidAt) : '—' }));
+  }));
+  $('recon-summary').textContent = ids.length ? t('recon.summary', counts) : t('recon.empty');
+  for (const k of ['paid', 'failed', 'closed', 'awaitingPayment']) $('recon-summary').dataset[k] = String(counts[k]);
+  $('recon-note').textContent = state.reconNote ? t(...state.reconNote) : '';
+  const log = [...state.messages.values()].sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  $('messages-summary').textContent = `${t('recon.messages')} (${log.length})`;
+  $('message-log').replaceChildren(...log.map((m) => h('li', { 'data-source': m.source },
+    h('span', { class: 'when', text: clockTime(m.at) }), ' ', h('code', { text: m.message.type }), ' ',
+    h('span', { class: 'via', text: t('recon.via', m.source) }), ' ', h('small', { text: `msgId ${m.message.msgId}` }))));
 }
 
 function render() {
   renderSource();
   renderBackend();
+  renderAccount();
   renderFee();
   renderOrders();
   renderPlan();
+  renderRecon();
 }
 
 // ---- loading orders ------------------------------------------------------------------------
@@ -431,17 +559,33 @@ function useOrders(source) {
   state.orders = displayOrders(source.text);
   state.links = [];
   state.refused = new Map();
+  state.failed = [];
+  state.linkRuns = [];
+  state.statuses = [];
   state.linkNote = null;
+  foldPayments();
   compute();
 }
 
-async function loadSample() {
+/**
+ * Orders from 1688 itself: the server fetches the getBuyerOrderList answers with the buyer's
+ * token; kjb reads 1688's own text here (ids from idOfStr, yuan and fen as CNY strings).
+ */
+async function importOrders() {
+  if (state.importing) return;
+  state.importing = true;
+  renderAccount();
   try {
-    const res = await fetch('/sample-orders.json', { cache: 'no-store' });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    useOrders({ kind: 'sample', name: 'sample-orders.json', text: await res.text() });
+    const res = await fetch('/api/import', { method: 'POST' });
+    const answer = await res.json();
+    if (!res.ok) throw new Error(state.t('error.links', answer.error || { code: `HTTP ${res.status}`, message: '' }));
+    const orders = answer.answers.flatMap((text) => ordersFrom1688(text, { suppliers: answer.suppliers }));
+    useOrders({ kind: 'import', name: answer.api, pages: answer.answers.length, text: JSON.stringify(orders) });
   } catch (e) {
-    showError(new Error(state.t('error.network', e.message)));
+    showError(e instanceof KjbError ? e : new Error(e.message));
+  } finally {
+    state.importing = false;
+    renderAccount();
   }
 }
 
@@ -466,17 +610,37 @@ function clearOrders() {
   state.view = null;
   state.links = [];
   state.refused = new Map();
+  state.failed = [];
+  state.linkRuns = [];
+  state.statuses = [];
   state.linkNote = null;
+  foldPayments();
   compute();
 }
 
 // ---- the backend: cashier links and the live payment push ----------------------------------
 
-/** The planned order ids not paid yet: paying twice is what the push is there to prevent. */
-function unpaidPlanned() {
+/** The plan's batches without their paid or closed orders: paying twice is what the push is there to prevent. */
+function unpaidBatches() {
   const plan = state.view && state.view.plan;
   if (!plan) return [];
-  return plan.batches.flatMap((b) => b.orderIds).filter((id) => state.payments.get(id)?.status !== 'paid');
+  const done = (id) => ['paid', 'closed'].includes(state.payState.get(id)?.state);
+  return plan.batches.map((b) => b.orderIds.filter((id) => !done(id)));
+}
+
+function unpaidPlanned() {
+  return unpaidBatches().flat();
+}
+
+/** Takes a cashier-links answer: links, refusals and failed calls replace the earlier ones for the ids asked. */
+function takeLinks(asked, answer) {
+  state.links = answer.links;
+  state.failed = answer.failed || [];
+  for (const id of asked) state.refused.delete(id);
+  for (const r of answer.refused) state.refused.set(r.orderId, { code: r.code || 'REFUSED', reason: r.reason });
+  state.linkRuns.push(answer);
+  foldPayments();
+  state.linkNote = { links: answer.links.length, refused: answer.refused.length, failed: state.failed.reduce((n, f) => n + f.orderIds.length, 0) };
 }
 
 async function getLinks() {
@@ -484,37 +648,116 @@ async function getLinks() {
   state.busy = true;
   renderPlan();
   try {
+    const batches = unpaidBatches();
     const res = await fetch('/api/cashier-links', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ orderIds: unpaidPlanned(), maxPerCall: readSettings().maxPerCall }),
+      body: JSON.stringify({ batches }),
     });
     const answer = await res.json();
     if (!res.ok) {
       state.linkNote = null;
+      const partial = answer.error && answer.error.partial;
+      if (partial) takeLinks(batches.flat(), partial);
       showError(new Error(state.t('error.links', answer.error || { code: `HTTP ${res.status}`, message: '' })));
     } else {
-      state.links = answer.links;
-      for (const r of answer.refused) state.refused.set(r.orderId, { code: r.code || 'REFUSED', reason: r.reason });
-      state.linkNote = state.t('plan.linksDone', answer.links.length, answer.refused.length);
+      takeLinks(batches.flat(), answer);
       showError(null);
     }
   } catch (e) {
     showError(new Error(state.t('error.network', e.message)));
   } finally {
     state.busy = false;
+    renderAccount();
     renderOrders();
     renderPlan();
+    renderRecon();
   }
 }
 
-function recordPayments(list) {
-  for (const p of list) {
-    if (state.payments.get(p.orderId)?.status === 'paid') continue;
-    state.payments.set(p.orderId, { status: p.status, detail: p.detail });
-  }
+function takeMessages(list) {
+  for (const m of list) if (m && m.message && m.message.msgId !== undefined) state.messages.set(String(m.message.msgId), m);
+  foldPayments();
   renderOrders();
   renderPlan();
+  renderRecon();
+}
+
+function takeToken(view) {
+  state.token = view;
+  renderAccount();
+  renderPlan();
+}
+
+async function post(path, body) {
+  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  const answer = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(state.t('error.links', answer.error || { code: `HTTP ${res.status}`, message: '' }));
+  return answer;
+}
+
+/** Messages 1688 kept because their push was lost: pulled, stored, confirmed by the server. */
+async function pullMessages() {
+  if (state.pulling) return;
+  state.pulling = true;
+  renderAccount();
+  try {
+    const r = await post('/api/pull');
+    state.reconNote = ['recon.pulled', r];
+    showError(null);
+  } catch (e) {
+    showError(e);
+  } finally {
+    state.pulling = false;
+    renderAccount();
+    renderRecon();
+  }
+}
+
+/** 1688's own word on each order (buyerView via orderStatus), when a push may have been missed. */
+async function rereadOrders() {
+  const ids = reconOrders().slice(0, 200);
+  if (ids.length === 0 || state.pulling) return;
+  state.pulling = true;
+  renderAccount();
+  try {
+    const r = await post('/api/status', { orderIds: ids });
+    state.statuses = r.statuses.filter((s) => !s.error);
+    state.reconNote = ['recon.reread.done', state.statuses.length];
+    foldPayments();
+    showError(null);
+  } catch (e) {
+    showError(e);
+  } finally {
+    state.pulling = false;
+    renderAccount();
+    renderOrders();
+    renderPlan();
+    renderRecon();
+  }
+}
+
+async function sandboxControl(name, body, note) {
+  try {
+    const r = await post(`/_sandbox/${name}`, body);
+    state.reconNote = note(r);
+    showError(null);
+  } catch (e) {
+    showError(e);
+  }
+  renderRecon();
+}
+
+async function expireToken() {
+  $('expire-token').disabled = true;
+  try {
+    takeToken(await post('/api/token/expire'));
+    showError(null);
+  } catch (e) {
+    showError(e);
+  } finally {
+    $('expire-token').disabled = false;
+  }
 }
 
 function listen() {
@@ -527,15 +770,25 @@ function listen() {
     state.live = false;
     renderBackend();
   });
-  events.addEventListener('snapshot', (e) => recordPayments(JSON.parse(e.data).payments));
-  events.addEventListener('payment', (e) => recordPayments(JSON.parse(e.data).payments));
+  events.addEventListener('snapshot', (e) => {
+    const snap = JSON.parse(e.data);
+    takeToken(snap.token);
+    takeMessages(snap.messages);
+  });
+  events.addEventListener('message', (e) => takeMessages([JSON.parse(e.data)]));
+  events.addEventListener('token', (e) => takeToken(JSON.parse(e.data)));
   window.addEventListener('pagehide', () => events.close());
 }
 
 async function backendInfo() {
   try {
     const res = await fetch('/api/info');
-    if (res.ok) state.appKey = (await res.json()).appKey;
+    if (res.ok) {
+      const info = await res.json();
+      state.appKey = info.appKey;
+      state.token = info.token;
+      renderAccount();
+    }
   } catch {
     state.live = false;
   }
@@ -565,7 +818,12 @@ function debounce(fn, ms) {
 }
 
 function wire() {
-  $('load-sample').addEventListener('click', loadSample);
+  $('import').addEventListener('click', importOrders);
+  $('expire-token').addEventListener('click', expireToken);
+  $('pull').addEventListener('click', pullMessages);
+  $('reread').addEventListener('click', rereadOrders);
+  $('drop-push').addEventListener('click', () => sandboxControl('drop-push', { count: 1 }, () => ['recon.dropped']));
+  $('advance').addEventListener('click', () => sandboxControl('advance', { seconds: 7200 }, (r) => ['recon.advanced', Array.isArray(r.closed) ? r.closed.length : Number(r.closed) || 0]));
   $('clear').addEventListener('click', clearOrders);
   $('upload').addEventListener('change', (e) => {
     const file = e.target.files && e.target.files[0];
@@ -614,9 +872,18 @@ async function main() {
   await init();
   state.schedule = feeSchedule();
   compute();
-  document.body.dataset.ready = 'true';
-  backendInfo();
+  oauthOutcome();
+  await backendInfo();
   listen();
+  document.body.dataset.ready = 'true';
+}
+
+/** Back from the OAuth round trip (/?oauth=connected or an error code): say so, clean the URL. */
+function oauthOutcome() {
+  const outcome = new URLSearchParams(location.search).get('oauth');
+  if (outcome === null) return;
+  history.replaceState(null, '', location.pathname);
+  if (outcome !== 'connected') showError(new Error(state.t('oauth.failed', outcome)));
 }
 
 main().catch((e) => showError(e));

@@ -28,6 +28,13 @@ function shortAmount(s) {
   return groupDigits(int);
 }
 
+/** About how wide `text` draws at 11 px: CJK characters are square, Latin ones about half that. */
+function labelWidth(text) {
+  let w = 0;
+  for (const ch of text) w += ch.codePointAt(0) >= 0x2e80 ? 11 : 6.6;
+  return w;
+}
+
 /**
  * Draws the chart.
  * @param {object} o
@@ -41,7 +48,11 @@ function shortAmount(s) {
 export function volumeChart({ width, history, months, tiers, quote, t }) {
   const W = Math.max(300, Math.min(900, Math.round(width)));
   const H = 260;
-  const pad = { left: 12, right: 12, top: 18, bottom: 30 };
+  // The tier labels live in a left gutter of their own, beside the threshold lines, so no bar
+  // is ever drawn over them.
+  const tierNames = tiers.filter((x) => Number(x.from) > 0).map((x) => [t('chart.tier', x.tier), shortAmount(x.from)]);
+  const gutter = Math.ceil(Math.max(0, ...tierNames.flat().map(labelWidth))) + 10;
+  const pad = { left: gutter, right: 12, top: 18, bottom: 30 };
   const plotW = W - pad.left - pad.right;
   const plotH = H - pad.top - pad.bottom;
 
@@ -83,9 +94,11 @@ export function volumeChart({ width, history, months, tiers, quote, t }) {
       class: `band ${tier.tier % 2 ? 'odd' : 'even'}${current ? ' current' : ''}`,
     }));
     if (from > 0) {
-      lines.append(el('line', { x1: pad.left, x2: pad.left + plotW, y1: y(from), y2: y(from), class: 'threshold' }));
-      lines.append(el('text', { x: pad.left + 4, y: y(from) - 4, class: 'threshold-label' },
-        `${t('chart.tier', tier.tier)} · ${shortAmount(tier.from)}`));
+      lines.append(el('line', { x1: pad.left - 4, x2: pad.left + plotW, y1: y(from), y2: y(from), class: 'threshold' }));
+      const label = el('text', { x: pad.left - 6, y: y(from) - 3, 'text-anchor': 'end', class: 'threshold-label' });
+      label.append(el('tspan', { class: 'tier-name' }, t('chart.tier', tier.tier)));
+      label.append(el('tspan', { x: pad.left - 6, dy: 13 }, shortAmount(tier.from)));
+      lines.append(label);
     }
   }
   svg.append(bands);
@@ -95,6 +108,10 @@ export function volumeChart({ width, history, months, tiers, quote, t }) {
   const slot = plotW / n;
   const barW = Math.max(6, Math.min(40, slot * 0.62));
   const bars = el('g', { class: 'bars' });
+  // Month labels every `step` bars when they would not fit side by side (phones), counted from
+  // the newest month, which is always labelled.
+  const widest = Math.max(0, ...months.slice(0, n).map((m) => labelWidth(m.short)));
+  const step = Math.max(1, Math.ceil((widest + 6) / slot));
   for (let k = 0; k < n; k++) {
     const i = n - 1 - k; // history index (newest first)
     const cx = pad.left + slot * k + slot / 2;
@@ -105,7 +122,7 @@ export function volumeChart({ width, history, months, tiers, quote, t }) {
     });
     bar.append(el('title', {}, `${months[i].long}: ${groupDigits(history[i] || '0')} CNY`));
     bars.append(bar);
-    bars.append(el('text', { x: cx, y: H - pad.bottom + 16, class: 'month', 'text-anchor': 'middle' }, months[i].short));
+    if (i % step === 0) bars.append(el('text', { x: cx, y: H - pad.bottom + 16, class: 'month', 'text-anchor': 'middle' }, months[i].short));
   }
   svg.append(bars, lines); // threshold lines over the bars, so their labels stay readable
   svg.append(el('line', { x1: pad.left, x2: pad.left + plotW, y1: pad.top + plotH, y2: pad.top + plotH, class: 'axis' }));

@@ -4,19 +4,24 @@
 //
 // One http server does three jobs:
 //   - serves the console (www/) and the package's web build (/pkg/lib/*.mjs, /pkg/web/*), so the
-//     page runs kjb in the browser: eligibility, fees and the batch plan never leave the page;
-//   - is the small backend an ERP would have: it holds the app secret (KjbClient/Signer from the
-//     package's Node build), asks the gateway for cashier links, receives the signed payment push
-//     and tells the page about it over Server-Sent Events. The secret never reaches the browser;
-//   - mounts the sandbox 1688 gateway (pkg/sandbox), with its cashier page, on the same origin.
-//     Its push goes back to this server's own /push, exactly as 1688 would call an ERP.
+//     page runs kjb in the browser: importing 1688's order answers (ordersFrom1688), eligibility,
+//     fees, the batch plan and the payment state of every order (paymentState);
+//   - is the small backend an ERP would have: it holds the app secret and the buyer's token
+//     (KjbClient/Signer from the package's Node build), connects the 1688 account (OAuth),
+//     fetches 1688's order answers, asks for cashier links, receives the signed payment pushes,
+//     pulls the ones it missed, and tells the page over Server-Sent Events. Neither the secret
+//     nor the token reaches the browser;
+//   - mounts the sandbox 1688 gateway (pkg/sandbox), with its OAuth and cashier pages, on the
+//     same origin. Its pushes go back to this server's own /push, exactly as 1688 calls an ERP.
 //
 // Tests start it in-process with `startDemo({port: 0})`.
 import { createServer } from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { extname, join } from 'node:path';
-import { KjbClient, KjbError, Signer } from '../pkg/lib/node.mjs';
+import { KjbClient, KjbError, Signer, authorizeUrl } from '../pkg/lib/node.mjs';
 import { createSandbox } from '../pkg/sandbox/index.mjs';
 
 const WWW = fileURLToPath(new URL('./', import.meta.url));
@@ -38,7 +43,12 @@ const STATIC = [
   [/^\/pkg\/web\/(kjb\.js|kjb_bg\.wasm)$/, (m) => join(PKG, 'web', m[1])],
 ];
 const NOT_SERVED = new Set(['/server.mjs']);
-const ENDPOINTS = new Set(['/api/cashier-links', '/push', '/api/events', '/api/info', '/api/payments']);
+const ENDPOINTS = new Set([
+  '/api/cashier-links', '/push', '/api/events', '/api/info', '/api/messages', '/api/oauth/start', '/api/oauth/callback',
+  '/api/token/expire', '/api/import', '/api/pull', '/api/status',
+]);
+const ORDER_LIST_API = 'alibaba.trade.getBuyerOrderList';
+const PAGE_SIZE = 50;
 
 // The console runs no inline code and talks to nobody but this origin.
 const CSP = [
@@ -91,20 +101,6 @@ async function readJson(req) {
   }
 }
 
-/** The order ids a payment push reports, with their outcome ("paid" or 1688's failure status). */
-function outcomesOf(msg) {
-  const data = msg.data || {};
-  if (msg.type === 'ORDER_BATCH_PAY' && Array.isArray(data.batchPay)) {
-    return data.batchPay
-      .filter((p) => p && p.orderId != null)
-      .map((p) => ({ orderId: String(p.orderId), status: p.status === 'successed' ? 'paid' : 'failed', detail: p.status ?? null }));
-  }
-  if (msg.type === 'ORDER_BUYER_VIEW_ORDER_PAY' && data.orderId != null) {
-    return [{ orderId: String(data.orderId), status: 'paid', detail: data.currentStatus ?? null }];
-  }
-  return [];
-}
-
 /**
  * Starts the demo server. `port` 0 picks a free port.
  * @returns {Promise<{url: string, close: () => Promise<void>, sandbox: object}>}
@@ -116,34 +112,240 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
   let url = null; // this server's origin, known once it listens
   let client = null; // made then: the sandbox gateway is this server
 
-  const payments = new Map(); // orderId -> {orderId, status, detail, msgId, type, at}
-  const seenMsgIds = new Set(); // 1688 may deliver a push twice
+  const messages = new Map(); // msgId -> {message (as verifyPush/pullMessages give it), source, at}
   const listeners = new Set(); // open SSE responses
+  let token = null; // the buyer's token: here only, never sent to the page
+  let connecting = false; // the next onToken is a new connection, not a refresh
+  const tokenLog = []; // [{at, event: 'connected'|'refreshed'|'expired', expiresAt?, tail?}]
+  const oauthStates = new Map(); // state -> time, for the OAuth callback
+  const rawAnswers = new AsyncLocalStorage(); // where the order-list answer texts go
 
   function broadcast(event, data) {
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
     for (const res of listeners) res.write(frame);
   }
 
+  /** What the page may know of the token: when it expires, who it is for; not the token. */
+  function tokenView() {
+    if (!token) return { connected: false, log: tokenLog.slice(-8) };
+    return {
+      connected: true, memberId: token.memberId ?? null, resourceOwner: token.resourceOwner ?? null,
+      expiresAt: token.expiresAt ?? null, refreshTokenExpiresAt: token.refreshTokenExpiresAt ?? null,
+      canRefresh: Boolean(token.refreshToken), tail: String(token.accessToken).slice(-4), log: tokenLog.slice(-8),
+    };
+  }
+
+  /** KjbClient's onToken: a new token, from the OAuth code or a refresh. */
+  function onToken(t) {
+    token = t;
+    tokenLog.push({ at: new Date().toISOString(), event: connecting ? 'connected' : 'refreshed', expiresAt: t.expiresAt ?? null, tail: String(t.accessToken).slice(-4) });
+    connecting = false;
+    log(`token ${tokenLog[tokenLog.length - 1].event}: expires ${t.expiresAt}`);
+    broadcast('token', tokenView());
+  }
+
+  /**
+   * The fetch KjbClient uses: the real one, which also hands the raw text of an order-list
+   * answer to the import running now (ordersFrom1688 reads 1688's own text, in the page).
+   */
+  async function fetchForClient(input, init) {
+    const res = await fetch(input, init);
+    const sink = rawAnswers.getStore();
+    if (sink && String(input).includes(`/${ORDER_LIST_API}/`) && res.status === 200) sink.push(await res.clone().text());
+    return res;
+  }
+
+  function requireToken() {
+    if (!token) throw new HttpError(409, 'NOT_CONNECTED', 'connect the 1688 account first ("Connect 1688 account")');
+  }
+
+  /** A sandbox control route (tests and demos only; the live gateway has none). */
+  async function sandboxControl(name, body) {
+    const res = await fetch(`${url}/_sandbox/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) throw new HttpError(502, 'SANDBOX_CONTROL', `the sandbox refused ${name}: HTTP ${res.status}`);
+    return res.json();
+  }
+
+  /** Stores a message once (1688 repeats them) and tells the page; true if it was new. */
+  function takeMessage(message, source) {
+    if (!message || message.msgId === undefined || messages.has(String(message.msgId))) return false;
+    const entry = { message, source, at: new Date().toISOString() };
+    messages.set(String(message.msgId), entry);
+    broadcast('message', entry);
+    return true;
+  }
+
+  /** Answers with the KjbError as JSON (502 for the gateway's failures, 400 for bad input). */
+  function sendKjbError(res, e) {
+    if (!(e instanceof KjbError)) throw e;
+    if (e.code === 'TOKEN_EXPIRED' && token) {
+      // Expired and not refreshable (no refresh token, or it expired too): connect again.
+      tokenLog.push({ at: new Date().toISOString(), event: 'ended', tail: String(token.accessToken).slice(-4) });
+      token = null;
+      broadcast('token', tokenView());
+    }
+    const { code, message, ...extra } = errorView(e);
+    sendError(res, GATEWAY_CODES.has(e.code) || e.code === 'TOKEN_EXPIRED' ? 502 : 400, code, message, extra);
+  }
+
+  // ---- OAuth: the sandbox's authorise page, the code exchanged here (the secret is here) ----
+
+  const redirectUri = () => `${url}/api/oauth/callback`;
+
+  function oauthStart(res) {
+    // A state is good for one round trip within 10 minutes.
+    for (const [s, at] of oauthStates) if (Date.now() - at > 600000) oauthStates.delete(s);
+    const state = randomUUID();
+    oauthStates.set(state, Date.now());
+    // 1688's authorise URL, served on this origin by the sandbox instead of auth.1688.com.
+    const auth = new URL(authorizeUrl({ appKey: app.appKey, redirectUri: redirectUri(), state }));
+    send(res, 302, 'to the 1688 authorise page', 'text/plain; charset=utf-8', { location: `${url}${auth.pathname}${auth.search}` });
+  }
+
+  async function oauthCallback(res, params) {
+    const state = params.get('state');
+    const code = params.get('code');
+    const known = state !== null && oauthStates.has(state) && Date.now() - oauthStates.get(state) <= 600000;
+    if (state !== null) oauthStates.delete(state);
+    if (!known || !code) {
+      return send(res, 303, 'unknown OAuth state', 'text/plain; charset=utf-8', { location: '/?oauth=STATE_MISMATCH' });
+    }
+    try {
+      connecting = true;
+      await client.exchangeCode({ code, redirectUri: redirectUri() });
+      send(res, 303, 'connected', 'text/plain; charset=utf-8', { location: '/?oauth=connected' });
+    } catch (e) {
+      connecting = false;
+      log(`OAuth code exchange failed: ${e.code} ${e.message}`);
+      send(res, 303, 'not connected', 'text/plain; charset=utf-8', { location: `/?oauth=${encodeURIComponent(e.code || 'ERROR')}` });
+    }
+  }
+
+  /** Expires the token on the sandbox now; the next call meets 401 and KjbClient refreshes it. */
+  async function expireToken(res) {
+    requireToken();
+    await sandboxControl('expire-token', { accessToken: token.accessToken });
+    tokenLog.push({ at: new Date().toISOString(), event: 'expired', tail: String(token.accessToken).slice(-4) });
+    broadcast('token', tokenView());
+    try {
+      // One small call, as an ERP's next call would be: 401 "Request need user authorized",
+      // then refresh (onToken), then the call again.
+      await client.call(ORDER_LIST_API, { page: 1, pageSize: 1 });
+    } catch (e) {
+      return sendKjbError(res, e);
+    }
+    sendJson(res, 200, tokenView());
+  }
+
+  // ---- orders in: 1688's own order answers, read by ordersFrom1688 in the page ----
+
+  async function importOrders(res) {
+    requireToken();
+    const answers = [];
+    try {
+      await rawAnswers.run(answers, async () => {
+        for (let page = 1, total = Infinity; (page - 1) * PAGE_SIZE < total && page <= 40; page += 1) {
+          const before = answers.length;
+          await client.call(ORDER_LIST_API, { page, pageSize: PAGE_SIZE });
+          // The count only, from 1688's own text (the ids in it are read by kjb, not JSON.parse).
+          const m = answers.length > before ? /"totalRecord"\s*:\s*"?(\d+)/.exec(answers[answers.length - 1]) : null;
+          total = m ? Number(m[1]) : 0;
+        }
+      });
+    } catch (e) {
+      return sendKjbError(res, e);
+    }
+    // Which suppliers accept KJB and are 诚信通 members is the ERP's own supplier record (1688's
+    // order answers do not say); here, the sandbox's.
+    const suppliers = Object.fromEntries((sandbox.config.suppliers || []).map((x) => [x.loginId, { kjb: Boolean(x.kjb), chengxintong: Boolean(x.chengxintong) }]));
+    log(`import: ${answers.length} order-list page(s)`);
+    sendJson(res, 200, { api: ORDER_LIST_API, answers, suppliers });
+  }
+
+  // ---- payments out: pushes (above, /push), missed messages pulled, order statuses ----
+
+  async function pull(res) {
+    let pulled = 0;
+    let fresh = 0;
+    let confirmed = 0;
+    try {
+      for (let round = 0; round < 20; round += 1) {
+        const got = await client.pullMessages({ pageSize: 50 });
+        const list = Array.isArray(got) ? got : got && Array.isArray(got.messages) ? got.messages : [];
+        if (list.length === 0) break;
+        pulled += list.length;
+        for (const m of list) if (takeMessage(m, 'pull')) fresh += 1;
+        // Stored, so confirmed: 1688 stops offering them (pulling alone does not).
+        await client.confirmMessages(list.map((m) => String(m.msgId)));
+        confirmed += list.length;
+      }
+    } catch (e) {
+      return sendKjbError(res, e);
+    }
+    log(`pull: ${pulled} message(s), ${fresh} new, ${confirmed} confirmed`);
+    sendJson(res, 200, { pulled, fresh, confirmed });
+  }
+
+  async function orderStatus(req, res) {
+    requireToken();
+    const body = await readJson(req);
+    const ids = body && body.orderIds;
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 200) throw new HttpError(400, 'INVALID_INPUT', 'orderIds must be a non-empty array of at most 200 order ids');
+    try {
+      sendJson(res, 200, { statuses: await client.orderStatus(ids) });
+    } catch (e) {
+      sendKjbError(res, e);
+    }
+  }
+
+  /** What the page may see of a KjbError (its texts never carry the secret: the package's contract). */
+  function errorView(e) {
+    const view = { code: e.code || 'INTERNAL', message: e.message };
+    for (const k of ['path', 'gatewayCode', 'httpStatus', 'retryable']) if (e[k] !== undefined) view[k] = e[k];
+    return view;
+  }
+
+  /** One plan batch → its cashierUrls answer, each link and refusal tagged with the batch index. */
+  async function batchLinks(orderIds, batch, maxPerCall) {
+    const tag = (list) => (list || []).map((x) => ({ ...x, batch }));
+    try {
+      const a = await client.cashierUrls(orderIds, { maxPerCall });
+      return { links: tag(a.links), refused: tag(a.refused), failed: tag(a.failed) };
+    } catch (e) {
+      // A call that still fails after its retries concerns its own ids only (a bad id, or an
+      // error about the app or the token, is the whole request's problem: rethrown).
+      if (!(e instanceof KjbError) || !GATEWAY_CODES.has(e.code) || e.partial) throw e;
+      return { links: [], refused: [], failed: [{ orderIds: orderIds.map(String), error: errorView(e), batch }] };
+    }
+  }
+
+  // `{batches: [[ids]…]}`: the page's plan, one cashier link per batch (a batch is at most
+  // maxPerCall orders, so one call each); `{orderIds, maxPerCall?}`: KjbClient splits them.
   async function cashierLinks(req, res) {
     const body = await readJson(req);
-    const orderIds = body && body.orderIds;
-    if (!Array.isArray(orderIds) || orderIds.length === 0 || orderIds.length > 1000) {
-      throw new HttpError(400, 'INVALID_INPUT', 'orderIds must be a non-empty array of at most 1000 order ids');
+    const groups = body && Array.isArray(body.batches) ? body.batches : body && body.orderIds !== undefined ? [body.orderIds] : null;
+    const count = groups && groups.every(Array.isArray) ? groups.reduce((n, g) => n + g.length, 0) : -1;
+    if (count <= 0 || count > 1000) {
+      throw new HttpError(400, 'INVALID_INPUT', 'send {orderIds: [...]} or {batches: [[...], ...]}: at most 1000 order ids in all, at least one');
     }
+    const maxPerCall = body.batches ? Math.max(1, ...groups.map((g) => g.length)) : body.maxPerCall ?? 10;
     // KjbClient checks the ids and maxPerCall itself (INVALID_ORDER_ID, UNSAFE_ORDER_ID, INVALID_INPUT).
-    try {
-      const answer = await client.cashierUrls(orderIds, { maxPerCall: body.maxPerCall ?? 10 });
-      log(`cashier links: ${answer.links.length} link(s) for ${orderIds.length} order(s), ${answer.refused.length} refused`);
-      sendJson(res, 200, answer);
-    } catch (e) {
-      // KjbError texts never carry the secret (the package's contract).
-      log(`cashier links failed: ${e.code || 'ERROR'} ${e.message}`);
-      const extra = {};
-      for (const k of ['path', 'gatewayCode', 'httpStatus', 'retryable']) if (e[k] !== undefined) extra[k] = e[k];
-      const status = e instanceof KjbError && !GATEWAY_CODES.has(e.code) ? 400 : 502;
-      sendError(res, status, e.code || 'INTERNAL', e.message, extra);
+    const settled = await Promise.allSettled(groups.map((g, i) => (g.length ? batchLinks(g, i, maxPerCall) : null)));
+    const stop = settled.find((r) => r.status === 'rejected')?.reason;
+    const parts = settled.map((r, i) => (r.status === 'fulfilled' ? r.value
+      : r.reason && r.reason.partial ? { links: r.reason.partial.links.map((x) => ({ ...x, batch: i })), refused: r.reason.partial.refused.map((x) => ({ ...x, batch: i })), failed: (r.reason.partial.failed || []).map((x) => ({ ...x, batch: i })) }
+        : null)).filter(Boolean);
+    const answer = { links: parts.flatMap((p) => p.links), refused: parts.flatMap((p) => p.refused), failed: parts.flatMap((p) => p.failed) };
+    if (!stop) {
+      log(`cashier links: ${answer.links.length} link(s) for ${count} order(s), ${answer.refused.length} refused, ${answer.failed.length} call(s) failed`);
+      return sendJson(res, 200, answer);
     }
+    // The run stopped (a bad id, the token, the app): what was obtained already comes back as `partial`.
+    log(`cashier links stopped: ${stop.code || 'ERROR'} ${stop.message}`);
+    const { code, message, ...extra } = errorView(stop);
+    if (answer.links.length || answer.refused.length || answer.failed.length) extra.partial = answer;
+    const status = stop instanceof KjbError && !GATEWAY_CODES.has(stop.code) && !extra.partial ? 400 : 502;
+    sendError(res, status, code, message, extra);
   }
 
   async function push(req, res) {
@@ -155,17 +357,9 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
       log(`push refused: ${e.code} ${e.message}`);
       return send(res, e.code === 'PUSH_SIGNATURE_INVALID' ? 401 : 400, e.code || 'PUSH_MALFORMED');
     }
-    if (!seenMsgIds.has(msg.msgId)) {
-      seenMsgIds.add(msg.msgId);
-      const at = new Date().toISOString();
-      const outcomes = outcomesOf(msg).map((o) => ({ ...o, msgId: msg.msgId, type: msg.type, at }));
-      for (const o of outcomes) {
-        // A success is final: a later failure message for the same order does not undo it.
-        if (payments.get(o.orderId)?.status !== 'paid') payments.set(o.orderId, o);
-      }
-      log(`push ${msg.type} ${msg.msgId}: ${outcomes.map((o) => `${o.orderId} ${o.status}`).join(', ') || 'no orders'}`);
-      if (outcomes.length) broadcast('payment', { payments: outcomes });
-    }
+    // Stored (once: 1688 repeats messages), then 200: anything else and 1688 sends it again.
+    const fresh = takeMessage(msg, 'push');
+    log(`push ${msg.type} ${msg.msgId}${fresh ? '' : ' (repeat)'}`);
     send(res, 200, 'success');
   }
 
@@ -174,7 +368,7 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
       'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    res.write(`retry: 2000\nevent: snapshot\ndata: ${JSON.stringify({ payments: [...payments.values()] })}\n\n`);
+    res.write(`retry: 2000\nevent: snapshot\ndata: ${JSON.stringify({ messages: [...messages.values()], token: tokenView() })}\n\n`);
     listeners.add(res);
     req.on('close', () => listeners.delete(res));
   }
@@ -199,16 +393,26 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
   }
 
   async function route(req, res) {
-    const path = new URL(req.url, 'http://localhost').pathname;
+    const where = new URL(req.url, 'http://localhost');
+    const path = where.pathname;
     if (await sandbox.handle(req, res)) return;
-    if (req.method === 'POST' && path === '/api/cashier-links') return cashierLinks(req, res);
+    if (req.method === 'GET' && path === '/api/oauth/start') return oauthStart(res);
+    if (req.method === 'GET' && path === '/api/oauth/callback') return oauthCallback(res, where.searchParams);
+    if (req.method === 'POST' && path === '/api/token/expire') return expireToken(res);
+    if (req.method === 'POST' && path === '/api/import') return importOrders(res);
+    if (req.method === 'POST' && path === '/api/pull') return pull(res);
+    if (req.method === 'POST' && path === '/api/status') return orderStatus(req, res);
+    if (req.method === 'POST' && path === '/api/cashier-links') {
+      requireToken();
+      return cashierLinks(req, res);
+    }
     if (req.method === 'POST' && path === '/push') return push(req, res);
     if (req.method === 'GET' && path === '/api/events') return events(req, res);
     if (req.method === 'GET' && path === '/api/info') {
       // Public facts only: the app key is part of every request URL anyway.
-      return sendJson(res, 200, { appKey: signer.appKey, gateway: `${url}/openapi`, pushUrl: `${url}/push`, sandbox: true });
+      return sendJson(res, 200, { appKey: signer.appKey, gateway: `${url}/openapi`, pushUrl: `${url}/push`, sandbox: true, token: tokenView() });
     }
-    if (req.method === 'GET' && path === '/api/payments') return sendJson(res, 200, { payments: [...payments.values()] });
+    if (req.method === 'GET' && path === '/api/messages') return sendJson(res, 200, { messages: [...messages.values()] });
     if (req.method === 'GET' && path === '/favicon.ico') return send(res, 204, undefined);
     if ((req.method === 'GET' || req.method === 'HEAD') && (await serveStatic(req, res, path))) return;
     if (ENDPOINTS.has(path)) return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not supported on ${path}`);
@@ -235,7 +439,8 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
   url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   sandbox.setPublicUrl(url);
   sandbox.setPushUrl(`${url}/push`);
-  client = new KjbClient({ appKey: app.appKey, appSecret: app.appSecret, accessToken: app.accessToken, baseUrl: url });
+  // No token yet: the buyer connects the 1688 account (OAuth) first; onToken keeps the new ones.
+  client = new KjbClient({ appKey: app.appKey, appSecret: app.appSecret, baseUrl: url, fetch: fetchForClient, onToken });
 
   // SSE comments keep idle connections (and proxies) from timing out.
   const heartbeat = setInterval(() => {
@@ -280,9 +485,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 
   open  ${demo.url}/
 
-The page runs kjb (WebAssembly) for eligibility, fees and the batch plan; this server holds the
-sandbox app's secret, asks the sandbox gateway for cashier links and receives its signed payment
-push at ${demo.url}/push. Ctrl-C stops it.
+Connect the 1688 account (the sandbox's OAuth page), import its orders, get cashier links, pay
+on the sandbox cashier and watch the reconciliation. The page runs kjb (WebAssembly) to read the
+orders, check them, plan and fold the payment states; this server holds the sandbox app's secret
+and the buyer's token, talks to the sandbox gateway and receives its signed pushes at
+${demo.url}/push. Ctrl-C stops it.
 `);
   let stopping = false;
   const stop = (signal) => {
