@@ -1,7 +1,7 @@
 // `make test-types`: the shipped types (pkg/index.d.ts) against what kjb really takes and gives.
 //
 // Every sample and fixture input the project runs (tests/packaging/inputs.json,
-// tests/node/samples, www/sample-orders.json, the benchmark's generated inputs) is written into a
+// tests/node/samples, the benchmark's generated inputs) is written into a
 // TypeScript file as an object literal typed with the function's input type, next to the built
 // package's answer to it (run through the `kjb` command, which keeps 19-digit number ids exact)
 // typed with the output type, or its error typed as a KjbError. The TypeScript examples of
@@ -73,15 +73,6 @@ for (const file of readdirSync(join(REPO, 'tests/node/samples')).sort()) {
   const expect = name.startsWith('bad-') || name.endsWith('-error') ? 'error' : 'ok';
   add(`tests/node/samples/${file}`, command, text, { typed: name !== 'bad-json' && name !== 'parse-object', expect });
 }
-
-// www/sample-orders.json: the demo's orders.
-const BUYER = { verified: true, alipayPersonalLinked: true, alipayBusinessLinked: true, kjbActivated: true };
-const sampleOrders = readFileSync(join(REPO, 'www/sample-orders.json'), 'utf8');
-add(
-  'www/sample-orders.json',
-  'plan',
-  `{"orders":${sampleOrders},"buyer":${JSON.stringify(BUYER)},"fx":{"usd":"7.10"},"history":["150000"]}`,
-);
 
 // The benchmark's generated inputs (bench/gen.mjs), at a small size.
 const gen = await import(join(REPO, 'bench/gen.mjs'));

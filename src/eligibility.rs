@@ -207,10 +207,10 @@ impl Context {
 fn grouped(plain: &str) -> String {
     let (sign, rest) = plain.strip_prefix('-').map_or(("", plain), |r| ("-", r));
     let int_len = rest.find('.').unwrap_or(rest.len());
-    let mut out = String::with_capacity(plain.len() + int_len / 3);
+    let mut out = String::with_capacity(plain.len().saturating_add(int_len / 3));
     out.push_str(sign);
     for (i, c) in rest.char_indices() {
-        if i > 0 && i < int_len && (int_len - i) % 3 == 0 {
+        if i > 0 && int_len.checked_sub(i).is_some_and(|left| left > 0 && left % 3 == 0) {
             out.push(',');
         }
         out.push(c);
