@@ -177,7 +177,7 @@ test-size: pkg
 .PHONY: test-types lint fmt test-build-cjs
 
 # The shipped types against what kjb really takes and gives: every sample and fixture input
-# (tests/packaging/inputs.json, tests/node/samples, www/sample-orders.json, bench/gen.mjs) and
+# (tests/packaging/inputs.json, tests/node/samples, bench/gen.mjs) and
 # the built package's answer to it, and the TypeScript examples of docs/api.md, type-checked with
 # tsc against pkg/index.d.ts (scripts/check-types.mjs). A drift on either side fails.
 test-types: pkg
