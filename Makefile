@@ -180,7 +180,10 @@ test-size: pkg
 # (tests/packaging/inputs.json, tests/node/samples, bench/gen.mjs) and
 # the built package's answer to it, and the TypeScript examples of docs/api.md, type-checked with
 # tsc against pkg/index.d.ts (scripts/check-types.mjs). A drift on either side fails.
+# First, every error and reason code of the core is declared there and documented in docs/api.md
+# (scripts/check-codes.mjs).
 test-types: pkg
+	node scripts/check-codes.mjs
 	node scripts/check-types.mjs
 
 # esbuild's CJS conversion (scripts/build-cjs.mjs) on the constructs the old regex step broke.

@@ -32,13 +32,13 @@ export declare class KjbError extends Error {
   line?: number;
   column?: number;
   /**
-   * On GATEWAY_ERROR / BUSINESS_ERROR (always present there, null when unknown): 1688's own
-   * code, e.g. `gw.SignatureInvalid`, `400_4` (KjbClient adds `TIMEOUT` / `NETWORK`), and the
-   * HTTP status.
+   * On GATEWAY_ERROR / BUSINESS_ERROR / TOKEN_EXPIRED (always present there, null when unknown):
+   * 1688's own code, e.g. `gw.SignatureInvalid`, `400_4`, `401`, `invalid_grant` (KjbClient adds
+   * `TIMEOUT` / `NETWORK`), and the HTTP status.
    */
   gatewayCode?: string | null;
   httpStatus?: number | null;
-  /** True only when the same call can succeed later (rate limiting). */
+  /** True only for rate limits (gw.QosAppFrequencyLimit, gw.QosRequestLimit, HTTP 429): the same call can succeed later. */
   retryable?: boolean;
   requestId?: string;
   /** 1688's own message text, e.g. `Batch pay : not surport MANUAL-TRADE!` (clipped). */
@@ -212,6 +212,7 @@ export interface CheckOrdersInput {
   history?: Money[];
   maxPerCall?: number;
   schedule?: ScheduleInput;
+  now?: string;
 }
 
 export type ReasonCode =
@@ -300,7 +301,9 @@ export type ApiName =
   | 'alibaba.crossBorderPay.url.get' | 'alibaba.alipay.url.get' | 'alibaba.creditPay.url.get'
   | 'alibaba.trade.payWay.query' | 'alibaba.accountPeriod.list.buyerView' | 'trade.orderpay.analysis'
   | 'alibaba.trade.pay.protocolPay.preparePay' | 'alibaba.trade.get.buyerView'
-  | 'alibaba.account.agent.crossBasic';
+  | 'alibaba.trade.getBuyerOrderList' | 'alibaba.trade.cancel' | 'alibaba.trade.pay.protocolPay.isopen'
+  | 'alibaba.account.agent.crossBasic' | 'alibaba.account.basic'
+  | 'push.query.messageList' | 'push.message.confirm';
 
 export interface RequestInput {
   api: ApiName | string;
@@ -387,6 +390,7 @@ export interface PushMessage {
   /** Ids as strings; `ORDER_BATCH_PAY`: `{batchPay: BatchPayOutcome[]}`; order topics: `{orderId, …}`. */
   // biome-ignore lint/suspicious/noExplicitAny: one shape per 1688 message type; callers branch on `type`
   data: any;
+  /** What 1688 sent beside `data`; null when it sent none. */
   extraInfo: unknown | null;
 }
 
@@ -527,7 +531,7 @@ export interface CashierUrls {
   links: CashierLink[];
   /** Orders 1688 refused (business errors), with the reason. */
   refused: RefusedOrder[];
-  /** Calls that still failed after their retries (5xx, timeout, network, rate limit). */
+  /** Calls that failed for a reason not the orders' or the app's (5xx, timeout, network — not retried — or a rate limit past its retries). */
   failed: FailedCall[];
 }
 
@@ -562,7 +566,8 @@ export interface PullMessagesOptions {
  * answered 401 or made with a token past `expiresAt` refreshes the token once (shared by
  * concurrent calls), calls `onToken` and is repeated once; without a refresh token it throws
  * `TOKEN_EXPIRED`. Timeouts and network failures are `GATEWAY_ERROR` with `gatewayCode`
- * `TIMEOUT` / `NETWORK`; an aborted signal throws `ABORTED`.
+ * `TIMEOUT` / `NETWORK`; they and HTTP 5xx are not retried (the call may have been carried
+ * out). An aborted signal throws `ABORTED`.
  */
 export declare class KjbClient {
   constructor(options: KjbClientOptions | KjbClientBackendSignedOptions);
@@ -596,7 +601,7 @@ export declare class KjbClient {
   toJSON(): { appKey: string | null; baseUrl: string };
 }
 
-// ---- v1.1: 1688 orders in, payment states out ---------------------------------------------------
+// ---- 1688 orders in, payment states out -------------------------------------------------------
 
 /** An order made by `ordersFrom1688`: an `Order` as `checkOrders`/`planPayment` take it. */
 export type ImportedOrder = Order & {
