@@ -412,7 +412,7 @@ pub fn check_orders_json(input: &str, orders_text: Option<&str>, origin: Origin)
     Ok(check_out(&verdicts))
 }
 
-/// `checkOrders`' answer: what `api::to_json` writes for [`CheckOut`] (a test compares),
+/// `checkOrders`' answer: what `json::to_json` writes for [`CheckOut`] (a test compares),
 /// written by [`crate::out`].
 fn check_out(verdicts: &[Verdict]) -> String {
     // The answer's size, nearly exactly (ids are at most 19 digits), so it is written into one
@@ -738,7 +738,7 @@ pub(crate) mod tests {
             let parsed: Input<'_> = json::parse(&text).unwrap();
             let (_, verdicts) = run(&parsed, None, Origin::Js).unwrap();
             let results: Vec<ResultOut<'_>> = verdicts.iter().map(|v| ResultOut { order_id: crate::order::IdStr(v.id), eligible: v.outcome == Outcome::Eligible, reasons: &v.reasons }).collect();
-            assert_eq!(check_out(&verdicts), crate::api::to_json(&CheckOut { results }).unwrap());
+            assert_eq!(check_out(&verdicts), crate::json::to_json(&CheckOut { results }).unwrap());
         }
     }
 

@@ -446,7 +446,7 @@ pub fn quote_json(q: &Quote) -> String {
     out.push_str("\",\"rate\":\"");
     money::push_rate(&mut out, q.tier.rate);
     out.push_str("\",\"tier\":");
-    out.push_str(crate::order::u64_digits(q.tier.tier.into(), &mut [0; 20]));
+    out.push_str(crate::text::u64_digits(q.tier.tier.into(), &mut [0; 20]));
     out.push_str(",\"applicableAmount\":\"");
     money::push_cny(&mut out, q.volume.applicable);
     out.push_str(match q.volume.basis {
@@ -460,7 +460,7 @@ pub fn quote_json(q: &Quote) -> String {
         None => out.push_str("\",\"next\":null}"),
         Some(n) => {
             out.push_str("\",\"next\":{\"tier\":");
-            out.push_str(crate::order::u64_digits(n.tier.tier.into(), &mut [0; 20]));
+            out.push_str(crate::text::u64_digits(n.tier.tier.into(), &mut [0; 20]));
             out.push_str(",\"rate\":\"");
             money::push_rate(&mut out, n.tier.rate);
             out.push_str("\",\"from\":\"");
@@ -607,7 +607,7 @@ mod tests {
             let history: Vec<Decimal> = history.iter().map(|h| d(h)).collect();
             for schedule in [&Schedule::builtin(), &custom] {
                 let q = quote(d(amount), volume(&history).unwrap(), schedule).unwrap();
-                assert_eq!(quote_json(&q), crate::api::to_json(&QuoteOut::from(&q)).unwrap(), "{amount} {history:?}");
+                assert_eq!(quote_json(&q), crate::json::to_json(&QuoteOut::from(&q)).unwrap(), "{amount} {history:?}");
             }
         }
     }

@@ -21,6 +21,7 @@ pub mod plan;
 pub mod prohibited;
 pub mod reason;
 pub mod sort;
+pub mod text;
 pub mod time;
 
 #[cfg(target_arch = "wasm32")]

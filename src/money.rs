@@ -249,7 +249,7 @@ pub fn push_rate(out: &mut String, d: Decimal) {
 /// `0.005`), as `Decimal` prints it.
 fn push_fixed(out: &mut String, mantissa: u64, scale: usize) {
     let mut buf = [0; 20];
-    let digits = crate::order::u64_digits(mantissa, &mut buf);
+    let digits = crate::text::u64_digits(mantissa, &mut buf);
     if scale == 0 {
         out.push_str(digits);
         return;

@@ -26,6 +26,7 @@
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::json::{self, Origin};
 use crate::money;
+use crate::text::u64_digits;
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -131,21 +132,6 @@ impl Serialize for IdStr {
         let mut buf = [0u8; 20];
         s.serialize_str(u64_digits(self.0, &mut buf))
     }
-}
-
-/// `n` in decimal, written at the end of `buf` (20 bytes hold every u64).
-pub fn u64_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
-    let mut start = buf.len();
-    for slot in buf.iter_mut().rev() {
-        // `n % 10` is a single digit: the cast cannot truncate.
-        *slot = b'0'.wrapping_add((n % 10) as u8);
-        n /= 10;
-        start = start.saturating_sub(1);
-        if n == 0 {
-            break;
-        }
-    }
-    buf.get(start..).and_then(|d| std::str::from_utf8(d).ok()).unwrap_or("")
 }
 
 /// One level of an item category: a name (`"种子"`, `"Plant seeds"`) or a 1688 category id.

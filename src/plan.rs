@@ -106,7 +106,7 @@ pub struct Plan<'v> {
 }
 
 impl Plan<'_> {
-    /// The answer's JSON: exactly what `api::to_json` writes for it (a test compares), faster
+    /// The answer's JSON: exactly what `json::to_json` writes for it (a test compares), faster
     /// ([`crate::out`]).
     pub fn to_json(&self) -> String {
         // The answer's size, nearly exactly, so it is written into one allocation that is not
@@ -384,7 +384,7 @@ mod tests {
         o
     }
 
-    /// The plan of `v`, written by `Plan::to_json` and by serde (`api::to_json`).
+    /// The plan of `v`, written by `Plan::to_json` and by serde (`json::to_json`).
     fn both_writers(v: &Value) -> (String, String) {
         let text = v.to_string();
         let parsed: Input<'_> = json::parse(&text).unwrap();
@@ -394,7 +394,7 @@ mod tests {
         let tier = schedule.tier_for(fee::volume(&history).unwrap().applicable).clone();
         let (ctx, verdicts) = eligibility::run(&parsed, None, Origin::Js).unwrap();
         let p = plan(&verdicts, max, &schedule, &tier, ctx.rate).unwrap();
-        (p.to_json(), crate::api::to_json(&p).unwrap())
+        (p.to_json(), crate::json::to_json(&p).unwrap())
     }
 
     #[test]

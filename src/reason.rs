@@ -10,6 +10,8 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::text::fill;
+
 /// A rule of kjb-rules.md §1 that an order failed. Renaming one is a breaking change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -277,7 +279,7 @@ impl PathBuf {
 
     fn number(&mut self, n: usize) -> bool {
         let mut digits = [0u8; 20];
-        self.push(crate::order::u64_digits(n as u64, &mut digits))
+        self.push(crate::text::u64_digits(n as u64, &mut digits))
     }
 
     fn as_str(&self) -> Option<&str> {
@@ -367,58 +369,6 @@ impl Reason {
     }
 }
 
-/// The template with each `{name}` of `vars` replaced by its value in the language.
-///
-/// One pass, one allocation: for 100,000 orders deferred by the daily limit this runs 200,000
-/// times. It gives what replacing the placeholders one after the other gives — including a
-/// value that itself holds a later placeholder's `{name}` (possible in a caller's prohibited
-/// list), for which it falls back to exactly that.
-fn fill<'v>(template: &str, vars: &[(&str, &'v str, &'v str)], zh: bool) -> String {
-    fn pick<'v>(v: &(&str, &'v str, &'v str), zh: bool) -> &'v str {
-        if zh {
-            v.2
-        } else {
-            v.1
-        }
-    }
-    let value = |v: &(&str, &'v str, &'v str)| pick(v, zh);
-    // Byte searches: `str::find(char)` sets up a searcher per call, and this runs per reason.
-    let brace = |s: &str, b: u8| s.bytes().position(|x| x == b);
-    if vars.iter().any(|v| brace(value(v), b'{').is_some()) {
-        let mut out = template.to_string();
-        for v in vars {
-            out = out.replace(&format!("{{{}}}", v.0), value(v));
-        }
-        return out;
-    }
-    let extra: usize = vars.iter().map(|v| value(v).len()).sum();
-    let mut out = String::with_capacity(template.len().saturating_add(extra));
-    let mut rest = template;
-    while let Some(open) = brace(rest, b'{') {
-        let (before, from_brace) = rest.split_at(open);
-        out.push_str(before);
-        let name_and_rest = from_brace.get(1..).unwrap_or("");
-        let found = brace(name_and_rest, b'}').and_then(|close| {
-            let name = name_and_rest.get(..close)?;
-            let v = vars.iter().find(|v| v.0 == name)?;
-            Some((value(v), name_and_rest.get(close.saturating_add(1)..).unwrap_or("")))
-        });
-        match found {
-            Some((v, after)) => {
-                out.push_str(v);
-                rest = after;
-            }
-            // Not a placeholder of `vars`: the brace stays, the scan goes on after it.
-            None => {
-                out.push('{');
-                rest = name_and_rest;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 impl Serialize for Reason {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let extra = usize::from(self.goods.is_some()).saturating_add(usize::from(self.matched.is_some()));
@@ -485,31 +435,6 @@ mod tests {
     }
 
     #[test]
-    fn fill_replaces_like_one_replace_per_placeholder() {
-        fn naive(template: &str, vars: &[(&str, &str, &str)], zh: bool) -> String {
-            let mut out = template.to_string();
-            for (name, en, zh_value) in vars {
-                out = out.replace(&format!("{{{name}}}"), if zh { zh_value } else { en });
-            }
-            out
-        }
-        let templates = ["", "plain", "{goods}", "a {goods} b {matched} c {goods}", "{{goods}}", "{ {goods", "{unknown} {goods}", "}{", "{", "种{goods}子{matched}"];
-        let var_sets: [&[(&str, &str, &str)]; 4] = [
-            &[],
-            &[("goods", "Plant seeds", "植物种子"), ("matched", "seeds", "种子")],
-            &[("goods", "{matched}", "{matched}"), ("matched", "k", "k")],
-            &[("goods", "x}", "{"), ("goods", "second", "second")],
-        ];
-        for t in templates {
-            for vars in var_sets {
-                for zh in [false, true] {
-                    assert_eq!(fill(t, vars, zh), naive(t, vars, zh), "{t:?} {vars:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
     fn codes_serialise_as_their_names() {
         for &code in Code::ALL {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
@@ -531,7 +456,7 @@ mod tests {
             assert_eq!(serde_json::to_value(p).unwrap(), p.to_string());
         }
         for n in [0u64, 7, 10, 99, 100, 3535260697417660107, u64::MAX] {
-            assert_eq!(crate::order::u64_digits(n, &mut [0; 20]), n.to_string());
+            assert_eq!(crate::text::u64_digits(n, &mut [0; 20]), n.to_string());
         }
     }
 }

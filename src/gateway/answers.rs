@@ -217,7 +217,7 @@ pub fn shape(shape: Shape, api: &str, status: u16, mut value: Value) -> Result<S
         }
         unexpected(api, status, format!("{path}: {}", d.why))
     })?;
-    crate::api::to_json(&value)
+    crate::json::to_json(&value)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! are not UTF-8 once decoded, are errors, because a push body that does not decode cleanly
 //! cannot be the text 1688 signed.
 
-use super::sign::hex_pair;
+use crate::text::hex_pair;
 use std::borrow::Cow;
 
 fn is_unreserved(b: u8) -> bool {

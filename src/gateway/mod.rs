@@ -100,7 +100,7 @@ pub fn signature_json(input: &str, origin: Origin) -> Result<String> {
         }
     }
     let sig = sign::sign(&secret, &url_path, values.iter().map(|(k, v)| (*k, v.as_ref())))?;
-    crate::api::to_json(&sig.as_str())
+    crate::json::to_json(&sig.as_str())
 }
 
 /// `parseResponse({api, status, body})`.

@@ -63,7 +63,7 @@ pub fn authorize_url_json(input: &str) -> Result<String> {
         url.push_str("&_aop_signature=");
         url.push_str(sig.as_str());
     }
-    crate::api::to_json(&url)
+    crate::json::to_json(&url)
 }
 
 #[cfg(test)]

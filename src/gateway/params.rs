@@ -262,7 +262,7 @@ fn read_id_list(raw: &RawValue, path: &str, api: &str, max: usize, origin: Origi
         if i > 0 {
             out.push(',');
         }
-        out.push_str(crate::order::u64_digits(*id, &mut [0; 20]));
+        out.push_str(crate::text::u64_digits(*id, &mut [0; 20]));
     }
     out.push(']');
     Ok(out)

@@ -189,7 +189,7 @@ fn read_message(message: &str) -> Result<String> {
         Some(raw) => Some(super::answers::typed_data(&kind, raw).map_err(|why| malformed(&format!("{P}.data"), why))?),
     };
     let out = PushOut { msg_id, kind, biz_key: scalar(w.biz_key), gmt_born, user_info: scalar(w.user_info), data, extra_info: w.extra_info };
-    crate::api::to_json(&out)
+    crate::json::to_json(&out)
 }
 
 #[cfg(test)]

@@ -302,7 +302,7 @@ struct BuildOut<'s> {
 
 /// `buildRequest`'s answer.
 pub fn build_out(p: &Prepared<'_>) -> Result<String> {
-    crate::api::to_json(&BuildOut {
+    crate::json::to_json(&BuildOut {
         method: "POST",
         url: &p.url(),
         url_path: &p.url_path,
@@ -326,7 +326,7 @@ pub fn sign_out(mut p: Prepared<'_>, secret: &Secret) -> Result<String> {
     let body_len = raw_len.saturating_add(raw_len / 4).saturating_add(SIGNATURE_FIELD.len()).saturating_add(SIGNATURE_LEN);
     let mut out = String::with_capacity(body_len.saturating_add(p.url_len()).saturating_add(CONTENT_TYPE.len()).saturating_add(80));
     out.push_str("{\"method\":\"POST\",\"url\":");
-    crate::out::push_str(&mut out, &p.url());
+    crate::text::push_str(&mut out, &p.url());
     out.push_str(",\"headers\":{\"content-type\":\"");
     out.push_str(CONTENT_TYPE);
     // A form-encoded body is only letters, digits, `*-._+%&=`: nothing JSON escapes.
@@ -388,7 +388,7 @@ mod tests {
     fn serde_sign_out(p: &Prepared<'_>, secret: &Secret) -> String {
         let sig = sign::sign(secret, &p.url_path, p.pairs()).unwrap();
         let body = form::encode_pairs(p.pairs().chain(std::iter::once(("_aop_signature", sig.as_str()))));
-        crate::api::to_json(&SignOut { method: "POST", url: &p.url(), headers: Headers { content_type: CONTENT_TYPE }, body, signature: sig.as_str() }).unwrap()
+        crate::json::to_json(&SignOut { method: "POST", url: &p.url(), headers: Headers { content_type: CONTENT_TYPE }, body, signature: sig.as_str() }).unwrap()
     }
 
     #[test]

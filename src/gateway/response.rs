@@ -228,7 +228,7 @@ fn pay_url(api: &str, status: u16, o: &Map<String, Value>) -> Result<String> {
     if url.is_none() && refused.is_empty() {
         return Err(unexpected(api, status, "it has neither payUrl nor refused orders"));
     }
-    crate::api::to_json(&PayUrlOut { pay_url: url, refused })
+    crate::json::to_json(&PayUrlOut { pay_url: url, refused })
 }
 
 #[derive(Serialize)]
@@ -295,7 +295,7 @@ fn pay_way(api: &str, status: u16, o: &Map<String, Value>) -> Result<String> {
         kjb |= code.as_u64().is_some_and(|n| KJB_CHANNELS.contains(&n));
         channels.push(Channel { code, name: c.get("name").and_then(Value::as_str).map(str::to_string) });
     }
-    crate::api::to_json(&PayWayOut {
+    crate::json::to_json(&PayWayOut {
         order_id: text_of(row.get("orderId")),
         pay_fee,
         pay_fee_fen,

@@ -6,6 +6,7 @@
 //! messages and the legacy signed OAuth URL.
 
 use crate::error::Result;
+use crate::text::hex_pair;
 use sha1::digest::generic_array::GenericArray;
 use sha1::{Digest, Sha1};
 use std::cmp::Ordering;
@@ -127,20 +128,6 @@ impl fmt::Debug for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-fn hex_digit(n: u8) -> u8 {
-    let n = n & 0x0f;
-    if n < 10 {
-        b'0' | n
-    } else {
-        n.wrapping_add(b'A'.wrapping_sub(10))
-    }
-}
-
-/// Upper-case hex of one byte, as two ASCII digits.
-pub fn hex_pair(b: u8) -> [u8; 2] {
-    [hex_digit(b.wrapping_shr(4)), hex_digit(b)]
 }
 
 /// Orders `key + value` strings as whole strings, without building them.
@@ -275,13 +262,6 @@ mod tests {
         let mut outer = vec![7u8 ^ 0x5c; BLOCK_LEN];
         outer.extend_from_slice(&inner);
         assert_eq!(block_key.hmac([&b"m"[..]]).as_slice(), Sha1::digest(&outer).as_slice());
-    }
-
-    #[test]
-    fn hex_pairs() {
-        assert_eq!(&hex_pair(0x00), b"00");
-        assert_eq!(&hex_pair(0xAF), b"AF");
-        assert_eq!(&hex_pair(0x5b), b"5B");
     }
 
     #[test]
