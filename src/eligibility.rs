@@ -405,16 +405,9 @@ pub fn run(input: &Input<'_>, orders_text: Option<&str>, origin: Origin) -> Resu
     Ok((ctx, verdicts))
 }
 
-/// `checkOrders(c)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
-pub fn check_orders_json(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
-    let parsed: Input<'_> = json::parse(input)?;
-    let (_, verdicts) = run(&parsed, orders_text, origin)?;
-    Ok(check_out(&verdicts))
-}
-
 /// `checkOrders`' answer: what `json::to_json` writes for [`CheckOut`] (a test compares),
 /// written by [`crate::out`].
-fn check_out(verdicts: &[Verdict]) -> String {
+pub fn check_out(verdicts: &[Verdict]) -> String {
     // The answer's size, nearly exactly (ids are at most 19 digits), so it is written into one
     // allocation that is not much bigger than the answer.
     let mut o = Out::with_capacity(0);
@@ -459,7 +452,7 @@ pub(crate) mod tests {
     }
 
     fn check_value(v: &Value) -> Result<Value> {
-        check_orders_json(&v.to_string(), None, Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
+        crate::api::check_orders(&v.to_string(), None, Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
     }
 
     /// Codes and paths of the one order in `v`.
@@ -630,20 +623,20 @@ pub(crate) mod tests {
         let text = format!("[{}]", good_order("1").to_string().replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}")));
         let mut v = input(json!(null));
         v.as_object_mut().unwrap().remove("orders");
-        let out: Value = serde_json::from_str(&check_orders_json(&v.to_string(), Some(&text), Origin::Js).unwrap()).unwrap();
+        let out: Value = serde_json::from_str(&crate::api::check_orders(&v.to_string(), Some(&text), Origin::Js).unwrap()).unwrap();
         assert_eq!(out["results"][0]["orderId"], big);
         // The same text inside the input as a string (CLI use).
         v["orders"] = json!(text);
-        let out: Value = serde_json::from_str(&check_orders_json(&v.to_string(), None, Origin::Js).unwrap()).unwrap();
+        let out: Value = serde_json::from_str(&crate::api::check_orders(&v.to_string(), None, Origin::Js).unwrap()).unwrap();
         assert_eq!(out["results"][0]["orderId"], big);
         // As a JS number inside the input object: it already lost digits.
         let raw = input(json!([good_order("1")])).to_string().replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}"));
-        let e = check_orders_json(&raw, None, Origin::Js).unwrap_err();
+        let e = crate::api::check_orders(&raw, None, Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::UnsafeOrderId, Some("orders[0].orderId")));
     }
 
     fn err(v: &Value) -> KjbError {
-        check_orders_json(&v.to_string(), None, Origin::Js).unwrap_err()
+        crate::api::check_orders(&v.to_string(), None, Origin::Js).unwrap_err()
     }
 
     #[test]
@@ -694,19 +687,19 @@ pub(crate) mod tests {
         }
         // Duplicated keys, inside the input or inside an orders text.
         let dup = base.to_string().replacen("\"amount\":\"100.00\"", "\"amount\":\"100.00\",\"amount\":\"1.00\"", 1);
-        assert_eq!(check_orders_json(&dup, None, Origin::Js).unwrap_err().code, ErrorCode::InvalidJson);
+        assert_eq!(crate::api::check_orders(&dup, None, Origin::Js).unwrap_err().code, ErrorCode::InvalidJson);
         let mut v = base.clone();
         let text = v["orders"].to_string().replacen("\"amount\":\"100.00\"", "\"amount\":\"100.00\",\"amount\":\"1.00\"", 1);
         v.as_object_mut().unwrap().remove("orders");
-        let e = check_orders_json(&v.to_string(), Some(&text), Origin::Js).unwrap_err();
+        let e = crate::api::check_orders(&v.to_string(), Some(&text), Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidJson, Some("orders")));
         assert!(e.line.is_some());
         // Orders twice.
-        let e = check_orders_json(&base.to_string(), Some("[]"), Origin::Js).unwrap_err();
+        let e = crate::api::check_orders(&base.to_string(), Some("[]"), Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("orders")));
         // Errors inside an orders text point into it.
         let text = format!("[{}]", good_order("1").to_string().replace("100.00", "1.999"));
-        let e = check_orders_json(&v.to_string(), Some(&text), Origin::Js).unwrap_err();
+        let e = crate::api::check_orders(&v.to_string(), Some(&text), Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidAmount, Some("orders[0].amount")));
         assert!(e.message.starts_with("orders[0].amount must be"), "{}", e.message);
     }
@@ -796,7 +789,7 @@ pub(crate) mod tests {
             if let Some(now) = now {
                 v["now"] = json!(now);
             }
-            serde_json::from_str(&crate::plan::plan_payment_json(&v.to_string(), None, Origin::Js).unwrap()).unwrap()
+            serde_json::from_str(&crate::api::plan_payment(&v.to_string(), None, Origin::Js).unwrap()).unwrap()
         };
         let codes = |p: &Value| p["deferred"][0]["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_string()).collect::<Vec<_>>();
         let p = plan("2026-11-27T20:00:00+08:00", Some("2026-11-27T08:00:00Z"));
@@ -814,7 +807,7 @@ pub(crate) mod tests {
             v["orders"][1]["payBy"] = json!(pay_by);
             v["now"] = json!(now);
             v["history"] = json!([]);
-            let e = crate::plan::plan_payment_json(&v.to_string(), None, Origin::Js).unwrap_err();
+            let e = crate::api::plan_payment(&v.to_string(), None, Origin::Js).unwrap_err();
             assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some(path)));
         }
     }

@@ -259,7 +259,7 @@ mod tests {
 
     fn check(orders: &Value) -> Value {
         let input = json!({"orders": orders, "buyer": {"verified": true, "alipayPersonalLinked": true, "alipayBusinessLinked": true, "kjbActivated": true}, "fx": {"usd": "7.1"}});
-        serde_json::from_str(&crate::eligibility::check_orders_json(&input.to_string(), None, Origin::Js).unwrap()).unwrap()
+        serde_json::from_str(&crate::api::check_orders(&input.to_string(), None, Origin::Js).unwrap()).unwrap()
     }
 
     fn codes(v: &Value) -> Vec<String> {

@@ -27,4 +27,4 @@ pub mod time;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use error::{ErrorCode, KjbError};
+pub use error::{ErrorCode, KjbError, Result};

@@ -18,10 +18,9 @@
 //! cent or so per batch more or less than `totals.amountUsd`. Limits are never checked on these
 //! rounded figures (see `eligibility`).
 
-use crate::eligibility::{self, Input, Outcome, Verdict};
+use crate::eligibility::{Outcome, Verdict};
 use crate::error::{ErrorCode, KjbError, Result};
-use crate::fee::{self, Schedule, Tier};
-use crate::json::{self, Origin};
+use crate::fee::{Schedule, Tier};
 use crate::money;
 use crate::order::IdStr;
 use crate::out::Out;
@@ -246,22 +245,15 @@ pub fn plan<'v>(verdicts: &'v [Verdict], max: usize, schedule: &Schedule, tier: 
     Ok(Plan { batches, rejected, deferred, totals })
 }
 
-/// `planPayment(p)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
-pub fn plan_payment_json(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
-    let parsed: Input<'_> = json::parse(input)?;
-    let max = max_per_call(parsed.max_per_call)?;
-    let history = fee::read_history(&parsed.history, "history")?;
-    let schedule = fee::read_schedule(parsed.schedule.as_ref(), "schedule")?;
-    let tier = schedule.tier_for(fee::volume(&history)?.applicable).clone();
-    let (ctx, verdicts) = eligibility::run(&parsed, orders_text, origin)?;
-    Ok(plan(&verdicts, max, &schedule, &tier, ctx.rate)?.to_json())
-}
-
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
-    use crate::eligibility::check_orders_json;
+    use crate::api::check_orders;
+    use crate::api::plan_payment;
+    use crate::eligibility::{self, Input};
+    use crate::fee;
+    use crate::json::{self, Origin};
     use crate::eligibility::tests::{good_order, input};
     use proptest::prelude::*;
     use serde_json::{json, Value};
@@ -269,7 +261,7 @@ mod tests {
     use std::str::FromStr;
 
     fn plan_value(v: &Value) -> Result<Value> {
-        plan_payment_json(&v.to_string(), None, Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
+        plan_payment(&v.to_string(), None, Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
     }
 
     fn d(s: &Value) -> Decimal {
@@ -328,7 +320,7 @@ mod tests {
         for bad in [json!(0), json!(31), json!(2.5), json!("x"), json!(null), json!(-1), json!(true), json!("1e1")] {
             let mut v = input(json!([]));
             v["maxPerCall"] = bad.clone();
-            let e = plan_payment_json(&v.to_string(), None, Origin::Js).unwrap_err();
+            let e = plan_payment(&v.to_string(), None, Origin::Js).unwrap_err();
             assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("maxPerCall")), "{bad}");
         }
         for (ok, n) in [(json!(1), 1), (json!(30), 30), (json!("7"), 7)] {
@@ -345,11 +337,11 @@ mod tests {
         let out = plan_value(&v).unwrap();
         assert_eq!((out["totals"]["rate"].as_str(), out["totals"]["fee"].as_str()), (Some("0.5"), Some("50.00")));
         v["schedule"] = json!({"tiers": [{"from": "1", "rate": "0.5"}]});
-        let e = plan_payment_json(&v.to_string(), None, Origin::Js).unwrap_err();
+        let e = plan_payment(&v.to_string(), None, Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidSchedule, Some("schedule.tiers[0].from")));
         v["schedule"] = json!(null);
         v["history"] = json!(["1", "x"]);
-        let e = plan_payment_json(&v.to_string(), None, Origin::Js).unwrap_err();
+        let e = plan_payment(&v.to_string(), None, Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidAmount, Some("history[1]")));
     }
 
@@ -359,7 +351,7 @@ mod tests {
         let text = format!("[{}]", good_order("1").to_string().replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}")));
         let mut v = input(json!(null));
         v.as_object_mut().unwrap().remove("orders");
-        let out: Value = serde_json::from_str(&plan_payment_json(&v.to_string(), Some(&text), Origin::Js).unwrap()).unwrap();
+        let out: Value = serde_json::from_str(&plan_payment(&v.to_string(), Some(&text), Origin::Js).unwrap()).unwrap();
         assert_eq!(out["batches"][0]["orderIds"], json!([big]));
     }
 
@@ -445,9 +437,9 @@ mod tests {
             let (plan_out, check_out) = if as_text {
                 let text = v["orders"].to_string();
                 v.as_object_mut().unwrap().remove("orders");
-                (plan_payment_json(&v.to_string(), Some(&text), Origin::Js).unwrap(), check_orders_json(&v.to_string(), Some(&text), Origin::Js).unwrap())
+                (plan_payment(&v.to_string(), Some(&text), Origin::Js).unwrap(), check_orders(&v.to_string(), Some(&text), Origin::Js).unwrap())
             } else {
-                (plan_payment_json(&v.to_string(), None, Origin::Js).unwrap(), check_orders_json(&v.to_string(), None, Origin::Js).unwrap())
+                (plan_payment(&v.to_string(), None, Origin::Js).unwrap(), check_orders(&v.to_string(), None, Origin::Js).unwrap())
             };
             let p: Value = serde_json::from_str(&plan_out).unwrap();
             let c: Value = serde_json::from_str(&check_out).unwrap();
@@ -552,7 +544,7 @@ mod tests {
         let runs = 20;
         let mut out = String::new();
         for _ in 0..runs {
-            out = plan_payment_json(&v, Some(&list), Origin::Js).unwrap();
+            out = plan_payment(&v, Some(&list), Origin::Js).unwrap();
         }
         let each = start.elapsed() / runs;
         let p: Value = serde_json::from_str(&out).unwrap();
