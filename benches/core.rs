@@ -14,7 +14,7 @@
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use kjb::json::Origin;
+use kjb::api::Origin;
 use std::fmt::Write;
 use std::hint::black_box;
 
@@ -104,7 +104,7 @@ fn push_input() -> String {
         .expect("signature");
     let signature = signature.trim_matches('"');
     let mut body = String::from("message=");
-    kjb::gateway::form::encode_into(&mut body, PUSH_MESSAGE);
+    kjb::internals::form::encode_into(&mut body, PUSH_MESSAGE);
     body.push_str("&_aop_signature=");
     body.push_str(signature);
     format!(r#"{{"appSecret":"TESTSECRET123","body":{}}}"#, json_string(&body))

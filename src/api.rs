@@ -16,7 +16,7 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 pub use crate::gateway::sign::scrub_stack;
-pub use crate::gateway::Signer;
+pub use crate::gateway::signer::Signer;
 pub use crate::json::Origin;
 
 /// `feeSchedule()`: the built-in schedule.

@@ -31,9 +31,9 @@ use serde_json::value::RawValue;
 use std::collections::HashSet;
 
 /// KJB's single-transaction limit (kjb-rules.md §2), the default of `limits.perTransactionUsd`.
-pub const DEFAULT_PER_TRANSACTION_USD: i64 = 10_000_000;
+pub(crate) const DEFAULT_PER_TRANSACTION_USD: i64 = 10_000_000;
 /// KJB's daily limit, the default of `limits.perDayUsd`.
-pub const DEFAULT_PER_DAY_USD: i64 = 100_000_000;
+pub(crate) const DEFAULT_PER_DAY_USD: i64 = 100_000_000;
 
 /// The input of `checkOrders`, and of `planPayment`, which adds `history`, `maxPerCall` and
 /// `schedule`. `checkOrders` accepts (and ignores) those three so one object can feed both
@@ -41,7 +41,7 @@ pub const DEFAULT_PER_DAY_USD: i64 = 100_000_000;
 /// would otherwise silently fall back to a default.
 #[derive(Deserialize)]
 #[serde(rename = "input", rename_all = "camelCase", deny_unknown_fields)]
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     /// An array, or a JSON text of one; absent when the JS layer passes the text separately.
     #[serde(default, borrow)]
     pub orders: Option<&'a RawValue>,
@@ -74,7 +74,7 @@ pub struct Input<'a> {
 /// contract.
 #[derive(Deserialize)]
 #[serde(rename = "limits", rename_all = "camelCase", deny_unknown_fields)]
-pub struct LimitsWire<'a> {
+pub(crate) struct LimitsWire<'a> {
     #[serde(default, borrow, deserialize_with = "present")]
     pub per_transaction_usd: Option<&'a RawValue>,
     #[serde(default, borrow, deserialize_with = "present")]
@@ -91,7 +91,7 @@ struct FxWire<'a> {
 
 /// The limits in force, USD.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
+pub(crate) struct Limits {
     pub per_transaction_usd: Decimal,
     pub per_day_usd: Decimal,
 }
@@ -103,12 +103,11 @@ impl Default for Limits {
 }
 
 /// Everything the rules need besides the orders, read and checked once per call.
-pub struct Context {
+pub(crate) struct Context {
     pub buyer: Buyer,
     /// CNY per 1 USD.
     pub rate: Decimal,
     pub limits: Limits,
-    pub paid_today_usd: Decimal,
     pub prohibited: Prohibited,
     /// `now`, seconds since the epoch: deferred orders due before the next UTC day are flagged.
     pub now: Option<i64>,
@@ -147,7 +146,7 @@ fn read_fx(raw: Option<&RawValue>) -> Result<Decimal> {
 }
 
 impl Context {
-    pub fn from_input(input: &Input<'_>) -> Result<Context> {
+    pub(crate) fn from_input(input: &Input<'_>) -> Result<Context> {
         let buyer = Buyer::from_wire(&input.buyer)?;
         let rate = read_fx(input.fx)?;
         let paid_today_usd = match input.paid_today_usd {
@@ -177,7 +176,7 @@ impl Context {
         let per_transaction_cny = to_cny(limits.per_transaction_usd, rate)?;
         let paid_today_cny = to_cny(paid_today_usd, rate)?;
         let day_room_cny = money::sub(to_cny(limits.per_day_usd, rate)?, paid_today_cny)?;
-        Ok(Context { buyer, rate, limits, paid_today_usd, prohibited, now, paid_today_cny, per_transaction_cny, day_room_cny })
+        Ok(Context { buyer, rate, limits, prohibited, now, paid_today_cny, per_transaction_cny, day_room_cny })
     }
 
     /// The buyer's failures, which every order shares.
@@ -204,7 +203,7 @@ impl Context {
 
 /// What the rules decided about one order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// No block reason: payable now.
     Eligible,
     /// Blocked only by the daily limit: payable another day.
@@ -214,7 +213,7 @@ pub enum Outcome {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Verdict {
+pub(crate) struct Verdict {
     pub id: u64,
     /// CNY.
     pub amount: Decimal,
@@ -231,15 +230,6 @@ fn goods_reason(ctx: &Context, code: Code, path: Path, hit: Hit) -> Reason {
     r.goods = Some(id.to_string());
     r.matched = keyword.map(str::to_string);
     r
-}
-
-/// Checks `orders` in input order.
-pub fn check(ctx: &Context, orders: &[Order<'_>]) -> Result<Vec<Verdict>> {
-    let mut c = Checker::new(ctx, orders.len());
-    for o in orders {
-        c.check(o)?;
-    }
-    Ok(c.verdicts)
 }
 
 /// The rules applied order by order, with what they keep from one order to the next (the ids
@@ -394,7 +384,7 @@ impl Goods {
 
 /// Reads the context and the orders of a call and checks them, each order as it is read: no
 /// order outlives its check, verdicts keep only what the answers print.
-pub fn run(input: &Input<'_>, orders_text: Option<&str>, origin: Origin) -> Result<(Context, Vec<Verdict>)> {
+pub(crate) fn run(input: &Input<'_>, orders_text: Option<&str>, origin: Origin) -> Result<(Context, Vec<Verdict>)> {
     let ctx = Context::from_input(input)?;
     let mut holder = None;
     let src = order::source(input.orders, orders_text, origin, &mut holder)?;
@@ -407,7 +397,7 @@ pub fn run(input: &Input<'_>, orders_text: Option<&str>, origin: Origin) -> Resu
 
 /// `checkOrders`' answer: what `json::to_json` writes for [`CheckOut`] (a test compares),
 /// written by [`crate::out`].
-pub fn check_out(verdicts: &[Verdict]) -> String {
+pub(crate) fn check_out(verdicts: &[Verdict]) -> String {
     // The answer's size, nearly exactly (ids are at most 19 digits), so it is written into one
     // allocation that is not much bigger than the answer.
     let mut o = Out::with_capacity(0);

@@ -14,7 +14,7 @@ use crate::text::{cut, escaped_len, push_inner, push_str, u64_digits, Seg};
 use std::borrow::Cow;
 
 /// An answer being written.
-pub struct Out {
+pub(crate) struct Out {
     buf: String,
     /// Escaped fixed texts, by (code, language): most reasons carry one of these.
     fixed: Vec<Option<String>>,
@@ -45,49 +45,49 @@ fn fixed(cache: &mut [Option<String>], code: Code, zh: bool) -> Cow<'_, str> {
 }
 
 impl Out {
-    pub fn with_capacity(bytes: usize) -> Out {
+    pub(crate) fn with_capacity(bytes: usize) -> Out {
         let slots = Code::ALL.len().saturating_mul(2);
         Out { buf: String::with_capacity(bytes), fixed: vec![None; slots], templates: vec![None; slots] }
     }
 
     /// Makes room for `bytes` more.
-    pub fn reserve(&mut self, bytes: usize) {
+    pub(crate) fn reserve(&mut self, bytes: usize) {
         self.buf.reserve_exact(bytes);
     }
 
-    pub fn finish(self) -> String {
+    pub(crate) fn finish(self) -> String {
         self.buf
     }
 
     /// Text that is already JSON (punctuation, keys with their quotes).
-    pub fn raw(&mut self, s: &str) {
+    pub(crate) fn raw(&mut self, s: &str) {
         self.buf.push_str(s);
     }
 
     /// A JSON string.
-    pub fn str(&mut self, s: &str) {
+    pub(crate) fn str(&mut self, s: &str) {
         push_str(&mut self.buf, s);
     }
 
     /// An id as a JSON string of digits.
-    pub fn id(&mut self, id: u64) {
+    pub(crate) fn id(&mut self, id: u64) {
         self.buf.push('"');
         self.buf.push_str(u64_digits(id, &mut [0; 20]));
         self.buf.push('"');
     }
 
-    pub fn uint(&mut self, n: u64) {
+    pub(crate) fn uint(&mut self, n: u64) {
         self.buf.push_str(u64_digits(n, &mut [0; 20]));
     }
 
-    pub fn bool(&mut self, b: bool) {
+    pub(crate) fn bool(&mut self, b: bool) {
         self.buf.push_str(if b { "true" } else { "false" });
     }
 
 
     /// About how many bytes [`Out::reason`] writes for `r` (exactly, but for its path), to size
     /// the answer's buffer up front.
-    pub fn reason_len(&mut self, r: &Reason) -> usize {
+    pub(crate) fn reason_len(&mut self, r: &Reason) -> usize {
         let mut n = 96usize.saturating_add(r.code.as_str().len());
         for zh in [false, true] {
             n = n.saturating_add(fixed(&mut self.fixed, r.code, zh).len());
@@ -148,7 +148,7 @@ impl Out {
     }
 
     /// A reason, as `Reason`'s `Serialize` writes it.
-    pub fn reason(&mut self, r: &Reason) {
+    pub(crate) fn reason(&mut self, r: &Reason) {
         self.raw("{\"code\":\"");
         self.raw(r.code.as_str());
         self.raw(if r.is_block() { "\",\"severity\":\"block\",\"message\":" } else { "\",\"severity\":\"warn\",\"message\":" });
@@ -168,7 +168,7 @@ impl Out {
         self.raw("}");
     }
 
-    pub fn reasons(&mut self, rs: &[Reason]) {
+    pub(crate) fn reasons(&mut self, rs: &[Reason]) {
         self.raw("[");
         for (i, r) in rs.iter().enumerate() {
             if i > 0 {

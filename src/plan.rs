@@ -30,14 +30,14 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 /// The gateway API every batch is a call to.
-pub const API: &str = "alibaba.crossBorderPay.url.get";
+pub(crate) const API: &str = "alibaba.crossBorderPay.url.get";
 /// Most order ids 1688 accepts in one call.
-pub const MAX_PER_CALL: usize = 30;
+pub(crate) const MAX_PER_CALL: usize = 30;
 /// Ids per call unless the caller says otherwise: 1688's recommendation.
-pub const DEFAULT_PER_CALL: usize = 10;
+pub(crate) const DEFAULT_PER_CALL: usize = 10;
 
 /// `maxPerCall`: a whole number 1–30 (a JS number, or its digits as a string from the CLI).
-pub fn max_per_call(raw: Option<&RawValue>) -> Result<usize> {
+pub(crate) fn max_per_call(raw: Option<&RawValue>) -> Result<usize> {
     let Some(raw) = raw else { return Ok(DEFAULT_PER_CALL) };
     let t = raw.get().trim();
     let digits = t.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(t);
@@ -54,7 +54,7 @@ pub fn max_per_call(raw: Option<&RawValue>) -> Result<usize> {
 /// An order listed with its reasons.
 #[derive(Serialize, Debug)]
 #[serde(rename_all = "camelCase")]
-pub struct Listed<'v> {
+pub(crate) struct Listed<'v> {
     pub order_id: IdStr,
     pub reasons: &'v [Reason],
 }
@@ -68,7 +68,7 @@ impl<'v> From<&'v Verdict> for Listed<'v> {
 /// One gateway call.
 #[derive(Serialize, Debug)]
 #[serde(rename_all = "camelCase")]
-pub struct Batch<'v> {
+pub(crate) struct Batch<'v> {
     pub api: &'static str,
     pub order_ids: Vec<IdStr>,
     pub amount: String,
@@ -80,7 +80,7 @@ pub struct Batch<'v> {
 
 #[derive(Serialize, Debug)]
 #[serde(rename_all = "camelCase")]
-pub struct Totals {
+pub(crate) struct Totals {
     /// Input orders.
     pub orders: usize,
     /// Orders in batches.
@@ -97,7 +97,7 @@ pub struct Totals {
 }
 
 #[derive(Serialize, Debug)]
-pub struct Plan<'v> {
+pub(crate) struct Plan<'v> {
     pub batches: Vec<Batch<'v>>,
     pub rejected: Vec<Listed<'v>>,
     pub deferred: Vec<Listed<'v>>,
@@ -107,7 +107,7 @@ pub struct Plan<'v> {
 impl Plan<'_> {
     /// The answer's JSON: exactly what `json::to_json` writes for it (a test compares), faster
     /// ([`crate::out`]).
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         // The answer's size, nearly exactly, so it is written into one allocation that is not
         // much bigger than the answer: reasons as `Out` writes them, 22 bytes an id (19 digits
         // at most), 48 a listed order, 200 a batch.
@@ -181,7 +181,7 @@ impl Plan<'_> {
 }
 
 /// Plans `verdicts` (in input order) into calls of at most `max` orders.
-pub fn plan<'v>(verdicts: &'v [Verdict], max: usize, schedule: &Schedule, tier: &Tier, fx: Decimal) -> Result<Plan<'v>> {
+pub(crate) fn plan<'v>(verdicts: &'v [Verdict], max: usize, schedule: &Schedule, tier: &Tier, fx: Decimal) -> Result<Plan<'v>> {
     let max = max.clamp(1, MAX_PER_CALL);
     let mut batches: Vec<Batch<'v>> = Vec::new();
     let mut rejected = Vec::new();

@@ -15,7 +15,7 @@ use crate::text::fill;
 /// A rule of kjb-rules.md §1 that an order failed. Renaming one is a breaking change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Code {
+pub(crate) enum Code {
     BuyerNotVerified,
     AlipayPersonalNotLinked,
     AlipayBusinessNotLinked,
@@ -41,7 +41,7 @@ pub enum Code {
 /// `block` makes an order ineligible; `warn` is shown but lets it through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Block,
     Warn,
 }
@@ -49,7 +49,7 @@ pub enum Severity {
 impl Code {
     /// Every code, in the order of the rule book's table (which is also the order reasons are
     /// reported in).
-    pub const ALL: &'static [Code] = &[
+    pub(crate) const ALL: &'static [Code] = &[
         Code::BuyerNotVerified,
         Code::AlipayPersonalNotLinked,
         Code::AlipayBusinessNotLinked,
@@ -72,18 +72,18 @@ impl Code {
         Code::TradeTypeUnknown,
     ];
 
-    pub fn severity(self) -> Severity {
+    pub(crate) fn severity(self) -> Severity {
         match self {
             Code::ProhibitedGoodsSuspected | Code::PayDeadlineBeforeDeferral => Severity::Warn,
             _ => Severity::Block,
         }
     }
 
-    pub fn is_block(self) -> bool {
+    pub(crate) fn is_block(self) -> bool {
         self.severity() == Severity::Block
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Code::BuyerNotVerified => "BUYER_NOT_VERIFIED",
             Code::AlipayPersonalNotLinked => "ALIPAY_PERSONAL_NOT_LINKED",
@@ -116,7 +116,7 @@ impl fmt::Display for Code {
 }
 
 /// The English and Chinese text of one code. `{name}` marks a value filled in per reason.
-pub struct Text {
+pub(crate) struct Text {
     pub en: &'static str,
     pub zh: &'static str,
 }
@@ -124,7 +124,7 @@ pub struct Text {
 /// The message table. Placeholders: `{goods}` (the refused kind of goods, in the message's
 /// language), `{matched}` (the title keyword), `{usd}`, `{limit}`, `{fx}` (USD figures and the
 /// rate the limit was checked with).
-pub fn text(code: Code) -> Text {
+pub(crate) fn text(code: Code) -> Text {
     let (en, zh) = match code {
         Code::BuyerNotVerified => (
             "The buyer's 1688 account is not verified (实名认证). Complete the real-name verification of the 1688 account, then check again.",
@@ -213,7 +213,7 @@ pub fn text(code: Code) -> Text {
 /// The input field a reason is about. Kept as indices and a static field name, not a string,
 /// so reasons for 100,000 orders do not each format a path until they are written out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Path {
+pub(crate) enum Path {
     /// A top-level field such as `buyer.verified`.
     Input(&'static str),
     /// A field of `orders[i]`, e.g. `supplier.kjb`.
@@ -235,7 +235,7 @@ impl fmt::Display for Path {
 impl Path {
     /// Calls `f` with the path's text, assembled in a stack buffer rather than through
     /// core::fmt: a plan of 100,000 orders can print hundreds of thousands of paths.
-    pub fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+    pub(crate) fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
         let mut buf = PathBuf { bytes: [0; PATH_BUF], len: 0 };
         let fits = match *self {
             Path::Input(field) => buf.push(field),
@@ -289,7 +289,7 @@ impl PathBuf {
 
 /// One failed rule of one order.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reason {
+pub(crate) struct Reason {
     pub code: Code,
     /// The values of the placeholders of the code's text; empty for the fixed text. The text
     /// itself is only filled in when it is written ([`Reason::message`], [`crate::out`]): a
@@ -305,7 +305,7 @@ pub struct Reason {
 /// The value of placeholder `{name}`: `en` in the English text, `zh` in the Chinese one (the
 /// same as `en` when `None`, as for figures and keywords).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Var {
+pub(crate) struct Var {
     pub name: &'static str,
     pub en: String,
     pub zh: Option<String>,
@@ -313,12 +313,12 @@ pub struct Var {
 
 impl Var {
     /// A value written the same in both languages.
-    pub fn both(name: &'static str, value: String) -> Var {
+    pub(crate) fn both(name: &'static str, value: String) -> Var {
         Var { name, en: value, zh: None }
     }
 
     /// The value in the English (`zh == false`) or Chinese text.
-    pub fn value(&self, zh: bool) -> &str {
+    pub(crate) fn value(&self, zh: bool) -> &str {
         match (&self.zh, zh) {
             (Some(z), true) => z,
             _ => &self.en,
@@ -328,23 +328,23 @@ impl Var {
 
 impl Reason {
     /// A reason whose text has no placeholders.
-    pub fn new(code: Code, path: Path) -> Reason {
+    pub(crate) fn new(code: Code, path: Path) -> Reason {
         Reason { code, vars: Vec::new(), path, goods: None, matched: None }
     }
 
     /// A reason whose text is filled in: `vars` are `(name, english, chinese)`.
-    pub fn with(code: Code, path: Path, vars: &[(&'static str, &str, &str)]) -> Reason {
+    pub(crate) fn with(code: Code, path: Path, vars: &[(&'static str, &str, &str)]) -> Reason {
         let vars = vars.iter().map(|&(name, en, zh)| Var { name, en: en.to_string(), zh: (zh != en).then(|| zh.to_string()) }).collect();
         Reason::filled(code, path, vars)
     }
 
     /// [`Reason::with`] taking the values as they are.
-    pub fn filled(code: Code, path: Path, vars: Vec<Var>) -> Reason {
+    pub(crate) fn filled(code: Code, path: Path, vars: Vec<Var>) -> Reason {
         Reason { code, vars, path, goods: None, matched: None }
     }
 
     /// The English (`zh == false`) or Chinese message: the code's text, filled in.
-    pub fn text(&self, zh: bool) -> Cow<'static, str> {
+    pub(crate) fn text(&self, zh: bool) -> Cow<'static, str> {
         let t = text(self.code);
         let template = if zh { t.zh } else { t.en };
         if self.vars.is_empty() {
@@ -355,16 +355,16 @@ impl Reason {
     }
 
     /// The English message.
-    pub fn message(&self) -> Cow<'static, str> {
+    pub(crate) fn message(&self) -> Cow<'static, str> {
         self.text(false)
     }
 
     /// The Chinese message.
-    pub fn message_zh(&self) -> Cow<'static, str> {
+    pub(crate) fn message_zh(&self) -> Cow<'static, str> {
         self.text(true)
     }
 
-    pub fn is_block(&self) -> bool {
+    pub(crate) fn is_block(&self) -> bool {
         self.code.is_block()
     }
 }

@@ -5,7 +5,7 @@
 //! them: [`fill`] fills a text, [`cut`] prepares it to be filled many times).
 
 /// `n` in decimal, written at the end of `buf` (20 bytes hold every u64).
-pub fn u64_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
+pub(crate) fn u64_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
     let mut start = buf.len();
     for slot in buf.iter_mut().rev() {
         // `n % 10` is a single digit: the cast cannot truncate.
@@ -29,7 +29,7 @@ fn hex_digit(n: u8) -> u8 {
 }
 
 /// Upper-case hex of one byte, as two ASCII digits.
-pub fn hex_pair(b: u8) -> [u8; 2] {
+pub(crate) fn hex_pair(b: u8) -> [u8; 2] {
     [hex_digit(b.wrapping_shr(4)), hex_digit(b)]
 }
 

@@ -12,7 +12,7 @@ mod common;
 
 use arbitrary::{Arbitrary, Result as AResult, Unstructured};
 use kjb::api;
-use kjb::json::Origin;
+use kjb::api::Origin;
 use kjb::ErrorCode;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
@@ -160,7 +160,7 @@ fn check_ok(api: &str, body: &str, out: &str) {
             }
         }
         _ => {
-            let text = kjb::json::strip_bom(body).trim();
+            let text = kjb::internals::strip_bom(body).trim();
             if let Ok(b) = serde_json::from_str::<Value>(text) {
                 same_shape(&b, &v, "");
             }

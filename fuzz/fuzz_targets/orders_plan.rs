@@ -12,7 +12,7 @@
 mod common;
 
 use arbitrary::{Arbitrary, Unstructured};
-use kjb::json::Origin;
+use kjb::api::Origin;
 use kjb::api;
 use libfuzzer_sys::fuzz_target;
 use rust_decimal::Decimal;
@@ -276,7 +276,7 @@ fuzz_target!(|data: &[u8]| {
         // Arbitrary text as the orders JSON text.
         _ => {
             let Ok(text) = std::str::from_utf8(data) else { return };
-            let orders: Option<Vec<Value>> = serde_json::from_str(kjb::json::strip_bom(text)).ok();
+            let orders: Option<Vec<Value>> = serde_json::from_str(kjb::internals::strip_bom(text)).ok();
             run(CONTEXT, Some(text), Origin::Text, orders.as_deref(), 3);
         }
     }

@@ -14,8 +14,8 @@ mod common;
 
 use arbitrary::{Arbitrary, Unstructured};
 use kjb::api::{self, Signer};
-use kjb::gateway::{form, sign};
-use kjb::json::Origin;
+use kjb::internals::{form, sign};
+use kjb::api::Origin;
 use kjb::ErrorCode;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};

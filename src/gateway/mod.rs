@@ -13,23 +13,24 @@
 //! - [`signer`]: the `Signer` that keeps the secret;
 //! - [`token`]: `parseToken` and the OAuth token requests (built where the secret is).
 
-pub mod answers;
-pub mod api;
-pub mod creds;
-pub mod form;
-pub mod ids;
-pub mod oauth;
-pub mod params;
-pub mod push;
-pub mod request;
-pub mod response;
-pub mod sign;
-pub mod signer;
-pub mod token;
+#[allow(unreachable_pub)] // size branch pending (see lib.rs)
+pub(crate) mod answers;
+pub(crate) mod api;
+pub(crate) mod creds;
+pub(crate) mod form;
+pub(crate) mod ids;
+pub(crate) mod oauth;
+pub(crate) mod params;
+pub(crate) mod push;
+pub(crate) mod request;
+pub(crate) mod response;
+pub(crate) mod sign;
+pub(crate) mod signer;
+#[allow(unreachable_pub)] // size branch pending (see lib.rs)
+pub(crate) mod token;
 #[cfg(test)]
 mod vectors;
 
-pub use signer::Signer;
 
 #[cfg(test)]
 mod tests {
@@ -37,6 +38,7 @@ mod tests {
     use crate::error::{ErrorCode, Result};
     use crate::json::Origin;
     use proptest::prelude::*;
+    use signer::Signer;
     use serde_json::Value;
 
     const KEYS: &str = r#""appKey":"1234567","accessToken":"tok""#;

@@ -15,7 +15,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 /// Length of a signature in hex characters.
-pub const SIGNATURE_LEN: usize = 40;
+pub(crate) const SIGNATURE_LEN: usize = 40;
 
 /// An app secret. Its bytes are wiped when it is dropped, and it prints as `<redacted>`.
 ///
@@ -150,7 +150,7 @@ fn sorted<'p>(params: impl IntoIterator<Item = (&'p str, &'p str)>) -> Vec<(&'p 
 }
 
 /// The exact text that is signed (for display and debugging; signing streams it instead).
-pub fn string_to_sign<'p>(url_path: &str, params: impl IntoIterator<Item = (&'p str, &'p str)>) -> String {
+pub(crate) fn string_to_sign<'p>(url_path: &str, params: impl IntoIterator<Item = (&'p str, &'p str)>) -> String {
     let params = sorted(params);
     let len = params.iter().fold(url_path.len(), |n, (k, v)| n.saturating_add(k.len()).saturating_add(v.len()));
     let mut s = String::with_capacity(len);
@@ -169,7 +169,7 @@ pub fn sign<'p>(secret: &Secret, url_path: &str, params: impl IntoIterator<Item 
 
 /// [`sign`] for parameters the caller owns and no longer needs in their order: they are sorted
 /// where they are, saving the copy `sign` makes.
-pub fn sign_sorting<K: AsRef<str>, V: AsRef<str>>(secret: &Secret, url_path: &str, params: &mut [(K, V)]) -> Result<Signature> {
+pub(crate) fn sign_sorting<K: AsRef<str>, V: AsRef<str>>(secret: &Secret, url_path: &str, params: &mut [(K, V)]) -> Result<Signature> {
     crate::sort::sort_by(params, |(ka, va), (kb, vb)| cmp_joined(&(ka.as_ref(), va.as_ref()), &(kb.as_ref(), vb.as_ref())));
     let pairs = params.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).filter(|(k, _)| *k != "_aop_signature");
     finish(secret, url_path, pairs)

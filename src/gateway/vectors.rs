@@ -5,6 +5,7 @@ use super::*;
 use crate::error::ErrorCode;
 use crate::json::Origin;
 use params::Ordered;
+use signer::Signer;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;

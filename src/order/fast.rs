@@ -26,7 +26,7 @@ const MAX_UNKNOWN_KEYS: usize = 24;
 /// is read, with its index; `None` leaves the list to the general path. `each` may give up too
 /// (`None`), and otherwise hands back the order's item vector, emptied, for the next order: a
 /// list is read with one item vector, not one per order.
-pub fn each<'s>(text: &'s str, mut each: impl FnMut(usize, OrderWire<'s>) -> Option<Vec<ItemWire<'s>>>) -> Option<()> {
+pub(super) fn each<'s>(text: &'s str, mut each: impl FnMut(usize, OrderWire<'s>) -> Option<Vec<ItemWire<'s>>>) -> Option<()> {
     let mut p = Reader { s: text, i: 0, keys: Vec::new() };
     let mut items = Vec::new();
     p.ws();
@@ -52,7 +52,7 @@ pub fn each<'s>(text: &'s str, mut each: impl FnMut(usize, OrderWire<'s>) -> Opt
 
 /// [`each`] collected into a list.
 #[cfg(test)]
-pub fn orders(text: &str) -> Option<Vec<OrderWire<'_>>> {
+pub(crate) fn orders(text: &str) -> Option<Vec<OrderWire<'_>>> {
     let mut out = Vec::new();
     each(text, |_, w| {
         out.push(w);
