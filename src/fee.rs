@@ -100,7 +100,7 @@ impl Schedule {
 
     /// Validates a caller's schedule; `path` is where it sits in the input (e.g. `schedule`).
     pub(crate) fn from_wire(w: &ScheduleWire<'_>, path: &str) -> Result<Schedule> {
-        let at = |rest: &str| crate::json::join_path(path, rest);
+        let at = |rest: &str| crate::text::join_path(path, rest);
         let bad = |rest: &str, msg: String| KjbError::at(ErrorCode::InvalidSchedule, at(rest), msg);
         if w.tiers.is_empty() {
             return Err(bad("tiers", "a schedule needs at least one tier, starting at from: \"0\"".into()));

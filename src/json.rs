@@ -6,6 +6,7 @@
 //! value past a reviewer), and every failure becomes a [`KjbError`] with a path or a position.
 
 use crate::error::{ErrorCode, KjbError, Result};
+use crate::text::join_path;
 use serde::de::Deserialize;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -266,16 +267,6 @@ fn is_lone_surrogate(msg: &str) -> bool {
 
 fn missing_field(msg: &str) -> Option<&str> {
     msg.strip_prefix("missing field `")?.strip_suffix('`')
-}
-
-/// Joins a field path: `join_path("orders[2]", "amount")` is `orders[2].amount`.
-pub(crate) fn join_path(prefix: &str, rest: &str) -> String {
-    match (prefix.is_empty(), rest.is_empty()) {
-        (true, _) => rest.to_string(),
-        (false, true) => prefix.to_string(),
-        (false, false) if rest.starts_with('[') => format!("{prefix}{rest}"),
-        (false, false) => format!("{prefix}.{rest}"),
-    }
 }
 
 /// Line and column (1-based, columns in characters) of byte `offset` in `text`.

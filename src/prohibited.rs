@@ -434,7 +434,7 @@ fn entry_of<'a>(raw: &'a serde_json::value::RawValue, path: &str) -> Result<Entr
         // The whole input already passed the depth and repeated-key checks.
         return serde_json::from_str::<EntryWire<'a>>(text).map_err(|e| {
             let at = crate::json::path_at(text, e.line(), e.column());
-            crate::json::from_serde(&e, &crate::json::join_path(path, &at))
+            crate::json::from_serde(&e, &crate::text::join_path(path, &at))
         });
     }
     let name: String = serde_json::from_str(text).map_err(|_| KjbError::at(ErrorCode::InvalidInput, path, format!("{path} is not a readable string")))?;
@@ -538,7 +538,7 @@ impl Prohibited {
 
     /// A caller's list at `path` (e.g. `prohibited`), validated.
     pub(crate) fn from_wire(list: &[EntryWire<'_>], path: &str) -> Result<Prohibited> {
-        let bad = |rest: String, msg: String| KjbError::at(ErrorCode::InvalidInput, crate::json::join_path(path, &rest), msg);
+        let bad = |rest: String, msg: String| KjbError::at(ErrorCode::InvalidInput, crate::text::join_path(path, &rest), msg);
         if list.len() > MAX_ENTRIES {
             return Err(bad(String::new(), format!("a prohibited-goods list may have at most {MAX_ENTRIES} entries")));
         }

@@ -1,8 +1,9 @@
 //! The leaf layer: text helpers every other module may use, and which use nothing of the
 //! crate. Decimal digits of ids, upper-case hex, JSON string escaping (the one escaper: the
 //! hand-written answers of [`crate::out`] and serde's output through [`crate::json::to_json`]
-//! both write `\uXXXX` with [`unicode_escape`]), and `{name}` placeholders (the one reader of
-//! them: [`fill`] fills a text, [`cut`] prepares it to be filled many times).
+//! both write `\uXXXX` with [`unicode_escape`]), field paths ([`join_path`]), and `{name}`
+//! placeholders (the one reader of them: [`fill`] fills a text, [`cut`] prepares it to be
+//! filled many times).
 
 /// `n` in decimal, written at the end of `buf` (20 bytes hold every u64).
 pub(crate) fn u64_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
@@ -95,6 +96,16 @@ pub(crate) fn push_inner(out: &mut String, s: &str) {
             c => unicode_escape(c, |e| out.extend(e.iter().copied().map(char::from))),
         }
         rest = chars.as_str();
+    }
+}
+
+/// Joins a field path: `join_path("orders[2]", "amount")` is `orders[2].amount`.
+pub(crate) fn join_path(prefix: &str, rest: &str) -> String {
+    match (prefix.is_empty(), rest.is_empty()) {
+        (true, _) => rest.to_string(),
+        (false, true) => prefix.to_string(),
+        (false, false) if rest.starts_with('[') => format!("{prefix}{rest}"),
+        (false, false) => format!("{prefix}.{rest}"),
     }
 }
 
