@@ -26,10 +26,9 @@
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::json::{self, Origin};
 use crate::money;
-use crate::text::u64_digits;
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
@@ -126,11 +125,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct IdStr(pub u64);
 
-impl Serialize for IdStr {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        // Digits by hand rather than `collect_str` (core::fmt): a plan prints every order id.
+/// (Serialize: tests only, for the plan oracle.)
+#[cfg(test)]
+impl serde::Serialize for IdStr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let mut buf = [0u8; 20];
-        s.serialize_str(u64_digits(self.0, &mut buf))
+        s.serialize_str(crate::text::u64_digits(self.0, &mut buf))
     }
 }
 

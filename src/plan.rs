@@ -26,6 +26,7 @@ use crate::order::IdStr;
 use crate::out::Out;
 use crate::reason::Reason;
 use rust_decimal::Decimal;
+#[cfg(test)]
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -51,9 +52,11 @@ pub(crate) fn max_per_call(raw: Option<&RawValue>) -> Result<usize> {
     }
 }
 
+// Serialize (tests only): serde's rendering is the oracle `Plan::to_json` is checked against.
+
 /// An order listed with its reasons.
-#[derive(Serialize, Debug)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize), serde(rename_all = "camelCase"))]
 pub(crate) struct Listed<'v> {
     pub order_id: IdStr,
     pub reasons: &'v [Reason],
@@ -66,8 +69,8 @@ impl<'v> From<&'v Verdict> for Listed<'v> {
 }
 
 /// One gateway call.
-#[derive(Serialize, Debug)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize), serde(rename_all = "camelCase"))]
 pub(crate) struct Batch<'v> {
     pub api: &'static str,
     pub order_ids: Vec<IdStr>,
@@ -78,8 +81,8 @@ pub(crate) struct Batch<'v> {
     pub warnings: Vec<Listed<'v>>,
 }
 
-#[derive(Serialize, Debug)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize), serde(rename_all = "camelCase"))]
 pub(crate) struct Totals {
     /// Input orders.
     pub orders: usize,
@@ -96,7 +99,8 @@ pub(crate) struct Totals {
     pub rate: String,
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub(crate) struct Plan<'v> {
     pub batches: Vec<Batch<'v>>,
     pub rejected: Vec<Listed<'v>>,

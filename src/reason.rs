@@ -5,7 +5,7 @@
 //! every message says what to do next, not only what is wrong. All text lives in one table
 //! ([`text`]) so a translator or reviewer reads it in one place, and a test walks every code.
 
-use serde::ser::{SerializeStruct, Serializer};
+use serde::ser::Serializer;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt;
@@ -355,11 +355,13 @@ impl Reason {
     }
 
     /// The English message.
+    #[cfg(test)]
     pub(crate) fn message(&self) -> Cow<'static, str> {
         self.text(false)
     }
 
     /// The Chinese message.
+    #[cfg(test)]
     pub(crate) fn message_zh(&self) -> Cow<'static, str> {
         self.text(true)
     }
@@ -369,9 +371,12 @@ impl Reason {
     }
 }
 
+/// (Tests only: serde's rendering is the oracle [`crate::out`] is checked against.)
+#[cfg(test)]
 impl Serialize for Reason {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let extra = usize::from(self.goods.is_some()).saturating_add(usize::from(self.matched.is_some()));
+        use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Reason", 5usize.saturating_add(extra))?;
         st.serialize_field("code", &self.code)?;
         st.serialize_field("severity", &self.code.severity())?;
