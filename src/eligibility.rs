@@ -395,7 +395,7 @@ pub(crate) fn run(input: &Input<'_>, orders_text: Option<&str>, origin: Origin) 
     Ok((ctx, verdicts))
 }
 
-/// `checkOrders`' answer: what `json::to_json` writes for [`CheckOut`] (a test compares),
+/// `checkOrders`' answer: what `json::to_json` writes for `tests::CheckOut` (a test compares),
 /// written by [`crate::out`].
 pub(crate) fn check_out(verdicts: &[Verdict]) -> String {
     // The answer's size, nearly exactly (ids are at most 19 digits), so it is written into one

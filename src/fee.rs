@@ -386,7 +386,7 @@ pub(crate) fn quote_of(q: &QuoteInput<'_>) -> Result<Quote> {
     quote(amount, volume(&history)?, schedule)
 }
 
-/// `quoteFee`'s answer as JSON text: the bytes `to_json(&QuoteOut::from(q))` gives
+/// `quoteFee`'s answer as JSON text: the bytes serde gives for `tests::QuoteOut::from(q)`
 /// (`tests::quote_json_is_to_json`), written straight into one buffer — each figure formatted
 /// in place rather than into a `String` of its own, and no serde pass over the result.
 pub(crate) fn quote_json(q: &Quote) -> String {

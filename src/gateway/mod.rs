@@ -1,7 +1,7 @@
 //! The 1688 open-platform gateway, sans-IO: requests, signatures, answers, push, OAuth.
 //!
-//! Each JS export is one function here taking and returning JSON text; the work is split by
-//! what it decides:
+//! The gateway's JS exports are functions of the façade ([`crate::api`]), which reads their
+//! input's outer shape and calls in here; the work is split by what it decides:
 //! - [`sign`]: the `_aop_signature` algorithm and constant-time comparison;
 //! - [`form`]: `application/x-www-form-urlencoded` writing and strict reading;
 //! - [`creds`]: which appKey / appSecret / accessToken are accepted (secrets never quoted);
