@@ -14,7 +14,7 @@
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use kjb::json::Origin;
+use kjb::api::Origin;
 use std::fmt::Write;
 use std::hint::black_box;
 
@@ -100,11 +100,11 @@ const PUSH_MESSAGE: &str = r#"{"bizKey":"3535260697417660107","data":{"batchPay"
 
 /// `{appSecret, body}` with the form body 1688 would POST.
 fn push_input() -> String {
-    let signature = kjb::gateway::signature_json(&format!(r#"{{"appSecret":"TESTSECRET123","urlPath":"","params":{{"message":{}}}}}"#, json_string(PUSH_MESSAGE)), Origin::Js)
+    let signature = kjb::api::signature(&format!(r#"{{"appSecret":"TESTSECRET123","urlPath":"","params":{{"message":{}}}}}"#, json_string(PUSH_MESSAGE)), Origin::Js)
         .expect("signature");
     let signature = signature.trim_matches('"');
     let mut body = String::from("message=");
-    kjb::gateway::form::encode_into(&mut body, PUSH_MESSAGE);
+    kjb::internals::form::encode_into(&mut body, PUSH_MESSAGE);
     body.push_str("&_aop_signature=");
     body.push_str(signature);
     format!(r#"{{"appSecret":"TESTSECRET123","body":{}}}"#, json_string(&body))
@@ -131,15 +131,15 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("orders");
     g.sample_size(30);
     g.throughput(Throughput::Bytes(orders.len() as u64));
-    g.bench_function("plan/10k_text", |b| b.iter(|| kjb::plan::plan_payment_json(black_box(&input), Some(black_box(&orders)), Origin::Js).expect("plan")));
-    g.bench_function("check/10k_text", |b| b.iter(|| kjb::eligibility::check_orders_json(black_box(&input), Some(black_box(&orders)), Origin::Js).expect("check")));
+    g.bench_function("plan/10k_text", |b| b.iter(|| kjb::api::plan_payment(black_box(&input), Some(black_box(&orders)), Origin::Js).expect("plan")));
+    g.bench_function("check/10k_text", |b| b.iter(|| kjb::api::check_orders(black_box(&input), Some(black_box(&orders)), Origin::Js).expect("check")));
     g.finish();
 
     c.bench_function("quote", |b| b.iter(|| kjb::api::quote_fee(black_box(QUOTE), Origin::Js).expect("quote")));
-    c.bench_function("sign", |b| b.iter(|| kjb::gateway::sign_request_json(black_box(SIGN), Origin::Js).expect("sign")));
+    c.bench_function("sign", |b| b.iter(|| kjb::api::sign_request(black_box(SIGN), Origin::Js).expect("sign")));
     let push = push_input();
-    kjb::gateway::verify_push_json(&push, Origin::Js).expect("the bench's push verifies");
-    c.bench_function("verify_push", |b| b.iter(|| kjb::gateway::verify_push_json(black_box(&push), Origin::Js).expect("verify")));
+    kjb::api::verify_push(&push, Origin::Js).expect("the bench's push verifies");
+    c.bench_function("verify_push", |b| b.iter(|| kjb::api::verify_push(black_box(&push), Origin::Js).expect("verify")));
 }
 
 criterion_group!(core, benches);

@@ -1,58 +1,23 @@
 //! The JSON-text façade of the core: one function per JS export, JSON in, JSON out.
 //!
-//! The binding module and the CLI call these; so do native tests, which therefore exercise the
-//! exact boundary JavaScript sees. Inputs from JS objects arrive as `JSON.stringify` text
+//! Every JS export is a function here (the `RawSigner` class wraps [`Signer`]); the binding
+//! (`wasm.rs`) calls nothing else, and the functions here only read the input's outer shape and
+//! hand it to the domain modules and the gateway, which do the work. Native tests, benches and
+//! fuzz targets call them too, and so exercise the exact boundary JavaScript sees. Inputs from JS objects arrive as `JSON.stringify` text
 //! ([`Origin::Js`]); JSON texts the caller hands over verbatim (order lists, gateway answers,
 //! push bodies) keep [`Origin::Text`], where a 19-digit number is exact.
 
-use crate::error::{KjbError, Result};
-use crate::fee;
-use crate::json::{self, Origin};
-use crate::money;
-use serde::Serialize;
+use crate::error::{ErrorCode, KjbError, Result};
+use crate::json::{self, to_json};
+use crate::money::{self, clip};
+use crate::{eligibility, fee, gateway, plan};
+use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 
-/// Serialises an output; our output types hold only strings, numbers and booleans.
-///
-/// The text is compact JSON in pure ASCII: every non-ASCII character of a string is written
-/// as a `\uXXXX` escape ([`AsciiOnly`]). It reads back (`JSON.parse`, serde_json) into exactly
-/// the same strings; what changes is the cost of getting it into JavaScript, which decodes the
-/// answer from wasm memory with `TextDecoder`: ASCII decodes about 4× faster than UTF-8 with
-/// Chinese in it (a 10,000-order plan: 1.5 ms instead of 6.3 ms, for 0.4 ms more `JSON.parse`).
-pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
-    let mut out = Vec::with_capacity(256);
-    value
-        .serialize(&mut serde_json::Serializer::with_formatter(&mut out, AsciiOnly))
-        .map_err(|e| KjbError::internal(format!("could not serialise the answer: {e}")))?;
-    String::from_utf8(out).map_err(|_| KjbError::internal("the answer was not UTF-8"))
-}
-
-/// serde_json's compact format, with non-ASCII characters in strings escaped.
-struct AsciiOnly;
-
-impl serde_json::ser::Formatter for AsciiOnly {
-    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
-        if fragment.is_ascii() {
-            return w.write_all(fragment.as_bytes());
-        }
-        let mut rest = fragment;
-        while let Some(at) = rest.bytes().position(|b| !b.is_ascii()) {
-            let (ascii, from) = rest.split_at(at);
-            w.write_all(ascii.as_bytes())?;
-            let mut chars = from.chars();
-            let Some(c) = chars.next() else { break };
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units).iter() {
-                let [hi, lo] = unit.to_be_bytes();
-                let [a, b] = crate::gateway::sign::hex_pair(hi);
-                let [c, d] = crate::gateway::sign::hex_pair(lo);
-                w.write_all(&[b'\\', b'u', a, b, c, d])?;
-            }
-            rest = chars.as_str();
-        }
-        w.write_all(rest.as_bytes())
-    }
-}
+pub use crate::gateway::sign::scrub_stack;
+pub use crate::gateway::signer::Signer;
+pub use crate::json::Origin;
 
 /// `feeSchedule()`: the built-in schedule.
 pub fn fee_schedule() -> Result<String> {
@@ -80,6 +45,106 @@ pub fn order_ids(input: &str, origin: Origin) -> Result<String> {
     to_json(&out)
 }
 
+/// `checkOrders(c)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
+pub fn check_orders(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
+    let parsed: eligibility::Input<'_> = json::parse(input)?;
+    let (_, verdicts) = eligibility::run(&parsed, orders_text, origin)?;
+    Ok(eligibility::check_out(&verdicts))
+}
+
+/// `planPayment(p)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
+pub fn plan_payment(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
+    let parsed: eligibility::Input<'_> = json::parse(input)?;
+    let max = plan::max_per_call(parsed.max_per_call)?;
+    let history = fee::read_history(&parsed.history, "history")?;
+    let schedule = fee::read_schedule(parsed.schedule.as_ref(), "schedule")?;
+    let tier = schedule.tier_for(fee::volume(&history)?.applicable).clone();
+    let (ctx, verdicts) = eligibility::run(&parsed, orders_text, origin)?;
+    Ok(plan::plan(&verdicts, max, &schedule, &tier, ctx.rate)?.to_json())
+}
+
+/// `buildRequest(r)`: the unsigned call, safe to show in a browser —
+/// `{method:"POST", url, urlPath, params:[[key, value]], stringToSign}`.
+pub fn build_request(input: &str, origin: Origin) -> Result<String> {
+    let w: gateway::request::RequestWire<'_> = json::parse(input)?;
+    if w.app_secret.is_some() {
+        return Err(KjbError::at(
+            ErrorCode::InvalidInput,
+            "appSecret",
+            "buildRequest does not sign and its answer is meant to be shown: leave appSecret out (signRequest or a Signer signs)",
+        ));
+    }
+    let app_key = gateway::creds::app_key(w.app_key, "appKey")?;
+    let prepared = gateway::request::prepare(&w, &app_key, origin)?;
+    gateway::request::build_out(&prepared)
+}
+
+/// `signRequest(r)`: `{method:"POST", url, headers:{"content-type"}, body, signature}`.
+pub fn sign_request(input: &str, origin: Origin) -> Result<String> {
+    let w: gateway::request::RequestWire<'_> = json::parse(input)?;
+    let app_key = gateway::creds::app_key(w.app_key, "appKey")?;
+    let secret = gateway::creds::app_secret(w.app_secret, "appSecret")?;
+    let prepared = gateway::request::prepare(&w, &app_key, origin)?;
+    gateway::request::sign_out(prepared, &secret)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SignatureWire<'a> {
+    #[serde(default, borrow)]
+    app_secret: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    url_path: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    params: Option<gateway::params::Ordered<'a>>,
+}
+
+/// `signature({appSecret, urlPath, params})`: the 40-character upper-case hex signature, as a
+/// JSON string. `urlPath` `""` is the params-only variant. Parameter values follow the rules
+/// of an unknown API's parameters (strings as they are, `null` left out, arrays and objects
+/// as compact JSON); a `_aop_signature` among them is not signed.
+pub fn signature(input: &str, origin: Origin) -> Result<String> {
+    const P: &str = "urlPath";
+    let w: SignatureWire<'_> = json::parse(input)?;
+    let secret = gateway::creds::app_secret(w.app_secret, "appSecret")?;
+    let url_path = match w.url_path {
+        Some(raw) => gateway::creds::json_str(raw).ok_or_else(|| KjbError::at(ErrorCode::InvalidInput, P, format!("urlPath must be a string (\"\" for params-only); got {}", gateway::creds::kind(raw))))?,
+        None => return Err(KjbError::at(ErrorCode::InvalidInput, P, "urlPath is required: \"param2/1/{namespace}/{api}/{appKey}\", or \"\" for the params-only signature")),
+    };
+    if url_path.starts_with('/') || url_path.starts_with("openapi") || url_path.contains("://") || url_path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(KjbError::at(ErrorCode::InvalidInput, P, format!("urlPath must start at \"param2/…\" (no scheme, host, /openapi or leading slash); got \"{}\"", clip(&url_path))));
+    }
+    let given: &[(Cow<'_, str>, &RawValue)] = w.params.as_ref().map_or(&[], |p| p.0.as_slice());
+    let mut values: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(given.len());
+    for (k, raw) in given {
+        if let Some(v) = gateway::params::generic(raw, &format!("params.{k}"), origin)? {
+            values.push((k.as_ref(), v));
+        }
+    }
+    let sig = gateway::sign::sign(&secret, &url_path, values.iter().map(|(k, v)| (*k, v.as_ref())))?;
+    to_json(&sig.as_str())
+}
+
+/// `parseResponse({api, status, body})`.
+pub fn parse_response(input: &str, _origin: Origin) -> Result<String> {
+    gateway::response::parse_response_json(input)
+}
+
+/// `verifyPush({appSecret, body})`.
+pub fn verify_push(input: &str, _origin: Origin) -> Result<String> {
+    gateway::push::verify_push_json(input)
+}
+
+/// `authorizeUrl({appKey, redirectUri, state, appSecret?})`: the URL, as a JSON string.
+pub fn authorize_url(input: &str, _origin: Origin) -> Result<String> {
+    gateway::oauth::authorize_url_json(input)
+}
+
+/// `parseToken({text, now, status?})`.
+pub fn parse_token(input: &str, _origin: Origin) -> Result<String> {
+    gateway::token::parse_token_json(input)
+}
+
 /// `ordersFrom1688({answer, suppliers?})`: kjb orders from a buyerView / getBuyerOrderList
 /// answer text ([`crate::import`]).
 pub fn orders_from_1688(input: &str, _origin: Origin) -> Result<String> {
@@ -95,6 +160,7 @@ pub fn payment_state(input: &str, _origin: Origin) -> Result<String> {
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
+    use serde::Serialize;
 
     #[test]
     fn quote_fee_contract_example() {

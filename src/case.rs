@@ -10,7 +10,7 @@
 
 /// The lower case of `c` in the alphabets above (the first character of
 /// `c.to_lowercase()`); any other character unchanged.
-pub fn lower(c: char) -> char {
+pub(crate) fn lower(c: char) -> char {
     let n = u32::from(c);
     let to = match n {
         0x41..=0x5a | 0xc0..=0xd6 | 0xd8..=0xde | 0x391..=0x3a1 | 0x3a3..=0x3ab | 0x410..=0x42f | 0xff21..=0xff3a => n.wrapping_add(0x20),
@@ -33,7 +33,7 @@ pub fn lower(c: char) -> char {
 
 /// The ranges [`lower`] folds exactly as the standard library does, for the test.
 #[cfg(test)]
-pub const COVERED: &[(u32, u32)] = &[
+pub(crate) const COVERED: &[(u32, u32)] = &[
     (0x0, 0x17f),
     (0x386, 0x3ce),
     (0x400, 0x52f),

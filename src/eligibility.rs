@@ -31,9 +31,9 @@ use serde_json::value::RawValue;
 use std::collections::HashSet;
 
 /// KJB's single-transaction limit (kjb-rules.md §2), the default of `limits.perTransactionUsd`.
-pub const DEFAULT_PER_TRANSACTION_USD: i64 = 10_000_000;
+pub(crate) const DEFAULT_PER_TRANSACTION_USD: i64 = 10_000_000;
 /// KJB's daily limit, the default of `limits.perDayUsd`.
-pub const DEFAULT_PER_DAY_USD: i64 = 100_000_000;
+pub(crate) const DEFAULT_PER_DAY_USD: i64 = 100_000_000;
 
 /// The input of `checkOrders`, and of `planPayment`, which adds `history`, `maxPerCall` and
 /// `schedule`. `checkOrders` accepts (and ignores) those three so one object can feed both
@@ -41,7 +41,7 @@ pub const DEFAULT_PER_DAY_USD: i64 = 100_000_000;
 /// would otherwise silently fall back to a default.
 #[derive(Deserialize)]
 #[serde(rename = "input", rename_all = "camelCase", deny_unknown_fields)]
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     /// An array, or a JSON text of one; absent when the JS layer passes the text separately.
     #[serde(default, borrow)]
     pub orders: Option<&'a RawValue>,
@@ -74,7 +74,7 @@ pub struct Input<'a> {
 /// contract.
 #[derive(Deserialize)]
 #[serde(rename = "limits", rename_all = "camelCase", deny_unknown_fields)]
-pub struct LimitsWire<'a> {
+pub(crate) struct LimitsWire<'a> {
     #[serde(default, borrow, deserialize_with = "present")]
     pub per_transaction_usd: Option<&'a RawValue>,
     #[serde(default, borrow, deserialize_with = "present")]
@@ -91,7 +91,7 @@ struct FxWire<'a> {
 
 /// The limits in force, USD.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
+pub(crate) struct Limits {
     pub per_transaction_usd: Decimal,
     pub per_day_usd: Decimal,
 }
@@ -103,12 +103,11 @@ impl Default for Limits {
 }
 
 /// Everything the rules need besides the orders, read and checked once per call.
-pub struct Context {
+pub(crate) struct Context {
     pub buyer: Buyer,
     /// CNY per 1 USD.
     pub rate: Decimal,
     pub limits: Limits,
-    pub paid_today_usd: Decimal,
     pub prohibited: Prohibited,
     /// `now`, seconds since the epoch: deferred orders due before the next UTC day are flagged.
     pub now: Option<i64>,
@@ -147,7 +146,7 @@ fn read_fx(raw: Option<&RawValue>) -> Result<Decimal> {
 }
 
 impl Context {
-    pub fn from_input(input: &Input<'_>) -> Result<Context> {
+    pub(crate) fn from_input(input: &Input<'_>) -> Result<Context> {
         let buyer = Buyer::from_wire(&input.buyer)?;
         let rate = read_fx(input.fx)?;
         let paid_today_usd = match input.paid_today_usd {
@@ -177,7 +176,7 @@ impl Context {
         let per_transaction_cny = to_cny(limits.per_transaction_usd, rate)?;
         let paid_today_cny = to_cny(paid_today_usd, rate)?;
         let day_room_cny = money::sub(to_cny(limits.per_day_usd, rate)?, paid_today_cny)?;
-        Ok(Context { buyer, rate, limits, paid_today_usd, prohibited, now, paid_today_cny, per_transaction_cny, day_room_cny })
+        Ok(Context { buyer, rate, limits, prohibited, now, paid_today_cny, per_transaction_cny, day_room_cny })
     }
 
     /// The buyer's failures, which every order shares.
@@ -220,7 +219,7 @@ fn grouped(plain: &str) -> String {
 
 /// What the rules decided about one order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// No block reason: payable now.
     Eligible,
     /// Blocked only by the daily limit: payable another day.
@@ -230,7 +229,7 @@ pub enum Outcome {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Verdict {
+pub(crate) struct Verdict {
     pub id: u64,
     /// CNY.
     pub amount: Decimal,
@@ -247,15 +246,6 @@ fn goods_reason(ctx: &Context, code: Code, path: Path, hit: Hit) -> Reason {
     r.goods = Some(id.to_string());
     r.matched = keyword.map(str::to_string);
     r
-}
-
-/// Checks `orders` in input order.
-pub fn check(ctx: &Context, orders: &[Order<'_>]) -> Result<Vec<Verdict>> {
-    let mut c = Checker::new(ctx, orders.len());
-    for o in orders {
-        c.check(o)?;
-    }
-    Ok(c.verdicts)
 }
 
 /// The rules applied order by order, with what they keep from one order to the next (the ids
@@ -410,7 +400,7 @@ impl Goods {
 
 /// Reads the context and the orders of a call and checks them, each order as it is read: no
 /// order outlives its check, verdicts keep only what the answers print.
-pub fn run(input: &Input<'_>, orders_text: Option<&str>, origin: Origin) -> Result<(Context, Vec<Verdict>)> {
+pub(crate) fn run(input: &Input<'_>, orders_text: Option<&str>, origin: Origin) -> Result<(Context, Vec<Verdict>)> {
     let ctx = Context::from_input(input)?;
     let mut holder = None;
     let src = order::source(input.orders, orders_text, origin, &mut holder)?;
@@ -421,16 +411,9 @@ pub fn run(input: &Input<'_>, orders_text: Option<&str>, origin: Origin) -> Resu
     Ok((ctx, verdicts))
 }
 
-/// `checkOrders(c)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
-pub fn check_orders_json(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
-    let parsed: Input<'_> = json::parse(input)?;
-    let (_, verdicts) = run(&parsed, orders_text, origin)?;
-    Ok(check_out(&verdicts))
-}
-
-/// `checkOrders`' answer: what `api::to_json` writes for [`CheckOut`] (a test compares),
+/// `checkOrders`' answer: what `json::to_json` writes for `tests::CheckOut` (a test compares),
 /// written by [`crate::out`].
-fn check_out(verdicts: &[Verdict]) -> String {
+pub(crate) fn check_out(verdicts: &[Verdict]) -> String {
     // The answer's size, nearly exactly (ids are at most 19 digits), so it is written into one
     // allocation that is not much bigger than the answer.
     let mut o = Out::with_capacity(0);
@@ -475,7 +458,7 @@ pub(crate) mod tests {
     }
 
     fn check_value(v: &Value) -> Result<Value> {
-        check_orders_json(&v.to_string(), None, Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
+        crate::api::check_orders(&v.to_string(), None, Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
     }
 
     /// Codes and paths of the one order in `v`.
@@ -661,20 +644,20 @@ pub(crate) mod tests {
         let text = format!("[{}]", good_order("1").to_string().replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}")));
         let mut v = input(json!(null));
         v.as_object_mut().unwrap().remove("orders");
-        let out: Value = serde_json::from_str(&check_orders_json(&v.to_string(), Some(&text), Origin::Js).unwrap()).unwrap();
+        let out: Value = serde_json::from_str(&crate::api::check_orders(&v.to_string(), Some(&text), Origin::Js).unwrap()).unwrap();
         assert_eq!(out["results"][0]["orderId"], big);
         // The same text inside the input as a string (CLI use).
         v["orders"] = json!(text);
-        let out: Value = serde_json::from_str(&check_orders_json(&v.to_string(), None, Origin::Js).unwrap()).unwrap();
+        let out: Value = serde_json::from_str(&crate::api::check_orders(&v.to_string(), None, Origin::Js).unwrap()).unwrap();
         assert_eq!(out["results"][0]["orderId"], big);
         // As a JS number inside the input object: it already lost digits.
         let raw = input(json!([good_order("1")])).to_string().replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}"));
-        let e = check_orders_json(&raw, None, Origin::Js).unwrap_err();
+        let e = crate::api::check_orders(&raw, None, Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::UnsafeOrderId, Some("orders[0].orderId")));
     }
 
     fn err(v: &Value) -> KjbError {
-        check_orders_json(&v.to_string(), None, Origin::Js).unwrap_err()
+        crate::api::check_orders(&v.to_string(), None, Origin::Js).unwrap_err()
     }
 
     #[test]
@@ -725,19 +708,19 @@ pub(crate) mod tests {
         }
         // Duplicated keys, inside the input or inside an orders text.
         let dup = base.to_string().replacen("\"amount\":\"100.00\"", "\"amount\":\"100.00\",\"amount\":\"1.00\"", 1);
-        assert_eq!(check_orders_json(&dup, None, Origin::Js).unwrap_err().code, ErrorCode::InvalidJson);
+        assert_eq!(crate::api::check_orders(&dup, None, Origin::Js).unwrap_err().code, ErrorCode::InvalidJson);
         let mut v = base.clone();
         let text = v["orders"].to_string().replacen("\"amount\":\"100.00\"", "\"amount\":\"100.00\",\"amount\":\"1.00\"", 1);
         v.as_object_mut().unwrap().remove("orders");
-        let e = check_orders_json(&v.to_string(), Some(&text), Origin::Js).unwrap_err();
+        let e = crate::api::check_orders(&v.to_string(), Some(&text), Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidJson, Some("orders")));
         assert!(e.line.is_some());
         // Orders twice.
-        let e = check_orders_json(&base.to_string(), Some("[]"), Origin::Js).unwrap_err();
+        let e = crate::api::check_orders(&base.to_string(), Some("[]"), Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("orders")));
         // Errors inside an orders text point into it.
         let text = format!("[{}]", good_order("1").to_string().replace("100.00", "1.999"));
-        let e = check_orders_json(&v.to_string(), Some(&text), Origin::Js).unwrap_err();
+        let e = crate::api::check_orders(&v.to_string(), Some(&text), Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidAmount, Some("orders[0].amount")));
         assert!(e.message.starts_with("orders[0].amount must be"), "{}", e.message);
     }
@@ -769,7 +752,7 @@ pub(crate) mod tests {
             let parsed: Input<'_> = json::parse(&text).unwrap();
             let (_, verdicts) = run(&parsed, None, Origin::Js).unwrap();
             let results: Vec<ResultOut<'_>> = verdicts.iter().map(|v| ResultOut { order_id: crate::order::IdStr(v.id), eligible: v.outcome == Outcome::Eligible, reasons: &v.reasons }).collect();
-            assert_eq!(check_out(&verdicts), crate::api::to_json(&CheckOut { results }).unwrap());
+            assert_eq!(check_out(&verdicts), crate::json::to_json(&CheckOut { results }).unwrap());
         }
     }
 
@@ -827,7 +810,7 @@ pub(crate) mod tests {
             if let Some(now) = now {
                 v["now"] = json!(now);
             }
-            serde_json::from_str(&crate::plan::plan_payment_json(&v.to_string(), None, Origin::Js).unwrap()).unwrap()
+            serde_json::from_str(&crate::api::plan_payment(&v.to_string(), None, Origin::Js).unwrap()).unwrap()
         };
         let codes = |p: &Value| p["deferred"][0]["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_string()).collect::<Vec<_>>();
         let p = plan("2026-11-27T20:00:00+08:00", Some("2026-11-27T08:00:00Z"));
@@ -845,7 +828,7 @@ pub(crate) mod tests {
             v["orders"][1]["payBy"] = json!(pay_by);
             v["now"] = json!(now);
             v["history"] = json!([]);
-            let e = crate::plan::plan_payment_json(&v.to_string(), None, Origin::Js).unwrap_err();
+            let e = crate::api::plan_payment(&v.to_string(), None, Origin::Js).unwrap_err();
             assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some(path)));
         }
     }

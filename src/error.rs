@@ -174,7 +174,7 @@ impl KjbError {
     #[cold]
     #[inline(never)]
     pub fn under(mut self, prefix: &str) -> Self {
-        self.path = Some(crate::json::join_path(prefix, self.path.as_deref().unwrap_or("")));
+        self.path = Some(crate::text::join_path(prefix, self.path.as_deref().unwrap_or("")));
         self
     }
 

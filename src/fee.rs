@@ -13,14 +13,14 @@ use serde_json::value::RawValue;
 use std::sync::OnceLock;
 
 /// How many completed months the average looks back over.
-pub const AVERAGE_MONTHS: usize = 12;
+pub(crate) const AVERAGE_MONTHS: usize = 12;
 /// Most tiers a custom schedule may have.
-pub const MAX_TIERS: usize = 64;
+pub(crate) const MAX_TIERS: usize = 64;
 
 /// How a fee is rounded to the fen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub enum Rounding {
+pub(crate) enum Rounding {
     /// 四舍五入: 0.005 → 0.01. KJB's rule.
     HalfUp,
     /// Banker's rounding, for contracts that ask for it.
@@ -44,7 +44,7 @@ impl Rounding {
 
 /// One tier: `from <= applicable amount < to` (no `to` for the last).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tier {
+pub(crate) struct Tier {
     pub tier: u32,
     pub from: Decimal,
     pub to: Option<Decimal>,
@@ -53,7 +53,7 @@ pub struct Tier {
 
 /// A validated fee schedule.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Schedule {
+pub(crate) struct Schedule {
     pub effective: Option<String>,
     pub rounding: Rounding,
     pub min_fee: Decimal,
@@ -62,7 +62,7 @@ pub struct Schedule {
 }
 
 /// The date of the rule book (kjb-rules.md) the built-in table was taken from.
-pub const BUILTIN_EFFECTIVE: &str = "2026-11-25";
+pub(crate) const BUILTIN_EFFECTIVE: &str = "2026-11-25";
 
 /// The built-in table: (from, rate) per tier, CNY.
 const BUILTIN: [(i64, i64, u32); 6] = [
@@ -77,7 +77,7 @@ const BUILTIN: [(i64, i64, u32); 6] = [
 
 impl Schedule {
     /// The KJB fee table of kjb-rules.md §3.
-    pub fn builtin() -> Schedule {
+    pub(crate) fn builtin() -> Schedule {
         let mut tiers = Vec::with_capacity(BUILTIN.len());
         let mut number = 0u32;
         let mut iter = BUILTIN.iter().peekable();
@@ -93,13 +93,14 @@ impl Schedule {
         Schedule { effective: Some(BUILTIN_EFFECTIVE.to_string()), rounding: Rounding::HalfUp, min_fee: Decimal::ZERO, tiers }
     }
 
-    pub fn tiers(&self) -> &[Tier] {
+    #[cfg(test)]
+    pub(crate) fn tiers(&self) -> &[Tier] {
         &self.tiers
     }
 
     /// Validates a caller's schedule; `path` is where it sits in the input (e.g. `schedule`).
-    pub fn from_wire(w: &ScheduleWire<'_>, path: &str) -> Result<Schedule> {
-        let at = |rest: &str| crate::json::join_path(path, rest);
+    pub(crate) fn from_wire(w: &ScheduleWire<'_>, path: &str) -> Result<Schedule> {
+        let at = |rest: &str| crate::text::join_path(path, rest);
         let bad = |rest: &str, msg: String| KjbError::at(ErrorCode::InvalidSchedule, at(rest), msg);
         if w.tiers.is_empty() {
             return Err(bad("tiers", "a schedule needs at least one tier, starting at from: \"0\"".into()));
@@ -152,7 +153,7 @@ impl Schedule {
     }
 
     /// The tier covering `applicable` (`from <= applicable < to`).
-    pub fn tier_for(&self, applicable: Decimal) -> &Tier {
+    pub(crate) fn tier_for(&self, applicable: Decimal) -> &Tier {
         // Tiers are contiguous from 0 and the last is open-ended, so the last tier whose `from`
         // is reached is the one; a validated schedule always has a first tier from 0.
         let idx = self.tiers.iter().rposition(|t| t.from <= applicable).unwrap_or(0);
@@ -163,13 +164,13 @@ impl Schedule {
     }
 
     /// The tier after `tier`, if any.
-    pub fn next_after(&self, tier: &Tier) -> Option<&Tier> {
+    pub(crate) fn next_after(&self, tier: &Tier) -> Option<&Tier> {
         self.tiers.get(usize::try_from(tier.tier).unwrap_or(usize::MAX))
     }
 
     /// The fee of one order of `amount` CNY at `rate`: rounded to the fen, at least `min_fee`
     /// for a non-zero amount.
-    pub fn fee(&self, amount: Decimal, rate: Decimal) -> Result<Decimal> {
+    pub(crate) fn fee(&self, amount: Decimal, rate: Decimal) -> Result<Decimal> {
         let raw = money::mul(amount, rate)?;
         let fee = money::to_fen(raw, self.rounding.strategy());
         if !amount.is_zero() && fee < self.min_fee {
@@ -181,7 +182,7 @@ impl Schedule {
 
 impl Schedule {
     /// The built-in table, built once and shared: `quoteFee` needs it on every call.
-    pub fn builtin_ref() -> &'static Schedule {
+    pub(crate) fn builtin_ref() -> &'static Schedule {
         static BUILTIN_SCHEDULE: OnceLock<Schedule> = OnceLock::new();
         BUILTIN_SCHEDULE.get_or_init(Schedule::builtin)
     }
@@ -193,7 +194,7 @@ static FALLBACK_TIER: Tier = Tier { tier: 1, from: Decimal::ZERO, to: None, rate
 /// A custom schedule as it arrives.
 #[derive(Deserialize, Debug)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ScheduleWire<'a> {
+pub(crate) struct ScheduleWire<'a> {
     #[serde(default)]
     pub effective: Option<String>,
     #[serde(default)]
@@ -201,6 +202,7 @@ pub struct ScheduleWire<'a> {
     #[serde(default, borrow)]
     pub min_fee: Option<&'a RawValue>,
     /// Accepted so `feeSchedule()`'s output can be passed back; only CNY exists.
+    #[allow(dead_code)] // read only to be accepted under deny_unknown_fields
     #[serde(default)]
     pub currency: Option<String>,
     #[serde(borrow)]
@@ -209,9 +211,10 @@ pub struct ScheduleWire<'a> {
 
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
-pub struct TierWire<'a> {
+pub(crate) struct TierWire<'a> {
     /// Ignored on input (tiers are numbered by position); accepted so `feeSchedule()`'s output
     /// can be edited and passed back.
+    #[allow(dead_code)] // read only to be accepted under deny_unknown_fields
     #[serde(default)]
     pub tier: Option<u32>,
     #[serde(borrow)]
@@ -225,14 +228,14 @@ pub struct TierWire<'a> {
 /// Which figure decided the applicable monthly amount.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub enum Basis {
+pub(crate) enum Basis {
     LastMonth,
     Average,
 }
 
 /// The buyer's applicable monthly amount and how it came about.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Volume {
+pub(crate) struct Volume {
     pub last_month: Decimal,
     /// Average of the latest ≤ 12 completed months, rounded half-up to the fen — the figure
     /// that is compared with the tier bounds, so what is shown is what decided.
@@ -244,7 +247,7 @@ pub struct Volume {
 /// The applicable amount from completed monthly totals, newest first (`history[0]` = last
 /// month): the greater of last month and the average of the first ≤ 12 months. Ties count as
 /// last month.
-pub fn volume(history: &[Decimal]) -> Result<Volume> {
+pub(crate) fn volume(history: &[Decimal]) -> Result<Volume> {
     let last_month = history.first().copied().unwrap_or(Decimal::ZERO);
     let window = history.get(..history.len().min(AVERAGE_MONTHS)).unwrap_or(&[]);
     let mut sum = Decimal::ZERO;
@@ -263,7 +266,7 @@ pub fn volume(history: &[Decimal]) -> Result<Volume> {
 
 /// A fee quote for one amount.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Quote {
+pub(crate) struct Quote {
     pub amount: Decimal,
     pub fee: Decimal,
     pub tier: Tier,
@@ -273,7 +276,7 @@ pub struct Quote {
 
 /// What the next tier would bring.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NextTier {
+pub(crate) struct NextTier {
     pub tier: Tier,
     /// Monthly volume still needed to reach it.
     pub volume_needed: Decimal,
@@ -281,7 +284,7 @@ pub struct NextTier {
     pub fee: Decimal,
 }
 
-pub fn quote(amount: Decimal, volume: Volume, schedule: &Schedule) -> Result<Quote> {
+pub(crate) fn quote(amount: Decimal, volume: Volume, schedule: &Schedule) -> Result<Quote> {
     let tier = schedule.tier_for(volume.applicable).clone();
     let fee = schedule.fee(amount, tier.rate)?;
     let next = match schedule.next_after(&tier) {
@@ -300,7 +303,7 @@ pub fn quote(amount: Decimal, volume: Volume, schedule: &Schedule) -> Result<Quo
 /// `quoteFee` input.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct QuoteInput<'a> {
+pub(crate) struct QuoteInput<'a> {
     #[serde(borrow)]
     pub amount: &'a RawValue,
     #[serde(default, borrow)]
@@ -319,12 +322,12 @@ fn cny_at(raw: &RawValue, path: impl FnOnce() -> String) -> Result<Decimal> {
 }
 
 /// Reads `history` (CNY amounts, newest first) at `path`.
-pub fn read_history(history: &[&RawValue], path: &str) -> Result<Vec<Decimal>> {
+pub(crate) fn read_history(history: &[&RawValue], path: &str) -> Result<Vec<Decimal>> {
     history.iter().enumerate().map(|(i, raw)| cny_at(raw, || format!("{path}[{i}]"))).collect()
 }
 
 /// Reads an optional schedule at `path`, defaulting to the built-in one.
-pub fn read_schedule(w: Option<&ScheduleWire<'_>>, path: &str) -> Result<Schedule> {
+pub(crate) fn read_schedule(w: Option<&ScheduleWire<'_>>, path: &str) -> Result<Schedule> {
     match w {
         Some(w) => Schedule::from_wire(w, path),
         None => Ok(Schedule::builtin()),
@@ -333,7 +336,7 @@ pub fn read_schedule(w: Option<&ScheduleWire<'_>>, path: &str) -> Result<Schedul
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TierOut {
+pub(crate) struct TierOut {
     pub tier: u32,
     pub from: String,
     pub to: Option<String>,
@@ -348,7 +351,7 @@ impl From<&Tier> for TierOut {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ScheduleOut {
+pub(crate) struct ScheduleOut {
     pub currency: &'static str,
     pub effective: Option<String>,
     pub rounding: Rounding,
@@ -368,54 +371,8 @@ impl From<&Schedule> for ScheduleOut {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NextOut {
-    pub tier: u32,
-    pub rate: String,
-    pub from: String,
-    pub volume_needed: String,
-    pub fee: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QuoteOut {
-    pub amount: String,
-    pub fee: String,
-    pub rate: String,
-    pub tier: u32,
-    pub applicable_amount: String,
-    pub basis: Basis,
-    pub last_month: String,
-    pub average: String,
-    pub next: Option<NextOut>,
-}
-
-impl From<&Quote> for QuoteOut {
-    fn from(q: &Quote) -> Self {
-        QuoteOut {
-            amount: money::fmt_cny(q.amount),
-            fee: money::fmt_cny(q.fee),
-            rate: money::fmt_rate(q.tier.rate),
-            tier: q.tier.tier,
-            applicable_amount: money::fmt_cny(q.volume.applicable),
-            basis: q.volume.basis,
-            last_month: money::fmt_cny(q.volume.last_month),
-            average: money::fmt_cny(q.volume.average),
-            next: q.next.as_ref().map(|n| NextOut {
-                tier: n.tier.tier,
-                rate: money::fmt_rate(n.tier.rate),
-                from: money::fmt_cny(n.tier.from),
-                volume_needed: money::fmt_cny(n.volume_needed),
-                fee: money::fmt_cny(n.fee),
-            }),
-        }
-    }
-}
-
 /// `quoteFee` over a parsed input: the quote itself.
-pub fn quote_of(q: &QuoteInput<'_>) -> Result<Quote> {
+pub(crate) fn quote_of(q: &QuoteInput<'_>) -> Result<Quote> {
     let amount = cny_at(q.amount, || "amount".into())?;
     let history = read_history(&q.history, "history")?;
     let custom;
@@ -429,15 +386,10 @@ pub fn quote_of(q: &QuoteInput<'_>) -> Result<Quote> {
     quote(amount, volume(&history)?, schedule)
 }
 
-/// `quoteFee` over a parsed input, as its output shape.
-pub fn quote_input(q: &QuoteInput<'_>) -> Result<QuoteOut> {
-    Ok(QuoteOut::from(&quote_of(q)?))
-}
-
-/// `quoteFee`'s answer as JSON text: the bytes `to_json(&QuoteOut::from(q))` gives
+/// `quoteFee`'s answer as JSON text: the bytes serde gives for `tests::QuoteOut::from(q)`
 /// (`tests::quote_json_is_to_json`), written straight into one buffer — each figure formatted
 /// in place rather than into a `String` of its own, and no serde pass over the result.
-pub fn quote_json(q: &Quote) -> String {
+pub(crate) fn quote_json(q: &Quote) -> String {
     let mut out = String::with_capacity(320);
     out.push_str("{\"amount\":\"");
     money::push_cny(&mut out, q.amount);
@@ -446,7 +398,7 @@ pub fn quote_json(q: &Quote) -> String {
     out.push_str("\",\"rate\":\"");
     money::push_rate(&mut out, q.tier.rate);
     out.push_str("\",\"tier\":");
-    out.push_str(crate::order::u64_digits(q.tier.tier.into(), &mut [0; 20]));
+    out.push_str(crate::text::u64_digits(q.tier.tier.into(), &mut [0; 20]));
     out.push_str(",\"applicableAmount\":\"");
     money::push_cny(&mut out, q.volume.applicable);
     out.push_str(match q.volume.basis {
@@ -460,7 +412,7 @@ pub fn quote_json(q: &Quote) -> String {
         None => out.push_str("\",\"next\":null}"),
         Some(n) => {
             out.push_str("\",\"next\":{\"tier\":");
-            out.push_str(crate::order::u64_digits(n.tier.tier.into(), &mut [0; 20]));
+            out.push_str(crate::text::u64_digits(n.tier.tier.into(), &mut [0; 20]));
             out.push_str(",\"rate\":\"");
             money::push_rate(&mut out, n.tier.rate);
             out.push_str("\",\"from\":\"");
@@ -479,6 +431,53 @@ pub fn quote_json(q: &Quote) -> String {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    // The answer's shape as serde writes it: the oracle `quote_json` is checked against.
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct NextOut {
+        tier: u32,
+        rate: String,
+        from: String,
+        volume_needed: String,
+        fee: String,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct QuoteOut {
+        amount: String,
+        fee: String,
+        rate: String,
+        tier: u32,
+        applicable_amount: String,
+        basis: Basis,
+        last_month: String,
+        average: String,
+        next: Option<NextOut>,
+    }
+
+    impl From<&Quote> for QuoteOut {
+        fn from(q: &Quote) -> Self {
+            QuoteOut {
+                amount: money::fmt_cny(q.amount),
+                fee: money::fmt_cny(q.fee),
+                rate: money::fmt_rate(q.tier.rate),
+                tier: q.tier.tier,
+                applicable_amount: money::fmt_cny(q.volume.applicable),
+                basis: q.volume.basis,
+                last_month: money::fmt_cny(q.volume.last_month),
+                average: money::fmt_cny(q.volume.average),
+                next: q.next.as_ref().map(|n| NextOut {
+                    tier: n.tier.tier,
+                    rate: money::fmt_rate(n.tier.rate),
+                    from: money::fmt_cny(n.tier.from),
+                    volume_needed: money::fmt_cny(n.volume_needed),
+                    fee: money::fmt_cny(n.fee),
+                }),
+            }
+        }
+    }
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
@@ -607,7 +606,7 @@ mod tests {
             let history: Vec<Decimal> = history.iter().map(|h| d(h)).collect();
             for schedule in [&Schedule::builtin(), &custom] {
                 let q = quote(d(amount), volume(&history).unwrap(), schedule).unwrap();
-                assert_eq!(quote_json(&q), crate::api::to_json(&QuoteOut::from(&q)).unwrap(), "{amount} {history:?}");
+                assert_eq!(quote_json(&q), crate::json::to_json(&QuoteOut::from(&q)).unwrap(), "{amount} {history:?}");
             }
         }
     }

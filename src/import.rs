@@ -241,7 +241,7 @@ pub fn orders_from_1688_json(input: &str) -> Result<String> {
         let path = if single { base.to_string() } else { format!("{base}[{i}]") };
         out.push(order(o, &path, &suppliers)?);
     }
-    crate::api::to_json(&out)
+    crate::json::to_json(&out)
 }
 
 #[cfg(test)]
@@ -259,7 +259,7 @@ mod tests {
 
     fn check(orders: &Value) -> Value {
         let input = json!({"orders": orders, "buyer": {"verified": true, "alipayPersonalLinked": true, "alipayBusinessLinked": true, "kjbActivated": true}, "fx": {"usd": "7.1"}});
-        serde_json::from_str(&crate::eligibility::check_orders_json(&input.to_string(), None, Origin::Js).unwrap()).unwrap()
+        serde_json::from_str(&crate::api::check_orders(&input.to_string(), None, Origin::Js).unwrap()).unwrap()
     }
 
     fn codes(v: &Value) -> Vec<String> {
@@ -359,7 +359,7 @@ mod speed {
         let mut v: serde_json::Value = serde_json::from_str(&answer).unwrap();
         println!("from_str: {:?}", t.elapsed());
         let t = std::time::Instant::now();
-        crate::api::to_json(&v).unwrap();
+        crate::json::to_json(&v).unwrap();
         println!("to_json: {:?}", t.elapsed());
         let t = std::time::Instant::now();
         crate::gateway::answers::shape(crate::gateway::answers::Shape::Orders, "x", 200, std::mem::take(&mut v)).unwrap();

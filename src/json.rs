@@ -1,4 +1,4 @@
-//! Reading JSON text under kjb's input policy.
+//! Reading JSON text under kjb's input policy, and writing kjb's answers ([`to_json`]).
 //!
 //! serde_json does the parsing; this module adds what the contract asks on top of it and what
 //! serde_json does not offer: a leading BOM is ignored, nesting deeper than [`MAX_DEPTH`] and
@@ -6,14 +6,59 @@
 //! value past a reviewer), and every failure becomes a [`KjbError`] with a path or a position.
 
 use crate::error::{ErrorCode, KjbError, Result};
+use crate::text::join_path;
 use serde::de::Deserialize;
+use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashSet;
+
+/// Serialises an output; our output types hold only strings, numbers and booleans.
+///
+/// The text is compact JSON in pure ASCII: every non-ASCII character of a string is written
+/// as a `\uXXXX` escape ([`AsciiOnly`]). It reads back (`JSON.parse`, serde_json) into exactly
+/// the same strings; what changes is the cost of getting it into JavaScript, which decodes the
+/// answer from wasm memory with `TextDecoder`: ASCII decodes about 4× faster than UTF-8 with
+/// Chinese in it (a 10,000-order plan: 1.5 ms instead of 6.3 ms, for 0.4 ms more `JSON.parse`).
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    let mut out = Vec::with_capacity(256);
+    value
+        .serialize(&mut serde_json::Serializer::with_formatter(&mut out, AsciiOnly))
+        .map_err(|e| KjbError::internal(format!("could not serialise the answer: {e}")))?;
+    String::from_utf8(out).map_err(|_| KjbError::internal("the answer was not UTF-8"))
+}
+
+/// serde_json's compact format, with non-ASCII characters in strings escaped.
+struct AsciiOnly;
+
+impl serde_json::ser::Formatter for AsciiOnly {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
+        if fragment.is_ascii() {
+            return w.write_all(fragment.as_bytes());
+        }
+        let mut rest = fragment;
+        while let Some(at) = rest.bytes().position(|b| !b.is_ascii()) {
+            let (ascii, from) = rest.split_at(at);
+            w.write_all(ascii.as_bytes())?;
+            let mut chars = from.chars();
+            let Some(c) = chars.next() else { break };
+            let mut written = Ok(());
+            crate::text::unicode_escape(c, |e| {
+                if written.is_ok() {
+                    written = w.write_all(e);
+                }
+            });
+            written?;
+            rest = chars.as_str();
+        }
+        w.write_all(rest.as_bytes())
+    }
+}
+
 
 /// A JSON string, borrowed from the input when it has no escapes: titles of 100,000 items
 /// should not each be copied. Used for order fields and for the keys of gateway parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Str<'a>(pub Cow<'a, str>);
+pub(crate) struct Str<'a>(pub Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -38,13 +83,13 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
 }
 
 impl Str<'_> {
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
 
 /// Deepest nesting accepted in any JSON input (objects and arrays count alike).
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// Where the numbers of a JSON text came from, which decides whether a large integer can be
 /// trusted: JSON text read by us keeps every digit, while a JS `number` above 2^53 − 1 was
@@ -63,7 +108,7 @@ pub fn strip_bom(text: &str) -> &str {
 }
 
 /// Parses `text` into `T` after the policy checks; errors carry the failing field's path.
-pub fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T> {
+pub(crate) fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T> {
     let text = strip_bom(text);
     precheck(text)?;
     serde_json::from_str::<T>(text).map_err(|e| {
@@ -79,7 +124,7 @@ pub fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T> {
 /// field at the closing `}` of its object, by line and column. Walking the text up to that
 /// byte while tracking keys and indices recovers the path without wrapping every
 /// deserializer in a path tracker (which doubled the generic code in the wasm).
-pub fn path_at(text: &str, line: usize, column: usize) -> String {
+pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
     let mut offset = 0usize;
     if line > 1 {
         match text.match_indices('\n').nth(line.saturating_sub(2)) {
@@ -163,12 +208,11 @@ pub fn path_at(text: &str, line: usize, column: usize) -> String {
 }
 
 /// Turns a serde_json error into a `KjbError`: syntax problems are `INVALID_JSON` with a
-/// position, shape problems `INVALID_INPUT` (or the code a custom deserializer chose) with a path.
-pub fn from_serde(e: &serde_json::Error, path: &str) -> KjbError {
+/// position, shape problems `INVALID_INPUT` with a path.
+pub(crate) fn from_serde(e: &serde_json::Error, path: &str) -> KjbError {
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     let msg = full.strip_suffix(&suffix).unwrap_or(&full);
-    let (code, msg) = split_coded(msg);
     let mut err = if e.is_syntax() && is_lone_surrogate(msg) {
         KjbError::at(ErrorCode::InvalidJson, path, format!("invalid JSON: {msg}: the string holds half of a UTF-16 surrogate pair (like \\ud800 alone), which JSON.stringify writes for a broken character; remove or replace that character"))
     } else if e.is_syntax() || e.is_eof() {
@@ -178,7 +222,7 @@ pub fn from_serde(e: &serde_json::Error, path: &str) -> KjbError {
         let full = join_path(path, field);
         KjbError::at(ErrorCode::InvalidInput, full.as_str(), format!("{full} is required but missing (an undefined value counts as missing)"))
     } else {
-        KjbError::at(code.unwrap_or(ErrorCode::InvalidInput), path, msg.to_string())
+        KjbError::at(ErrorCode::InvalidInput, path, msg.to_string())
     };
     if e.line() > 0 {
         err.line = Some(e.line());
@@ -223,30 +267,6 @@ fn is_lone_surrogate(msg: &str) -> bool {
 
 fn missing_field(msg: &str) -> Option<&str> {
     msg.strip_prefix("missing field `")?.strip_suffix('`')
-}
-
-const CODE_MARK: char = '\u{1}';
-
-/// A serde error message that carries a kjb error code, for custom `Deserialize` impls.
-pub fn coded_message(code: ErrorCode, message: &str) -> String {
-    format!("{CODE_MARK}{}{CODE_MARK}{message}", code.as_str())
-}
-
-fn split_coded(msg: &str) -> (Option<ErrorCode>, &str) {
-    let Some(rest) = msg.strip_prefix(CODE_MARK) else { return (None, msg) };
-    let Some((code, text)) = rest.split_once(CODE_MARK) else { return (None, msg) };
-    let code = ErrorCode::ALL.iter().copied().find(|c| c.as_str() == code);
-    (code, text)
-}
-
-/// Joins a field path: `join_path("orders[2]", "amount")` is `orders[2].amount`.
-pub fn join_path(prefix: &str, rest: &str) -> String {
-    match (prefix.is_empty(), rest.is_empty()) {
-        (true, _) => rest.to_string(),
-        (false, true) => prefix.to_string(),
-        (false, false) if rest.starts_with('[') => format!("{prefix}{rest}"),
-        (false, false) => format!("{prefix}.{rest}"),
-    }
 }
 
 /// Line and column (1-based, columns in characters) of byte `offset` in `text`.
@@ -303,7 +323,7 @@ fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
 
 /// Checks nesting depth and duplicate keys in one pass over the bytes, without building a tree.
 /// It is not a validator: whatever it lets through, serde_json still parses strictly.
-pub fn precheck(text: &str) -> Result<()> {
+pub(crate) fn precheck(text: &str) -> Result<()> {
     let bytes = text.as_bytes();
     // Room for the usual nesting and key counts up front: small calls allocate once each.
     let mut frames: Vec<Frame<'_>> = Vec::with_capacity(8);

@@ -14,11 +14,11 @@ use std::borrow::Cow;
 use std::str::FromStr;
 
 /// Most integer digits an amount may have (100 trillion CNY is far beyond any KJB limit).
-pub const MAX_INT_DIGITS: usize = 15;
+pub(crate) const MAX_INT_DIGITS: usize = 15;
 /// Decimal places of a CNY amount: fen.
-pub const CNY_DECIMALS: u32 = 2;
+pub(crate) const CNY_DECIMALS: u32 = 2;
 /// Decimal places of a rate (fee rate, FX rate).
-pub const RATE_DECIMALS: u32 = 6;
+pub(crate) const RATE_DECIMALS: u32 = 6;
 /// Largest integer a JS `number` holds exactly.
 pub const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
 
@@ -130,7 +130,7 @@ fn read(raw: &str, shape: Shape, path: &str) -> Result<Decimal> {
 }
 
 /// Shortens hostile strings before they are quoted back in a message.
-pub fn clip(s: &str) -> String {
+pub(crate) fn clip(s: &str) -> String {
     const MAX: usize = 40;
     if s.chars().count() <= MAX {
         s.to_string()
@@ -146,7 +146,7 @@ pub fn cny(raw: &RawValue, path: &str) -> Result<Decimal> {
 }
 
 /// [`cny`] of a JSON value given as its text.
-pub fn cny_text(raw: &str, path: &str) -> Result<Decimal> {
+pub(crate) fn cny_text(raw: &str, path: &str) -> Result<Decimal> {
     read(raw, CNY, path)
 }
 
@@ -179,7 +179,7 @@ pub fn cny_str(text: &str, path: &str) -> Result<Decimal> {
 }
 
 /// Rounds to the fen with the given strategy.
-pub fn to_fen(d: Decimal, strategy: RoundingStrategy) -> Decimal {
+pub(crate) fn to_fen(d: Decimal, strategy: RoundingStrategy) -> Decimal {
     // Amounts read from orders already are in fen, and rounding leaves those as they are.
     if d.scale() <= CNY_DECIMALS {
         return d;
@@ -218,7 +218,7 @@ pub fn fmt_cny(d: Decimal) -> String {
 
 /// Appends [`fmt_cny`]`(d)`: digits, a `.`, and `-` at most, nothing JSON escapes, so the
 /// hand-written answers put it between quotes as it is.
-pub fn push_cny(out: &mut String, d: Decimal) {
+pub(crate) fn push_cny(out: &mut String, d: Decimal) {
     let mut r = to_fen(d, RoundingStrategy::MidpointAwayFromZero);
     r.rescale(CNY_DECIMALS);
     // The digits of the fen count by hand (a plan prints a few per batch, 100,000s in all);
@@ -237,7 +237,7 @@ pub fn fmt_rate(d: Decimal) -> String {
 }
 
 /// Appends [`fmt_rate`]`(d)`.
-pub fn push_rate(out: &mut String, d: Decimal) {
+pub(crate) fn push_rate(out: &mut String, d: Decimal) {
     let n = d.normalize();
     match (u64::try_from(n.mantissa()), usize::try_from(n.scale())) {
         (Ok(m), Ok(scale)) if !n.is_sign_negative() => push_fixed(out, m, scale),
@@ -249,7 +249,7 @@ pub fn push_rate(out: &mut String, d: Decimal) {
 /// `0.005`), as `Decimal` prints it.
 fn push_fixed(out: &mut String, mantissa: u64, scale: usize) {
     let mut buf = [0; 20];
-    let digits = crate::order::u64_digits(mantissa, &mut buf);
+    let digits = crate::text::u64_digits(mantissa, &mut buf);
     if scale == 0 {
         out.push_str(digits);
         return;
@@ -273,19 +273,19 @@ fn push_fixed(out: &mut String, mantissa: u64, scale: usize) {
 
 /// Adds exactly; amounts are bounded to 15 integer digits so a sum of up to 10^12 of them fits
 /// in a `Decimal` — the checked form turns the impossible overflow into an error, not a panic.
-pub fn add(a: Decimal, b: Decimal) -> Result<Decimal> {
+pub(crate) fn add(a: Decimal, b: Decimal) -> Result<Decimal> {
     a.checked_add(b).ok_or_else(|| KjbError::internal("decimal overflow while adding amounts"))
 }
 
-pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal> {
+pub(crate) fn sub(a: Decimal, b: Decimal) -> Result<Decimal> {
     a.checked_sub(b).ok_or_else(|| KjbError::internal("decimal overflow while subtracting amounts"))
 }
 
-pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {
+pub(crate) fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {
     a.checked_mul(b).ok_or_else(|| KjbError::internal("decimal overflow while multiplying amounts"))
 }
 
-pub fn div(a: Decimal, b: Decimal) -> Result<Decimal> {
+pub(crate) fn div(a: Decimal, b: Decimal) -> Result<Decimal> {
     a.checked_div(b).ok_or_else(|| KjbError::internal("decimal division by zero or overflow"))
 }
 
@@ -297,7 +297,7 @@ pub fn order_id(raw: &RawValue, path: &str, origin: Origin) -> Result<u64> {
 }
 
 /// [`order_id`] of a JSON value given as its text.
-pub fn order_id_text(raw: &str, path: &str, origin: Origin) -> Result<u64> {
+pub(crate) fn order_id_text(raw: &str, path: &str, origin: Origin) -> Result<u64> {
     let invalid = |why: String| {
         KjbError::at(ErrorCode::InvalidOrderId, path, format!("{} must be a 1688 order id: a string of 1–19 digits, e.g. \"3535260697417660107\"; {why}", path_name(path)))
     };
@@ -319,7 +319,7 @@ pub fn order_id_text(raw: &str, path: &str, origin: Origin) -> Result<u64> {
 }
 
 /// Parses an id from its digits; the error says what is wrong with them.
-pub fn digits_id(s: &str) -> std::result::Result<u64, &'static str> {
+pub(crate) fn digits_id(s: &str) -> std::result::Result<u64, &'static str> {
     if s.is_empty() {
         return Err("is empty");
     }
@@ -345,7 +345,7 @@ pub fn digits_id(s: &str) -> std::result::Result<u64, &'static str> {
 /// text; `None` for anything else, which `cny` reads — or refuses, with its message.
 /// `token` is the JSON token as it stands in the text (no surrounding whitespace); it is
 /// the shortcut of both the order reader and `quoteFee`.
-pub fn plain_cny(token: &str) -> Option<Decimal> {
+pub(crate) fn plain_cny(token: &str) -> Option<Decimal> {
     let t = token;
     let text = match t.strip_prefix('"') {
         Some(rest) => rest.strip_suffix('"')?,

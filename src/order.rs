@@ -28,7 +28,7 @@ use crate::json::{self, Origin};
 use crate::money;
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
@@ -38,11 +38,11 @@ mod fast;
 
 // ---- small wire types ----------------------------------------------------------------------
 
-pub use crate::json::Str;
+pub(crate) use crate::json::Str;
 
 /// A yes/no fact: a JSON boolean, or `"true"`/`"false"` as some 1688 APIs send them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Flag(pub bool);
+pub(crate) struct Flag(pub bool);
 
 impl<'de> Deserialize<'de> for Flag {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -73,7 +73,7 @@ impl<'de> Deserialize<'de> for Flag {
 /// what `ordersFrom1688` writes when the 1688 answer does not say and the caller's `suppliers`
 /// map has no entry. An unknown fact is reported (`SUPPLIER_UNKNOWN`, block), never guessed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Fact(pub Option<bool>);
+pub(crate) struct Fact(pub Option<bool>);
 
 impl From<Flag> for Fact {
     fn from(f: Flag) -> Fact {
@@ -105,7 +105,7 @@ impl<'de> Deserialize<'de> for Fact {
 
 /// For optional money fields: keeps an explicit `null` (what `JSON.stringify` prints for `NaN`)
 /// as a value, so it is reported instead of silently taking the default.
-pub fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<&'de RawValue>, D::Error> {
+pub(crate) fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<&'de RawValue>, D::Error> {
     <&RawValue>::deserialize(d).map(Some)
 }
 
@@ -113,7 +113,7 @@ pub fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<&'
 /// digits). Unlike `&RawValue` it can also be made from a slice of the text, which is what the
 /// fast reader of order lists ([`fast`]) does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Raw<'a>(pub &'a str);
+pub(crate) struct Raw<'a>(pub &'a str);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -123,47 +123,33 @@ impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
 
 /// An order id written out as a string of digits, without allocating one per order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct IdStr(pub u64);
+pub(crate) struct IdStr(pub u64);
 
-impl Serialize for IdStr {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        // Digits by hand rather than `collect_str` (core::fmt): a plan prints every order id.
+/// (Serialize: tests only, for the plan oracle.)
+#[cfg(test)]
+impl serde::Serialize for IdStr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let mut buf = [0u8; 20];
-        s.serialize_str(u64_digits(self.0, &mut buf))
+        s.serialize_str(crate::text::u64_digits(self.0, &mut buf))
     }
-}
-
-/// `n` in decimal, written at the end of `buf` (20 bytes hold every u64).
-pub fn u64_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
-    let mut start = buf.len();
-    for slot in buf.iter_mut().rev() {
-        // `n % 10` is a single digit: the cast cannot truncate.
-        *slot = b'0'.wrapping_add((n % 10) as u8);
-        n /= 10;
-        start = start.saturating_sub(1);
-        if n == 0 {
-            break;
-        }
-    }
-    buf.get(start..).and_then(|d| std::str::from_utf8(d).ok()).unwrap_or("")
 }
 
 /// One level of an item category: a name (`"种子"`, `"Plant seeds"`) or a 1688 category id.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Leaf<'a> {
+pub(crate) enum Leaf<'a> {
     Name(Cow<'a, str>),
     Id(u64),
 }
 
 /// An item's category: one name or id, or a category path.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Category<'a> {
+pub(crate) enum Category<'a> {
     One(Leaf<'a>),
     Path(Vec<Leaf<'a>>),
 }
 
 impl<'a> Category<'a> {
-    pub fn leaves(&self) -> &[Leaf<'a>] {
+    pub(crate) fn leaves(&self) -> &[Leaf<'a>] {
         match self {
             Category::One(l) => std::slice::from_ref(l),
             Category::Path(v) => v,
@@ -241,7 +227,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Category<'a> {
 /// `buyer` as it arrives.
 #[derive(Deserialize, Debug)]
 #[serde(rename = "buyer", rename_all = "camelCase")]
-pub struct BuyerWire {
+pub(crate) struct BuyerWire {
     pub verified: Flag,
     pub alipay_personal_linked: Flag,
     pub alipay_business_linked: Flag,
@@ -254,7 +240,7 @@ pub struct BuyerWire {
 
 /// The buyer's account facts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Buyer {
+pub(crate) struct Buyer {
     pub verified: bool,
     pub alipay_personal_linked: bool,
     pub alipay_business_linked: bool,
@@ -264,7 +250,7 @@ pub struct Buyer {
 }
 
 impl Buyer {
-    pub fn from_wire(w: &BuyerWire) -> Result<Buyer> {
+    pub(crate) fn from_wire(w: &BuyerWire) -> Result<Buyer> {
         let (kjb_activated, kjb_field) =
             either(w.kjb_activated, w.kua_jing_bao, "buyer.kjbActivated", "buyer.kuaJingBao", "whether KJB is activated for the buyer")?;
         Ok(Buyer {
@@ -296,7 +282,7 @@ fn either(ours: Option<Flag>, theirs: Option<Flag>, our_path: &'static str, thei
 /// One order as it arrives.
 #[derive(Deserialize, Debug, PartialEq)]
 #[serde(rename = "order", rename_all = "camelCase")]
-pub struct OrderWire<'a> {
+pub(crate) struct OrderWire<'a> {
     #[serde(borrow)]
     pub order_id: Raw<'a>,
     #[serde(borrow)]
@@ -325,7 +311,7 @@ pub struct OrderWire<'a> {
 /// order, but no rule reads it, so it is not checked.
 #[derive(Deserialize, Debug, PartialEq)]
 #[serde(rename = "supplier", rename_all = "camelCase")]
-pub struct SupplierWire {
+pub(crate) struct SupplierWire {
     #[serde(default)]
     pub kjb: Option<Fact>,
     #[serde(default)]
@@ -336,7 +322,7 @@ pub struct SupplierWire {
 /// One item of an order.
 #[derive(Deserialize, Debug, Clone, PartialEq)]
 #[serde(rename = "item", rename_all = "camelCase")]
-pub struct ItemWire<'a> {
+pub(crate) struct ItemWire<'a> {
     /// Checked by [`Order::from_wire`]: a non-empty string or a whole number.
     #[serde(borrow)]
     pub offer_id: Raw<'a>,
@@ -352,7 +338,7 @@ pub struct ItemWire<'a> {
 
 /// A checked order: what the rules read, nothing else.
 #[derive(Clone, Debug)]
-pub struct Order<'a> {
+pub(crate) struct Order<'a> {
     pub id: u64,
     /// CNY, exact.
     pub amount: Decimal,
@@ -385,13 +371,13 @@ fn at<T>(f: impl Fn(&str) -> Result<T>, path: impl FnOnce() -> String) -> Result
 }
 
 /// Compares a 1688 code ignoring ASCII case and underscores; `want` is lower case without `_`.
-pub fn code_is(value: &str, want: &str) -> bool {
+pub(crate) fn code_is(value: &str, want: &str) -> bool {
     value == want
         || value.bytes().filter(|&b| b != b'_').map(|b| b.to_ascii_lowercase()).eq(want.bytes())
 }
 
 impl<'a> Order<'a> {
-    pub fn from_wire(w: OrderWire<'a>, i: usize, origin: Origin) -> Result<Order<'a>> {
+    pub(crate) fn from_wire(w: OrderWire<'a>, i: usize, origin: Origin) -> Result<Order<'a>> {
         let p = |field: &str| format!("orders[{i}].{field}");
         let id = match plain_id(w.order_id.0, origin) {
             Some(id) => id,
@@ -506,7 +492,7 @@ fn check_offer_id(raw: Raw<'_>) -> std::result::Result<(), String> {
 }
 
 /// Where the order list came from, decided once per call.
-pub struct Source<'s> {
+pub(crate) struct Source<'s> {
     pub text: &'s str,
     pub origin: Origin,
     /// The list sits inside the input object: positions in it would be relative to the list,
@@ -517,7 +503,7 @@ pub struct Source<'s> {
 /// Picks the order list: the `orders` field of the input (an array, or a JSON text in a string,
 /// as CLI users write it) or the separate `orders_text` the JS layer passes when the caller gave
 /// a text. A text keeps every digit of a 19-digit number id ([`Origin::Text`]).
-pub fn source<'s>(field: Option<&'s RawValue>, text: Option<&'s str>, origin: Origin, holder: &'s mut Option<String>) -> Result<Source<'s>> {
+pub(crate) fn source<'s>(field: Option<&'s RawValue>, text: Option<&'s str>, origin: Origin, holder: &'s mut Option<String>) -> Result<Source<'s>> {
     match (field, text) {
         (Some(_), Some(_)) => Err(KjbError::at(
             ErrorCode::InvalidInput,
@@ -539,7 +525,7 @@ pub fn source<'s>(field: Option<&'s RawValue>, text: Option<&'s str>, origin: Or
 }
 
 /// What [`each`] hands the orders to.
-pub trait Sink<'s> {
+pub(crate) trait Sink<'s> {
     /// Takes the next order, in input order; an error stops the reading.
     fn order(&mut self, order: &Order<'s>) -> Result<()>;
     /// Forgets every order taken so far: the list is read again from the start.
@@ -555,7 +541,7 @@ pub trait Sink<'s> {
 /// refuses — goes through `json::parse` from the start (after [`Sink::restart`]), which reads
 /// the whole list, then checks every order, then hands them over: the first error reported is
 /// the one a reader of the whole list finds first.
-pub fn each<'s>(src: &Source<'s>, sink: &mut impl Sink<'s>) -> Result<()> {
+pub(crate) fn each<'s>(src: &Source<'s>, sink: &mut impl Sink<'s>) -> Result<()> {
     let origin = src.origin;
     let fast = fast::each(json::strip_bom(src.text), |i, w| {
         let order = Order::from_wire(w, i, origin).ok()?;
@@ -577,7 +563,8 @@ pub fn each<'s>(src: &Source<'s>, sink: &mut impl Sink<'s>) -> Result<()> {
 }
 
 /// Parses and checks the order list into a vector (see [`each`]).
-pub fn read<'s>(src: &Source<'s>) -> Result<Vec<Order<'s>>> {
+#[cfg(test)]
+fn read<'s>(src: &Source<'s>) -> Result<Vec<Order<'s>>> {
     struct Collect<'s>(Vec<Order<'s>>);
     impl<'s> Sink<'s> for Collect<'s> {
         fn order(&mut self, order: &Order<'s>) -> Result<()> {

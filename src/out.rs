@@ -1,5 +1,5 @@
 //! The JSON writer of the big answers (`planPayment`, `checkOrders`): the same bytes
-//! [`crate::api::to_json`] writes for them through serde — compact, pure ASCII — in one pass
+//! [`crate::json::to_json`] writes for them through serde — compact, pure ASCII — in one pass
 //! into a buffer sized up front.
 //!
 //! A plan of 10,000 orders is a 2 MB answer, most of it reason messages, English and Chinese,
@@ -9,13 +9,12 @@
 //! without core::fmt. `plan::tests` and `eligibility::tests` check that the output is
 //! byte-for-byte what serde writes.
 
-use crate::gateway::sign::hex_pair;
-use crate::order::u64_digits;
 use crate::reason::{Code, Reason};
+use crate::text::{cut, escaped_len, push_inner, push_str, u64_digits, Seg};
 use std::borrow::Cow;
 
 /// An answer being written.
-pub struct Out {
+pub(crate) struct Out {
     buf: String,
     /// Escaped fixed texts, by (code, language): most reasons carry one of these.
     fixed: Vec<Option<String>>,
@@ -23,43 +22,6 @@ pub struct Out {
     /// for messages filled in from them; `Some(None)` for a text that does not cut cleanly
     /// (an unclosed brace), whose messages are filled in whole and then escaped.
     templates: Vec<Option<Option<Vec<Seg>>>>,
-}
-
-/// A piece of a text cut at its placeholders.
-#[derive(Clone)]
-enum Seg {
-    /// Text, escaped.
-    Text(String),
-    /// A placeholder's name.
-    Hole(&'static str),
-}
-
-/// `template` cut at its placeholders, as `reason::fill` reads them when every placeholder is
-/// given; `None` when a brace has no pair.
-fn cut(template: &'static str) -> Option<Vec<Seg>> {
-    let mut segs = Vec::new();
-    let text = |segs: &mut Vec<Seg>, piece: &str| {
-        if !piece.is_empty() {
-            let mut escaped = String::with_capacity(piece.len().saturating_mul(2));
-            push_inner(&mut escaped, piece);
-            segs.push(Seg::Text(escaped));
-        }
-    };
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let (before, from) = rest.split_at(open);
-        let after = from.get(1..)?;
-        let close = after.find('}')?;
-        let name = after.get(..close)?;
-        if name.contains('{') {
-            return None;
-        }
-        text(&mut segs, before);
-        segs.push(Seg::Hole(name));
-        rest = after.get(close.saturating_add(1)..)?;
-    }
-    text(&mut segs, rest);
-    Some(segs)
 }
 
 /// The slot of (code, language) in the caches.
@@ -83,49 +45,49 @@ fn fixed(cache: &mut [Option<String>], code: Code, zh: bool) -> Cow<'_, str> {
 }
 
 impl Out {
-    pub fn with_capacity(bytes: usize) -> Out {
+    pub(crate) fn with_capacity(bytes: usize) -> Out {
         let slots = Code::ALL.len().saturating_mul(2);
         Out { buf: String::with_capacity(bytes), fixed: vec![None; slots], templates: vec![None; slots] }
     }
 
     /// Makes room for `bytes` more.
-    pub fn reserve(&mut self, bytes: usize) {
+    pub(crate) fn reserve(&mut self, bytes: usize) {
         self.buf.reserve_exact(bytes);
     }
 
-    pub fn finish(self) -> String {
+    pub(crate) fn finish(self) -> String {
         self.buf
     }
 
     /// Text that is already JSON (punctuation, keys with their quotes).
-    pub fn raw(&mut self, s: &str) {
+    pub(crate) fn raw(&mut self, s: &str) {
         self.buf.push_str(s);
     }
 
     /// A JSON string.
-    pub fn str(&mut self, s: &str) {
+    pub(crate) fn str(&mut self, s: &str) {
         push_str(&mut self.buf, s);
     }
 
     /// An id as a JSON string of digits.
-    pub fn id(&mut self, id: u64) {
+    pub(crate) fn id(&mut self, id: u64) {
         self.buf.push('"');
         self.buf.push_str(u64_digits(id, &mut [0; 20]));
         self.buf.push('"');
     }
 
-    pub fn uint(&mut self, n: u64) {
+    pub(crate) fn uint(&mut self, n: u64) {
         self.buf.push_str(u64_digits(n, &mut [0; 20]));
     }
 
-    pub fn bool(&mut self, b: bool) {
+    pub(crate) fn bool(&mut self, b: bool) {
         self.buf.push_str(if b { "true" } else { "false" });
     }
 
 
     /// About how many bytes [`Out::reason`] writes for `r` (exactly, but for its path), to size
     /// the answer's buffer up front.
-    pub fn reason_len(&mut self, r: &Reason) -> usize {
+    pub(crate) fn reason_len(&mut self, r: &Reason) -> usize {
         let mut n = 96usize.saturating_add(r.code.as_str().len());
         for zh in [false, true] {
             n = n.saturating_add(fixed(&mut self.fixed, r.code, zh).len());
@@ -152,7 +114,7 @@ impl Out {
     /// A message filled in from `r.vars`: the text's pieces between placeholders copied escaped
     /// from the cache, the values escaped here. Escaping works character by character, so this
     /// is the filled-in text escaped whole — which is what is written whenever the text does not
-    /// cut cleanly, a placeholder has no value or a value has a brace (which `reason::fill`
+    /// cut cleanly, a placeholder has no value or a value has a brace (which `text::fill`
     /// treats specially).
     fn filled(&mut self, r: &Reason, zh: bool) {
         let t = crate::reason::text(r.code);
@@ -186,7 +148,7 @@ impl Out {
     }
 
     /// A reason, as `Reason`'s `Serialize` writes it.
-    pub fn reason(&mut self, r: &Reason) {
+    pub(crate) fn reason(&mut self, r: &Reason) {
         self.raw("{\"code\":\"");
         self.raw(r.code.as_str());
         self.raw(if r.is_block() { "\",\"severity\":\"block\",\"message\":" } else { "\",\"severity\":\"warn\",\"message\":" });
@@ -206,7 +168,7 @@ impl Out {
         self.raw("}");
     }
 
-    pub fn reasons(&mut self, rs: &[Reason]) {
+    pub(crate) fn reasons(&mut self, rs: &[Reason]) {
         self.raw("[");
         for (i, r) in rs.iter().enumerate() {
             if i > 0 {
@@ -218,84 +180,9 @@ impl Out {
     }
 }
 
-/// How many bytes [`push_inner`] writes for `s`, counted by byte: a non-ASCII character is
-/// one `\uXXXX` per UTF-16 unit (two for the 4-byte ones), its continuation bytes nothing.
-fn escaped_len(s: &str) -> usize {
-    s.bytes()
-        .map(|b| match b {
-            b'"' | b'\\' | 0x08 | 0x0c | b'\n' | b'\r' | b'\t' => 2,
-            0..=0x1f | 0xc0..=0xef => 6,
-            0x20..=0x7f => 1,
-            0x80..=0xbf => 0,
-            0xf0..=0xff => 12,
-        })
-        .fold(0usize, usize::saturating_add)
-}
-
-/// Appends `s` as a JSON string the way serde_json with [`crate::api::to_json`]'s formatter
-/// writes it: `"` and `\` escaped, control characters as `\b \f \n \r \t` or `\u00xx`
-/// (lower-case hex), every non-ASCII character as `\uXXXX` (upper-case hex, UTF-16).
-pub fn push_str(out: &mut String, s: &str) {
-    out.push('"');
-    push_inner(out, s);
-    out.push('"');
-}
-
-/// [`push_str`] without the quotes.
-fn push_inner(out: &mut String, s: &str) {
-    let mut rest = s;
-    loop {
-        let plain = rest.bytes().position(|b| b < 0x20 || b == b'"' || b == b'\\' || !b.is_ascii()).unwrap_or(rest.len());
-        let (head, tail) = rest.split_at(plain);
-        out.push_str(head);
-        let mut chars = tail.chars();
-        let Some(c) = chars.next() else { break };
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_ascii() => {
-                // The other control characters: serde_json's `\u00xx`, lower-case.
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                let b = c as u8;
-                out.push_str("\\u00");
-                out.push(char::from(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
-                out.push(char::from(HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0')));
-            }
-            c => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units).iter() {
-                    let [hi, lo] = unit.to_be_bytes();
-                    let ([a, b], [c, d]) = (hex_pair(hi), hex_pair(lo));
-                    out.push_str("\\u");
-                    for x in [a, b, c, d] {
-                        out.push(char::from(x));
-                    }
-                }
-            }
-        }
-        rest = chars.as_str();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        #[test]
-        fn strings_are_written_as_to_json_writes_them(s in "\\PC*|[\\u{0}-\\u{7f}]*|.*") {
-            let mut out = String::new();
-            push_str(&mut out, &s);
-            prop_assert_eq!(escaped_len(&s).saturating_add(2), out.len());
-            prop_assert_eq!(out, crate::api::to_json(&s).unwrap());
-        }
-    }
 
     #[test]
     fn filled_messages_are_escaped_whole() {
@@ -312,17 +199,8 @@ mod tests {
                 let mut o = Out::with_capacity(0);
                 o.reason(&r);
                 o.reason(&r);
-                assert_eq!(o.finish(), format!("{0}{0}", crate::api::to_json(&r).unwrap()));
+                assert_eq!(o.finish(), format!("{0}{0}", crate::json::to_json(&r).unwrap()));
             }
-        }
-    }
-
-    #[test]
-    fn control_and_non_bmp_characters() {
-        for s in ["\u{0}\u{1f}\u{7f}\u{8}\u{c}\n\r\t\"\\/", "😀𝄞", "种子 seeds"] {
-            let mut out = String::new();
-            push_str(&mut out, s);
-            assert_eq!(out, crate::api::to_json(&s).unwrap());
         }
     }
 }

@@ -327,7 +327,7 @@ pub fn payment_state_json(input: &str) -> Result<String> {
             StateOut { order_id: id.to_string(), state, reason, paid_at }
         })
         .collect();
-    crate::api::to_json(&out)
+    crate::json::to_json(&out)
 }
 
 #[cfg(test)]

@@ -18,27 +18,27 @@
 //! cent or so per batch more or less than `totals.amountUsd`. Limits are never checked on these
 //! rounded figures (see `eligibility`).
 
-use crate::eligibility::{self, Input, Outcome, Verdict};
+use crate::eligibility::{Outcome, Verdict};
 use crate::error::{ErrorCode, KjbError, Result};
-use crate::fee::{self, Schedule, Tier};
-use crate::json::{self, Origin};
+use crate::fee::{Schedule, Tier};
 use crate::money;
 use crate::order::IdStr;
 use crate::out::Out;
 use crate::reason::Reason;
 use rust_decimal::Decimal;
+#[cfg(test)]
 use serde::Serialize;
 use serde_json::value::RawValue;
 
 /// The gateway API every batch is a call to.
-pub const API: &str = "alibaba.crossBorderPay.url.get";
+pub(crate) const API: &str = "alibaba.crossBorderPay.url.get";
 /// Most order ids 1688 accepts in one call.
-pub const MAX_PER_CALL: usize = 30;
+pub(crate) const MAX_PER_CALL: usize = 30;
 /// Ids per call unless the caller says otherwise: 1688's recommendation.
-pub const DEFAULT_PER_CALL: usize = 10;
+pub(crate) const DEFAULT_PER_CALL: usize = 10;
 
 /// `maxPerCall`: a whole number 1–30 (a JS number, or its digits as a string from the CLI).
-pub fn max_per_call(raw: Option<&RawValue>) -> Result<usize> {
+pub(crate) fn max_per_call(raw: Option<&RawValue>) -> Result<usize> {
     let Some(raw) = raw else { return Ok(DEFAULT_PER_CALL) };
     let t = raw.get().trim();
     let digits = t.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(t);
@@ -52,10 +52,12 @@ pub fn max_per_call(raw: Option<&RawValue>) -> Result<usize> {
     }
 }
 
+// Serialize (tests only): serde's rendering is the oracle `Plan::to_json` is checked against.
+
 /// An order listed with its reasons.
-#[derive(Serialize, Debug)]
-#[serde(rename_all = "camelCase")]
-pub struct Listed<'v> {
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize), serde(rename_all = "camelCase"))]
+pub(crate) struct Listed<'v> {
     pub order_id: IdStr,
     pub reasons: &'v [Reason],
 }
@@ -67,9 +69,9 @@ impl<'v> From<&'v Verdict> for Listed<'v> {
 }
 
 /// One gateway call.
-#[derive(Serialize, Debug)]
-#[serde(rename_all = "camelCase")]
-pub struct Batch<'v> {
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize), serde(rename_all = "camelCase"))]
+pub(crate) struct Batch<'v> {
     pub api: &'static str,
     pub order_ids: Vec<IdStr>,
     pub amount: String,
@@ -79,9 +81,9 @@ pub struct Batch<'v> {
     pub warnings: Vec<Listed<'v>>,
 }
 
-#[derive(Serialize, Debug)]
-#[serde(rename_all = "camelCase")]
-pub struct Totals {
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize), serde(rename_all = "camelCase"))]
+pub(crate) struct Totals {
     /// Input orders.
     pub orders: usize,
     /// Orders in batches.
@@ -97,8 +99,9 @@ pub struct Totals {
     pub rate: String,
 }
 
-#[derive(Serialize, Debug)]
-pub struct Plan<'v> {
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
+pub(crate) struct Plan<'v> {
     pub batches: Vec<Batch<'v>>,
     pub rejected: Vec<Listed<'v>>,
     pub deferred: Vec<Listed<'v>>,
@@ -106,9 +109,9 @@ pub struct Plan<'v> {
 }
 
 impl Plan<'_> {
-    /// The answer's JSON: exactly what `api::to_json` writes for it (a test compares), faster
+    /// The answer's JSON: exactly what `json::to_json` writes for it (a test compares), faster
     /// ([`crate::out`]).
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         // The answer's size, nearly exactly, so it is written into one allocation that is not
         // much bigger than the answer: reasons as `Out` writes them, 22 bytes an id (19 digits
         // at most), 48 a listed order, 200 a batch.
@@ -182,7 +185,7 @@ impl Plan<'_> {
 }
 
 /// Plans `verdicts` (in input order) into calls of at most `max` orders.
-pub fn plan<'v>(verdicts: &'v [Verdict], max: usize, schedule: &Schedule, tier: &Tier, fx: Decimal) -> Result<Plan<'v>> {
+pub(crate) fn plan<'v>(verdicts: &'v [Verdict], max: usize, schedule: &Schedule, tier: &Tier, fx: Decimal) -> Result<Plan<'v>> {
     let max = max.clamp(1, MAX_PER_CALL);
     let mut batches: Vec<Batch<'v>> = Vec::new();
     let mut rejected = Vec::new();
@@ -246,22 +249,15 @@ pub fn plan<'v>(verdicts: &'v [Verdict], max: usize, schedule: &Schedule, tier: 
     Ok(Plan { batches, rejected, deferred, totals })
 }
 
-/// `planPayment(p)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
-pub fn plan_payment_json(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
-    let parsed: Input<'_> = json::parse(input)?;
-    let max = max_per_call(parsed.max_per_call)?;
-    let history = fee::read_history(&parsed.history, "history")?;
-    let schedule = fee::read_schedule(parsed.schedule.as_ref(), "schedule")?;
-    let tier = schedule.tier_for(fee::volume(&history)?.applicable).clone();
-    let (ctx, verdicts) = eligibility::run(&parsed, orders_text, origin)?;
-    Ok(plan(&verdicts, max, &schedule, &tier, ctx.rate)?.to_json())
-}
-
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
-    use crate::eligibility::check_orders_json;
+    use crate::api::check_orders;
+    use crate::api::plan_payment;
+    use crate::eligibility::{self, Input};
+    use crate::fee;
+    use crate::json::{self, Origin};
     use crate::eligibility::tests::{good_order, input};
     use proptest::prelude::*;
     use serde_json::{json, Value};
@@ -269,7 +265,7 @@ mod tests {
     use std::str::FromStr;
 
     fn plan_value(v: &Value) -> Result<Value> {
-        plan_payment_json(&v.to_string(), None, Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
+        plan_payment(&v.to_string(), None, Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
     }
 
     fn d(s: &Value) -> Decimal {
@@ -328,7 +324,7 @@ mod tests {
         for bad in [json!(0), json!(31), json!(2.5), json!("x"), json!(null), json!(-1), json!(true), json!("1e1")] {
             let mut v = input(json!([]));
             v["maxPerCall"] = bad.clone();
-            let e = plan_payment_json(&v.to_string(), None, Origin::Js).unwrap_err();
+            let e = plan_payment(&v.to_string(), None, Origin::Js).unwrap_err();
             assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("maxPerCall")), "{bad}");
         }
         for (ok, n) in [(json!(1), 1), (json!(30), 30), (json!("7"), 7)] {
@@ -345,11 +341,11 @@ mod tests {
         let out = plan_value(&v).unwrap();
         assert_eq!((out["totals"]["rate"].as_str(), out["totals"]["fee"].as_str()), (Some("0.5"), Some("50.00")));
         v["schedule"] = json!({"tiers": [{"from": "1", "rate": "0.5"}]});
-        let e = plan_payment_json(&v.to_string(), None, Origin::Js).unwrap_err();
+        let e = plan_payment(&v.to_string(), None, Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidSchedule, Some("schedule.tiers[0].from")));
         v["schedule"] = json!(null);
         v["history"] = json!(["1", "x"]);
-        let e = plan_payment_json(&v.to_string(), None, Origin::Js).unwrap_err();
+        let e = plan_payment(&v.to_string(), None, Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidAmount, Some("history[1]")));
     }
 
@@ -359,7 +355,7 @@ mod tests {
         let text = format!("[{}]", good_order("1").to_string().replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}")));
         let mut v = input(json!(null));
         v.as_object_mut().unwrap().remove("orders");
-        let out: Value = serde_json::from_str(&plan_payment_json(&v.to_string(), Some(&text), Origin::Js).unwrap()).unwrap();
+        let out: Value = serde_json::from_str(&plan_payment(&v.to_string(), Some(&text), Origin::Js).unwrap()).unwrap();
         assert_eq!(out["batches"][0]["orderIds"], json!([big]));
     }
 
@@ -384,7 +380,7 @@ mod tests {
         o
     }
 
-    /// The plan of `v`, written by `Plan::to_json` and by serde (`api::to_json`).
+    /// The plan of `v`, written by `Plan::to_json` and by serde (`json::to_json`).
     fn both_writers(v: &Value) -> (String, String) {
         let text = v.to_string();
         let parsed: Input<'_> = json::parse(&text).unwrap();
@@ -394,7 +390,7 @@ mod tests {
         let tier = schedule.tier_for(fee::volume(&history).unwrap().applicable).clone();
         let (ctx, verdicts) = eligibility::run(&parsed, None, Origin::Js).unwrap();
         let p = plan(&verdicts, max, &schedule, &tier, ctx.rate).unwrap();
-        (p.to_json(), crate::api::to_json(&p).unwrap())
+        (p.to_json(), crate::json::to_json(&p).unwrap())
     }
 
     #[test]
@@ -445,9 +441,9 @@ mod tests {
             let (plan_out, check_out) = if as_text {
                 let text = v["orders"].to_string();
                 v.as_object_mut().unwrap().remove("orders");
-                (plan_payment_json(&v.to_string(), Some(&text), Origin::Js).unwrap(), check_orders_json(&v.to_string(), Some(&text), Origin::Js).unwrap())
+                (plan_payment(&v.to_string(), Some(&text), Origin::Js).unwrap(), check_orders(&v.to_string(), Some(&text), Origin::Js).unwrap())
             } else {
-                (plan_payment_json(&v.to_string(), None, Origin::Js).unwrap(), check_orders_json(&v.to_string(), None, Origin::Js).unwrap())
+                (plan_payment(&v.to_string(), None, Origin::Js).unwrap(), check_orders(&v.to_string(), None, Origin::Js).unwrap())
             };
             let p: Value = serde_json::from_str(&plan_out).unwrap();
             let c: Value = serde_json::from_str(&check_out).unwrap();
@@ -552,7 +548,7 @@ mod tests {
         let runs = 20;
         let mut out = String::new();
         for _ in 0..runs {
-            out = plan_payment_json(&v, Some(&list), Origin::Js).unwrap();
+            out = plan_payment(&v, Some(&list), Origin::Js).unwrap();
         }
         let each = start.elapsed() / runs;
         let p: Value = serde_json::from_str(&out).unwrap();

@@ -29,15 +29,15 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Most entries a caller's list may have.
-pub const MAX_ENTRIES: usize = 1000;
+pub(crate) const MAX_ENTRIES: usize = 1000;
 /// Most keywords, exclusions and category names over a caller's whole list.
-pub const MAX_TERMS: usize = 20_000;
+pub(crate) const MAX_TERMS: usize = 20_000;
 /// Longest keyword, exclusion or category name, in characters.
-pub const MAX_TERM_CHARS: usize = 100;
+pub(crate) const MAX_TERM_CHARS: usize = 100;
 
 /// One kind of refused goods.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub id: String,
     pub name: String,
     pub name_zh: String,
@@ -58,7 +58,7 @@ struct Pattern {
 
 /// A compiled list.
 #[derive(Debug)]
-pub struct Prohibited {
+pub(crate) struct Prohibited {
     entries: Vec<Entry>,
     categories: FastMap<String, Vec<u32>>,
     /// The same for names that are whole numbers (1688 category ids), so numeric categories
@@ -86,7 +86,7 @@ const BLOOM_WORDS: usize = 64;
 
 /// A category match (blocks) or a title match (warns).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Hit {
+pub(crate) struct Hit {
     pub entry: u32,
     /// The keyword for a title match.
     pub pattern: Option<u32>,
@@ -94,7 +94,7 @@ pub struct Hit {
 
 /// Buffers reused across items, so matching allocates nothing per item.
 #[derive(Default)]
-pub struct Scratch {
+pub(crate) struct Scratch {
     /// A category name being looked up.
     buf: String,
     spans: Vec<(usize, usize, u32)>,
@@ -190,7 +190,7 @@ pub(crate) const BUILTIN: &[Spec] = &[
 /// A caller's entry as it arrives.
 #[derive(Deserialize, Debug)]
 #[serde(rename = "entry", rename_all = "camelCase", deny_unknown_fields)]
-pub struct EntryWire<'a> {
+pub(crate) struct EntryWire<'a> {
     #[serde(borrow)]
     pub id: Cow<'a, str>,
     #[serde(borrow)]
@@ -434,7 +434,7 @@ fn entry_of<'a>(raw: &'a serde_json::value::RawValue, path: &str) -> Result<Entr
         // The whole input already passed the depth and repeated-key checks.
         return serde_json::from_str::<EntryWire<'a>>(text).map_err(|e| {
             let at = crate::json::path_at(text, e.line(), e.column());
-            crate::json::from_serde(&e, &crate::json::join_path(path, &at))
+            crate::json::from_serde(&e, &crate::text::join_path(path, &at))
         });
     }
     let name: String = serde_json::from_str(text).map_err(|_| KjbError::at(ErrorCode::InvalidInput, path, format!("{path} is not a readable string")))?;
@@ -494,13 +494,13 @@ fn builtin_entries() -> Vec<EntryWire<'static>> {
 
 impl Prohibited {
     /// `prohibited` as the caller gave it: entries as objects or plain names.
-    pub fn from_raw(list: &[&serde_json::value::RawValue], path: &str) -> Result<Prohibited> {
+    pub(crate) fn from_raw(list: &[&serde_json::value::RawValue], path: &str) -> Result<Prohibited> {
         Prohibited::from_wire(&entries_of(list, path)?, path)
     }
 
     /// `prohibitedExtra` added to `base` (the caller's `prohibited`, or the built-in list). An
     /// extra entry with the id of a base entry is that entry named again, and is skipped.
-    pub fn extended(base: Option<&[&serde_json::value::RawValue]>, extra: &[&serde_json::value::RawValue]) -> Result<Prohibited> {
+    pub(crate) fn extended(base: Option<&[&serde_json::value::RawValue]>, extra: &[&serde_json::value::RawValue]) -> Result<Prohibited> {
         let mut all = match base {
             Some(list) => entries_of(list, "prohibited")?,
             None => builtin_entries(),
@@ -519,7 +519,7 @@ impl Prohibited {
 
 impl Prohibited {
     /// The built-in list.
-    pub fn builtin() -> Prohibited {
+    pub(crate) fn builtin() -> Prohibited {
         let mut b = Builder::new();
         for &(id, name, name_zh, categories, keywords, exclude) in BUILTIN {
             let e = b.entry(id, name, name_zh);
@@ -537,8 +537,8 @@ impl Prohibited {
     }
 
     /// A caller's list at `path` (e.g. `prohibited`), validated.
-    pub fn from_wire(list: &[EntryWire<'_>], path: &str) -> Result<Prohibited> {
-        let bad = |rest: String, msg: String| KjbError::at(ErrorCode::InvalidInput, crate::json::join_path(path, &rest), msg);
+    pub(crate) fn from_wire(list: &[EntryWire<'_>], path: &str) -> Result<Prohibited> {
+        let bad = |rest: String, msg: String| KjbError::at(ErrorCode::InvalidInput, crate::text::join_path(path, &rest), msg);
         if list.len() > MAX_ENTRIES {
             return Err(bad(String::new(), format!("a prohibited-goods list may have at most {MAX_ENTRIES} entries")));
         }
@@ -582,25 +582,26 @@ impl Prohibited {
         Ok(b.finish())
     }
 
-    pub fn entries(&self) -> &[Entry] {
+    #[cfg(test)]
+    pub(crate) fn entries(&self) -> &[Entry] {
         &self.entries
     }
 
-    pub fn entry(&self, i: u32) -> Option<&Entry> {
+    pub(crate) fn entry(&self, i: u32) -> Option<&Entry> {
         self.entries.get(usize::try_from(i).ok()?)
     }
 
     /// The keyword of a title hit, as written in the list.
-    pub fn keyword(&self, pattern: u32) -> &str {
+    pub(crate) fn keyword(&self, pattern: u32) -> &str {
         usize::try_from(pattern).ok().and_then(|p| self.patterns.get(p)).map_or("", |p| p.shown.as_str())
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// Adds to `out` the entries whose category `leaf` is (no duplicates).
-    pub fn category_hits(&self, leaf: &Leaf<'_>, scratch: &mut Scratch, out: &mut Vec<Hit>) {
+    pub(crate) fn category_hits(&self, leaf: &Leaf<'_>, scratch: &mut Scratch, out: &mut Vec<Hit>) {
         let entries = match leaf {
             Leaf::Name(n) => {
                 category_key_into(n, &mut scratch.buf);
@@ -619,7 +620,7 @@ impl Prohibited {
     ///
     /// The title is folded on the fly rather than copied: each character is looked up in the
     /// first-character index, and only a candidate is compared further.
-    pub fn title_hits(&self, title: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
+    pub(crate) fn title_hits(&self, title: &str, scratch: &mut Scratch, out: &mut Vec<Hit>) {
         if self.patterns.is_empty() {
             return;
         }

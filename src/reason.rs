@@ -5,15 +5,17 @@
 //! every message says what to do next, not only what is wrong. All text lives in one table
 //! ([`text`]) so a translator or reviewer reads it in one place, and a test walks every code.
 
-use serde::ser::{SerializeStruct, Serializer};
+use serde::ser::Serializer;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::text::fill;
+
 /// A rule of kjb-rules.md §1 that an order failed. Renaming one is a breaking change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Code {
+pub(crate) enum Code {
     BuyerNotVerified,
     AlipayPersonalNotLinked,
     AlipayBusinessNotLinked,
@@ -39,7 +41,7 @@ pub enum Code {
 /// `block` makes an order ineligible; `warn` is shown but lets it through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Block,
     Warn,
 }
@@ -47,7 +49,7 @@ pub enum Severity {
 impl Code {
     /// Every code, in the order of the rule book's table (which is also the order reasons are
     /// reported in).
-    pub const ALL: &'static [Code] = &[
+    pub(crate) const ALL: &'static [Code] = &[
         Code::BuyerNotVerified,
         Code::AlipayPersonalNotLinked,
         Code::AlipayBusinessNotLinked,
@@ -70,18 +72,18 @@ impl Code {
         Code::TradeTypeUnknown,
     ];
 
-    pub fn severity(self) -> Severity {
+    pub(crate) fn severity(self) -> Severity {
         match self {
             Code::ProhibitedGoodsSuspected | Code::PayDeadlineBeforeDeferral => Severity::Warn,
             _ => Severity::Block,
         }
     }
 
-    pub fn is_block(self) -> bool {
+    pub(crate) fn is_block(self) -> bool {
         self.severity() == Severity::Block
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Code::BuyerNotVerified => "BUYER_NOT_VERIFIED",
             Code::AlipayPersonalNotLinked => "ALIPAY_PERSONAL_NOT_LINKED",
@@ -114,7 +116,7 @@ impl fmt::Display for Code {
 }
 
 /// The English and Chinese text of one code. `{name}` marks a value filled in per reason.
-pub struct Text {
+pub(crate) struct Text {
     pub en: &'static str,
     pub zh: &'static str,
 }
@@ -122,7 +124,7 @@ pub struct Text {
 /// The message table. Placeholders: `{goods}` (the refused kind of goods, in the message's
 /// language), `{matched}` (the title keyword), `{usd}`, `{limit}`, `{fx}` (USD figures and the
 /// rate the limit was checked with).
-pub fn text(code: Code) -> Text {
+pub(crate) fn text(code: Code) -> Text {
     let (en, zh) = match code {
         Code::BuyerNotVerified => (
             "The buyer's 1688 account is not verified (实名认证). Complete the real-name verification of the 1688 account, then check again.",
@@ -211,7 +213,7 @@ pub fn text(code: Code) -> Text {
 /// The input field a reason is about. Kept as indices and a static field name, not a string,
 /// so reasons for 100,000 orders do not each format a path until they are written out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Path {
+pub(crate) enum Path {
     /// A top-level field such as `buyer.verified`.
     Input(&'static str),
     /// A field of `orders[i]`, e.g. `supplier.kjb`.
@@ -233,7 +235,7 @@ impl fmt::Display for Path {
 impl Path {
     /// Calls `f` with the path's text, assembled in a stack buffer rather than through
     /// core::fmt: a plan of 100,000 orders can print hundreds of thousands of paths.
-    pub fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+    pub(crate) fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
         let mut buf = PathBuf { bytes: [0; PATH_BUF], len: 0 };
         let fits = match *self {
             Path::Input(field) => buf.push(field),
@@ -277,7 +279,7 @@ impl PathBuf {
 
     fn number(&mut self, n: usize) -> bool {
         let mut digits = [0u8; 20];
-        self.push(crate::order::u64_digits(n as u64, &mut digits))
+        self.push(crate::text::u64_digits(n as u64, &mut digits))
     }
 
     fn as_str(&self) -> Option<&str> {
@@ -287,7 +289,7 @@ impl PathBuf {
 
 /// One failed rule of one order.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reason {
+pub(crate) struct Reason {
     pub code: Code,
     /// The values of the placeholders of the code's text; empty for the fixed text. The text
     /// itself is only filled in when it is written ([`Reason::message`], [`crate::out`]): a
@@ -303,7 +305,7 @@ pub struct Reason {
 /// The value of placeholder `{name}`: `en` in the English text, `zh` in the Chinese one (the
 /// same as `en` when `None`, as for figures and keywords).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Var {
+pub(crate) struct Var {
     pub name: &'static str,
     pub en: String,
     pub zh: Option<String>,
@@ -311,12 +313,12 @@ pub struct Var {
 
 impl Var {
     /// A value written the same in both languages.
-    pub fn both(name: &'static str, value: String) -> Var {
+    pub(crate) fn both(name: &'static str, value: String) -> Var {
         Var { name, en: value, zh: None }
     }
 
     /// The value in the English (`zh == false`) or Chinese text.
-    pub fn value(&self, zh: bool) -> &str {
+    pub(crate) fn value(&self, zh: bool) -> &str {
         match (&self.zh, zh) {
             (Some(z), true) => z,
             _ => &self.en,
@@ -326,23 +328,23 @@ impl Var {
 
 impl Reason {
     /// A reason whose text has no placeholders.
-    pub fn new(code: Code, path: Path) -> Reason {
+    pub(crate) fn new(code: Code, path: Path) -> Reason {
         Reason { code, vars: Vec::new(), path, goods: None, matched: None }
     }
 
     /// A reason whose text is filled in: `vars` are `(name, english, chinese)`.
-    pub fn with(code: Code, path: Path, vars: &[(&'static str, &str, &str)]) -> Reason {
+    pub(crate) fn with(code: Code, path: Path, vars: &[(&'static str, &str, &str)]) -> Reason {
         let vars = vars.iter().map(|&(name, en, zh)| Var { name, en: en.to_string(), zh: (zh != en).then(|| zh.to_string()) }).collect();
         Reason::filled(code, path, vars)
     }
 
     /// [`Reason::with`] taking the values as they are.
-    pub fn filled(code: Code, path: Path, vars: Vec<Var>) -> Reason {
+    pub(crate) fn filled(code: Code, path: Path, vars: Vec<Var>) -> Reason {
         Reason { code, vars, path, goods: None, matched: None }
     }
 
     /// The English (`zh == false`) or Chinese message: the code's text, filled in.
-    pub fn text(&self, zh: bool) -> Cow<'static, str> {
+    pub(crate) fn text(&self, zh: bool) -> Cow<'static, str> {
         let t = text(self.code);
         let template = if zh { t.zh } else { t.en };
         if self.vars.is_empty() {
@@ -353,75 +355,28 @@ impl Reason {
     }
 
     /// The English message.
-    pub fn message(&self) -> Cow<'static, str> {
+    #[cfg(test)]
+    pub(crate) fn message(&self) -> Cow<'static, str> {
         self.text(false)
     }
 
     /// The Chinese message.
-    pub fn message_zh(&self) -> Cow<'static, str> {
+    #[cfg(test)]
+    pub(crate) fn message_zh(&self) -> Cow<'static, str> {
         self.text(true)
     }
 
-    pub fn is_block(&self) -> bool {
+    pub(crate) fn is_block(&self) -> bool {
         self.code.is_block()
     }
 }
 
-/// The template with each `{name}` of `vars` replaced by its value in the language.
-///
-/// One pass, one allocation: for 100,000 orders deferred by the daily limit this runs 200,000
-/// times. It gives what replacing the placeholders one after the other gives — including a
-/// value that itself holds a later placeholder's `{name}` (possible in a caller's prohibited
-/// list), for which it falls back to exactly that.
-fn fill<'v>(template: &str, vars: &[(&str, &'v str, &'v str)], zh: bool) -> String {
-    fn pick<'v>(v: &(&str, &'v str, &'v str), zh: bool) -> &'v str {
-        if zh {
-            v.2
-        } else {
-            v.1
-        }
-    }
-    let value = |v: &(&str, &'v str, &'v str)| pick(v, zh);
-    // Byte searches: `str::find(char)` sets up a searcher per call, and this runs per reason.
-    let brace = |s: &str, b: u8| s.bytes().position(|x| x == b);
-    if vars.iter().any(|v| brace(value(v), b'{').is_some()) {
-        let mut out = template.to_string();
-        for v in vars {
-            out = out.replace(&format!("{{{}}}", v.0), value(v));
-        }
-        return out;
-    }
-    let extra: usize = vars.iter().map(|v| value(v).len()).sum();
-    let mut out = String::with_capacity(template.len().saturating_add(extra));
-    let mut rest = template;
-    while let Some(open) = brace(rest, b'{') {
-        let (before, from_brace) = rest.split_at(open);
-        out.push_str(before);
-        let name_and_rest = from_brace.get(1..).unwrap_or("");
-        let found = brace(name_and_rest, b'}').and_then(|close| {
-            let name = name_and_rest.get(..close)?;
-            let v = vars.iter().find(|v| v.0 == name)?;
-            Some((value(v), name_and_rest.get(close.saturating_add(1)..).unwrap_or("")))
-        });
-        match found {
-            Some((v, after)) => {
-                out.push_str(v);
-                rest = after;
-            }
-            // Not a placeholder of `vars`: the brace stays, the scan goes on after it.
-            None => {
-                out.push('{');
-                rest = name_and_rest;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
+/// (Tests only: serde's rendering is the oracle [`crate::out`] is checked against.)
+#[cfg(test)]
 impl Serialize for Reason {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let extra = usize::from(self.goods.is_some()).saturating_add(usize::from(self.matched.is_some()));
+        use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Reason", 5usize.saturating_add(extra))?;
         st.serialize_field("code", &self.code)?;
         st.serialize_field("severity", &self.code.severity())?;
@@ -485,31 +440,6 @@ mod tests {
     }
 
     #[test]
-    fn fill_replaces_like_one_replace_per_placeholder() {
-        fn naive(template: &str, vars: &[(&str, &str, &str)], zh: bool) -> String {
-            let mut out = template.to_string();
-            for (name, en, zh_value) in vars {
-                out = out.replace(&format!("{{{name}}}"), if zh { zh_value } else { en });
-            }
-            out
-        }
-        let templates = ["", "plain", "{goods}", "a {goods} b {matched} c {goods}", "{{goods}}", "{ {goods", "{unknown} {goods}", "}{", "{", "种{goods}子{matched}"];
-        let var_sets: [&[(&str, &str, &str)]; 4] = [
-            &[],
-            &[("goods", "Plant seeds", "植物种子"), ("matched", "seeds", "种子")],
-            &[("goods", "{matched}", "{matched}"), ("matched", "k", "k")],
-            &[("goods", "x}", "{"), ("goods", "second", "second")],
-        ];
-        for t in templates {
-            for vars in var_sets {
-                for zh in [false, true] {
-                    assert_eq!(fill(t, vars, zh), naive(t, vars, zh), "{t:?} {vars:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
     fn codes_serialise_as_their_names() {
         for &code in Code::ALL {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
@@ -531,7 +461,7 @@ mod tests {
             assert_eq!(serde_json::to_value(p).unwrap(), p.to_string());
         }
         for n in [0u64, 7, 10, 99, 100, 3535260697417660107, u64::MAX] {
-            assert_eq!(crate::order::u64_digits(n, &mut [0; 20]), n.to_string());
+            assert_eq!(crate::text::u64_digits(n, &mut [0; 20]), n.to_string());
         }
     }
 }

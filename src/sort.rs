@@ -10,7 +10,7 @@
 use std::cmp::Ordering;
 
 /// Sorts `v` ascending by `cmp` (not stable).
-pub fn sort_by<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
+pub(crate) fn sort_by<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
     let less = |v: &[T], a: usize, b: usize| match (v.get(a), v.get(b)) {
         (Some(x), Some(y)) => cmp(x, y) == Ordering::Less,
         _ => false,

@@ -12,9 +12,8 @@
 //! (1.1 µs of a 7 µs signRequest) and reserves three bytes per UTF-16 unit first (4.7 MB of
 //! orders grew the wasm memory by 13 MB before any work began, and wasm memory never shrinks).
 
-use crate::error::{ErrorCode, KjbError};
-use crate::json::Origin;
-use crate::{api, eligibility, gateway, plan};
+use crate::api::{self, Origin};
+use crate::{ErrorCode, KjbError};
 use std::cell::RefCell;
 use zeroize::Zeroize;
 use wasm_bindgen::prelude::*;
@@ -104,7 +103,7 @@ fn staged(wipe: bool, f: &mut dyn FnMut(&str) -> Result<String, String>) -> Resu
 fn with_staged(
     input: Option<String>,
     staged_orders: bool,
-    f: &dyn Fn(&str, Option<&str>) -> crate::error::Result<String>,
+    f: &dyn Fn(&str, Option<&str>) -> crate::Result<String>,
 ) -> Result<String, String> {
     match (input, staged_orders) {
         (Some(input), false) => done(f(&input, None)),
@@ -114,7 +113,7 @@ fn with_staged(
 }
 
 /// A call whose whole input is the staged JSON text.
-fn staged_json(f: &dyn Fn(&str, Origin) -> crate::error::Result<String>) -> Result<String, String> {
+fn staged_json(f: &dyn Fn(&str, Origin) -> crate::Result<String>) -> Result<String, String> {
     staged(true, &mut |input| done(f(input, Origin::Js)))
 }
 
@@ -126,13 +125,13 @@ const CALL_SCRUB_WORDS: usize = 1024;
 /// [`staged_json`] for a call whose input or signer holds the app secret: afterwards the stack
 /// the call used is zeroed, whatever the optimiser spilled there along the way (the core
 /// already wipes its key material; this is the second line).
-fn secret_json(f: &dyn Fn(&str, Origin) -> crate::error::Result<String>) -> Result<String, String> {
+fn secret_json(f: &dyn Fn(&str, Origin) -> crate::Result<String>) -> Result<String, String> {
     let out = staged_json(f);
-    gateway::sign::scrub_stack::<CALL_SCRUB_WORDS>();
+    api::scrub_stack::<CALL_SCRUB_WORDS>();
     out
 }
 
-fn done(r: crate::error::Result<String>) -> Result<String, String> {
+fn done(r: crate::Result<String>) -> Result<String, String> {
     r.map_err(|e| e.to_json())
 }
 
@@ -154,48 +153,48 @@ pub fn order_ids() -> Result<String, String> {
 /// `input`/`staged_orders`: see [`with_staged`].
 #[wasm_bindgen(js_name = checkOrders)]
 pub fn check_orders(input: Option<String>, staged_orders: bool) -> Result<String, String> {
-    with_staged(input, staged_orders, &|i, o| eligibility::check_orders_json(i, o, Origin::Js))
+    with_staged(input, staged_orders, &|i, o| api::check_orders(i, o, Origin::Js))
 }
 
 /// `input`/`staged_orders`: see [`with_staged`].
 #[wasm_bindgen(js_name = planPayment)]
 pub fn plan_payment(input: Option<String>, staged_orders: bool) -> Result<String, String> {
-    with_staged(input, staged_orders, &|i, o| plan::plan_payment_json(i, o, Origin::Js))
+    with_staged(input, staged_orders, &|i, o| api::plan_payment(i, o, Origin::Js))
 }
 
 #[wasm_bindgen(js_name = buildRequest)]
 pub fn build_request() -> Result<String, String> {
-    staged_json(&gateway::build_request_json)
+    staged_json(&api::build_request)
 }
 
 #[wasm_bindgen(js_name = signRequest)]
 pub fn sign_request() -> Result<String, String> {
-    secret_json(&gateway::sign_request_json)
+    secret_json(&api::sign_request)
 }
 
 #[wasm_bindgen]
 pub fn signature() -> Result<String, String> {
-    secret_json(&gateway::signature_json)
+    secret_json(&api::signature)
 }
 
 #[wasm_bindgen(js_name = parseResponse)]
 pub fn parse_response() -> Result<String, String> {
-    staged_json(&gateway::parse_response_json)
+    staged_json(&api::parse_response)
 }
 
 #[wasm_bindgen(js_name = verifyPush)]
 pub fn verify_push() -> Result<String, String> {
-    secret_json(&gateway::verify_push_json)
+    secret_json(&api::verify_push)
 }
 
 #[wasm_bindgen(js_name = authorizeUrl)]
 pub fn authorize_url() -> Result<String, String> {
-    secret_json(&gateway::authorize_url_json)
+    secret_json(&api::authorize_url)
 }
 
 #[wasm_bindgen(js_name = parseToken)]
 pub fn parse_token() -> Result<String, String> {
-    staged_json(&gateway::parse_token_json)
+    staged_json(&api::parse_token)
 }
 
 /// Wipes the staging buffer, spare capacity included: the JS layer calls it once it has read
@@ -231,7 +230,7 @@ pub fn payment_state() -> Result<String, String> {
 
 /// The raw signer; `pkg/lib/api.mjs` wraps it in the public `Signer` class.
 #[wasm_bindgen(js_name = RawSigner)]
-pub struct RawSigner(gateway::Signer);
+pub struct RawSigner(api::Signer);
 
 #[wasm_bindgen(js_class = RawSigner)]
 impl RawSigner {
@@ -239,10 +238,10 @@ impl RawSigner {
     pub fn new() -> Result<RawSigner, String> {
         let mut signer = None;
         let made = staged(true, &mut |input| {
-            signer = Some(gateway::Signer::from_json(input, Origin::Js).map_err(|e| e.to_json())?);
+            signer = Some(api::Signer::from_json(input, Origin::Js).map_err(|e| e.to_json())?);
             Ok(String::new())
         });
-        gateway::sign::scrub_stack::<CALL_SCRUB_WORDS>();
+        api::scrub_stack::<CALL_SCRUB_WORDS>();
         made?;
         signer.map(RawSigner).ok_or_else(|| KjbError::new(ErrorCode::Internal, "the signer was not made").to_json())
     }
@@ -274,7 +273,7 @@ impl RawSigner {
             let out = out.ok_or_else(|| KjbError::new(ErrorCode::Internal, "the token request was not made").to_json())?;
             Ok(stage_out(out.as_bytes()))
         })();
-        gateway::sign::scrub_stack::<CALL_SCRUB_WORDS>();
+        api::scrub_stack::<CALL_SCRUB_WORDS>();
         made
     }
 }

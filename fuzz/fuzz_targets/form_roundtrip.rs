@@ -8,7 +8,7 @@
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
-use kjb::gateway::form;
+use kjb::internals::form;
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]

@@ -11,8 +11,8 @@
 mod common;
 
 use arbitrary::{Arbitrary, Result as AResult, Unstructured};
-use kjb::gateway;
-use kjb::json::Origin;
+use kjb::api;
+use kjb::api::Origin;
 use kjb::ErrorCode;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
@@ -160,7 +160,7 @@ fn check_ok(api: &str, body: &str, out: &str) {
             }
         }
         _ => {
-            let text = kjb::json::strip_bom(body).trim();
+            let text = kjb::internals::strip_bom(body).trim();
             if let Ok(b) = serde_json::from_str::<Value>(text) {
                 same_shape(&b, &v, "");
             }
@@ -188,7 +188,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let status = if head[3] & 1 != 0 { Value::from(status_n.to_string()) } else { Value::from(status_n) };
     let input = serde_json::json!({"api": api, "status": status, "body": body}).to_string();
-    match gateway::parse_response_json(&input, Origin::Js) {
+    match api::parse_response(&input, Origin::Js) {
         Ok(out) => {
             assert!((200..300).contains(&status_n), "HTTP {status_n} accepted: {out}");
             check_ok(api, &body, &out);

@@ -12,8 +12,9 @@
 mod common;
 
 use arbitrary::{Arbitrary, Unstructured};
-use kjb::json::Origin;
-use kjb::{api, money, ErrorCode};
+use kjb::api::Origin;
+use kjb::internals::money;
+use kjb::{api, ErrorCode};
 use libfuzzer_sys::fuzz_target;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::value::RawValue;

@@ -12,8 +12,8 @@
 mod common;
 
 use arbitrary::{Arbitrary, Unstructured};
-use kjb::json::Origin;
-use kjb::{eligibility, plan};
+use kjb::api::Origin;
+use kjb::api;
 use libfuzzer_sys::fuzz_target;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -43,8 +43,8 @@ fn dec(v: &Value) -> Decimal {
 /// Runs both entry points and checks the invariants; `orders` is the input's order list as
 /// JSON (when it is one) to compare against.
 fn run(input: &str, text: Option<&str>, origin: Origin, orders: Option<&[Value]>, max: usize) {
-    let checked = eligibility::check_orders_json(input, text, origin);
-    let planned = plan::plan_payment_json(input, text, origin);
+    let checked = api::check_orders(input, text, origin);
+    let planned = api::plan_payment(input, text, origin);
     match (&checked, &planned) {
         (Ok(_), Ok(_)) => {}
         (Err(a), Err(b)) => {
@@ -276,7 +276,7 @@ fuzz_target!(|data: &[u8]| {
         // Arbitrary text as the orders JSON text.
         _ => {
             let Ok(text) = std::str::from_utf8(data) else { return };
-            let orders: Option<Vec<Value>> = serde_json::from_str(kjb::json::strip_bom(text)).ok();
+            let orders: Option<Vec<Value>> = serde_json::from_str(kjb::internals::strip_bom(text)).ok();
             run(CONTEXT, Some(text), Origin::Text, orders.as_deref(), 3);
         }
     }

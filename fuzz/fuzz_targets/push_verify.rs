@@ -13,8 +13,9 @@
 mod common;
 
 use arbitrary::{Arbitrary, Unstructured};
-use kjb::gateway::{self, form, sign, Signer};
-use kjb::json::Origin;
+use kjb::api::{self, Signer};
+use kjb::internals::{form, sign};
+use kjb::api::Origin;
 use kjb::ErrorCode;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
@@ -59,7 +60,7 @@ fn message_text(m: &Message<'_>) -> String {
 
 fn verify(secret: &str, body: &Value) -> Result<String, kjb::KjbError> {
     let input = json!({"appSecret": secret, "body": body}).to_string();
-    let r = gateway::verify_push_json(&input, Origin::Js);
+    let r = api::verify_push(&input, Origin::Js);
     if let Err(e) = &r {
         common::not_internal("verify_push_json", &input, e);
     }

@@ -217,7 +217,7 @@ pub fn shape(shape: Shape, api: &str, status: u16, mut value: Value) -> Result<S
         }
         unexpected(api, status, format!("{path}: {}", d.why))
     })?;
-    crate::api::to_json(&value)
+    crate::json::to_json(&value)
 }
 
 #[cfg(test)]
@@ -290,7 +290,7 @@ mod tests {
     }
 
     fn push(message: &str) -> std::result::Result<Value, KjbError> {
-        let sig: String = serde_json::from_str(&crate::gateway::signature_json(&serde_json::json!({"appSecret": "S", "urlPath": "", "params": {"message": message}}).to_string(), crate::json::Origin::Js).unwrap()).unwrap();
+        let sig: String = serde_json::from_str(&crate::api::signature(&serde_json::json!({"appSecret": "S", "urlPath": "", "params": {"message": message}}).to_string(), crate::json::Origin::Js).unwrap()).unwrap();
         let body = crate::gateway::form::encode_pairs([("message", message), ("_aop_signature", sig.as_str())].into_iter());
         let input = serde_json::json!({"appSecret": "S", "body": body}).to_string();
         crate::gateway::push::verify_push_json(&input).map(|s| serde_json::from_str(&s).unwrap())

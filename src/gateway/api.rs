@@ -5,11 +5,11 @@
 /// Most order ids a url API (cashier link) takes in one call. `alibaba.alipay.url.get` allows
 /// 100 for other channels, but 30 when paying by KJB, which is what this library is for; larger
 /// calls also time out (10 is the recommended size, `planPayment`'s default `maxPerCall`).
-pub const MAX_IDS_PER_CALL: usize = 30;
+pub(crate) const MAX_IDS_PER_CALL: usize = 30;
 
 /// How a parameter's value is read and sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A list of order ids, sent as a compact JSON array of numbers; 1..=max, no repeats.
     IdList { max: usize },
     /// One order id, sent as its digits.
@@ -27,7 +27,7 @@ pub enum Kind {
 }
 
 #[derive(Debug)]
-pub struct ParamSpec {
+pub(crate) struct ParamSpec {
     pub name: &'static str,
     pub kind: Kind,
     pub required: bool,
@@ -37,7 +37,7 @@ pub struct ParamSpec {
 
 /// What `parseResponse` makes of an API's answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Answer {
+pub(crate) enum Answer {
     /// `{payUrl, refused:[ids]}`.
     PayUrl,
     /// `{orderId, payFee, payFeeFen, channels, kjb}`.
@@ -49,7 +49,7 @@ pub enum Answer {
 }
 
 #[derive(Debug)]
-pub struct ApiSpec {
+pub(crate) struct ApiSpec {
     pub name: &'static str,
     pub namespace: &'static str,
     pub version: &'static str,
@@ -73,12 +73,12 @@ const TRADE: &str = "com.alibaba.trade";
 const OPEN: &str = "cn.alibaba.open";
 
 /// Whether a call of `spec` needs the buyer's access token.
-pub fn needs_token(spec: &ApiSpec) -> bool {
+pub(crate) fn needs_token(spec: &ApiSpec) -> bool {
     spec.namespace != OPEN
 }
 const URL_PARAMS: &[ParamSpec] = &[req("orderIdList", Kind::IdList { max: MAX_IDS_PER_CALL })];
 
-pub static APIS: &[ApiSpec] = &[
+pub(crate) static APIS: &[ApiSpec] = &[
     ApiSpec { name: "alibaba.crossBorderPay.url.get", namespace: TRADE, version: "1", params: URL_PARAMS, one_of: &[], answer: Answer::PayUrl },
     ApiSpec { name: "alibaba.alipay.url.get", namespace: TRADE, version: "1", params: URL_PARAMS, one_of: &[], answer: Answer::PayUrl },
     ApiSpec { name: "alibaba.creditPay.url.get", namespace: TRADE, version: "1", params: URL_PARAMS, one_of: &[], answer: Answer::PayUrl },
@@ -200,12 +200,12 @@ pub static APIS: &[ApiSpec] = &[
 ];
 
 /// The known API of that name (without namespace).
-pub fn find(name: &str) -> Option<&'static ApiSpec> {
+pub(crate) fn find(name: &str) -> Option<&'static ApiSpec> {
     APIS.iter().find(|a| a.name == name)
 }
 
 /// Splits the `namespace:apiName` form (as 1688's docs write some APIs); plain names pass.
-pub fn split_name(api: &str) -> (Option<&str>, &str) {
+pub(crate) fn split_name(api: &str) -> (Option<&str>, &str) {
     match api.rsplit_once(':') {
         Some((ns, name)) => (Some(ns), name),
         None => (None, api),
@@ -213,11 +213,11 @@ pub fn split_name(api: &str) -> (Option<&str>, &str) {
 }
 
 impl ApiSpec {
-    pub fn param(&self, name: &str) -> Option<&'static ParamSpec> {
+    pub(crate) fn param(&self, name: &str) -> Option<&'static ParamSpec> {
         self.params.iter().find(|p| p.name == name)
     }
 
-    pub fn param_names(&self) -> String {
+    pub(crate) fn param_names(&self) -> String {
         self.params.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
     }
 }

@@ -11,12 +11,12 @@ use zeroize::Zeroizing;
 
 /// The text of a JSON value. Only JSON whitespace (ASCII) can surround a value, so the cheaper
 /// ASCII trim is the same as `str::trim` here.
-pub fn token(raw: &RawValue) -> &str {
+pub(crate) fn token(raw: &RawValue) -> &str {
     raw.get().trim_ascii()
 }
 
 /// The text of a JSON string token (borrowed when it has no escapes); `None` for other tokens.
-pub fn json_str(raw: &RawValue) -> Option<Cow<'_, str>> {
+pub(crate) fn json_str(raw: &RawValue) -> Option<Cow<'_, str>> {
     let t = token(raw);
     if !t.starts_with('"') {
         return None;
@@ -88,7 +88,7 @@ fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {
 /// What kind of JSON token `raw` is, for messages that must not quote it (only errors ask).
 #[cold]
 #[inline(never)]
-pub fn kind(raw: &RawValue) -> &'static str {
+pub(crate) fn kind(raw: &RawValue) -> &'static str {
     match token(raw).as_bytes().first() {
         Some(b'"') => "a string",
         Some(b'-' | b'0'..=b'9') => "a number",
@@ -101,7 +101,7 @@ pub fn kind(raw: &RawValue) -> &'static str {
 }
 
 /// appKey: a string of 1–20 digits (it becomes part of the URL path).
-pub fn app_key<'a>(raw: Option<&'a RawValue>, path: &str) -> Result<Cow<'a, str>> {
+pub(crate) fn app_key<'a>(raw: Option<&'a RawValue>, path: &str) -> Result<Cow<'a, str>> {
     const WANT: &str = "must be your 1688 app key as a string of digits, e.g. \"1234567\" (it becomes part of the URL path)";
     let raw = raw.ok_or_else(|| KjbError::at(ErrorCode::InvalidCredentials, path, format!("{path} is required: it {WANT}")))?;
     let Some(s) = json_str(raw) else {
@@ -130,7 +130,7 @@ fn secret_text<'a>(raw: Option<&'a RawValue>, path: &str, what: &str) -> Result<
 }
 
 /// appSecret: non-empty; held in a buffer that is wiped on drop.
-pub fn app_secret(raw: Option<&RawValue>, path: &str) -> Result<Secret> {
+pub(crate) fn app_secret(raw: Option<&RawValue>, path: &str) -> Result<Secret> {
     Ok(match secret_text(raw, path, "your 1688 app secret, a non-empty string")? {
         Cow::Owned(s) => Secret::from_string(s),
         Cow::Borrowed(s) => Secret::from_str_copy(s),
@@ -138,7 +138,7 @@ pub fn app_secret(raw: Option<&RawValue>, path: &str) -> Result<Secret> {
 }
 
 /// accessToken: non-empty.
-pub fn access_token<'a>(raw: Option<&'a RawValue>, path: &str) -> Result<Cow<'a, str>> {
+pub(crate) fn access_token<'a>(raw: Option<&'a RawValue>, path: &str) -> Result<Cow<'a, str>> {
     secret_text(raw, path, "the buyer's OAuth access token, a non-empty string")
 }
 

@@ -6,7 +6,7 @@
 //! are not UTF-8 once decoded, are errors, because a push body that does not decode cleanly
 //! cannot be the text 1688 signed.
 
-use super::sign::hex_pair;
+use crate::text::hex_pair;
 use std::borrow::Cow;
 
 fn is_unreserved(b: u8) -> bool {
@@ -14,7 +14,7 @@ fn is_unreserved(b: u8) -> bool {
 }
 
 /// How many ASCII digits `s` starts with, 8 bytes at a time while it can (an order id is 19).
-pub fn leading_digits(s: &[u8]) -> usize {
+pub(crate) fn leading_digits(s: &[u8]) -> usize {
     const NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
     const THREES: u64 = 0x3030_3030_3030_3030;
     let mut n = 0usize;
@@ -69,12 +69,12 @@ pub fn encoded_len(s: &str) -> usize {
 }
 
 /// Bytes `k1=v1&k2=v2…` will take.
-pub fn encoded_pairs_len<'p>(pairs: impl Iterator<Item = (&'p str, &'p str)>) -> usize {
+pub(crate) fn encoded_pairs_len<'p>(pairs: impl Iterator<Item = (&'p str, &'p str)>) -> usize {
     pairs.fold(0usize, |n, (k, v)| n.saturating_add(encoded_len(k)).saturating_add(encoded_len(v)).saturating_add(2))
 }
 
 /// Appends `k1=v1&k2=v2…` to `out` (which may already hold other text).
-pub fn encode_pairs_into<'p>(out: &mut String, pairs: impl Iterator<Item = (&'p str, &'p str)>) {
+pub(crate) fn encode_pairs_into<'p>(out: &mut String, pairs: impl Iterator<Item = (&'p str, &'p str)>) {
     for (i, (k, v)) in pairs.enumerate() {
         if i > 0 {
             out.push('&');
@@ -139,7 +139,7 @@ pub fn decode(s: &str) -> Result<Cow<'_, str>, DecodeError> {
 }
 
 /// One decoded field, and the index of the `&`-separated part it came from.
-pub type Field<'a> = (Cow<'a, str>, Cow<'a, str>);
+pub(crate) type Field<'a> = (Cow<'a, str>, Cow<'a, str>);
 
 /// Reads a whole form body. Empty parts (`a=1&&b=2`, a trailing `&`) are skipped; a part
 /// without `=` is a key with an empty value, as WHATWG reads it.

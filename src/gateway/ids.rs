@@ -13,7 +13,7 @@
 
 /// What to do with integer tokens.
 #[derive(Clone, Copy)]
-pub enum Numbers {
+pub(crate) enum Numbers {
     /// Copy every number as written.
     Keep,
     /// Fail on integers above 2^53 − 1 (text printed by `JSON.stringify`: already rounded).
@@ -27,16 +27,16 @@ pub enum Numbers {
 
 /// An integer token that cannot be trusted, as written.
 #[derive(Debug, PartialEq, Eq)]
-pub struct UnsafeNumber(pub String);
+pub(crate) struct UnsafeNumber(pub String);
 
 /// True for keys whose integer values are identifiers, never quantities.
-pub fn is_id_key(key: &str) -> bool {
+pub(crate) fn is_id_key(key: &str) -> bool {
     key == "id"
         || ["Id", "ID", "Ids", "IDs", "IdList", "OrderList"].iter().any(|s| key.ends_with(s))
 }
 
 /// True when an integer token's magnitude exceeds 2^53 − 1.
-pub fn is_unsafe_integer(token: &str) -> bool {
+pub(crate) fn is_unsafe_integer(token: &str) -> bool {
     const MAX: &str = "9007199254740991";
     let digits = token.strip_prefix('-').unwrap_or(token);
     digits.len() > MAX.len() || (digits.len() == MAX.len() && digits > MAX)
@@ -78,7 +78,7 @@ fn run_end(b: &[u8], start: usize, part: impl Fn(u8) -> bool) -> usize {
 
 /// Re-prints validated JSON `text` without insignificant whitespace, handling integers as
 /// `numbers` says.
-pub fn compact(text: &str, numbers: Numbers) -> Result<String, UnsafeNumber> {
+pub(crate) fn compact(text: &str, numbers: Numbers) -> Result<String, UnsafeNumber> {
     let b = text.as_bytes();
     let mut out = String::with_capacity(text.len().saturating_add(16));
     let mut frames: Vec<Frame> = Vec::new();

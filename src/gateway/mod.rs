@@ -1,7 +1,7 @@
 //! The 1688 open-platform gateway, sans-IO: requests, signatures, answers, push, OAuth.
 //!
-//! Each JS export is one function here taking and returning JSON text; the work is split by
-//! what it decides:
+//! The gateway's JS exports are functions of the façade ([`crate::api`]), which reads their
+//! input's outer shape and calls in here; the work is split by what it decides:
 //! - [`sign`]: the `_aop_signature` algorithm and constant-time comparison;
 //! - [`form`]: `application/x-www-form-urlencoded` writing and strict reading;
 //! - [`creds`]: which appKey / appSecret / accessToken are accepted (secrets never quoted);
@@ -13,126 +13,38 @@
 //! - [`signer`]: the `Signer` that keeps the secret;
 //! - [`token`]: `parseToken` and the OAuth token requests (built where the secret is).
 
-pub mod answers;
-pub mod api;
-pub mod creds;
-pub mod form;
-pub mod ids;
-pub mod oauth;
-pub mod params;
-pub mod push;
-pub mod request;
-pub mod response;
-pub mod sign;
-pub mod signer;
-pub mod token;
+#[allow(unreachable_pub)] // size branch pending (see lib.rs)
+pub(crate) mod answers;
+pub(crate) mod api;
+pub(crate) mod creds;
+pub(crate) mod form;
+pub(crate) mod ids;
+pub(crate) mod oauth;
+pub(crate) mod params;
+pub(crate) mod push;
+pub(crate) mod request;
+pub(crate) mod response;
+pub(crate) mod sign;
+pub(crate) mod signer;
+#[allow(unreachable_pub)] // size branch pending (see lib.rs)
+pub(crate) mod token;
 #[cfg(test)]
 mod vectors;
 
-pub use signer::Signer;
-
-use crate::error::{ErrorCode, KjbError, Result};
-use crate::json::{self, Origin};
-use crate::money::clip;
-use creds::{json_str, kind};
-use params::Ordered;
-use request::RequestWire;
-use serde::Deserialize;
-use serde_json::value::RawValue;
-use std::borrow::Cow;
-
-/// `buildRequest(r)`: the unsigned call, safe to show in a browser —
-/// `{method:"POST", url, urlPath, params:[[key, value]], stringToSign}`.
-pub fn build_request_json(input: &str, origin: Origin) -> Result<String> {
-    let w: RequestWire<'_> = json::parse(input)?;
-    if w.app_secret.is_some() {
-        return Err(KjbError::at(
-            ErrorCode::InvalidInput,
-            "appSecret",
-            "buildRequest does not sign and its answer is meant to be shown: leave appSecret out (signRequest or a Signer signs)",
-        ));
-    }
-    let app_key = creds::app_key(w.app_key, "appKey")?;
-    let prepared = request::prepare(&w, &app_key, origin)?;
-    request::build_out(&prepared)
-}
-
-/// `signRequest(r)`: `{method:"POST", url, headers:{"content-type"}, body, signature}`.
-pub fn sign_request_json(input: &str, origin: Origin) -> Result<String> {
-    let w: RequestWire<'_> = json::parse(input)?;
-    let app_key = creds::app_key(w.app_key, "appKey")?;
-    let secret = creds::app_secret(w.app_secret, "appSecret")?;
-    let prepared = request::prepare(&w, &app_key, origin)?;
-    request::sign_out(prepared, &secret)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SignatureWire<'a> {
-    #[serde(default, borrow)]
-    app_secret: Option<&'a RawValue>,
-    #[serde(default, borrow)]
-    url_path: Option<&'a RawValue>,
-    #[serde(default, borrow)]
-    params: Option<Ordered<'a>>,
-}
-
-/// `signature({appSecret, urlPath, params})`: the 40-character upper-case hex signature, as a
-/// JSON string. `urlPath` `""` is the params-only variant. Parameter values follow the rules
-/// of an unknown API's parameters (strings as they are, `null` left out, arrays and objects
-/// as compact JSON); a `_aop_signature` among them is not signed.
-pub fn signature_json(input: &str, origin: Origin) -> Result<String> {
-    const P: &str = "urlPath";
-    let w: SignatureWire<'_> = json::parse(input)?;
-    let secret = creds::app_secret(w.app_secret, "appSecret")?;
-    let url_path = match w.url_path {
-        Some(raw) => json_str(raw).ok_or_else(|| KjbError::at(ErrorCode::InvalidInput, P, format!("urlPath must be a string (\"\" for params-only); got {}", kind(raw))))?,
-        None => return Err(KjbError::at(ErrorCode::InvalidInput, P, "urlPath is required: \"param2/1/{namespace}/{api}/{appKey}\", or \"\" for the params-only signature")),
-    };
-    if url_path.starts_with('/') || url_path.starts_with("openapi") || url_path.contains("://") || url_path.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(KjbError::at(ErrorCode::InvalidInput, P, format!("urlPath must start at \"param2/…\" (no scheme, host, /openapi or leading slash); got \"{}\"", clip(&url_path))));
-    }
-    let given: &[(Cow<'_, str>, &RawValue)] = w.params.as_ref().map_or(&[], |p| p.0.as_slice());
-    let mut values: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(given.len());
-    for (k, raw) in given {
-        if let Some(v) = params::generic(raw, &format!("params.{k}"), origin)? {
-            values.push((k.as_ref(), v));
-        }
-    }
-    let sig = sign::sign(&secret, &url_path, values.iter().map(|(k, v)| (*k, v.as_ref())))?;
-    crate::api::to_json(&sig.as_str())
-}
-
-/// `parseResponse({api, status, body})`.
-pub fn parse_response_json(input: &str, _origin: Origin) -> Result<String> {
-    response::parse_response_json(input)
-}
-
-/// `verifyPush({appSecret, body})`.
-pub fn verify_push_json(input: &str, _origin: Origin) -> Result<String> {
-    push::verify_push_json(input)
-}
-
-/// `authorizeUrl({appKey, redirectUri, state, appSecret?})`: the URL, as a JSON string.
-pub fn authorize_url_json(input: &str, _origin: Origin) -> Result<String> {
-    oauth::authorize_url_json(input)
-}
-
-/// `parseToken({text, now, status?})`.
-pub fn parse_token_json(input: &str, _origin: Origin) -> Result<String> {
-    token::parse_token_json(input)
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{ErrorCode, Result};
+    use crate::json::Origin;
     use proptest::prelude::*;
+    use signer::Signer;
     use serde_json::Value;
 
     const KEYS: &str = r#""appKey":"1234567","accessToken":"tok""#;
 
     fn build(rest: &str) -> Result<Value> {
-        build_request_json(&format!("{{{KEYS},{rest}}}"), Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
+        crate::api::build_request(&format!("{{{KEYS},{rest}}}"), Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
     }
 
     fn fails(rest: &str) -> (ErrorCode, Option<String>, String) {
@@ -160,7 +72,7 @@ mod tests {
         assert_eq!(v["urlPath"], "param2/1/com.alibaba.account/alibaba.account.agent.crossBasic/1234567");
         let v = build(r#""api":"x.y","namespace":"com.x","version":"2","params":{"a":"","b":null,"c":false,"d":{"k":[1,"2"]},"e":1.5}"#).unwrap();
         assert_eq!(v["params"], serde_json::json!([["access_token", "tok"], ["a", ""], ["c", "false"], ["d", "{\"k\":[1,\"2\"]}"], ["e", "1.5"]]));
-        let v = build_request_json(r#"{"api":"x.y","namespace":"com.x","version":1,"appKey":"1"}"#, Origin::Js).unwrap();
+        let v = crate::api::build_request(r#"{"api":"x.y","namespace":"com.x","version":1,"appKey":"1"}"#, Origin::Js).unwrap();
         assert!(v.contains("\"params\":[]"), "{v}");
     }
 
@@ -209,14 +121,14 @@ mod tests {
             (r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"accessToken":"t"}"#, "appKey"),
             (r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"accessToken":"t","appKey":"12/34"}"#, "appKey"),
         ] {
-            let e = build_request_json(input, Origin::Js).unwrap_err();
+            let e = crate::api::build_request(input, Origin::Js).unwrap_err();
             assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidCredentials, Some(path)), "{input}");
         }
-        let e = sign_request_json(r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"accessToken":"t","appKey":"1"}"#, Origin::Js).unwrap_err();
+        let e = crate::api::sign_request(r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"accessToken":"t","appKey":"1"}"#, Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidCredentials, Some("appSecret")));
         // Text origin (CLI): a 19-digit number is exact there.
         let v: Value = serde_json::from_str(
-            &build_request_json(&format!("{{{KEYS},\"api\":\"alibaba.trade.payWay.query\",\"params\":{{\"orderId\":3535260697417660107}}}}"), Origin::Text).unwrap(),
+            &crate::api::build_request(&format!("{{{KEYS},\"api\":\"alibaba.trade.payWay.query\",\"params\":{{\"orderId\":3535260697417660107}}}}"), Origin::Text).unwrap(),
         )
         .unwrap();
         assert_eq!(v["params"][1][1], "3535260697417660107");
@@ -224,7 +136,7 @@ mod tests {
 
     #[test]
     fn signature_entry() {
-        let sig = |s: &str| signature_json(s, Origin::Js);
+        let sig = |s: &str| crate::api::signature(s, Origin::Js);
         let a = sig(r#"{"appSecret":"k","urlPath":"","params":{"b":"2","a":"1"}}"#).unwrap();
         assert_eq!(a.len(), 42);
         assert_eq!(a, sig(r#"{"appSecret":"k","urlPath":"","params":{"a":"1","b":"2","_aop_signature":"x","n":null}}"#).unwrap());
@@ -240,18 +152,18 @@ mod tests {
 
     /// Hostile or random text into every entry point: an error, never a panic.
     fn all_entries(text: &str) {
-        let _ = build_request_json(text, Origin::Js);
-        let _ = sign_request_json(text, Origin::Js);
-        let _ = signature_json(text, Origin::Js);
-        let _ = parse_response_json(text, Origin::Js);
-        let _ = verify_push_json(text, Origin::Js);
-        let _ = authorize_url_json(text, Origin::Js);
-        let _ = parse_token_json(text, Origin::Js);
+        let _ = crate::api::build_request(text, Origin::Js);
+        let _ = crate::api::sign_request(text, Origin::Js);
+        let _ = crate::api::signature(text, Origin::Js);
+        let _ = crate::api::parse_response(text, Origin::Js);
+        let _ = crate::api::verify_push(text, Origin::Js);
+        let _ = crate::api::authorize_url(text, Origin::Js);
+        let _ = crate::api::parse_token(text, Origin::Js);
         if let Ok(s) = Signer::from_json(text, Origin::Js) {
             let _ = s.sign_json(text, Origin::Js);
             let _ = s.token_request_json(text, Origin::Js);
         }
-        let _ = build_request_json(text, Origin::Text);
+        let _ = crate::api::build_request(text, Origin::Text);
     }
 
     #[test]
@@ -286,7 +198,7 @@ mod tests {
                 let input = format!("{{\"api\":\"{api}\",\"namespace\":\"com.alibaba.trade\",\"version\":1,\"appKey\":\"1\",\"appSecret\":\"s\",\"accessToken\":\"t\",\"params\":{{\"{key}\":{value}}}}}");
                 all_entries(&input);
                 let response = format!("{{\"api\":\"{api}\",\"status\":200,\"body\":{}}}", serde_json::to_string(&format!("{{\"success\":true,\"{key}\":{value}}}")).unwrap());
-                let _ = parse_response_json(&response, Origin::Js);
+                let _ = crate::api::parse_response(&response, Origin::Js);
             }
         }
 
@@ -294,7 +206,7 @@ mod tests {
         fn signed_bodies_decode_to_their_params(values in prop::collection::vec("\\PC{0,20}", 1..5)) {
             let params: Vec<String> = values.iter().enumerate().map(|(i, v)| format!("\"p{i}\":{}", serde_json::to_string(v).unwrap())).collect();
             let input = format!("{{\"api\":\"x.y\",\"namespace\":\"n\",\"version\":1,\"appKey\":\"1\",\"appSecret\":\"s\",\"params\":{{{}}}}}", params.join(","));
-            let out: Value = serde_json::from_str(&sign_request_json(&input, Origin::Js).unwrap()).unwrap();
+            let out: Value = serde_json::from_str(&crate::api::sign_request(&input, Origin::Js).unwrap()).unwrap();
             let body = out["body"].as_str().unwrap();
             let fields = form::parse(body).unwrap();
             prop_assert_eq!(fields.len(), values.len().saturating_add(1));
@@ -314,7 +226,7 @@ mod tests {
         let signer_input = input.replace(r#""appSecret":"TESTSECRET123","#, "");
         let n = 100_000u32;
         for (name, f) in [
-            ("signRequest", Box::new(|| sign_request_json(input, Origin::Js).unwrap()) as Box<dyn Fn() -> String>),
+            ("signRequest", Box::new(|| crate::api::sign_request(input, Origin::Js).unwrap()) as Box<dyn Fn() -> String>),
             ("Signer.sign", Box::new(|| signer.sign_json(&signer_input, Origin::Js).unwrap())),
         ] {
             let t = std::time::Instant::now();

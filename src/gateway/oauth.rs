@@ -13,7 +13,7 @@ use crate::money::clip;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-pub const AUTHORIZE: &str = "https://auth.1688.com/oauth/authorize";
+pub(crate) const AUTHORIZE: &str = "https://auth.1688.com/oauth/authorize";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -33,7 +33,7 @@ fn invalid(path: &str, message: String) -> KjbError {
 }
 
 /// `authorizeUrl({appKey, redirectUri, state, appSecret?})` → the URL (as a JSON string).
-pub fn authorize_url_json(input: &str) -> Result<String> {
+pub(crate) fn authorize_url_json(input: &str) -> Result<String> {
     let w: AuthorizeWire<'_> = json::parse(input)?;
     let app_key = creds::app_key(w.app_key, "appKey")?;
     let uri = w.redirect_uri.and_then(json_str).unwrap_or_default();
@@ -63,7 +63,7 @@ pub fn authorize_url_json(input: &str) -> Result<String> {
         url.push_str("&_aop_signature=");
         url.push_str(sig.as_str());
     }
-    crate::api::to_json(&url)
+    crate::json::to_json(&url)
 }
 
 #[cfg(test)]

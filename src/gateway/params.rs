@@ -17,7 +17,7 @@ use std::fmt;
 /// A JSON object's members in the order they were written (serde_json's map would sort them).
 /// Duplicate keys never get here: `json::precheck` refuses them.
 #[derive(Debug, Default)]
-pub struct Ordered<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
+pub(crate) struct Ordered<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Ordered<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -48,7 +48,7 @@ fn first_byte(raw: &RawValue) -> u8 {
     token(raw).as_bytes().first().copied().unwrap_or(b' ')
 }
 
-pub fn is_null(raw: &RawValue) -> bool {
+pub(crate) fn is_null(raw: &RawValue) -> bool {
     token(raw) == "null"
 }
 
@@ -64,7 +64,7 @@ fn unsafe_number(path: &str, token: &str) -> KjbError {
 /// written, booleans `true`/`false`, arrays and objects as compact JSON (their text re-printed
 /// without whitespace, every token — numbers included — exactly as given). `null` means absent.
 /// JS numbers above 2^53 − 1 are refused anywhere in the value.
-pub fn generic<'a>(raw: &'a RawValue, path: &str, origin: Origin) -> Result<Option<Cow<'a, str>>> {
+pub(crate) fn generic<'a>(raw: &'a RawValue, path: &str, origin: Origin) -> Result<Option<Cow<'a, str>>> {
     let text = token(raw);
     let numbers = if origin == Origin::Js { Numbers::RefuseUnsafe } else { Numbers::Keep };
     match first_byte(raw) {
@@ -90,7 +90,7 @@ pub fn generic<'a>(raw: &'a RawValue, path: &str, origin: Origin) -> Result<Opti
 }
 
 /// A typed value of a known API's parameter; `None` when absent (`null`).
-pub fn typed<'a>(spec: &ParamSpec, raw: &'a RawValue, path: &str, api: &str, origin: Origin) -> Result<Option<Cow<'a, str>>> {
+pub(crate) fn typed<'a>(spec: &ParamSpec, raw: &'a RawValue, path: &str, api: &str, origin: Origin) -> Result<Option<Cow<'a, str>>> {
     if is_null(raw) {
         return Ok(None);
     }
@@ -215,7 +215,7 @@ fn quoted_id_list(text: &str, max: usize) -> Option<String> {
 /// `orderIdList`: an array of ids (strings, BigInts-as-strings, safe numbers), or the already
 /// serialised JSON text of such an array (`"[1,2]"`, as public SDK examples pass it; its numbers
 /// are exact). Sent as the compact JSON array of numbers, re-printed from the integers.
-pub fn id_list(raw: &RawValue, path: &str, api: &str, max: usize, origin: Origin) -> Result<String> {
+pub(crate) fn id_list(raw: &RawValue, path: &str, api: &str, max: usize, origin: Origin) -> Result<String> {
     match quoted_id_list(raw.get(), max) {
         Some(sent) => Ok(sent),
         None => read_id_list(raw, path, api, max, origin),
@@ -262,7 +262,7 @@ fn read_id_list(raw: &RawValue, path: &str, api: &str, max: usize, origin: Origi
         if i > 0 {
             out.push(',');
         }
-        out.push_str(crate::order::u64_digits(*id, &mut [0; 20]));
+        out.push_str(crate::text::u64_digits(*id, &mut [0; 20]));
     }
     out.push(']');
     Ok(out)

@@ -35,7 +35,7 @@ fn malformed(path: &str, message: impl Into<String>) -> KjbError {
 }
 
 /// `verifyPush({appSecret, body})`.
-pub fn verify_push_json(input: &str) -> Result<String> {
+pub(crate) fn verify_push_json(input: &str) -> Result<String> {
     let w: PushWire<'_> = json::parse(input)?;
     let secret = creds::app_secret(w.app_secret, "appSecret")?;
     let body = w.body.ok_or_else(|| malformed("body", "body is required: the raw form body as received, or {message, _aop_signature}"))?;
@@ -43,14 +43,14 @@ pub fn verify_push_json(input: &str) -> Result<String> {
 }
 
 /// `signer.verifyPush(body)`: `body_json` is the JSON of a string or an object.
-pub fn verify_body_json(secret: &Secret, body_json: &str) -> Result<String> {
+pub(crate) fn verify_body_json(secret: &Secret, body_json: &str) -> Result<String> {
     let body: &RawValue = json::parse(body_json)?;
     verify(secret, body)
 }
 
 /// Verifies a body given as the raw form text (a JSON string) or as its fields (an object of
 /// strings), then reads the message.
-pub fn verify(secret: &Secret, body: &RawValue) -> Result<String> {
+pub(crate) fn verify(secret: &Secret, body: &RawValue) -> Result<String> {
     match body.get().trim().as_bytes().first() {
         Some(b'"') => {
             let text = json_str(body).ok_or_else(|| malformed("body", "body is not a readable string"))?;
@@ -189,7 +189,7 @@ fn read_message(message: &str) -> Result<String> {
         Some(raw) => Some(super::answers::typed_data(&kind, raw).map_err(|why| malformed(&format!("{P}.data"), why))?),
     };
     let out = PushOut { msg_id, kind, biz_key: scalar(w.biz_key), gmt_born, user_info: scalar(w.user_info), data, extra_info: w.extra_info };
-    crate::api::to_json(&out)
+    crate::json::to_json(&out)
 }
 
 #[cfg(test)]

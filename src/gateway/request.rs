@@ -18,13 +18,13 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 /// The production gateway.
-pub const GATEWAY: &str = "https://gw.open.1688.com";
-pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=UTF-8";
+pub(crate) const GATEWAY: &str = "https://gw.open.1688.com";
+pub(crate) const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=UTF-8";
 
 /// Input of `buildRequest`, `signRequest` and `Signer.sign`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RequestWire<'a> {
+pub(crate) struct RequestWire<'a> {
     #[serde(borrow)]
     pub api: Cow<'a, str>,
     #[serde(default, borrow)]
@@ -46,7 +46,7 @@ pub struct RequestWire<'a> {
 }
 
 /// A call ready to sign: where it goes and its parameters in wire order (no signature).
-pub struct Prepared<'a> {
+pub(crate) struct Prepared<'a> {
     /// `https://gw.open.1688.com`, or the caller's `baseUrl` without a trailing `/`.
     pub base: Cow<'a, str>,
     pub url_path: String,
@@ -54,12 +54,12 @@ pub struct Prepared<'a> {
 }
 
 impl Prepared<'_> {
-    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
         self.params.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
     }
 
     /// `{base}/openapi/{urlPath}`.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         let mut url = String::with_capacity(self.url_len());
         url.push_str(&self.base);
         url.push_str(OPENAPI);
@@ -124,7 +124,7 @@ fn is_loopback(host: &str) -> bool {
 /// `baseUrl` replaces `https://gw.open.1688.com` (a sandbox, a proxy): `https://host[:port][/path]`;
 /// plain `http://` only for loopback hosts (`localhost`, `127.x.x.x`, `[::1]`). No user info,
 /// query or fragment. A trailing `/` is dropped; `/openapi/…` is appended.
-pub fn base_url(raw: Option<&RawValue>) -> Result<Cow<'_, str>> {
+pub(crate) fn base_url(raw: Option<&RawValue>) -> Result<Cow<'_, str>> {
     const P: &str = "baseUrl";
     let Some(raw) = raw.filter(|r| !params::is_null(r)) else { return Ok(Cow::Borrowed(GATEWAY)) };
     let s = text_field(raw, P, "a URL such as \"https://gw.open.1688.com\"")?;
@@ -221,7 +221,7 @@ fn resolve<'w>(w: &'w RequestWire<'_>) -> Result<Resolved<'w>> {
 }
 
 /// Checks and orders everything that goes into the call. `app_key` was validated by the caller.
-pub fn prepare<'a>(w: &'a RequestWire<'a>, app_key: &str, origin: Origin) -> Result<Prepared<'a>> {
+pub(crate) fn prepare<'a>(w: &'a RequestWire<'a>, app_key: &str, origin: Origin) -> Result<Prepared<'a>> {
     let Resolved { spec, namespace, version, name } = resolve(w)?;
     let token = match (spec, w.access_token.filter(|r| !params::is_null(r))) {
         (_, Some(raw)) => Some(creds::access_token(Some(raw), "accessToken")?),
@@ -301,8 +301,8 @@ struct BuildOut<'s> {
 }
 
 /// `buildRequest`'s answer.
-pub fn build_out(p: &Prepared<'_>) -> Result<String> {
-    crate::api::to_json(&BuildOut {
+pub(crate) fn build_out(p: &Prepared<'_>) -> Result<String> {
+    crate::json::to_json(&BuildOut {
         method: "POST",
         url: &p.url(),
         url_path: &p.url_path,
@@ -319,14 +319,14 @@ pub fn build_out(p: &Prepared<'_>) -> Result<String> {
 ///
 /// The body's parameters are written first, in wire order; then `p`'s parameters are sorted in
 /// place to be signed (no copy of them is made), and the signature ends the body.
-pub fn sign_out(mut p: Prepared<'_>, secret: &Secret) -> Result<String> {
+pub(crate) fn sign_out(mut p: Prepared<'_>, secret: &Secret) -> Result<String> {
     // Room for the body with some escapes (an id list has one every 20 bytes); the exact
     // encoded size would cost a pass over every byte, and a longer body just grows the buffer.
     let raw_len = p.pairs().fold(0usize, |n, (k, v)| n.saturating_add(k.len()).saturating_add(v.len()).saturating_add(2));
     let body_len = raw_len.saturating_add(raw_len / 4).saturating_add(SIGNATURE_FIELD.len()).saturating_add(SIGNATURE_LEN);
     let mut out = String::with_capacity(body_len.saturating_add(p.url_len()).saturating_add(CONTENT_TYPE.len()).saturating_add(80));
     out.push_str("{\"method\":\"POST\",\"url\":");
-    crate::out::push_str(&mut out, &p.url());
+    crate::text::push_str(&mut out, &p.url());
     out.push_str(",\"headers\":{\"content-type\":\"");
     out.push_str(CONTENT_TYPE);
     // A form-encoded body is only letters, digits, `*-._+%&=`: nothing JSON escapes.
@@ -388,7 +388,7 @@ mod tests {
     fn serde_sign_out(p: &Prepared<'_>, secret: &Secret) -> String {
         let sig = sign::sign(secret, &p.url_path, p.pairs()).unwrap();
         let body = form::encode_pairs(p.pairs().chain(std::iter::once(("_aop_signature", sig.as_str()))));
-        crate::api::to_json(&SignOut { method: "POST", url: &p.url(), headers: Headers { content_type: CONTENT_TYPE }, body, signature: sig.as_str() }).unwrap()
+        crate::json::to_json(&SignOut { method: "POST", url: &p.url(), headers: Headers { content_type: CONTENT_TYPE }, body, signature: sig.as_str() }).unwrap()
     }
 
     #[test]

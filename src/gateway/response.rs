@@ -31,9 +31,9 @@ struct ResponseWire<'a> {
 /// Gateway codes worth retrying after a back-off: the rate limits (gateway-1688.md §4).
 /// `gw.QosAppFrequencyLimit` is what the live gateway sends (with HTTP 400);
 /// `gw.QosRequestLimit` is seen from one community SDK and treated alike.
-pub const RETRYABLE: &[&str] = &["gw.QosAppFrequencyLimit", "gw.QosRequestLimit"];
+pub(crate) const RETRYABLE: &[&str] = &["gw.QosAppFrequencyLimit", "gw.QosRequestLimit"];
 /// 1688's `error_code` for a missing, expired or revoked access token (with HTTP 401).
-pub const TOKEN_CODE: &str = "401";
+pub(crate) const TOKEN_CODE: &str = "401";
 const MAX_QUOTED: usize = 200;
 
 /// Server text for a message: clipped, control characters blanked.
@@ -93,7 +93,7 @@ fn token_expired(status: u16, code: Option<&str>, message: Option<&str>) -> bool
 /// A refusal by the gateway itself (HTTP 4xx/5xx, `error_code`), classified by gateway-1688.md
 /// §4: rate limits are retryable, the 401 answer is `TOKEN_EXPIRED`, every other code is final
 /// and its message says what to change.
-pub fn gateway_error(api: &str, status: u16, code: Option<String>, message: Option<String>, request_id: Option<String>) -> KjbError {
+pub(crate) fn gateway_error(api: &str, status: u16, code: Option<String>, message: Option<String>, request_id: Option<String>) -> KjbError {
     let expired = token_expired(status, code.as_deref(), message.as_deref());
     let code = if expired { Some(TOKEN_CODE.to_string()) } else { code };
     let retryable = !expired && (status == 429 || code.as_deref().is_some_and(|c| RETRYABLE.contains(&c)));
@@ -228,7 +228,7 @@ fn pay_url(api: &str, status: u16, o: &Map<String, Value>) -> Result<String> {
     if url.is_none() && refused.is_empty() {
         return Err(unexpected(api, status, "it has neither payUrl nor refused orders"));
     }
-    crate::api::to_json(&PayUrlOut { pay_url: url, refused })
+    crate::json::to_json(&PayUrlOut { pay_url: url, refused })
 }
 
 #[derive(Serialize)]
@@ -295,7 +295,7 @@ fn pay_way(api: &str, status: u16, o: &Map<String, Value>) -> Result<String> {
         kjb |= code.as_u64().is_some_and(|n| KJB_CHANNELS.contains(&n));
         channels.push(Channel { code, name: c.get("name").and_then(Value::as_str).map(str::to_string) });
     }
-    crate::api::to_json(&PayWayOut {
+    crate::json::to_json(&PayWayOut {
         order_id: text_of(row.get("orderId")),
         pay_fee,
         pay_fee_fen,
@@ -315,7 +315,7 @@ fn status_code(raw: &RawValue) -> Result<u16> {
 }
 
 /// `parseResponse({api, status, body})`.
-pub fn parse_response_json(input: &str) -> Result<String> {
+pub(crate) fn parse_response_json(input: &str) -> Result<String> {
     let w: ResponseWire<'_> = json::parse(input)?;
     let status = status_code(w.status)?;
     if api::split_name(&w.api).1.is_empty() {
@@ -328,7 +328,7 @@ pub fn parse_response_json(input: &str) -> Result<String> {
 }
 
 /// Reads one answer of `api`.
-pub fn parse(api: &str, status: u16, body: &str) -> Result<String> {
+pub(crate) fn parse(api: &str, status: u16, body: &str) -> Result<String> {
     let text = json::strip_bom(body).trim();
     let looks_json = text.starts_with('{') || text.starts_with('[');
     // Depth and repeated keys first: a hostile body nested 100,000 deep is refused here, by

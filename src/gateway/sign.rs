@@ -6,6 +6,7 @@
 //! messages and the legacy signed OAuth URL.
 
 use crate::error::Result;
+use crate::text::hex_pair;
 use sha1::digest::generic_array::GenericArray;
 use sha1::{Digest, Sha1};
 use std::cmp::Ordering;
@@ -14,7 +15,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 /// Length of a signature in hex characters.
-pub const SIGNATURE_LEN: usize = 40;
+pub(crate) const SIGNATURE_LEN: usize = 40;
 
 /// An app secret. Its bytes are wiped when it is dropped, and it prints as `<redacted>`.
 ///
@@ -129,20 +130,6 @@ impl fmt::Debug for Signature {
     }
 }
 
-fn hex_digit(n: u8) -> u8 {
-    let n = n & 0x0f;
-    if n < 10 {
-        b'0' | n
-    } else {
-        n.wrapping_add(b'A'.wrapping_sub(10))
-    }
-}
-
-/// Upper-case hex of one byte, as two ASCII digits.
-pub fn hex_pair(b: u8) -> [u8; 2] {
-    [hex_digit(b.wrapping_shr(4)), hex_digit(b)]
-}
-
 /// Orders `key + value` strings as whole strings, without building them.
 fn cmp_joined(a: &(&str, &str), b: &(&str, &str)) -> Ordering {
     // Keys nearly always differ before the shorter one ends, and then they alone decide (one
@@ -163,7 +150,7 @@ fn sorted<'p>(params: impl IntoIterator<Item = (&'p str, &'p str)>) -> Vec<(&'p 
 }
 
 /// The exact text that is signed (for display and debugging; signing streams it instead).
-pub fn string_to_sign<'p>(url_path: &str, params: impl IntoIterator<Item = (&'p str, &'p str)>) -> String {
+pub(crate) fn string_to_sign<'p>(url_path: &str, params: impl IntoIterator<Item = (&'p str, &'p str)>) -> String {
     let params = sorted(params);
     let len = params.iter().fold(url_path.len(), |n, (k, v)| n.saturating_add(k.len()).saturating_add(v.len()));
     let mut s = String::with_capacity(len);
@@ -182,7 +169,7 @@ pub fn sign<'p>(secret: &Secret, url_path: &str, params: impl IntoIterator<Item 
 
 /// [`sign`] for parameters the caller owns and no longer needs in their order: they are sorted
 /// where they are, saving the copy `sign` makes.
-pub fn sign_sorting<K: AsRef<str>, V: AsRef<str>>(secret: &Secret, url_path: &str, params: &mut [(K, V)]) -> Result<Signature> {
+pub(crate) fn sign_sorting<K: AsRef<str>, V: AsRef<str>>(secret: &Secret, url_path: &str, params: &mut [(K, V)]) -> Result<Signature> {
     crate::sort::sort_by(params, |(ka, va), (kb, vb)| cmp_joined(&(ka.as_ref(), va.as_ref()), &(kb.as_ref(), vb.as_ref())));
     let pairs = params.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).filter(|(k, _)| *k != "_aop_signature");
     finish(secret, url_path, pairs)
@@ -275,13 +262,6 @@ mod tests {
         let mut outer = vec![7u8 ^ 0x5c; BLOCK_LEN];
         outer.extend_from_slice(&inner);
         assert_eq!(block_key.hmac([&b"m"[..]]).as_slice(), Sha1::digest(&outer).as_slice());
-    }
-
-    #[test]
-    fn hex_pairs() {
-        assert_eq!(&hex_pair(0x00), b"00");
-        assert_eq!(&hex_pair(0xAF), b"AF");
-        assert_eq!(&hex_pair(0x5b), b"5B");
     }
 
     #[test]

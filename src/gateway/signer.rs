@@ -105,9 +105,9 @@ mod tests {
             Signer::from_json(&format!("{{\"appKey\":\"1\",\"appSecret\":\"{SECRET}\",\"x\":1}}"), Origin::Js).unwrap_err(),
             Signer::from_json(&format!("{{\"appKey\":\"1\",\"appSecret\":\"{SECRET}\""), Origin::Js).unwrap_err(),
         ];
-        errors.push(crate::gateway::sign_request_json(&format!("{{\"api\":\"x\",\"appKey\":\"1\",\"appSecret\":{{\"s\":\"{SECRET}\"}}}}"), Origin::Js).unwrap_err());
-        errors.push(crate::gateway::signature_json(&format!("{{\"appSecret\":\"{SECRET}\",\"urlPath\":5,\"params\":{{}}}}"), Origin::Js).unwrap_err());
-        errors.push(crate::gateway::verify_push_json(&format!("{{\"appSecret\":\"{SECRET}\",\"body\":\"message=%ZZ\"}}"), Origin::Js).unwrap_err());
+        errors.push(crate::api::sign_request(&format!("{{\"api\":\"x\",\"appKey\":\"1\",\"appSecret\":{{\"s\":\"{SECRET}\"}}}}"), Origin::Js).unwrap_err());
+        errors.push(crate::api::signature(&format!("{{\"appSecret\":\"{SECRET}\",\"urlPath\":5,\"params\":{{}}}}"), Origin::Js).unwrap_err());
+        errors.push(crate::api::verify_push(&format!("{{\"appSecret\":\"{SECRET}\",\"body\":\"message=%ZZ\"}}"), Origin::Js).unwrap_err());
         for e in &errors {
             let shown = format!("{e} {e:?} {}", e.to_json());
             assert!(!shown.contains(SECRET) && !shown.contains("DEADBEEF"), "{shown}");
@@ -120,7 +120,7 @@ mod tests {
         assert_eq!(s.app_key(), "1234567");
         let req = r#""api":"alibaba.alipay.url.get","accessToken":"00000000-test-token-0000","params":{"orderIdList":["3535260697417660107"]}"#;
         let a = s.sign_json(&format!("{{{req}}}"), Origin::Js).unwrap();
-        let b = crate::gateway::sign_request_json(&format!("{{{req},\"appKey\":\"1234567\",\"appSecret\":\"TESTSECRET123\"}}"), Origin::Js).unwrap();
+        let b = crate::api::sign_request(&format!("{{{req},\"appKey\":\"1234567\",\"appSecret\":\"TESTSECRET123\"}}"), Origin::Js).unwrap();
         assert_eq!(a, b);
         assert_eq!(s.sign_json(&format!("{{{req},\"appKey\":\"1234567\"}}"), Origin::Js).unwrap(), b);
         let e = s.sign_json(&format!("{{{req},\"appKey\":\"7654321\"}}"), Origin::Js).unwrap_err();

@@ -242,7 +242,7 @@ pub fn parse_token(text: &str, now: i64, status: Option<u16>) -> Result<String> 
         out.push_str(key);
         out.push_str("\":");
         match value {
-            Some(v) => crate::out::push_str(&mut out, v),
+            Some(v) => crate::text::push_str(&mut out, v),
             None => out.push_str("null"),
         }
     };
@@ -341,7 +341,7 @@ pub fn request_json<'a>(secret: &'a Secret, app_key: &'a str, input: &'a str) ->
     // A `Prepared` call, so the body is written by the same code as a signed request's.
     let p = request::Prepared { base, url_path, params };
     let mut url_json = String::with_capacity(p.url().len().saturating_add(8));
-    crate::out::push_str(&mut url_json, &p.url());
+    crate::text::push_str(&mut url_json, &p.url());
     // Sized exactly before the secret is written: the buffer never moves, so no unwiped copy
     // of the secret is left behind by a reallocation.
     let body_len = p.pairs().fold(0usize, |n, (k, v)| n.saturating_add(form::encoded_len(k)).saturating_add(form::encoded_len(v)).saturating_add(1));

@@ -2,6 +2,12 @@
 //! reproduced through the public entry points: stringToSign, signature and body, byte for byte.
 
 use super::*;
+use crate::error::ErrorCode;
+use crate::json::Origin;
+use params::Ordered;
+use signer::Signer;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 const FIXTURE: &str = include_str!("../../tests/fixtures/signing-vectors.json");
@@ -39,7 +45,7 @@ fn ordered(v: &Vector<'_>) -> Vec<(String, String)> {
 
 fn signature_of(v: &Vector<'_>) -> String {
     let input = format!("{{\"appSecret\":{},\"urlPath\":{},\"params\":{}}}", q(&v.app_secret), q(&v.url_path), v.params.get());
-    serde_json::from_str::<String>(&signature_json(&input, Origin::Js).unwrap()).unwrap()
+    serde_json::from_str::<String>(&crate::api::signature(&input, Origin::Js).unwrap()).unwrap()
 }
 
 /// The `signRequest` input that describes the vector's call; `params_json` overrides the
@@ -69,7 +75,7 @@ fn request_input(v: &Vector<'_>, params_json: Option<&str>) -> String {
 }
 
 fn signed(input: &str) -> Value {
-    serde_json::from_str(&sign_request_json(input, Origin::Js).unwrap()).unwrap()
+    serde_json::from_str(&crate::api::sign_request(input, Origin::Js).unwrap()).unwrap()
 }
 
 #[test]
@@ -96,7 +102,7 @@ fn api_calls_reproduce_bodies() {
         }
         // buildRequest: same string to sign, no secret, parameters in body order.
         let unsigned_input = input.replace(&format!(",\"appSecret\":{}", q(&v.app_secret)), "");
-        let b: Value = serde_json::from_str(&build_request_json(&unsigned_input, Origin::Js).unwrap()).unwrap();
+        let b: Value = serde_json::from_str(&crate::api::build_request(&unsigned_input, Origin::Js).unwrap()).unwrap();
         assert_eq!(b["stringToSign"], v.string_to_sign.as_str(), "{}", v.id);
         assert_eq!(b["urlPath"], v.url_path.as_str());
         if let Some(body) = &v.body {
@@ -144,13 +150,13 @@ fn oauth_vector() {
         q(&get("state")),
         q(&v.app_secret)
     );
-    let url: String = serde_json::from_str(&authorize_url_json(&input, Origin::Js).unwrap()).unwrap();
+    let url: String = serde_json::from_str(&crate::api::authorize_url(&input, Origin::Js).unwrap()).unwrap();
     assert_eq!(
         url,
         format!("https://auth.1688.com/oauth/authorize?client_id=1234567&site=1688&redirect_uri=https%3A%2F%2Ferp.example.com%2Fcallback%2F1688&state=erp-state-42&_aop_signature={}", v.signature)
     );
     let unsigned = input.replace(&format!(",\"appSecret\":{}", q(&v.app_secret)), "");
-    let url: String = serde_json::from_str(&authorize_url_json(&unsigned, Origin::Js).unwrap()).unwrap();
+    let url: String = serde_json::from_str(&crate::api::authorize_url(&unsigned, Origin::Js).unwrap()).unwrap();
     assert!(url.ends_with("&state=erp-state-42"), "{url}");
 }
 
@@ -160,7 +166,7 @@ fn push_vector() {
     let body = v.body.clone().unwrap();
     assert!(body.ends_with(&format!("&_aop_signature={}", v.signature)));
     let input = format!("{{\"appSecret\":{},\"body\":{}}}", q(&v.app_secret), q(&body));
-    let out: Value = serde_json::from_str(&verify_push_json(&input, Origin::Js).unwrap()).unwrap();
+    let out: Value = serde_json::from_str(&crate::api::verify_push(&input, Origin::Js).unwrap()).unwrap();
     assert_eq!(out["msgId"], "92705609220");
     assert_eq!(out["type"], "ORDER_BUYER_VIEW_ORDER_PAY");
     assert_eq!(out["bizKey"], "3535260697417660107");

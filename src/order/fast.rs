@@ -26,7 +26,7 @@ const MAX_UNKNOWN_KEYS: usize = 24;
 /// is read, with its index; `None` leaves the list to the general path. `each` may give up too
 /// (`None`), and otherwise hands back the order's item vector, emptied, for the next order: a
 /// list is read with one item vector, not one per order.
-pub fn each<'s>(text: &'s str, mut each: impl FnMut(usize, OrderWire<'s>) -> Option<Vec<ItemWire<'s>>>) -> Option<()> {
+pub(super) fn each<'s>(text: &'s str, mut each: impl FnMut(usize, OrderWire<'s>) -> Option<Vec<ItemWire<'s>>>) -> Option<()> {
     let mut p = Reader { s: text, i: 0, keys: Vec::new() };
     let mut items = Vec::new();
     p.ws();
@@ -52,7 +52,7 @@ pub fn each<'s>(text: &'s str, mut each: impl FnMut(usize, OrderWire<'s>) -> Opt
 
 /// [`each`] collected into a list.
 #[cfg(test)]
-pub fn orders(text: &str) -> Option<Vec<OrderWire<'_>>> {
+pub(crate) fn orders(text: &str) -> Option<Vec<OrderWire<'_>>> {
     let mut out = Vec::new();
     each(text, |_, w| {
         out.push(w);
@@ -93,22 +93,69 @@ impl Key {
     }
 }
 
-/// An order's fields, in the order 1688 writes them.
-const ORDER_KEYS: [Key; 11] = [
-    Key::new("orderId"),
-    Key::new("amount"),
-    Key::new("currency"),
-    Key::new("status"),
-    Key::new("tradeType"),
-    Key::new("tradeTypeCode"),
-    Key::new("supplier"),
-    Key::new("items"),
-    Key::new("sellerOrder"),
-    Key::new("redEnvelope"),
-    Key::new("payBy"),
-];
-const SUPPLIER_KEYS: [Key; 3] = [Key::new("kjb"), Key::new("kuaJingBao"), Key::new("chengxintong")];
-const ITEM_KEYS: [Key; 4] = [Key::new("offerId"), Key::new("title"), Key::new("category"), Key::new("kjb")];
+/// The known keys of one kind of object, as an enum: [`fields!`] makes the variants and the
+/// [`Key`]s from one list, so a key cannot be read into another key's field.
+trait Fields: Copy + 'static {
+    /// The keys, in the order 1688 writes them (the key after the last one read is guessed).
+    const KEYS: &'static [Key];
+    /// The variants, in the order of `KEYS`.
+    const ALL: &'static [Self];
+}
+
+macro_rules! fields {
+    ($(#[$m:meta])* enum $name:ident { $($v:ident = $k:literal,)* }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        enum $name {
+            $($v,)*
+        }
+        impl Fields for $name {
+            const KEYS: &'static [Key] = &[$(Key::new($k),)*];
+            const ALL: &'static [Self] = &[$($name::$v,)*];
+        }
+    };
+}
+
+fields! {
+    /// An order's fields.
+    enum OrderField {
+        OrderId = "orderId",
+        Amount = "amount",
+        Currency = "currency",
+        Status = "status",
+        TradeType = "tradeType",
+        TradeTypeCode = "tradeTypeCode",
+        Supplier = "supplier",
+        Items = "items",
+        SellerOrder = "sellerOrder",
+        RedEnvelope = "redEnvelope",
+        PayBy = "payBy",
+    }
+}
+
+fields! {
+    /// A supplier's fields.
+    enum SupplierField {
+        Kjb = "kjb",
+        KuaJingBao = "kuaJingBao",
+        Chengxintong = "chengxintong",
+    }
+}
+
+fields! {
+    /// An item's fields.
+    enum ItemField {
+        OfferId = "offerId",
+        Title = "title",
+        Category = "category",
+        Kjb = "kjb",
+    }
+}
+
+fields! {
+    /// An object of no known fields (an unknown field's value).
+    enum NoField {}
+}
 
 struct Reader<'s> {
     s: &'s str,
@@ -412,10 +459,11 @@ impl<'s> Reader<'s> {
         None
     }
 
-    /// An object at the cursor whose depth is `depth`. `member` gets each key (with its index
-    /// in `known`, if it is one of them) with the cursor on its value, reads the value and says
+    /// An object at the cursor whose depth is `depth`. `member` gets each key (with its field,
+    /// if it is one of `F`'s) with the cursor on its value, reads the value and says
     /// whether the key is one it knows; repeated keys, known or not, are refused here.
-    fn object(&mut self, depth: usize, known: &[Key], mut member: impl FnMut(&mut Self, &'s str, Option<usize>, usize) -> Option<bool>) -> Option<()> {
+    fn object<F: Fields>(&mut self, depth: usize, mut member: impl FnMut(&mut Self, &'s str, Option<F>, usize) -> Option<bool>) -> Option<()> {
+        let known = F::KEYS;
         if depth > MAX_DEPTH {
             return None;
         }
@@ -443,7 +491,7 @@ impl<'s> Reader<'s> {
             self.ws();
             self.eat(b':')?;
             self.ws();
-            if !member(self, key, index, depth)? {
+            if !member(self, key, index.and_then(|n| F::ALL.get(n).copied()), depth)? {
                 let mine = self.keys.get(keys_from..)?;
                 if mine.len() >= MAX_UNKNOWN_KEYS || mine.contains(&key) {
                     return None;
@@ -465,7 +513,7 @@ impl<'s> Reader<'s> {
     fn skip(&mut self, depth: usize) -> Option<()> {
         match self.peek()? {
             b'"' => self.string().map(drop),
-            b'{' => self.object(depth.saturating_add(1), &[], |p, _, _, d| p.skip(d).map(|_| false)),
+            b'{' => self.object::<NoField>(depth.saturating_add(1), |p, _, _, d| p.skip(d).map(|_| false)),
             b'[' => self.array(depth.saturating_add(1), |p, d| p.skip(d)),
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
@@ -476,18 +524,18 @@ impl<'s> Reader<'s> {
 
     fn supplier(&mut self, depth: usize) -> Option<SupplierWire> {
         let (mut kjb, mut kua_jing_bao, mut chengxintong) = (None, None, None);
-        self.object(depth, &SUPPLIER_KEYS, |p, _, index, d| {
-            match index {
-                Some(0) => {
+        self.object(depth, |p, _, field: Option<SupplierField>, d| {
+            match field {
+                Some(SupplierField::Kjb) => {
                     kjb = p.opt_flag()?;
                 }
-                Some(1) => {
+                Some(SupplierField::KuaJingBao) => {
                     kua_jing_bao = p.opt_flag()?;
                 }
-                Some(2) => {
+                Some(SupplierField::Chengxintong) => {
                     chengxintong = Some(p.flag()?);
                 }
-                _ => {
+                None => {
                     p.skip(d)?;
                     return Some(false);
                 }
@@ -499,21 +547,21 @@ impl<'s> Reader<'s> {
 
     fn item(&mut self, depth: usize) -> Option<ItemWire<'s>> {
         let (mut offer_id, mut title, mut category, mut kjb) = (None, None, None, None);
-        self.object(depth, &ITEM_KEYS, |p, _, index, d| {
-            match index {
-                Some(0) => {
+        self.object(depth, |p, _, field: Option<ItemField>, d| {
+            match field {
+                Some(ItemField::OfferId) => {
                     offer_id = Some(p.raw()?);
                 }
-                Some(1) => {
+                Some(ItemField::Title) => {
                     title = p.opt_str()?;
                 }
-                Some(2) => {
+                Some(ItemField::Category) => {
                     category = p.opt_category(d)?;
                 }
-                Some(3) => {
+                Some(ItemField::Kjb) => {
                     kjb = p.opt_flag()?;
                 }
-                _ => {
+                None => {
                     p.skip(d)?;
                     return Some(false);
                 }
@@ -528,30 +576,30 @@ impl<'s> Reader<'s> {
     fn order(&mut self, mut list: Vec<ItemWire<'s>>) -> Option<OrderWire<'s>> {
         let (mut order_id, mut amount, mut currency, mut status, mut trade_type, mut trade_type_code) = (None, None, None, None, None, None);
         let (mut supplier, mut items, mut seller_order, mut red_envelope, mut pay_by) = (None, None, None, None, None);
-        self.object(2, &ORDER_KEYS, |p, _, index, d| {
-            match index {
-                Some(0) => {
+        self.object(2, |p, _, field: Option<OrderField>, d| {
+            match field {
+                Some(OrderField::OrderId) => {
                     order_id = Some(p.raw()?);
                 }
-                Some(1) => {
+                Some(OrderField::Amount) => {
                     amount = Some(p.raw()?);
                 }
-                Some(2) => {
+                Some(OrderField::Currency) => {
                     currency = p.opt_str()?;
                 }
-                Some(3) => {
+                Some(OrderField::Status) => {
                     status = Some(p.str_value()?);
                 }
-                Some(4) => {
+                Some(OrderField::TradeType) => {
                     trade_type = p.opt_str()?;
                 }
-                Some(5) => {
+                Some(OrderField::TradeTypeCode) => {
                     trade_type_code = p.opt_str()?;
                 }
-                Some(6) => {
+                Some(OrderField::Supplier) => {
                     supplier = Some(p.supplier(d.saturating_add(1))?);
                 }
-                Some(7) => {
+                Some(OrderField::Items) => {
                     let mut list = std::mem::take(&mut list);
                     p.array(d.saturating_add(1), |p, d| {
                         list.push(p.item(d.saturating_add(1))?);
@@ -559,16 +607,16 @@ impl<'s> Reader<'s> {
                     })?;
                     items = Some(list);
                 }
-                Some(8) => {
+                Some(OrderField::SellerOrder) => {
                     seller_order = p.opt_flag()?;
                 }
-                Some(9) => {
+                Some(OrderField::RedEnvelope) => {
                     red_envelope = p.opt_flag()?;
                 }
-                Some(10) => {
+                Some(OrderField::PayBy) => {
                     pay_by = p.opt_str()?;
                 }
-                _ => {
+                None => {
                     p.skip(d)?;
                     return Some(false);
                 }
@@ -615,8 +663,16 @@ mod tests {
     const ORDER: &str = r#"{"orderId":"3535260697417660107","amount":"257.62","status":"waitbuyerpay","tradeType":"assureTrade","supplier":{"loginId":"s-1","kjb":true,"chengxintong":true},"items":[{"offerId":"610405543516","title":"LED desk lamp 护眼台灯","category":"运动户外","kjb":true},{"offerId":610829226506,"title":"积木","category":[1031910,"Toys"]}],"sellerOrder":false,"redEnvelope":false}"#;
 
     #[test]
+    fn each_key_has_its_field() {
+        assert_eq!(OrderField::KEYS.len(), OrderField::ALL.len());
+        assert_eq!(SupplierField::KEYS.len(), SupplierField::ALL.len());
+        assert_eq!(ItemField::KEYS.len(), ItemField::ALL.len());
+        assert!(NoField::KEYS.is_empty() && NoField::ALL.is_empty());
+    }
+
+    #[test]
     fn known_keys_are_short_enough_to_guess() {
-        for k in ORDER_KEYS.iter().chain(&SUPPLIER_KEYS).chain(&ITEM_KEYS) {
+        for k in OrderField::KEYS.iter().chain(SupplierField::KEYS).chain(ItemField::KEYS) {
             assert!(k.name.len() < 16 && k.mask != 0, "{}", k.name);
             let text = format!("\"{}\":1,                ", k.name);
             let mut p = Reader { s: &text, i: 0, keys: Vec::new() };
