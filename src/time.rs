@@ -5,7 +5,7 @@
 //! stays sans-IO, and "now" is always an input.
 
 /// Days from 1970-01-01 to the civil date (proleptic Gregorian), H. Hinnant's algorithm.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y.saturating_sub(1) } else { y };
     let era = y.div_euclid(400);
     let yoe = y.saturating_sub(era.saturating_mul(400));
@@ -15,7 +15,8 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era.saturating_mul(146_097).saturating_add(doe).saturating_sub(719_468)
 }
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+/// The civil date of a day count (inverse of [`days_from_civil`]).
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z.saturating_add(719_468);
     let era = z.div_euclid(146_097);
     let doe = z.saturating_sub(era.saturating_mul(146_097));
@@ -35,7 +36,7 @@ fn num(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-fn days_in_month(y: i64, m: i64) -> i64 {
+pub(crate) fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
         2 => 28,

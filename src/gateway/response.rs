@@ -378,12 +378,14 @@ pub(crate) fn parse(api: &str, status: u16, body: &str) -> Result<String> {
     }
     check(api, status, &value)?;
     let answer = api::find(api::split_name(api).1).map_or(Answer::Decoded, |s| s.answer);
+    if let Answer::Shaped(shape) = answer {
+        return super::answers::shape(shape, api, status, value);
+    }
     match (answer, value.as_object()) {
         (Answer::Decoded, _) => Ok(printed),
-        (Answer::Shaped(shape), _) => super::answers::shape(shape, api, status, value.clone()),
         (Answer::PayUrl, Some(o)) => pay_url(api, status, o),
         (Answer::PayWay, Some(o)) => pay_way(api, status, o),
-        (_, None) => Err(unexpected(api, status, "it is not a JSON object")),
+        (Answer::Shaped(_), _) | (_, None) => Err(unexpected(api, status, "it is not a JSON object")),
     }
 }
 

@@ -15,6 +15,7 @@ use super::sign::Secret;
 use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
 use crate::json;
 use crate::money::clip;
+use crate::time::{civil_from_days, days_from_civil, days_in_month};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -34,41 +35,6 @@ fn invalid(path: &str, message: String) -> KjbError {
 
 // Saturating arithmetic throughout: every value is range-checked before it gets here, and the
 // crate denies operators that could overflow.
-
-/// Days since 1970-01-01 of a civil date (H. Hinnant's algorithm), for years 0–9999.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y.saturating_sub(1) } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.saturating_sub(era.saturating_mul(400));
-    let mp = m.saturating_add(9).rem_euclid(12);
-    let doy = mp.saturating_mul(153).saturating_add(2).div_euclid(5).saturating_add(d).saturating_sub(1);
-    let doe = yoe.saturating_mul(365).saturating_add(yoe.div_euclid(4)).saturating_sub(yoe.div_euclid(100)).saturating_add(doy);
-    era.saturating_mul(146_097).saturating_add(doe).saturating_sub(719_468)
-}
-
-/// The civil date of a day count (inverse of [`days_from_civil`]).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z.saturating_add(719_468);
-    let era = z.div_euclid(146_097);
-    let doe = z.saturating_sub(era.saturating_mul(146_097));
-    let yoe = doe.saturating_sub(doe.div_euclid(1460)).saturating_add(doe.div_euclid(36_524)).saturating_sub(doe.div_euclid(146_096)).div_euclid(365);
-    let doy = doe.saturating_sub(yoe.saturating_mul(365).saturating_add(yoe.div_euclid(4)).saturating_sub(yoe.div_euclid(100)));
-    let mp = doy.saturating_mul(5).saturating_add(2).div_euclid(153);
-    let d = doy.saturating_sub(mp.saturating_mul(153).saturating_add(2).div_euclid(5)).saturating_add(1);
-    let m = if mp < 10 { mp.saturating_add(3) } else { mp.saturating_sub(9) };
-    let y = yoe.saturating_add(era.saturating_mul(400));
-    (if m <= 2 { y.saturating_add(1) } else { y }, m, d)
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    let leap = (y.rem_euclid(4) == 0 && y.rem_euclid(100) != 0) || y.rem_euclid(400) == 0;
-    match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
 
 /// `2026-11-27T10:00:00.000Z` for a time in ms since the epoch (clamped to 0 ..= [`MAX_MS`]).
 pub fn iso_utc(ms: i64) -> String {
