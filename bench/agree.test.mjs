@@ -11,7 +11,13 @@ const require = createRequire(import.meta.url);
 const kjb = require(process.env.KJB_PKG ? `${process.env.KJB_PKG}/lib/node.cjs` : '../pkg/lib/node.cjs');
 
 test('planPayment and checkOrders agree, with the orders as objects and as a JSON text', () => {
-  for (const [n, seed, maxPerCall] of [[0, 1, 10], [1, 2, 1], [250, 3, 10], [600, 4, 30], [2000, 1688, 7]]) {
+  for (const [n, seed, maxPerCall] of [
+    [0, 1, 10],
+    [1, 2, 1],
+    [250, 3, 10],
+    [600, 4, 30],
+    [2000, 1688, 7],
+  ]) {
     const orders = makeOrders(n, { seed });
     const input = { ...planInput(n, { maxPerCall }), orders };
     const want = ref.planPayment(input);
@@ -22,7 +28,10 @@ test('planPayment and checkOrders agree, with the orders as objects and as a JSO
 });
 
 test('planPayment agrees on payBy deadlines of deferred orders', () => {
-  const orders = makeOrders(250, { seed: 7 }).map((o, i) => ({ ...o, payBy: new Date(Date.UTC(2026, 10, 27, 6 + (i % 48))).toISOString() }));
+  const orders = makeOrders(250, { seed: 7 }).map((o, i) => ({
+    ...o,
+    payBy: new Date(Date.UTC(2026, 10, 27, 6 + (i % 48))).toISOString(),
+  }));
   const input = { ...planInput(250), orders, now: '2026-11-27T08:30:00Z' };
   const want = ref.planPayment(input);
   assert.ok(want.deferred.some((d) => d.reasons.some((r) => r.code === 'PAY_DEADLINE_BEFORE_DEFERRAL')));
@@ -34,11 +43,22 @@ test('the generated orders exercise every path the benchmark times', () => {
   const orders = makeOrders(2000, { seed: 1688 });
   const out = ref.planPayment({ ...planInput(2000), orders });
   const codes = new Set(out.rejected.flatMap((r) => r.reasons.map((x) => x.code)));
-  for (const code of ['SUPPLIER_NOT_KJB', 'ORDER_NOT_AWAITING_PAYMENT', 'PROHIBITED_GOODS', 'OVER_TRANSACTION_LIMIT', 'DUPLICATE_ORDER', 'RED_ENVELOPE_USED']) {
+  for (const code of [
+    'SUPPLIER_NOT_KJB',
+    'ORDER_NOT_AWAITING_PAYMENT',
+    'PROHIBITED_GOODS',
+    'OVER_TRANSACTION_LIMIT',
+    'DUPLICATE_ORDER',
+    'RED_ENVELOPE_USED',
+  ]) {
     assert.ok(codes.has(code), code);
   }
   assert.ok(out.deferred.length > 0 && out.totals.warned > 0 && out.batches.length > 100, JSON.stringify(out.totals));
-  assert.ok(out.batches.some((b) => b.warnings.some((w) => w.reasons.some((r) => r.matched === '种子' || r.matched === 'seeds'))));
+  assert.ok(
+    out.batches.some((b) =>
+      b.warnings.some((w) => w.reasons.some((r) => r.matched === '种子' || r.matched === 'seeds')),
+    ),
+  );
 });
 
 test('quoteFee agrees', () => {
@@ -64,7 +84,10 @@ test('signRequest agrees', () => {
 
 test('verifyPush agrees, and both refuse a forged push', () => {
   const sig = kjb.signature({ appSecret: SECRET, urlPath: '', params: { message: PUSH_MESSAGE } });
-  const body = new URLSearchParams([['message', PUSH_MESSAGE], ['_aop_signature', sig]]).toString();
+  const body = new URLSearchParams([
+    ['message', PUSH_MESSAGE],
+    ['_aop_signature', sig],
+  ]).toString();
   const got = kjb.verifyPush({ appSecret: SECRET, body });
   assert.deepStrictEqual(got, ref.verifyPush({ appSecret: SECRET, body }));
   assert.equal(got.data.batchPay[1].orderId, '3535260697417660108');

@@ -35,9 +35,19 @@ const TITLES = [
   '厨房收纳盒 塑料 冰箱保鲜 Storage box set of 6',
 ];
 /** Titles that look like refused goods and are not (no warning). */
-const FALSE_FRIENDS = ['Glass seed beads 2mm 500g DIY jewelry', '种子选手 T恤 定制', '吸油烟纸 厨房 抽油烟机 过滤纸', '暴力熊 积木 公仔 400%'];
+const FALSE_FRIENDS = [
+  'Glass seed beads 2mm 500g DIY jewelry',
+  '种子选手 T恤 定制',
+  '吸油烟纸 厨房 抽油烟机 过滤纸',
+  '暴力熊 积木 公仔 400%',
+];
 /** Titles that warn (PROHIBITED_GOODS_SUSPECTED). */
-const SUSPECT = ['Tomato seeds 100pcs heirloom', '蔬菜种子 四季 阳台 易种', 'Hydroponic nutrient solution A+B 1L', '卷烟纸 便携 110mm'];
+const SUSPECT = [
+  'Tomato seeds 100pcs heirloom',
+  '蔬菜种子 四季 阳台 易种',
+  'Hydroponic nutrient solution A+B 1L',
+  '卷烟纸 便携 110mm',
+];
 const CATEGORIES = ['Apparel', '服装', 'electronics', '家居日用', 1031910, 'Toys', '运动户外'];
 
 const BUYER = { verified: true, alipayPersonalLinked: true, alipayBusinessLinked: true, kjbActivated: true };
@@ -60,7 +70,12 @@ export function makeOrders(n, { items = 2, seed = 1688 } = {}) {
     const its = new Array(items);
     for (let j = 0; j < items; j++) {
       const p = r();
-      const title = p < 0.01 ? SUSPECT[Math.floor(r() * SUSPECT.length)] : p < 0.02 ? FALSE_FRIENDS[Math.floor(r() * FALSE_FRIENDS.length)] : TITLES[Math.floor(r() * TITLES.length)];
+      const title =
+        p < 0.01
+          ? SUSPECT[Math.floor(r() * SUSPECT.length)]
+          : p < 0.02
+            ? FALSE_FRIENDS[Math.floor(r() * FALSE_FRIENDS.length)]
+            : TITLES[Math.floor(r() * TITLES.length)];
       const category = r() < 0.002 ? '植物种子' : CATEGORIES[Math.floor(r() * CATEGORIES.length)];
       its[j] = { offerId: String(610000000000 + Math.floor(r() * 1e9)), title, category, kjb: r() < 0.995 };
     }
@@ -113,7 +128,10 @@ export function signInput() {
 /** A quoteFee input: an amount and 12 months of history. */
 export function quoteInput(seed = 7) {
   const r = rng(seed);
-  const history = Array.from({ length: 12 }, () => `${Math.floor(r() * 400000)}.${String(Math.floor(r() * 100)).padStart(2, '0')}`);
+  const history = Array.from(
+    { length: 12 },
+    () => `${Math.floor(r() * 400000)}.${String(Math.floor(r() * 100)).padStart(2, '0')}`,
+  );
   return { amount: amountText(r), history };
 }
 

@@ -34,37 +34,216 @@ const API = 'alibaba.crossBorderPay.url.get';
 
 /** [English, Chinese] text of each reason code; `{name}` is filled in per reason. */
 const TEXT = {
-  BUYER_NOT_VERIFIED: ["The buyer's 1688 account is not verified (实名认证). Complete the real-name verification of the 1688 account, then check again.", "买家的1688账号尚未完成实名认证。请先完成1688账号实名认证，然后重新检查。"],
-  ALIPAY_PERSONAL_NOT_LINKED: ["No verified Alipay personal account is linked to the buyer's 1688 account; its payment password confirms each KJB payment. Link a verified Alipay personal account in the 1688 account settings.", "买家的1688账号未绑定已实名认证的支付宝个人账户（每笔跨境宝付款需用其支付密码确认）。请在1688账号设置中绑定。"],
-  ALIPAY_BUSINESS_NOT_LINKED: ["No Alipay business account is linked to the buyer's 1688 account. Link the company's Alipay business account in the 1688 account settings.", "买家的1688账号未绑定支付宝企业账户。请在1688账号设置中绑定公司的支付宝企业账户。"],
-  KJB_NOT_ACTIVATED: ["KJB (跨境宝) is not activated for the buyer's account. Activate KJB in the 1688 account settings, then check again.", "买家账号尚未开通跨境宝。请在1688账号设置中开通跨境宝，然后重新检查。"],
-  SUPPLIER_NOT_KJB: ["The supplier has not enabled KJB (has not signed the KJB agreement). Ask the supplier to enable KJB, or pay this order another way.", "该供应商未开通跨境宝（未签署跨境宝协议）。请联系供应商开通跨境宝，或改用其他方式支付此订单。"],
-  SUPPLIER_NOT_CHENGXINTONG: ["The supplier is not a paid 诚信通 (TrustPass) member, so it cannot accept KJB. Buy from another supplier, or pay this order another way.", "该供应商不是诚信通会员，无法开通跨境宝。请更换供应商，或改用其他方式支付此订单。"],
-  TRADE_NOT_GUARANTEED: ["The order is not a Guaranteed transaction (担保交易, assureTrade), the only kind KJB pays. Ask the supplier to change the transaction method, or pay this order another way.", "该订单不是担保交易（assureTrade），跨境宝只支付担保交易订单。请联系供应商修改交易方式，或改用其他方式支付此订单。"],
-  ORDER_NOT_AWAITING_PAYMENT: ["The order is not waiting for payment (its status is not waitbuyerpay): it may be paid, cancelled or not yet confirmed. Refresh the order from 1688 and pay only orders that wait for payment.", "该订单不是待付款状态（waitbuyerpay），可能已付款、已取消或尚未确认。请从1688刷新订单状态，只支付待付款的订单。"],
-  OFFER_NOT_KJB: ["1688 lists this item's offer as not payable by KJB. Remove the item from the order, ask the supplier to enable KJB for the offer, or pay this order another way.", "1688显示该商品不支持跨境宝支付。请从订单中移除该商品、联系供应商为该商品开通跨境宝，或改用其他方式支付此订单。"],
-  PROHIBITED_GOODS: ["This item's category is goods KJB refuses ({goods}). Remove the item from the order, or pay this order another way.", "该商品类目属于跨境宝禁止交易的商品（{goods}）。请从订单中移除该商品，或改用其他方式支付此订单。"],
-  PROHIBITED_GOODS_SUSPECTED: ["The item title mentions \"{matched}\", which may be goods KJB refuses ({goods}). Confirm with Alipay business support before paying; the order is not blocked.", "商品标题含有“{matched}”，可能属于跨境宝禁止交易的商品（{goods}）。付款前请向支付宝企业客服确认；该订单未被拦截。"],
-  MANUAL_ORDER: ["This is a manual (invitation) order the seller created without a buyer address; the KJB batch cashier refuses such orders (MANUAL-TRADE). Ask the supplier to cancel it and place the order yourself on 1688.", "这是卖家代下的手工订单（无买家收货地址），跨境宝批量收银台会拒绝此类订单（MANUAL-TRADE）。请让供应商取消该订单，由买家在1688上自行下单。"],
-  RED_ENVELOPE_USED: ["The order uses a red packet (红包), which KJB cannot pay. Place the order again without the red packet, or pay this order another way.", "该订单使用了红包，无法使用跨境宝支付。请不使用红包重新下单，或改用其他方式支付此订单。"],
-  OVER_TRANSACTION_LIMIT: ["The order amount ({usd} USD at {fx} CNY per USD) is above KJB's single-transaction limit of {limit} USD. Ask the supplier to split the order into smaller orders.", "订单金额（按 {fx} 人民币/美元折合 {usd} 美元）超过跨境宝单笔限额 {limit} 美元。请联系供应商将订单拆分为多笔较小的订单。"],
-  OVER_DAILY_LIMIT: ["Paying this order today would bring the day's KJB total to {usd} USD (already paid today included), above the daily limit of {limit} USD. Pay it on another day; planPayment defers it.", "今日跨境宝付款总额（含今日已付）加上该订单将达到 {usd} 美元，超过单日限额 {limit} 美元。请改日支付；planPayment 会将其顺延。"],
-  DUPLICATE_ORDER: ["This order id already appears earlier in the list; only its first occurrence can be paid. Remove the repeated entry.", "该订单号在列表中已出现过，只有第一次出现的条目会被支付。请删除重复的条目。"],
-  PAY_DEADLINE_BEFORE_DEFERRAL: ["This order is deferred by the daily limit, but 1688 closes it unpaid at {payBy} (UTC), before the next day. Pay it today by other means, or plan it into today's payments instead of another order.", "该订单因单日限额被顺延，但1688将于 {payBy}（UTC）关闭未付款订单，早于次日。请今日改用其他方式支付，或调整计划让它在今日付款。"],
-  CURRENCY_UNSUPPORTED: ["The order is not priced in CNY; KJB pays 1688 orders in CNY only. Check the order's currency and pass its CNY amount.", "该订单不是以人民币（CNY）计价，跨境宝只支付人民币订单。请核对订单币种并传入人民币金额。"],
+  BUYER_NOT_VERIFIED: [
+    "The buyer's 1688 account is not verified (实名认证). Complete the real-name verification of the 1688 account, then check again.",
+    '买家的1688账号尚未完成实名认证。请先完成1688账号实名认证，然后重新检查。',
+  ],
+  ALIPAY_PERSONAL_NOT_LINKED: [
+    "No verified Alipay personal account is linked to the buyer's 1688 account; its payment password confirms each KJB payment. Link a verified Alipay personal account in the 1688 account settings.",
+    '买家的1688账号未绑定已实名认证的支付宝个人账户（每笔跨境宝付款需用其支付密码确认）。请在1688账号设置中绑定。',
+  ],
+  ALIPAY_BUSINESS_NOT_LINKED: [
+    "No Alipay business account is linked to the buyer's 1688 account. Link the company's Alipay business account in the 1688 account settings.",
+    '买家的1688账号未绑定支付宝企业账户。请在1688账号设置中绑定公司的支付宝企业账户。',
+  ],
+  KJB_NOT_ACTIVATED: [
+    "KJB (跨境宝) is not activated for the buyer's account. Activate KJB in the 1688 account settings, then check again.",
+    '买家账号尚未开通跨境宝。请在1688账号设置中开通跨境宝，然后重新检查。',
+  ],
+  SUPPLIER_NOT_KJB: [
+    'The supplier has not enabled KJB (has not signed the KJB agreement). Ask the supplier to enable KJB, or pay this order another way.',
+    '该供应商未开通跨境宝（未签署跨境宝协议）。请联系供应商开通跨境宝，或改用其他方式支付此订单。',
+  ],
+  SUPPLIER_NOT_CHENGXINTONG: [
+    'The supplier is not a paid 诚信通 (TrustPass) member, so it cannot accept KJB. Buy from another supplier, or pay this order another way.',
+    '该供应商不是诚信通会员，无法开通跨境宝。请更换供应商，或改用其他方式支付此订单。',
+  ],
+  TRADE_NOT_GUARANTEED: [
+    'The order is not a Guaranteed transaction (担保交易, assureTrade), the only kind KJB pays. Ask the supplier to change the transaction method, or pay this order another way.',
+    '该订单不是担保交易（assureTrade），跨境宝只支付担保交易订单。请联系供应商修改交易方式，或改用其他方式支付此订单。',
+  ],
+  ORDER_NOT_AWAITING_PAYMENT: [
+    'The order is not waiting for payment (its status is not waitbuyerpay): it may be paid, cancelled or not yet confirmed. Refresh the order from 1688 and pay only orders that wait for payment.',
+    '该订单不是待付款状态（waitbuyerpay），可能已付款、已取消或尚未确认。请从1688刷新订单状态，只支付待付款的订单。',
+  ],
+  OFFER_NOT_KJB: [
+    "1688 lists this item's offer as not payable by KJB. Remove the item from the order, ask the supplier to enable KJB for the offer, or pay this order another way.",
+    '1688显示该商品不支持跨境宝支付。请从订单中移除该商品、联系供应商为该商品开通跨境宝，或改用其他方式支付此订单。',
+  ],
+  PROHIBITED_GOODS: [
+    "This item's category is goods KJB refuses ({goods}). Remove the item from the order, or pay this order another way.",
+    '该商品类目属于跨境宝禁止交易的商品（{goods}）。请从订单中移除该商品，或改用其他方式支付此订单。',
+  ],
+  PROHIBITED_GOODS_SUSPECTED: [
+    'The item title mentions "{matched}", which may be goods KJB refuses ({goods}). Confirm with Alipay business support before paying; the order is not blocked.',
+    '商品标题含有“{matched}”，可能属于跨境宝禁止交易的商品（{goods}）。付款前请向支付宝企业客服确认；该订单未被拦截。',
+  ],
+  MANUAL_ORDER: [
+    'This is a manual (invitation) order the seller created without a buyer address; the KJB batch cashier refuses such orders (MANUAL-TRADE). Ask the supplier to cancel it and place the order yourself on 1688.',
+    '这是卖家代下的手工订单（无买家收货地址），跨境宝批量收银台会拒绝此类订单（MANUAL-TRADE）。请让供应商取消该订单，由买家在1688上自行下单。',
+  ],
+  RED_ENVELOPE_USED: [
+    'The order uses a red packet (红包), which KJB cannot pay. Place the order again without the red packet, or pay this order another way.',
+    '该订单使用了红包，无法使用跨境宝支付。请不使用红包重新下单，或改用其他方式支付此订单。',
+  ],
+  OVER_TRANSACTION_LIMIT: [
+    "The order amount ({usd} USD at {fx} CNY per USD) is above KJB's single-transaction limit of {limit} USD. Ask the supplier to split the order into smaller orders.",
+    '订单金额（按 {fx} 人民币/美元折合 {usd} 美元）超过跨境宝单笔限额 {limit} 美元。请联系供应商将订单拆分为多笔较小的订单。',
+  ],
+  OVER_DAILY_LIMIT: [
+    "Paying this order today would bring the day's KJB total to {usd} USD (already paid today included), above the daily limit of {limit} USD. Pay it on another day; planPayment defers it.",
+    '今日跨境宝付款总额（含今日已付）加上该订单将达到 {usd} 美元，超过单日限额 {limit} 美元。请改日支付；planPayment 会将其顺延。',
+  ],
+  DUPLICATE_ORDER: [
+    'This order id already appears earlier in the list; only its first occurrence can be paid. Remove the repeated entry.',
+    '该订单号在列表中已出现过，只有第一次出现的条目会被支付。请删除重复的条目。',
+  ],
+  PAY_DEADLINE_BEFORE_DEFERRAL: [
+    "This order is deferred by the daily limit, but 1688 closes it unpaid at {payBy} (UTC), before the next day. Pay it today by other means, or plan it into today's payments instead of another order.",
+    '该订单因单日限额被顺延，但1688将于 {payBy}（UTC）关闭未付款订单，早于次日。请今日改用其他方式支付，或调整计划让它在今日付款。',
+  ],
+  CURRENCY_UNSUPPORTED: [
+    "The order is not priced in CNY; KJB pays 1688 orders in CNY only. Check the order's currency and pass its CNY amount.",
+    '该订单不是以人民币（CNY）计价，跨境宝只支付人民币订单。请核对订单币种并传入人民币金额。',
+  ],
 };
 
 /** The built-in prohibited-goods list. */
 const PROHIBITED = [
-  {"id": "pornography", "name": "Pornography", "nameZh": "色情", "categories": ["色情用品", "淫秽物品"], "keywords": ["porn", "porno", "pornography", "pornographic", "adult video", "adult videos", "色情", "淫秽", "黄色录像", "成人影片"], "exclude": []},
-  {"id": "gambling", "name": "Gambling", "nameZh": "赌博", "categories": ["赌具", "赌博用品"], "keywords": ["gambling", "slot machine", "slot machines", "赌博", "赌具", "赌博机", "百家乐"], "exclude": []},
-  {"id": "drugs", "name": "Drug abuse", "nameZh": "毒品", "categories": ["吸毒用具", "毒品及吸毒用具"], "keywords": ["narcotic", "narcotics", "cocaine", "heroin", "methamphetamine", "marijuana", "cannabis", "毒品", "吸毒", "冰毒", "海洛因", "可卡因", "大麻", "摇头丸"], "exclude": ["大麻绳", "大麻布"]},
-  {"id": "violence", "name": "Violence", "nameZh": "暴力", "categories": ["暴力用品"], "keywords": ["brass knuckles", "knuckle duster", "knuckle dusters", "暴力", "指虎"], "exclude": ["暴力熊", "暴力风扇", "暴力扇", "暴力涡轮", "暴力美学", "暴力拆解", "暴力测试", "暴力输出"]},
-  {"id": "terrorism", "name": "Terrorism", "nameZh": "恐怖主义", "categories": ["恐怖活动"], "keywords": ["terrorism", "terrorist", "terrorists", "恐怖主义", "恐怖分子", "恐怖组织", "恐怖袭击"], "exclude": []},
-  {"id": "seeds", "name": "Plant seeds", "nameZh": "植物种子", "categories": ["种子", "种子种苗", "种子/种苗"], "keywords": ["seed", "seeds", "种子", "种籽", "籽种", "花籽"], "exclude": ["seed bead", "seed beads", "seed pearl", "seed pearls", "seed round", "seed funding", "seed money", "seed stitch", "种子选手", "种子队", "种子用户", "种子轮", "种子基金", "种子文件", "种子链接", "种子下载", "种子珠"]},
-  {"id": "nutrients", "name": "Nutrients", "nameZh": "营养液", "categories": ["植物营养液", "植物营养剂", "水培营养液"], "keywords": ["nutrient solution", "nutrient solutions", "plant nutrient", "plant nutrients", "hydroponic nutrient", "hydroponic nutrients", "营养液", "水培营养"], "exclude": []},
-  {"id": "cigarette-paper", "name": "Cigarette paper", "nameZh": "卷烟纸", "categories": ["烟纸"], "keywords": ["cigarette paper", "cigarette papers", "rolling paper", "rolling papers", "smoking paper", "smoking papers", "卷烟纸", "烟纸"], "exclude": ["油烟纸"]},
-  {"id": "harpoons", "name": "Harpoons", "nameZh": "鱼叉", "categories": ["捕鲸叉"], "keywords": ["harpoon", "harpoons", "speargun", "spearguns", "spear gun", "spear guns", "鱼叉", "渔叉", "捕鲸叉"], "exclude": ["烤鱼叉"]},
+  {
+    id: 'pornography',
+    name: 'Pornography',
+    nameZh: '色情',
+    categories: ['色情用品', '淫秽物品'],
+    keywords: [
+      'porn',
+      'porno',
+      'pornography',
+      'pornographic',
+      'adult video',
+      'adult videos',
+      '色情',
+      '淫秽',
+      '黄色录像',
+      '成人影片',
+    ],
+    exclude: [],
+  },
+  {
+    id: 'gambling',
+    name: 'Gambling',
+    nameZh: '赌博',
+    categories: ['赌具', '赌博用品'],
+    keywords: ['gambling', 'slot machine', 'slot machines', '赌博', '赌具', '赌博机', '百家乐'],
+    exclude: [],
+  },
+  {
+    id: 'drugs',
+    name: 'Drug abuse',
+    nameZh: '毒品',
+    categories: ['吸毒用具', '毒品及吸毒用具'],
+    keywords: [
+      'narcotic',
+      'narcotics',
+      'cocaine',
+      'heroin',
+      'methamphetamine',
+      'marijuana',
+      'cannabis',
+      '毒品',
+      '吸毒',
+      '冰毒',
+      '海洛因',
+      '可卡因',
+      '大麻',
+      '摇头丸',
+    ],
+    exclude: ['大麻绳', '大麻布'],
+  },
+  {
+    id: 'violence',
+    name: 'Violence',
+    nameZh: '暴力',
+    categories: ['暴力用品'],
+    keywords: ['brass knuckles', 'knuckle duster', 'knuckle dusters', '暴力', '指虎'],
+    exclude: ['暴力熊', '暴力风扇', '暴力扇', '暴力涡轮', '暴力美学', '暴力拆解', '暴力测试', '暴力输出'],
+  },
+  {
+    id: 'terrorism',
+    name: 'Terrorism',
+    nameZh: '恐怖主义',
+    categories: ['恐怖活动'],
+    keywords: ['terrorism', 'terrorist', 'terrorists', '恐怖主义', '恐怖分子', '恐怖组织', '恐怖袭击'],
+    exclude: [],
+  },
+  {
+    id: 'seeds',
+    name: 'Plant seeds',
+    nameZh: '植物种子',
+    categories: ['种子', '种子种苗', '种子/种苗'],
+    keywords: ['seed', 'seeds', '种子', '种籽', '籽种', '花籽'],
+    exclude: [
+      'seed bead',
+      'seed beads',
+      'seed pearl',
+      'seed pearls',
+      'seed round',
+      'seed funding',
+      'seed money',
+      'seed stitch',
+      '种子选手',
+      '种子队',
+      '种子用户',
+      '种子轮',
+      '种子基金',
+      '种子文件',
+      '种子链接',
+      '种子下载',
+      '种子珠',
+    ],
+  },
+  {
+    id: 'nutrients',
+    name: 'Nutrients',
+    nameZh: '营养液',
+    categories: ['植物营养液', '植物营养剂', '水培营养液'],
+    keywords: [
+      'nutrient solution',
+      'nutrient solutions',
+      'plant nutrient',
+      'plant nutrients',
+      'hydroponic nutrient',
+      'hydroponic nutrients',
+      '营养液',
+      '水培营养',
+    ],
+    exclude: [],
+  },
+  {
+    id: 'cigarette-paper',
+    name: 'Cigarette paper',
+    nameZh: '卷烟纸',
+    categories: ['烟纸'],
+    keywords: [
+      'cigarette paper',
+      'cigarette papers',
+      'rolling paper',
+      'rolling papers',
+      'smoking paper',
+      'smoking papers',
+      '卷烟纸',
+      '烟纸',
+    ],
+    exclude: ['油烟纸'],
+  },
+  {
+    id: 'harpoons',
+    name: 'Harpoons',
+    nameZh: '鱼叉',
+    categories: ['捕鲸叉'],
+    keywords: ['harpoon', 'harpoons', 'speargun', 'spearguns', 'spear gun', 'spear guns', '鱼叉', '渔叉', '捕鲸叉'],
+    exclude: ['烤鱼叉'],
+  },
 ];
 
 // ---- money ---------------------------------------------------------------------------------
@@ -74,7 +253,10 @@ const RATE_RE = /^\d{1,15}(\.\d{1,6})?$/;
 
 function money(value, path, re = CNY_RE) {
   const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !re.test(text)) throw new Error(`${typeof path === 'function' ? path() : path} must be a decimal string, got ${JSON.stringify(value)}`);
+  if (typeof text !== 'string' || !re.test(text))
+    throw new Error(
+      `${typeof path === 'function' ? path() : path} must be a decimal string, got ${JSON.stringify(value)}`,
+    );
   return new D(text);
 }
 const fmtCny = (d) => d.toFixed(2, D.ROUND_HALF_UP);
@@ -91,7 +273,12 @@ function volume(history = []) {
   const months = history.map((h, i) => money(h, `history[${i}]`));
   const lastMonth = months[0] ?? new D(0);
   const window = months.slice(0, 12);
-  const average = window.length ? window.reduce((a, b) => a.plus(b), new D(0)).div(window.length).toDecimalPlaces(2, D.ROUND_HALF_UP) : new D(0);
+  const average = window.length
+    ? window
+        .reduce((a, b) => a.plus(b), new D(0))
+        .div(window.length)
+        .toDecimalPlaces(2, D.ROUND_HALF_UP)
+    : new D(0);
   const basis = average.gt(lastMonth) ? 'average' : 'lastMonth';
   return { lastMonth, average, applicable: basis === 'average' ? average : lastMonth, basis };
 }
@@ -132,6 +319,7 @@ const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
 const isHanUnit = (u) => (u >= 0x3400 && u <= 0x9fff) || (u >= 0xf900 && u <= 0xfaff);
 const FULL_WIDTH = /[\uff01-\uff5e]/g;
 const SEPARATORS = /[^\p{L}\p{N}]+/u;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, controls included, is the fast case
 const SIMPLE = /^[\x00-\x7f\u4e00-\u9fa5]*$/;
 const SIMPLE_GAPS = /[^a-z0-9\u4e00-\u9fa5]+/g;
 const SPACE_IN_CHINESE = /(?<=[\u4e00-\u9fa5]) (?=[\u4e00-\u9fa5])/g;
@@ -209,7 +397,9 @@ function occurrences(title, kw) {
 }
 
 /** Any keyword anywhere: most titles mention none, and one regular expression says so. */
-const ANY_KEYWORD = new RegExp(FOLDED.flatMap((f) => f.keywords.map((k) => k.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('|'));
+const ANY_KEYWORD = new RegExp(
+  FOLDED.flatMap((f) => f.keywords.map((k) => k.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('|'),
+);
 
 /** The entries a title mentions: [{entry, keyword, at}], earliest mention first. */
 function titleHits(title) {
@@ -235,7 +425,9 @@ function titleHits(title) {
 // ---- eligibility ---------------------------------------------------------------------------
 
 /** Each text split once at its placeholders: [literal, name, literal, …]. */
-const TEMPLATES = Object.fromEntries(Object.entries(TEXT).map(([code, texts]) => [code, texts.map((t) => t.split(/\{(\w+)\}/))]));
+const TEMPLATES = Object.fromEntries(
+  Object.entries(TEXT).map(([code, texts]) => [code, texts.map((t) => t.split(/\{(\w+)\}/))]),
+);
 
 function fill(parts, vars, lang) {
   if (parts.length === 1) return parts[0];
@@ -249,7 +441,13 @@ function fill(parts, vars, lang) {
 
 function reason(code, path, vars) {
   const [en, zh] = TEMPLATES[code];
-  return { code, severity: code === 'PROHIBITED_GOODS_SUSPECTED' || code === 'PAY_DEADLINE_BEFORE_DEFERRAL' ? 'warn' : 'block', message: fill(en, vars, 0), messageZh: fill(zh, vars, 1), path };
+  return {
+    code,
+    severity: code === 'PROHIBITED_GOODS_SUSPECTED' || code === 'PAY_DEADLINE_BEFORE_DEFERRAL' ? 'warn' : 'block',
+    message: fill(en, vars, 0),
+    messageZh: fill(zh, vars, 1),
+    path,
+  };
 }
 
 function goodsReason(code, path, entry, keyword) {
@@ -274,8 +472,10 @@ function evaluate(input) {
   const dayRoomCny = perDayUsd.mul(rate).minus(paidTodayCny);
   const buyerReasons = [];
   if (!buyer.verified) buyerReasons.push(reason('BUYER_NOT_VERIFIED', 'buyer.verified'));
-  if (!buyer.alipayPersonalLinked) buyerReasons.push(reason('ALIPAY_PERSONAL_NOT_LINKED', 'buyer.alipayPersonalLinked'));
-  if (!buyer.alipayBusinessLinked) buyerReasons.push(reason('ALIPAY_BUSINESS_NOT_LINKED', 'buyer.alipayBusinessLinked'));
+  if (!buyer.alipayPersonalLinked)
+    buyerReasons.push(reason('ALIPAY_PERSONAL_NOT_LINKED', 'buyer.alipayPersonalLinked'));
+  if (!buyer.alipayBusinessLinked)
+    buyerReasons.push(reason('ALIPAY_BUSINESS_NOT_LINKED', 'buyer.alipayBusinessLinked'));
   if (!buyer.kjbActivated) buyerReasons.push(reason('KJB_NOT_ACTIVATED', 'buyer.kjbActivated'));
 
   const seen = new Set();
@@ -285,24 +485,29 @@ function evaluate(input) {
     perDayUsd,
     verdicts: orders.map((o, i) => {
       const at = (field) => `orders[${i}].${field}`;
-      if (typeof o.orderId !== 'string' || !ID_RE.test(o.orderId)) throw new Error(`${at('orderId')} must be a string of digits`);
+      if (typeof o.orderId !== 'string' || !ID_RE.test(o.orderId))
+        throw new Error(`${at('orderId')} must be a string of digits`);
       const amount = money(o.amount, () => at('amount'));
       const reasons = buyerReasons.map((r) => ({ ...r }));
       if (!o.supplier.kjb) reasons.push(reason('SUPPLIER_NOT_KJB', at('supplier.kjb')));
       if (!o.supplier.chengxintong) reasons.push(reason('SUPPLIER_NOT_CHENGXINTONG', at('supplier.chengxintong')));
-      if (o.tradeType !== 'assureTrade' && norm(o.tradeType) !== 'assuretrade') reasons.push(reason('TRADE_NOT_GUARANTEED', at('tradeType')));
-      if (o.status !== 'waitbuyerpay' && norm(o.status) !== 'waitbuyerpay') reasons.push(reason('ORDER_NOT_AWAITING_PAYMENT', at('status')));
+      if (o.tradeType !== 'assureTrade' && norm(o.tradeType) !== 'assuretrade')
+        reasons.push(reason('TRADE_NOT_GUARANTEED', at('tradeType')));
+      if (o.status !== 'waitbuyerpay' && norm(o.status) !== 'waitbuyerpay')
+        reasons.push(reason('ORDER_NOT_AWAITING_PAYMENT', at('status')));
       o.items.forEach((item, j) => {
         if (item.kjb === false) reasons.push(reason('OFFER_NOT_KJB', at(`items[${j}].kjb`)));
       });
       // Refused categories block; titles that mention refused goods only warn, after them.
       const warns = [];
       o.items.forEach((item, j) => {
-        const blocked = item.category === undefined || item.category === null ? [] : CATEGORY.get(categoryKey(item.category)) ?? [];
+        const blocked =
+          item.category === undefined || item.category === null ? [] : (CATEGORY.get(categoryKey(item.category)) ?? []);
         for (const e of blocked) reasons.push(goodsReason('PROHIBITED_GOODS', at(`items[${j}].category`), e));
         if (item.title) {
           for (const h of titleHits(item.title)) {
-            if (!blocked.includes(h.entry)) warns.push(goodsReason('PROHIBITED_GOODS_SUSPECTED', at(`items[${j}].title`), h.entry, h.keyword));
+            if (!blocked.includes(h.entry))
+              warns.push(goodsReason('PROHIBITED_GOODS_SUSPECTED', at(`items[${j}].title`), h.entry, h.keyword));
           }
         }
       });
@@ -313,7 +518,9 @@ function evaluate(input) {
         const usd = usdUp(amount, rate);
         const limit = grouped(fmtCny(perTransactionUsd));
         const fx = fmtRate(rate);
-        reasons.push(reason('OVER_TRANSACTION_LIMIT', at('amount'), { usd: [usd, usd], limit: [limit, limit], fx: [fx, fx] }));
+        reasons.push(
+          reason('OVER_TRANSACTION_LIMIT', at('amount'), { usd: [usd, usd], limit: [limit, limit], fx: [fx, fx] }),
+        );
       }
       if (seen.has(o.orderId)) reasons.push(reason('DUPLICATE_ORDER', at('orderId')));
       seen.add(o.orderId);
@@ -347,7 +554,13 @@ function evaluate(input) {
 }
 
 export function checkOrders(input) {
-  return { results: evaluate(input).verdicts.map((v) => ({ orderId: v.orderId, eligible: v.outcome === 'eligible', reasons: v.reasons })) };
+  return {
+    results: evaluate(input).verdicts.map((v) => ({
+      orderId: v.orderId,
+      eligible: v.outcome === 'eligible',
+      reasons: v.reasons,
+    })),
+  };
 }
 
 export function planPayment(input) {
@@ -365,7 +578,14 @@ export function planPayment(input) {
   const close = () => {
     totalAmount = totalAmount.plus(batch.amount);
     totalFee = totalFee.plus(batch.fee);
-    batches.push({ api: API, orderIds: batch.orderIds, amount: fmtCny(batch.amount), amountUsd: fmtCny(batch.amount.div(rate)), fee: fmtCny(batch.fee), warnings: batch.warnings });
+    batches.push({
+      api: API,
+      orderIds: batch.orderIds,
+      amount: fmtCny(batch.amount),
+      amountUsd: fmtCny(batch.amount.div(rate)),
+      fee: fmtCny(batch.fee),
+      warnings: batch.warnings,
+    });
     batch = null;
   };
   for (const v of verdicts) {
@@ -412,7 +632,13 @@ const CONTENT_TYPE = 'application/x-www-form-urlencoded; charset=UTF-8';
 
 /** The `_aop_signature`: HMAC-SHA1 over urlPath + the sorted `key + value` strings. */
 function sign(secret, urlPath, params) {
-  const message = urlPath + params.filter(([k]) => k !== '_aop_signature').map(([k, v]) => k + v).sort().join('');
+  const message =
+    urlPath +
+    params
+      .filter(([k]) => k !== '_aop_signature')
+      .map(([k, v]) => k + v)
+      .sort()
+      .join('');
   return createHmac('sha1', secret).update(message).digest('hex').toUpperCase();
 }
 
@@ -423,13 +649,23 @@ export function signRequest(r) {
   if (!r.appSecret || !r.accessToken) throw new Error('appSecret and accessToken are required');
   const ids = r.params.orderIdList.map(String);
   if (ids.length < 1 || ids.length > 30) throw new Error('orderIdList takes 1-30 ids');
-  if (ids.some((id) => !ID_RE.test(id)) || new Set(ids).size !== ids.length) throw new Error('orderIdList: ids must be distinct digit strings');
+  if (ids.some((id) => !ID_RE.test(id)) || new Set(ids).size !== ids.length)
+    throw new Error('orderIdList: ids must be distinct digit strings');
   const urlPath = `param2/1/com.alibaba.trade/${API}/${r.appKey}`;
-  const params = [['access_token', r.accessToken], ['orderIdList', `[${ids.join(',')}]`]];
+  const params = [
+    ['access_token', r.accessToken],
+    ['orderIdList', `[${ids.join(',')}]`],
+  ];
   if (r.timestamp !== undefined) params.push(['_aop_timestamp', String(r.timestamp)]);
   const signature = sign(r.appSecret, urlPath, params);
   params.push(['_aop_signature', signature]);
-  return { method: 'POST', url: `${GATEWAY}/openapi/${urlPath}`, headers: { 'content-type': CONTENT_TYPE }, body: new URLSearchParams(params).toString(), signature };
+  return {
+    method: 'POST',
+    url: `${GATEWAY}/openapi/${urlPath}`,
+    headers: { 'content-type': CONTENT_TYPE },
+    body: new URLSearchParams(params).toString(),
+    signature,
+  };
 }
 
 const ID_KEY = /^(id|\w*(Id|ID|Ids|IDs|IdList|OrderList))$/;
@@ -437,14 +673,17 @@ const ID_KEY = /^(id|\w*(Id|ID|Ids|IDs|IdList|OrderList))$/;
 /** JSON.parse that keeps ids (and integers above 2^53 − 1) exact, as strings. */
 function parseWithIds(text) {
   // Quote integer tokens under id-named keys and integers too long for a double.
-  const quoted = text.replace(/("(?:[^"\\]|\\.)*")(\s*:\s*)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g, (m, str, colon, num, offset) => {
-    if (str !== undefined) return m;
-    if (/[.eE]/.test(num)) return m;
-    const before = text.slice(0, offset);
-    const key = /"(\w+)"\s*:\s*\[?[^\]{}:]*$/.exec(before);
-    const big = num.replace('-', '').length > 15 && BigInt(num) > BigInt(Number.MAX_SAFE_INTEGER);
-    return big || (key && ID_KEY.test(key[1])) ? `"${num}"` : m;
-  });
+  const quoted = text.replace(
+    /("(?:[^"\\]|\\.)*")(\s*:\s*)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g,
+    (m, str, _colon, num, offset) => {
+      if (str !== undefined) return m;
+      if (/[.eE]/.test(num)) return m;
+      const before = text.slice(0, offset);
+      const key = /"(\w+)"\s*:\s*\[?[^\]{}:]*$/.exec(before);
+      const big = num.replace('-', '').length > 15 && BigInt(num) > BigInt(Number.MAX_SAFE_INTEGER);
+      return big || (key && ID_KEY.test(key[1])) ? `"${num}"` : m;
+    },
+  );
   return JSON.parse(quoted);
 }
 
@@ -463,7 +702,16 @@ export function verifyPush({ appSecret, body }) {
   const data = m.data ?? null;
   // Batch outcomes say whether the order was paid.
   if (m.type === 'ORDER_BATCH_PAY' && data && Array.isArray(data.batchPay)) {
-    for (const o of data.batchPay) if (o && typeof o === 'object') o.paid = typeof o.status === 'string' && o.status.toLowerCase() === 'successed';
+    for (const o of data.batchPay)
+      if (o && typeof o === 'object') o.paid = typeof o.status === 'string' && o.status.toLowerCase() === 'successed';
   }
-  return { msgId: scalar(m.msgId), type: m.type, bizKey: scalar(m.bizKey), gmtBorn: m.gmtBorn ?? null, userInfo: scalar(m.userInfo), data, extraInfo: m.extraInfo ?? null };
+  return {
+    msgId: scalar(m.msgId),
+    type: m.type,
+    bizKey: scalar(m.bizKey),
+    gmtBorn: m.gmtBorn ?? null,
+    userInfo: scalar(m.userInfo),
+    data,
+    extraInfo: m.extraInfo ?? null,
+  };
 }

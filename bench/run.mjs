@@ -61,23 +61,62 @@ function row(name, t, extra = {}) {
     .filter(([k]) => !['kjb', 'reference'].includes(k))
     .map(([k, v]) => `${k} ${fmt(v)} (kjb ${(v / t.kjb).toFixed(2)}×)`)
     .join(', ');
-  console.log(`${name.padEnd(46)} ${fmt(t.kjb).padStart(11)} ${fmt(t.reference).padStart(11)} ${`${r.ratio.toFixed(2)}×`.padStart(8)}  ${more}`);
+  console.log(
+    `${name.padEnd(46)} ${fmt(t.kjb).padStart(11)} ${fmt(t.reference).padStart(11)} ${`${r.ratio.toFixed(2)}×`.padStart(8)}  ${more}`,
+  );
 }
 const fmt = (ms) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(2)} µs`);
 
-console.log(`kjb ${PKG} — Node ${process.version}, ${os.cpus()[0].model} × ${os.cpus().length}, load average ${os.loadavg()[0].toFixed(2)}`);
-console.log(`${'benchmark (median per call)'.padEnd(46)} ${'kjb'.padStart(11)} ${'JS ref'.padStart(11)} ${'ref/kjb'.padStart(8)}`);
+console.log(
+  `kjb ${PKG} — Node ${process.version}, ${os.cpus()[0].model} × ${os.cpus().length}, load average ${os.loadavg()[0].toFixed(2)}`,
+);
+console.log(
+  `${'benchmark (median per call)'.padEnd(46)} ${'kjb'.padStart(11)} ${'JS ref'.padStart(11)} ${'ref/kjb'.padStart(8)}`,
+);
 
 // ---- small calls (first, while the heap and the wasm memory are small, as in most apps) --------
 
 const small = { samples: QUICK ? 7 : 21, inner: 2000 };
 const sign = signInput();
-row('signRequest (10-id crossBorderPay.url.get)', race([['kjb', () => kjb.signRequest(sign)], ['reference', () => ref.signRequest(sign)]], small));
+row(
+  'signRequest (10-id crossBorderPay.url.get)',
+  race(
+    [
+      ['kjb', () => kjb.signRequest(sign)],
+      ['reference', () => ref.signRequest(sign)],
+    ],
+    small,
+  ),
+);
 const quote = quoteInput();
-row('quoteFee (12 months of history)', race([['kjb', () => kjb.quoteFee(quote)], ['reference', () => ref.quoteFee(quote)]], small));
+row(
+  'quoteFee (12 months of history)',
+  race(
+    [
+      ['kjb', () => kjb.quoteFee(quote)],
+      ['reference', () => ref.quoteFee(quote)],
+    ],
+    small,
+  ),
+);
 const signature = kjb.signature({ appSecret: SECRET, urlPath: '', params: { message: PUSH_MESSAGE } });
-const push = { appSecret: SECRET, body: new URLSearchParams([['message', PUSH_MESSAGE], ['_aop_signature', signature]]).toString() };
-row('verifyPush (ORDER_BATCH_PAY)', race([['kjb', () => kjb.verifyPush(push)], ['reference', () => ref.verifyPush(push)]], small));
+const push = {
+  appSecret: SECRET,
+  body: new URLSearchParams([
+    ['message', PUSH_MESSAGE],
+    ['_aop_signature', signature],
+  ]).toString(),
+};
+row(
+  'verifyPush (ORDER_BATCH_PAY)',
+  race(
+    [
+      ['kjb', () => kjb.verifyPush(push)],
+      ['reference', () => ref.verifyPush(push)],
+    ],
+    small,
+  ),
+);
 
 // ---- planPayment and checkOrders -------------------------------------------------------------
 
@@ -92,20 +131,41 @@ for (const n of sizes) {
   const extra = { orders: n, inputBytes: Buffer.byteLength(text) };
   // The JSON text as kjb takes it; the reference gets the same orders as ready-made objects, and
   // V8's JSON.parse of the same text is the floor of any JS implementation that starts from it.
-  row(`planPayment ${n.toLocaleString('en')} orders, JSON text`, race([
-    ['kjb', () => kjb.planPayment(withText)],
-    ['reference', () => ref.planPayment(withObjects)],
-    ['JSON.parse', () => JSON.parse(text)],
-  ], { samples: samplesFor(n) }), extra);
-  row(`planPayment ${n.toLocaleString('en')} orders, objects`, race([
-    ['kjb', () => kjb.planPayment(withObjects)],
-    ['reference', () => ref.planPayment(withObjects)],
-  ], { samples: samplesFor(n) }), extra);
+  row(
+    `planPayment ${n.toLocaleString('en')} orders, JSON text`,
+    race(
+      [
+        ['kjb', () => kjb.planPayment(withText)],
+        ['reference', () => ref.planPayment(withObjects)],
+        ['JSON.parse', () => JSON.parse(text)],
+      ],
+      { samples: samplesFor(n) },
+    ),
+    extra,
+  );
+  row(
+    `planPayment ${n.toLocaleString('en')} orders, objects`,
+    race(
+      [
+        ['kjb', () => kjb.planPayment(withObjects)],
+        ['reference', () => ref.planPayment(withObjects)],
+      ],
+      { samples: samplesFor(n) },
+    ),
+    extra,
+  );
   if (n === 10000) {
-    row(`checkOrders ${n.toLocaleString('en')} orders, objects`, race([
-      ['kjb', () => kjb.checkOrders(withObjects)],
-      ['reference', () => ref.checkOrders(withObjects)],
-    ], { samples: samplesFor(n) }), extra);
+    row(
+      `checkOrders ${n.toLocaleString('en')} orders, objects`,
+      race(
+        [
+          ['kjb', () => kjb.checkOrders(withObjects)],
+          ['reference', () => ref.checkOrders(withObjects)],
+        ],
+        { samples: samplesFor(n) },
+      ),
+      extra,
+    );
   }
 }
 
@@ -136,8 +196,14 @@ const firstCall = (load, call) => `
   ${load}
   const out = ${call};
   console.log(JSON.stringify({ ms: performance.now() - t0, fee: out.fee }));`;
-const kjbFirst = firstCall(`const m = require(${JSON.stringify(`${PKG}/lib/node.cjs`)});`, `m.quoteFee({ amount: '10.00', history: ['150000'] })`);
-const refFirst = firstCall(`const m = await import(${JSON.stringify(here('./reference.mjs'))});`, `m.quoteFee({ amount: '10.00', history: ['150000'] })`);
+const kjbFirst = firstCall(
+  `const m = require(${JSON.stringify(`${PKG}/lib/node.cjs`)});`,
+  `m.quoteFee({ amount: '10.00', history: ['150000'] })`,
+);
+const refFirst = firstCall(
+  `const m = await import(${JSON.stringify(here('./reference.mjs'))});`,
+  `m.quoteFee({ amount: '10.00', history: ['150000'] })`,
+);
 const compile = [];
 const first = { kjb: [], reference: [] };
 for (let i = 0; i < runs; i++) {
@@ -146,8 +212,15 @@ for (let i = 0; i < runs; i++) {
   first.reference.push(child(refFirst).ms);
 }
 const compileMs = median(compile.map((c) => c.compile + c.instantiate));
-rows.push({ name: 'wasm compile + instantiate (fresh process)', kjbMs: compileMs, compileMs: median(compile.map((c) => c.compile)), instantiateMs: median(compile.map((c) => c.instantiate)) });
-console.log(`${'wasm compile + instantiate (fresh process)'.padEnd(46)} ${fmt(compileMs).padStart(11)} ${'—'.padStart(11)}`);
+rows.push({
+  name: 'wasm compile + instantiate (fresh process)',
+  kjbMs: compileMs,
+  compileMs: median(compile.map((c) => c.compile)),
+  instantiateMs: median(compile.map((c) => c.instantiate)),
+});
+console.log(
+  `${'wasm compile + instantiate (fresh process)'.padEnd(46)} ${fmt(compileMs).padStart(11)} ${'—'.padStart(11)}`,
+);
 row('import to first quoteFee (fresh process)', { kjb: median(first.kjb), reference: median(first.reference) });
 
 // ---- memory -----------------------------------------------------------------------------------
@@ -171,7 +244,9 @@ const memory = child(`
   console.log(JSON.stringify({ orders: ${memN}, inputBytes: Buffer.byteLength(text), before, after }));`);
 memory.growth = memory.after - memory.before;
 memory.growthPerInputByte = memory.growth / memory.inputBytes;
-console.log(`wasm memory, planning ${memN.toLocaleString('en')} orders (${(memory.inputBytes / 2 ** 20).toFixed(1)} MiB of JSON): ${(memory.before / 2 ** 20).toFixed(1)} → ${(memory.after / 2 ** 20).toFixed(1)} MiB, growth ${memory.growthPerInputByte.toFixed(2)}× the input`);
+console.log(
+  `wasm memory, planning ${memN.toLocaleString('en')} orders (${(memory.inputBytes / 2 ** 20).toFixed(1)} MiB of JSON): ${(memory.before / 2 ** 20).toFixed(1)} → ${(memory.after / 2 ** 20).toFixed(1)} MiB, growth ${memory.growthPerInputByte.toFixed(2)}× the input`,
+);
 
 // ---- sizes and targets --------------------------------------------------------------------------
 
@@ -182,7 +257,9 @@ const size = {
   nodeGlueGzipBytes: gz(`${PKG}/node/kjb.js`),
   webGlueGzipBytes: gz(`${PKG}/web/kjb.js`),
 };
-console.log(`wasm ${(size.wasmBytes / 1024).toFixed(1)} KB, ${(size.wasmGzipBytes / 1024).toFixed(1)} KB gzipped; glue ${(size.webGlueGzipBytes / 1024).toFixed(1)} KB gzipped (web)`);
+console.log(
+  `wasm ${(size.wasmBytes / 1024).toFixed(1)} KB, ${(size.wasmGzipBytes / 1024).toFixed(1)} KB gzipped; glue ${(size.webGlueGzipBytes / 1024).toFixed(1)} KB gzipped (web)`,
+);
 
 const get = (name) => rows.find((r) => r.name === name);
 const plan10kText = get('planPayment 10,000 orders, JSON text');
@@ -190,7 +267,12 @@ const plan10kObj = get('planPayment 10,000 orders, objects');
 // The targets of issue #17 (the README's "Performance" says which are met).
 const targets = [
   ['planPayment 10k, JSON text: ≥ 6× the JS reference', plan10kText.ratio, 6, '≥'],
-  ['planPayment 10k, JSON text: ≤ 0.7× V8 JSON.parse of the text', plan10kText.kjbMs / plan10kText['JSON.parseMs'], 0.7, '≤'],
+  [
+    'planPayment 10k, JSON text: ≤ 0.7× V8 JSON.parse of the text',
+    plan10kText.kjbMs / plan10kText['JSON.parseMs'],
+    0.7,
+    '≤',
+  ],
   ['planPayment 10k, objects: ≥ 2× the JS reference', plan10kObj.ratio, 2, '≥'],
   ['signRequest: ≥ 1.0× node:crypto reference', get('signRequest (10-id crossBorderPay.url.get)').ratio, 1, '≥'],
   ['quoteFee: ≥ 2× decimal.js reference', get('quoteFee (12 months of history)').ratio, 2, '≥'],
@@ -201,7 +283,19 @@ const targets = [
 console.log('\ntargets');
 for (const t of targets) console.log(`  ${t.met ? 'met   ' : 'MISSED'} ${t.target.padEnd(58)} ${t.value.toFixed(2)}`);
 
-const machine = { loadAverage: os.loadavg(), node: process.version, v8: process.versions.v8, cpu: os.cpus()[0].model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()}`, platform: `${process.platform}-${process.arch}` };
+const machine = {
+  loadAverage: os.loadavg(),
+  node: process.version,
+  v8: process.versions.v8,
+  cpu: os.cpus()[0].model,
+  cores: os.cpus().length,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  os: `${os.type()} ${os.release()}`,
+  platform: `${process.platform}-${process.arch}`,
+};
 mkdirSync(here('./results'), { recursive: true });
-writeFileSync(here('./results/latest.json'), `${JSON.stringify({ date: new Date().toISOString(), quick: QUICK, machine, rows, memory, size, targets }, null, 2)}\n`);
+writeFileSync(
+  here('./results/latest.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), quick: QUICK, machine, rows, memory, size, targets }, null, 2)}\n`,
+);
 console.log('\nwritten: bench/results/latest.json');

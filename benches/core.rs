@@ -11,7 +11,12 @@
 //! here without a JSON library so the bench measures kjb, not its setup.
 // Bench code on fixed inputs: a failure should stop the run loudly, and the generator's
 // arithmetic works on small numbers. (The crate's lints are for code that meets input.)
-#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
+#![allow(
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation
+)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kjb::api::Origin;
@@ -45,7 +50,11 @@ const TITLES: &[&str] = &[
     "Yoga mat 瑜伽垫 加厚 防滑 TPE 6mm",
     "陶瓷马克杯 定制logo Ceramic mug 350ml",
 ];
-const SUSPECT: &[&str] = &["Tomato seeds 100pcs heirloom", "蔬菜种子 四季 阳台 易种", "Glass seed beads 2mm 500g DIY jewelry"];
+const SUSPECT: &[&str] = &[
+    "Tomato seeds 100pcs heirloom",
+    "蔬菜种子 四季 阳台 易种",
+    "Glass seed beads 2mm 500g DIY jewelry",
+];
 const CATEGORIES: &[&str] = &["\"Apparel\"", "\"服装\"", "\"electronics\"", "1031910", "\"Toys\""];
 
 /// `n` orders as a JSON text (about 470 bytes each).
@@ -58,7 +67,11 @@ fn orders_text(n: usize) -> String {
             s.push(',');
         }
         let id = if i > 10 && r.next() < 0.0025 { (r.next() * i as f64) as usize } else { i };
-        let fen = if r.next() < 0.002 { 8_000_000_000 } else { 1000 + (r.next() * r.next() * 2_000_000.0) as u64 };
+        let fen = if r.next() < 0.002 {
+            8_000_000_000
+        } else {
+            1000 + (r.next() * r.next() * 2_000_000.0) as u64
+        };
         let flag = |r: &mut Rng, p: f64| r.next() < p;
         let status = if flag(&mut r, 0.98) { "waitbuyerpay" } else { "waitsellersend" };
         let (kjb, cxt) = (flag(&mut r, 0.98), flag(&mut r, 0.99));
@@ -76,7 +89,11 @@ fn orders_text(n: usize) -> String {
             }
             let title = if r.next() < 0.02 { r.pick(SUSPECT) } else { r.pick(TITLES) };
             let category = r.pick(CATEGORIES);
-            let _ = write!(s, r#"{{"offerId":"{}","title":"{title}","category":{category},"kjb":true}}"#, 610_000_000_000u64 + (r.next() * 1e9) as u64);
+            let _ = write!(
+                s,
+                r#"{{"offerId":"{}","title":"{title}","category":{category},"kjb":true}}"#,
+                610_000_000_000u64 + (r.next() * 1e9) as u64
+            );
         }
         let red = flag(&mut r, 0.005);
         let _ = write!(s, r#"],"sellerOrder":false,"redEnvelope":{red}}}"#);
@@ -100,8 +117,14 @@ const PUSH_MESSAGE: &str = r#"{"bizKey":"3535260697417660107","data":{"batchPay"
 
 /// `{appSecret, body}` with the form body 1688 would POST.
 fn push_input() -> String {
-    let signature = kjb::api::signature(&format!(r#"{{"appSecret":"TESTSECRET123","urlPath":"","params":{{"message":{}}}}}"#, json_string(PUSH_MESSAGE)), Origin::Js)
-        .expect("signature");
+    let signature = kjb::api::signature(
+        &format!(
+            r#"{{"appSecret":"TESTSECRET123","urlPath":"","params":{{"message":{}}}}}"#,
+            json_string(PUSH_MESSAGE)
+        ),
+        Origin::Js,
+    )
+    .expect("signature");
     let signature = signature.trim_matches('"');
     let mut body = String::from("message=");
     kjb::internals::form::encode_into(&mut body, PUSH_MESSAGE);
@@ -131,15 +154,31 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("orders");
     g.sample_size(30);
     g.throughput(Throughput::Bytes(orders.len() as u64));
-    g.bench_function("plan/10k_text", |b| b.iter(|| kjb::api::plan_payment(black_box(&input), Some(black_box(&orders)), Origin::Js).expect("plan")));
-    g.bench_function("check/10k_text", |b| b.iter(|| kjb::api::check_orders(black_box(&input), Some(black_box(&orders)), Origin::Js).expect("check")));
+    g.bench_function("plan/10k_text", |b| {
+        b.iter(|| {
+            kjb::api::plan_payment(black_box(&input), Some(black_box(&orders)), Origin::Js)
+                .expect("plan")
+        })
+    });
+    g.bench_function("check/10k_text", |b| {
+        b.iter(|| {
+            kjb::api::check_orders(black_box(&input), Some(black_box(&orders)), Origin::Js)
+                .expect("check")
+        })
+    });
     g.finish();
 
-    c.bench_function("quote", |b| b.iter(|| kjb::api::quote_fee(black_box(QUOTE), Origin::Js).expect("quote")));
-    c.bench_function("sign", |b| b.iter(|| kjb::api::sign_request(black_box(SIGN), Origin::Js).expect("sign")));
+    c.bench_function("quote", |b| {
+        b.iter(|| kjb::api::quote_fee(black_box(QUOTE), Origin::Js).expect("quote"))
+    });
+    c.bench_function("sign", |b| {
+        b.iter(|| kjb::api::sign_request(black_box(SIGN), Origin::Js).expect("sign"))
+    });
     let push = push_input();
     kjb::api::verify_push(&push, Origin::Js).expect("the bench's push verifies");
-    c.bench_function("verify_push", |b| b.iter(|| kjb::api::verify_push(black_box(&push), Origin::Js).expect("verify")));
+    c.bench_function("verify_push", |b| {
+        b.iter(|| kjb::api::verify_push(black_box(&push), Origin::Js).expect("verify"))
+    });
 }
 
 criterion_group!(core, benches);

@@ -11,10 +11,23 @@ export type OrderIdInput = string | bigint | number;
 export type OrderId = string;
 
 export type ErrorCode =
-  | 'INVALID_INPUT' | 'INVALID_JSON' | 'INVALID_AMOUNT' | 'INVALID_RATE' | 'INVALID_ORDER_ID'
-  | 'UNSAFE_ORDER_ID' | 'INVALID_SCHEDULE' | 'MISSING_FX_RATE' | 'INVALID_CREDENTIALS'
-  | 'UNKNOWN_API' | 'TOO_MANY_ORDERS' | 'GATEWAY_ERROR' | 'BUSINESS_ERROR'
-  | 'PUSH_SIGNATURE_INVALID' | 'PUSH_MALFORMED' | 'NOT_INITIALIZED' | 'INTERNAL'
+  | 'INVALID_INPUT'
+  | 'INVALID_JSON'
+  | 'INVALID_AMOUNT'
+  | 'INVALID_RATE'
+  | 'INVALID_ORDER_ID'
+  | 'UNSAFE_ORDER_ID'
+  | 'INVALID_SCHEDULE'
+  | 'MISSING_FX_RATE'
+  | 'INVALID_CREDENTIALS'
+  | 'UNKNOWN_API'
+  | 'TOO_MANY_ORDERS'
+  | 'GATEWAY_ERROR'
+  | 'BUSINESS_ERROR'
+  | 'PUSH_SIGNATURE_INVALID'
+  | 'PUSH_MALFORMED'
+  | 'NOT_INITIALIZED'
+  | 'INTERNAL'
   /** The buyer's access token expired or was revoked (1688's 401) and could not be refreshed. */
   | 'TOKEN_EXPIRED'
   /** The caller's AbortSignal stopped the operation (KjbClient). */
@@ -157,7 +170,11 @@ export interface Item {
 }
 
 /** `"unknown"` where the facts are not known (as `ordersFrom1688` writes): `SUPPLIER_UNKNOWN`. */
-export type Supplier = { loginId: string | null; chengxintong: Flag | 'unknown'; [extra: string]: unknown } & EitherFlag<'kjb', 'kuaJingBao', Flag | 'unknown'>;
+export type Supplier = {
+  loginId: string | null;
+  chengxintong: Flag | 'unknown';
+  [extra: string]: unknown;
+} & EitherFlag<'kjb', 'kuaJingBao', Flag | 'unknown'>;
 
 /** The transaction method under the contract's name or 1688's (`tradeTypeCode` wins if both). */
 export type TradeType = { tradeType: string; tradeTypeCode?: string } | { tradeTypeCode: string; tradeType?: string };
@@ -216,12 +233,26 @@ export interface CheckOrdersInput {
 }
 
 export type ReasonCode =
-  | 'BUYER_NOT_VERIFIED' | 'ALIPAY_PERSONAL_NOT_LINKED' | 'ALIPAY_BUSINESS_NOT_LINKED'
-  | 'KJB_NOT_ACTIVATED' | 'SUPPLIER_NOT_KJB' | 'SUPPLIER_NOT_CHENGXINTONG' | 'TRADE_NOT_GUARANTEED'
-  | 'ORDER_NOT_AWAITING_PAYMENT' | 'OFFER_NOT_KJB' | 'PROHIBITED_GOODS' | 'PROHIBITED_GOODS_SUSPECTED'
-  | 'MANUAL_ORDER' | 'RED_ENVELOPE_USED' | 'OVER_TRANSACTION_LIMIT' | 'OVER_DAILY_LIMIT'
-  | 'DUPLICATE_ORDER' | 'CURRENCY_UNSUPPORTED'
-  | 'PAY_DEADLINE_BEFORE_DEFERRAL' | 'SUPPLIER_UNKNOWN' | 'TRADE_TYPE_UNKNOWN';
+  | 'BUYER_NOT_VERIFIED'
+  | 'ALIPAY_PERSONAL_NOT_LINKED'
+  | 'ALIPAY_BUSINESS_NOT_LINKED'
+  | 'KJB_NOT_ACTIVATED'
+  | 'SUPPLIER_NOT_KJB'
+  | 'SUPPLIER_NOT_CHENGXINTONG'
+  | 'TRADE_NOT_GUARANTEED'
+  | 'ORDER_NOT_AWAITING_PAYMENT'
+  | 'OFFER_NOT_KJB'
+  | 'PROHIBITED_GOODS'
+  | 'PROHIBITED_GOODS_SUSPECTED'
+  | 'MANUAL_ORDER'
+  | 'RED_ENVELOPE_USED'
+  | 'OVER_TRANSACTION_LIMIT'
+  | 'OVER_DAILY_LIMIT'
+  | 'DUPLICATE_ORDER'
+  | 'CURRENCY_UNSUPPORTED'
+  | 'PAY_DEADLINE_BEFORE_DEFERRAL'
+  | 'SUPPLIER_UNKNOWN'
+  | 'TRADE_TYPE_UNKNOWN';
 
 export interface Reason {
   code: ReasonCode;
@@ -298,12 +329,21 @@ export declare function planPayment(p: PlanPaymentInput): PaymentPlan;
 // ---- the 1688 gateway -----------------------------------------------------------------------
 
 export type ApiName =
-  | 'alibaba.crossBorderPay.url.get' | 'alibaba.alipay.url.get' | 'alibaba.creditPay.url.get'
-  | 'alibaba.trade.payWay.query' | 'alibaba.accountPeriod.list.buyerView' | 'trade.orderpay.analysis'
-  | 'alibaba.trade.pay.protocolPay.preparePay' | 'alibaba.trade.get.buyerView'
-  | 'alibaba.trade.getBuyerOrderList' | 'alibaba.trade.cancel' | 'alibaba.trade.pay.protocolPay.isopen'
-  | 'alibaba.account.agent.crossBasic' | 'alibaba.account.basic'
-  | 'push.query.messageList' | 'push.message.confirm';
+  | 'alibaba.crossBorderPay.url.get'
+  | 'alibaba.alipay.url.get'
+  | 'alibaba.creditPay.url.get'
+  | 'alibaba.trade.payWay.query'
+  | 'alibaba.accountPeriod.list.buyerView'
+  | 'trade.orderpay.analysis'
+  | 'alibaba.trade.pay.protocolPay.preparePay'
+  | 'alibaba.trade.get.buyerView'
+  | 'alibaba.trade.getBuyerOrderList'
+  | 'alibaba.trade.cancel'
+  | 'alibaba.trade.pay.protocolPay.isopen'
+  | 'alibaba.account.agent.crossBasic'
+  | 'alibaba.account.basic'
+  | 'push.query.messageList'
+  | 'push.message.confirm';
 
 export interface RequestInput {
   api: ApiName | string;
@@ -342,7 +382,11 @@ export interface SignedRequest {
 
 export declare function buildRequest(r: RequestInput): UnsignedRequest;
 export declare function signRequest(r: SignRequestInput): SignedRequest;
-export declare function signature(s: { appSecret: string; urlPath: string; params: { [name: string]: string } }): string;
+export declare function signature(s: {
+  appSecret: string;
+  urlPath: string;
+  params: { [name: string]: string };
+}): string;
 
 export interface UrlAnswer {
   payUrl: string | null;
@@ -370,15 +414,36 @@ export interface GatewayAnswer {
 
 /** `parseResponse`'s answer for each `api` (overloads: the most specific one applies). */
 export declare function parseResponse(r: { api: UrlApi; status: number; body: string }): UrlAnswer;
-export declare function parseResponse(r: { api: 'alibaba.trade.payWay.query'; status: number; body: string }): PayWayAnswer;
+export declare function parseResponse(r: {
+  api: 'alibaba.trade.payWay.query';
+  status: number;
+  body: string;
+}): PayWayAnswer;
 /** buyerView / getBuyerOrderList: money as CNY strings (`totalAmount` "6.15", `discount` fen → "0.00"), `id` from `idOfStr`. */
 export interface OrderAnswer {
-  baseInfo: { id: OrderId; idOfStr?: OrderId; status?: string; totalAmount?: string; shippingFee?: string; sumProductPayment?: string; discount?: string; [field: string]: unknown };
+  baseInfo: {
+    id: OrderId;
+    idOfStr?: OrderId;
+    status?: string;
+    totalAmount?: string;
+    shippingFee?: string;
+    sumProductPayment?: string;
+    discount?: string;
+    [field: string]: unknown;
+  };
   productItems?: { productID?: string; name?: string; itemAmount?: string; price?: string; [field: string]: unknown }[];
   [field: string]: unknown;
 }
-export declare function parseResponse(r: { api: 'alibaba.trade.get.buyerView' | 'com.alibaba.trade:alibaba.trade.get.buyerView'; status: number; body: string }): { result: OrderAnswer; [field: string]: unknown };
-export declare function parseResponse(r: { api: 'alibaba.trade.getBuyerOrderList' | 'com.alibaba.trade:alibaba.trade.getBuyerOrderList'; status: number; body: string }): { result: OrderAnswer[]; totalRecord?: number; [field: string]: unknown };
+export declare function parseResponse(r: {
+  api: 'alibaba.trade.get.buyerView' | 'com.alibaba.trade:alibaba.trade.get.buyerView';
+  status: number;
+  body: string;
+}): { result: OrderAnswer; [field: string]: unknown };
+export declare function parseResponse(r: {
+  api: 'alibaba.trade.getBuyerOrderList' | 'com.alibaba.trade:alibaba.trade.getBuyerOrderList';
+  status: number;
+  body: string;
+}): { result: OrderAnswer[]; totalRecord?: number; [field: string]: unknown };
 export declare function parseResponse(r: { api: ApiName | string; status: number; body: string }): GatewayAnswer;
 
 export interface PushMessage {
@@ -405,7 +470,12 @@ export type PushBody = string | { message: string; _aop_signature: string };
 
 export declare function verifyPush(p: { appSecret: string; body: PushBody }): PushMessage;
 /** The 1688 OAuth authorise URL; with `appSecret` (server side) it carries the legacy `_aop_signature`. */
-export declare function authorizeUrl(a: { appKey: string; redirectUri: string; state: string; appSecret?: string }): string;
+export declare function authorizeUrl(a: {
+  appKey: string;
+  redirectUri: string;
+  state: string;
+  appSecret?: string;
+}): string;
 
 /** A buyer's OAuth token, as `parseToken`, `exchangeCode`, `refreshToken` and `onToken` give it. */
 export interface Token {
@@ -489,7 +559,13 @@ export interface KjbClientOptions extends KjbClientCommonOptions {
  * token exchange or refresh here.
  */
 export interface KjbClientBackendSignedOptions extends KjbClientCommonOptions {
-  sign(request: { api: ApiName | string; params: { [name: string]: unknown }; baseUrl: string; timestamp: number; accessToken?: string }): SignedRequest | Promise<SignedRequest>;
+  sign(request: {
+    api: ApiName | string;
+    params: { [name: string]: unknown };
+    baseUrl: string;
+    timestamp: number;
+    accessToken?: string;
+  }): SignedRequest | Promise<SignedRequest>;
   appKey?: string;
   appSecret?: never;
 }
@@ -523,7 +599,13 @@ export interface RefusedOrder {
 
 export interface FailedCall {
   orderIds: OrderId[];
-  error: { code: ErrorCode; gatewayCode: string | null; message: string; retryable: boolean; httpStatus: number | null };
+  error: {
+    code: ErrorCode;
+    gatewayCode: string | null;
+    message: string;
+    retryable: boolean;
+    httpStatus: number | null;
+  };
 }
 
 export interface CashierUrls {
@@ -593,9 +675,21 @@ export declare class KjbClient {
   /** Extends the refresh token's life (system.oauth2/postponeToken). */
   postponeToken(options?: { signal?: AbortSignal }): Promise<Token>;
   /** One signed call with this client's credentials, pacing, retries and token refresh: `parseResponse`'s answer. */
-  call(api: UrlApi, params?: { [name: string]: unknown }, options?: { signal?: AbortSignal; namespace?: string; version?: number | string; token?: boolean }): Promise<UrlAnswer>;
-  call(api: 'alibaba.trade.payWay.query', params?: { [name: string]: unknown }, options?: { signal?: AbortSignal; namespace?: string; version?: number | string; token?: boolean }): Promise<PayWayAnswer>;
-  call(api: ApiName | string, params?: { [name: string]: unknown }, options?: { signal?: AbortSignal; namespace?: string; version?: number | string; token?: boolean }): Promise<GatewayAnswer>;
+  call(
+    api: UrlApi,
+    params?: { [name: string]: unknown },
+    options?: { signal?: AbortSignal; namespace?: string; version?: number | string; token?: boolean },
+  ): Promise<UrlAnswer>;
+  call(
+    api: 'alibaba.trade.payWay.query',
+    params?: { [name: string]: unknown },
+    options?: { signal?: AbortSignal; namespace?: string; version?: number | string; token?: boolean },
+  ): Promise<PayWayAnswer>;
+  call(
+    api: ApiName | string,
+    params?: { [name: string]: unknown },
+    options?: { signal?: AbortSignal; namespace?: string; version?: number | string; token?: boolean },
+  ): Promise<GatewayAnswer>;
   /** Wipes the secret now; the client cannot sign afterwards. */
   free(): void;
   toJSON(): { appKey: string | null; baseUrl: string };

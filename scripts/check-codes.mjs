@@ -23,16 +23,21 @@ function typeUnion(name) {
 
 const api = read('docs/api.md');
 const problems = [];
-for (const [file, type] of [['src/error.rs', 'ErrorCode'], ['src/reason.rs', 'ReasonCode']]) {
+for (const [file, type] of [
+  ['src/error.rs', 'ErrorCode'],
+  ['src/reason.rs', 'ReasonCode'],
+]) {
   const core = rustCodes(file);
   const declared = typeUnion(type);
   if (core.length < 10) problems.push(`${file}: found only ${core.length} codes; has as_str changed shape?`);
   for (const code of core) {
     if (!declared.includes(code)) problems.push(`${code} (${file}) is not in ${type} of pkg/index.d.ts`);
-    if (!new RegExp(`^\\| \`${code}\` \\|`, 'm').test(api)) problems.push(`${code} (${file}) has no row in docs/api.md`);
+    if (!new RegExp(`^\\| \`${code}\` \\|`, 'm').test(api))
+      problems.push(`${code} (${file}) has no row in docs/api.md`);
   }
   for (const code of declared) {
-    if (!core.includes(code) && !JS_ONLY.has(code)) problems.push(`${type} in pkg/index.d.ts declares ${code}, which ${file} lacks`);
+    if (!core.includes(code) && !JS_ONLY.has(code))
+      problems.push(`${type} in pkg/index.d.ts declares ${code}, which ${file} lacks`);
   }
 }
 if (problems.length > 0) {

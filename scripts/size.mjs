@@ -30,7 +30,9 @@ for (const [f, raw, gzipped] of rows) console.log(`  ${f.padEnd(24)} ${raw.padSt
 if (process.argv.includes('--check')) {
   const wasm = gz(readFileSync('pkg/web/kjb_bg.wasm'));
   if (wasm > WASM_GZIP_BUDGET_KB * 1024) {
-    console.error(`size budget: pkg/web/kjb_bg.wasm is ${kb(wasm)} gzipped, over the budget of ${WASM_GZIP_BUDGET_KB} KB (scripts/size.mjs).`);
+    console.error(
+      `size budget: pkg/web/kjb_bg.wasm is ${kb(wasm)} gzipped, over the budget of ${WASM_GZIP_BUDGET_KB} KB (scripts/size.mjs).`,
+    );
     console.error('Find what grew with twiggy (README "Performance"); raise the budget only on purpose.');
     process.exit(1);
   }

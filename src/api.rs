@@ -111,7 +111,11 @@ pub fn signature(input: &str, origin: Origin) -> Result<String> {
         Some(raw) => gateway::creds::json_str(raw).ok_or_else(|| KjbError::at(ErrorCode::InvalidInput, P, format!("urlPath must be a string (\"\" for params-only); got {}", gateway::creds::kind(raw))))?,
         None => return Err(KjbError::at(ErrorCode::InvalidInput, P, "urlPath is required: \"param2/1/{namespace}/{api}/{appKey}\", or \"\" for the params-only signature")),
     };
-    if url_path.starts_with('/') || url_path.starts_with("openapi") || url_path.contains("://") || url_path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if url_path.starts_with('/')
+        || url_path.starts_with("openapi")
+        || url_path.contains("://")
+        || url_path.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(KjbError::at(ErrorCode::InvalidInput, P, format!("urlPath must start at \"param2/…\" (no scheme, host, /openapi or leading slash); got \"{}\"", clip(&url_path))));
     }
     let given: &[(Cow<'_, str>, &RawValue)] = w.params.as_ref().map_or(&[], |p| p.0.as_slice());
@@ -121,7 +125,8 @@ pub fn signature(input: &str, origin: Origin) -> Result<String> {
             values.push((k.as_ref(), v));
         }
     }
-    let sig = gateway::sign::sign(&secret, &url_path, values.iter().map(|(k, v)| (*k, v.as_ref())))?;
+    let sig =
+        gateway::sign::sign(&secret, &url_path, values.iter().map(|(k, v)| (*k, v.as_ref())))?;
     to_json(&sig.as_str())
 }
 
@@ -197,7 +202,8 @@ mod tests {
 
     #[test]
     fn order_ids_are_canonical_and_deduplicated() {
-        let out = order_ids(r#"["3535260697417660107",7,"7",9007199254740991]"#, Origin::Js).unwrap();
+        let out =
+            order_ids(r#"["3535260697417660107",7,"7",9007199254740991]"#, Origin::Js).unwrap();
         assert_eq!(out, r#"["3535260697417660107","7","9007199254740991"]"#);
         let e = order_ids(r#"["1",9007199254740993]"#, Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::UnsafeOrderId, Some("orderIds[1]")));
@@ -213,12 +219,25 @@ mod tests {
         struct T<'a> {
             s: &'a str,
         }
-        for s in ["", "plain", "植物种子", "a\"b\\c\n\u{1}", "emoji 😀 and é", "\u{7f}\u{80}\u{ffff}\u{10000}\u{10ffff}"] {
+        for s in [
+            "",
+            "plain",
+            "植物种子",
+            "a\"b\\c\n\u{1}",
+            "emoji 😀 and é",
+            "\u{7f}\u{80}\u{ffff}\u{10000}\u{10ffff}",
+        ] {
             let out = to_json(&T { s }).unwrap();
             assert!(out.is_ascii(), "{out}");
             let back: serde_json::Value = serde_json::from_str(&out).unwrap();
             assert_eq!(back["s"], s);
-            assert_eq!(serde_json::from_str::<serde_json::Value>(&serde_json::to_string(&T { s }).unwrap()).unwrap(), back);
+            assert_eq!(
+                serde_json::from_str::<serde_json::Value>(
+                    &serde_json::to_string(&T { s }).unwrap()
+                )
+                .unwrap(),
+                back
+            );
         }
         assert_eq!(to_json(&T { s: "种a" }).unwrap(), r#"{"s":"\u79CDa"}"#);
     }

@@ -13,10 +13,27 @@
 pub(crate) fn lower(c: char) -> char {
     let n = u32::from(c);
     let to = match n {
-        0x41..=0x5a | 0xc0..=0xd6 | 0xd8..=0xde | 0x391..=0x3a1 | 0x3a3..=0x3ab | 0x410..=0x42f | 0xff21..=0xff3a => n.wrapping_add(0x20),
+        0x41..=0x5a
+        | 0xc0..=0xd6
+        | 0xd8..=0xde
+        | 0x391..=0x3a1
+        | 0x3a3..=0x3ab
+        | 0x410..=0x42f
+        | 0xff21..=0xff3a => n.wrapping_add(0x20),
         0x130 => 0x69,
         0x178 => 0xff,
-        0x100..=0x12f | 0x132..=0x137 | 0x14a..=0x177 | 0x460..=0x481 | 0x48a..=0x4bf | 0x4d0..=0x52f | 0x1e00..=0x1e95 | 0x1ea0..=0x1eff if n & 1 == 0 => n.wrapping_add(1),
+        0x100..=0x12f
+        | 0x132..=0x137
+        | 0x14a..=0x177
+        | 0x460..=0x481
+        | 0x48a..=0x4bf
+        | 0x4d0..=0x52f
+        | 0x1e00..=0x1e95
+        | 0x1ea0..=0x1eff
+            if n & 1 == 0 =>
+        {
+            n.wrapping_add(1)
+        }
         0x139..=0x148 | 0x179..=0x17e | 0x4c1..=0x4ce if n & 1 == 1 => n.wrapping_add(1),
         0x386 => 0x3ac,
         0x388..=0x38a => n.wrapping_add(0x25),
@@ -64,10 +81,16 @@ mod tests {
     #[test]
     fn the_builtin_list_folds_as_before() {
         for (id, name, name_zh, categories, keywords, exclude) in crate::prohibited::BUILTIN {
-            let texts = [*id, *name, *name_zh].into_iter().chain(categories.iter().chain(keywords.iter()).chain(exclude.iter()).copied());
+            let texts = [*id, *name, *name_zh]
+                .into_iter()
+                .chain(categories.iter().chain(keywords.iter()).chain(exclude.iter()).copied());
             for text in texts {
                 for c in text.chars() {
-                    assert_eq!(c.to_lowercase().collect::<String>(), lower(c).to_string(), "{text}");
+                    assert_eq!(
+                        c.to_lowercase().collect::<String>(),
+                        lower(c).to_string(),
+                        "{text}"
+                    );
                 }
             }
         }

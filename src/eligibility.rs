@@ -98,7 +98,10 @@ pub(crate) struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { per_transaction_usd: Decimal::from(DEFAULT_PER_TRANSACTION_USD), per_day_usd: Decimal::from(DEFAULT_PER_DAY_USD) }
+        Limits {
+            per_transaction_usd: Decimal::from(DEFAULT_PER_TRANSACTION_USD),
+            per_day_usd: Decimal::from(DEFAULT_PER_DAY_USD),
+        }
     }
 }
 
@@ -122,7 +125,11 @@ pub(crate) struct Context {
 /// `limit × rate`, which only overflows for a rate no currency has.
 fn to_cny(usd: Decimal, rate: Decimal) -> Result<Decimal> {
     usd.checked_mul(rate).ok_or_else(|| {
-        KjbError::at(ErrorCode::InvalidRate, "fx.usd", format!("fx.usd ({rate}) is far too large to be CNY per 1 USD; pass e.g. \"7.1234\""))
+        KjbError::at(
+            ErrorCode::InvalidRate,
+            "fx.usd",
+            format!("fx.usd ({rate}) is far too large to be CNY per 1 USD; pass e.g. \"7.1234\""),
+        )
     })
 }
 
@@ -136,7 +143,11 @@ fn read_fx(raw: Option<&RawValue>) -> Result<Decimal> {
     };
     let Some(raw) = raw else { return Err(missing("fx")) };
     if !raw.get().trim_start().starts_with('{') {
-        return Err(KjbError::at(ErrorCode::InvalidInput, "fx", "fx must be an object like {\"usd\": \"7.1234\"} (CNY per 1 USD)"));
+        return Err(KjbError::at(
+            ErrorCode::InvalidInput,
+            "fx",
+            "fx must be an object like {\"usd\": \"7.1234\"} (CNY per 1 USD)",
+        ));
     }
     let w: FxWire<'_> = json::parse(raw.get()).map_err(|e| e.under("fx"))?;
     match w.usd {
@@ -176,7 +187,16 @@ impl Context {
         let per_transaction_cny = to_cny(limits.per_transaction_usd, rate)?;
         let paid_today_cny = to_cny(paid_today_usd, rate)?;
         let day_room_cny = money::sub(to_cny(limits.per_day_usd, rate)?, paid_today_cny)?;
-        Ok(Context { buyer, rate, limits, prohibited, now, paid_today_cny, per_transaction_cny, day_room_cny })
+        Ok(Context {
+            buyer,
+            rate,
+            limits,
+            prohibited,
+            now,
+            paid_today_cny,
+            per_transaction_cny,
+            day_room_cny,
+        })
     }
 
     /// The buyer's failures, which every order shares.
@@ -197,7 +217,10 @@ impl Context {
     /// USD for a message about exceeding a limit: rounded up to the cent, so a figure shown as
     /// over the limit never prints equal to it.
     fn usd_up(&self, cny: Decimal) -> Result<String> {
-        Ok(grouped(&money::fmt_cny(money::to_fen(money::div(cny, self.rate)?, RoundingStrategy::AwayFromZero))))
+        Ok(grouped(&money::fmt_cny(money::to_fen(
+            money::div(cny, self.rate)?,
+            RoundingStrategy::AwayFromZero,
+        ))))
     }
 }
 
@@ -239,7 +262,10 @@ pub(crate) struct Verdict {
 }
 
 fn goods_reason(ctx: &Context, code: Code, path: Path, hit: Hit) -> Reason {
-    let (id, name, name_zh) = ctx.prohibited.entry(hit.entry).map_or(("", "", ""), |e| (e.id.as_str(), e.name.as_str(), e.name_zh.as_str()));
+    let (id, name, name_zh) = ctx
+        .prohibited
+        .entry(hit.entry)
+        .map_or(("", "", ""), |e| (e.id.as_str(), e.name.as_str(), e.name_zh.as_str()));
     let keyword = hit.pattern.map(|p| ctx.prohibited.keyword(p));
     let kw = keyword.unwrap_or("");
     let mut r = Reason::with(code, path, &[("goods", name, name_zh), ("matched", kw, kw)]);
@@ -317,7 +343,11 @@ impl<'c> Checker<'c> {
                 Var::both("limit", grouped(&money::fmt_cny(ctx.limits.per_transaction_usd))),
                 Var::both("fx", money::fmt_rate(ctx.rate)),
             ];
-            reasons.push(Reason::filled(Code::OverTransactionLimit, Path::Order(i, "amount"), vars));
+            reasons.push(Reason::filled(
+                Code::OverTransactionLimit,
+                Path::Order(i, "amount"),
+                vars,
+            ));
         }
         if !self.seen.insert(o.id) {
             reasons.push(at(Code::DuplicateOrder, "orderId"));
@@ -333,11 +363,18 @@ impl<'c> Checker<'c> {
                 self.day_cny = next;
                 Outcome::Eligible
             } else {
-                let vars = vec![Var::both("usd", ctx.usd_up(money::add(ctx.paid_today_cny, next)?)?), Var::both("limit", self.day_limit.clone())];
+                let vars = vec![
+                    Var::both("usd", ctx.usd_up(money::add(ctx.paid_today_cny, next)?)?),
+                    Var::both("limit", self.day_limit.clone()),
+                ];
                 reasons.push(Reason::filled(Code::OverDailyLimit, Path::Order(i, "amount"), vars));
                 if let (Some(now), Some(pay_by)) = (ctx.now, o.pay_by) {
                     if pay_by < crate::time::next_day(now) {
-                        reasons.push(Reason::filled(Code::PayDeadlineBeforeDeferral, Path::Order(i, "payBy"), vec![Var::both("payBy", crate::time::format_iso(pay_by))]));
+                        reasons.push(Reason::filled(
+                            Code::PayDeadlineBeforeDeferral,
+                            Path::Order(i, "payBy"),
+                            vec![Var::both("payBy", crate::time::format_iso(pay_by))],
+                        ));
                     }
                 }
                 Outcome::Deferred
@@ -385,13 +422,23 @@ impl Goods {
             }
             let blocked = self.hits.len();
             for &h in &self.hits {
-                reasons.push(goods_reason(ctx, Code::ProhibitedGoods, Path::Item(i, j, "category"), h));
+                reasons.push(goods_reason(
+                    ctx,
+                    Code::ProhibitedGoods,
+                    Path::Item(i, j, "category"),
+                    h,
+                ));
             }
             if let Some(title) = &item.title {
                 ctx.prohibited.title_hits(title.as_str(), &mut self.scratch, &mut self.hits);
             }
             for &h in self.hits.get(blocked..).unwrap_or(&[]) {
-                self.warns.push(goods_reason(ctx, Code::ProhibitedGoodsSuspected, Path::Item(i, j, "title"), h));
+                self.warns.push(goods_reason(
+                    ctx,
+                    Code::ProhibitedGoodsSuspected,
+                    Path::Item(i, j, "title"),
+                    h,
+                ));
             }
         }
         reasons.append(&mut self.warns);
@@ -400,7 +447,11 @@ impl Goods {
 
 /// Reads the context and the orders of a call and checks them, each order as it is read: no
 /// order outlives its check, verdicts keep only what the answers print.
-pub(crate) fn run(input: &Input<'_>, orders_text: Option<&str>, origin: Origin) -> Result<(Context, Vec<Verdict>)> {
+pub(crate) fn run(
+    input: &Input<'_>,
+    orders_text: Option<&str>,
+    origin: Origin,
+) -> Result<(Context, Vec<Verdict>)> {
     let ctx = Context::from_input(input)?;
     let mut holder = None;
     let src = order::source(input.orders, orders_text, origin, &mut holder)?;
@@ -417,7 +468,11 @@ pub(crate) fn check_out(verdicts: &[Verdict]) -> String {
     // The answer's size, nearly exactly (ids are at most 19 digits), so it is written into one
     // allocation that is not much bigger than the answer.
     let mut o = Out::with_capacity(0);
-    let size = verdicts.iter().flat_map(|v| &v.reasons).map(|r| o.reason_len(r)).fold(verdicts.len().saturating_mul(64).saturating_add(16), usize::saturating_add);
+    let size = verdicts
+        .iter()
+        .flat_map(|v| &v.reasons)
+        .map(|r| o.reason_len(r))
+        .fold(verdicts.len().saturating_mul(64).saturating_add(16), usize::saturating_add);
     o.reserve(size);
     o.raw("{\"results\":[");
     for (i, v) in verdicts.iter().enumerate() {
@@ -458,13 +513,21 @@ pub(crate) mod tests {
     }
 
     fn check_value(v: &Value) -> Result<Value> {
-        crate::api::check_orders(&v.to_string(), None, Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
+        crate::api::check_orders(&v.to_string(), None, Origin::Js)
+            .map(|s| serde_json::from_str(&s).unwrap())
     }
 
     /// Codes and paths of the one order in `v`.
     fn reasons(v: &Value) -> Vec<(String, String)> {
         let out = check_value(v).unwrap();
-        out["results"][0]["reasons"].as_array().unwrap().iter().map(|r| (r["code"].as_str().unwrap().to_string(), r["path"].as_str().unwrap().to_string())).collect()
+        out["results"][0]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (r["code"].as_str().unwrap().to_string(), r["path"].as_str().unwrap().to_string())
+            })
+            .collect()
     }
 
     fn one(edit: impl FnOnce(&mut Value)) -> Vec<(String, String)> {
@@ -487,24 +550,78 @@ pub(crate) mod tests {
     fn each_rule_fires_alone() {
         let o = |f: &str| format!("/orders/0/{f}");
         let cases: Vec<(Edit, Vec<(String, String)>)> = vec![
-            (Box::new(|v| v["buyer"]["verified"] = json!(false)), pair("BUYER_NOT_VERIFIED", "buyer.verified")),
-            (Box::new(|v| v["buyer"]["alipayPersonalLinked"] = json!(false)), pair("ALIPAY_PERSONAL_NOT_LINKED", "buyer.alipayPersonalLinked")),
-            (Box::new(|v| v["buyer"]["alipayBusinessLinked"] = json!(false)), pair("ALIPAY_BUSINESS_NOT_LINKED", "buyer.alipayBusinessLinked")),
-            (Box::new(|v| v["buyer"]["kjbActivated"] = json!(false)), pair("KJB_NOT_ACTIVATED", "buyer.kjbActivated")),
-            (Box::new(move |v| *v.pointer_mut(&o("supplier/kjb")).unwrap() = json!(false)), pair("SUPPLIER_NOT_KJB", "orders[0].supplier.kjb")),
-            (Box::new(move |v| *v.pointer_mut(&o("supplier/chengxintong")).unwrap() = json!(false)), pair("SUPPLIER_NOT_CHENGXINTONG", "orders[0].supplier.chengxintong")),
-            (Box::new(move |v| *v.pointer_mut(&o("tradeType")).unwrap() = json!("fxassure")), pair("TRADE_NOT_GUARANTEED", "orders[0].tradeType")),
-            (Box::new(move |v| *v.pointer_mut(&o("status")).unwrap() = json!("waitsellersend")), pair("ORDER_NOT_AWAITING_PAYMENT", "orders[0].status")),
-            (Box::new(move |v| *v.pointer_mut(&o("items/0/kjb")).unwrap() = json!(false)), pair("OFFER_NOT_KJB", "orders[0].items[0].kjb")),
-            (Box::new(move |v| *v.pointer_mut(&o("items/0/category")).unwrap() = json!("植物种子")), pair("PROHIBITED_GOODS", "orders[0].items[0].category")),
-            (Box::new(move |v| *v.pointer_mut(&o("items/0/title")).unwrap() = json!("Tomato seeds")), pair("PROHIBITED_GOODS_SUSPECTED", "orders[0].items[0].title")),
-            (Box::new(move |v| v["orders"][0]["sellerOrder"] = json!(true)), pair("MANUAL_ORDER", "orders[0].sellerOrder")),
-            (Box::new(move |v| v["orders"][0]["redEnvelope"] = json!(true)), pair("RED_ENVELOPE_USED", "orders[0].redEnvelope")),
+            (
+                Box::new(|v| v["buyer"]["verified"] = json!(false)),
+                pair("BUYER_NOT_VERIFIED", "buyer.verified"),
+            ),
+            (
+                Box::new(|v| v["buyer"]["alipayPersonalLinked"] = json!(false)),
+                pair("ALIPAY_PERSONAL_NOT_LINKED", "buyer.alipayPersonalLinked"),
+            ),
+            (
+                Box::new(|v| v["buyer"]["alipayBusinessLinked"] = json!(false)),
+                pair("ALIPAY_BUSINESS_NOT_LINKED", "buyer.alipayBusinessLinked"),
+            ),
+            (
+                Box::new(|v| v["buyer"]["kjbActivated"] = json!(false)),
+                pair("KJB_NOT_ACTIVATED", "buyer.kjbActivated"),
+            ),
+            (
+                Box::new(move |v| *v.pointer_mut(&o("supplier/kjb")).unwrap() = json!(false)),
+                pair("SUPPLIER_NOT_KJB", "orders[0].supplier.kjb"),
+            ),
+            (
+                Box::new(move |v| {
+                    *v.pointer_mut(&o("supplier/chengxintong")).unwrap() = json!(false)
+                }),
+                pair("SUPPLIER_NOT_CHENGXINTONG", "orders[0].supplier.chengxintong"),
+            ),
+            (
+                Box::new(move |v| *v.pointer_mut(&o("tradeType")).unwrap() = json!("fxassure")),
+                pair("TRADE_NOT_GUARANTEED", "orders[0].tradeType"),
+            ),
+            (
+                Box::new(move |v| *v.pointer_mut(&o("status")).unwrap() = json!("waitsellersend")),
+                pair("ORDER_NOT_AWAITING_PAYMENT", "orders[0].status"),
+            ),
+            (
+                Box::new(move |v| *v.pointer_mut(&o("items/0/kjb")).unwrap() = json!(false)),
+                pair("OFFER_NOT_KJB", "orders[0].items[0].kjb"),
+            ),
+            (
+                Box::new(move |v| {
+                    *v.pointer_mut(&o("items/0/category")).unwrap() = json!("植物种子")
+                }),
+                pair("PROHIBITED_GOODS", "orders[0].items[0].category"),
+            ),
+            (
+                Box::new(move |v| {
+                    *v.pointer_mut(&o("items/0/title")).unwrap() = json!("Tomato seeds")
+                }),
+                pair("PROHIBITED_GOODS_SUSPECTED", "orders[0].items[0].title"),
+            ),
+            (
+                Box::new(move |v| v["orders"][0]["sellerOrder"] = json!(true)),
+                pair("MANUAL_ORDER", "orders[0].sellerOrder"),
+            ),
+            (
+                Box::new(move |v| v["orders"][0]["redEnvelope"] = json!(true)),
+                pair("RED_ENVELOPE_USED", "orders[0].redEnvelope"),
+            ),
             // 72,000,000.01 CNY at 7.2 is 10,000,000.0014 USD: just over, and over the day too,
             // but the daily rule is only asked of otherwise eligible orders.
-            (Box::new(move |v| *v.pointer_mut(&o("amount")).unwrap() = json!("72000000.01")), pair("OVER_TRANSACTION_LIMIT", "orders[0].amount")),
-            (Box::new(move |v| v["paidTodayUsd"] = json!("99999990")), pair("OVER_DAILY_LIMIT", "orders[0].amount")),
-            (Box::new(move |v| v["orders"][0]["currency"] = json!("USD")), pair("CURRENCY_UNSUPPORTED", "orders[0].currency")),
+            (
+                Box::new(move |v| *v.pointer_mut(&o("amount")).unwrap() = json!("72000000.01")),
+                pair("OVER_TRANSACTION_LIMIT", "orders[0].amount"),
+            ),
+            (
+                Box::new(move |v| v["paidTodayUsd"] = json!("99999990")),
+                pair("OVER_DAILY_LIMIT", "orders[0].amount"),
+            ),
+            (
+                Box::new(move |v| v["orders"][0]["currency"] = json!("USD")),
+                pair("CURRENCY_UNSUPPORTED", "orders[0].currency"),
+            ),
         ];
         for (edit, want) in cases {
             let got = one(edit);
@@ -531,7 +648,18 @@ pub(crate) mod tests {
         let out = check_value(&v).unwrap();
         let r = &out["results"][1];
         assert_eq!(r["eligible"], false);
-        let got: Vec<(&str, &str, &str)> = r["reasons"].as_array().unwrap().iter().map(|x| (x["code"].as_str().unwrap(), x["severity"].as_str().unwrap(), x["path"].as_str().unwrap())).collect();
+        let got: Vec<(&str, &str, &str)> = r["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x["code"].as_str().unwrap(),
+                    x["severity"].as_str().unwrap(),
+                    x["path"].as_str().unwrap(),
+                )
+            })
+            .collect();
         assert_eq!(
             got,
             [
@@ -560,7 +688,10 @@ pub(crate) mod tests {
         assert!(reasons[10]["message"].as_str().unwrap().contains("\"种子\""));
         assert!(reasons[10]["messageZh"].as_str().unwrap().contains("植物种子"));
         for r in reasons {
-            assert!(!r["message"].as_str().unwrap().is_empty() && !r["messageZh"].as_str().unwrap().is_empty());
+            assert!(
+                !r["message"].as_str().unwrap().is_empty()
+                    && !r["messageZh"].as_str().unwrap().is_empty()
+            );
         }
     }
 
@@ -586,7 +717,15 @@ pub(crate) mod tests {
 
     #[test]
     fn limit_messages_group_thousands_in_both_languages() {
-        for (plain, want) in [("0.00", "0.00"), ("999.99", "999.99"), ("1000.00", "1,000.00"), ("123456.78", "123,456.78"), ("10000000.00", "10,000,000.00"), ("-1234.00", "-1,234.00"), ("1234567", "1,234,567")] {
+        for (plain, want) in [
+            ("0.00", "0.00"),
+            ("999.99", "999.99"),
+            ("1000.00", "1,000.00"),
+            ("123456.78", "123,456.78"),
+            ("10000000.00", "10,000,000.00"),
+            ("-1234.00", "-1,234.00"),
+            ("1234567", "1,234,567"),
+        ] {
             assert_eq!(grouped(plain), want);
         }
         let mut v = input(json!([good_order("1")]));
@@ -594,14 +733,29 @@ pub(crate) mod tests {
         v["orders"][0]["amount"] = json!("72000007.20");
         let r = &check_value(&v).unwrap()["results"][0]["reasons"][0];
         assert_eq!(r["code"], "OVER_TRANSACTION_LIMIT");
-        assert!(r["message"].as_str().unwrap().contains("(10,000,001.00 USD at 7.2 CNY per USD)"), "{r}");
+        assert!(
+            r["message"].as_str().unwrap().contains("(10,000,001.00 USD at 7.2 CNY per USD)"),
+            "{r}"
+        );
         assert!(r["message"].as_str().unwrap().contains("limit of 10,000,000.00 USD"), "{r}");
-        assert!(r["messageZh"].as_str().unwrap().contains("折合 10,000,001.00 美元）超过跨境宝单笔限额 10,000,000.00 美元"), "{r}");
+        assert!(
+            r["messageZh"]
+                .as_str()
+                .unwrap()
+                .contains("折合 10,000,001.00 美元）超过跨境宝单笔限额 10,000,000.00 美元"),
+            "{r}"
+        );
     }
 
     #[test]
     fn the_day_counts_paid_today_and_earlier_eligible_orders_only() {
-        let mut v = input(json!([good_order("1"), good_order("2"), good_order("3"), good_order("4"), good_order("5")]));
+        let mut v = input(json!([
+            good_order("1"),
+            good_order("2"),
+            good_order("3"),
+            good_order("4"),
+            good_order("5")
+        ]));
         v["fx"]["usd"] = json!("1");
         v["paidTodayUsd"] = json!("50");
         v["limits"] = json!({"perDayUsd": "300"});
@@ -611,10 +765,18 @@ pub(crate) mod tests {
         v["orders"][3]["amount"] = json!("150"); // 300: eligible (inclusive)
         v["orders"][4]["amount"] = json!("0.01"); // 300.01: deferred
         let out = check_value(&v).unwrap();
-        let eligible: Vec<bool> = out["results"].as_array().unwrap().iter().map(|r| r["eligible"].as_bool().unwrap()).collect();
+        let eligible: Vec<bool> = out["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["eligible"].as_bool().unwrap())
+            .collect();
         assert_eq!(eligible, [true, false, false, true, false]);
         assert_eq!(out["results"][1]["reasons"][0]["code"], "OVER_DAILY_LIMIT");
-        assert!(out["results"][1]["reasons"][0]["message"].as_str().unwrap().contains("350.00 USD"));
+        assert!(out["results"][1]["reasons"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("350.00 USD"));
         assert_eq!(out["results"][2]["reasons"][0]["code"], "ORDER_NOT_AWAITING_PAYMENT");
         assert_eq!(out["results"][4]["reasons"][0]["code"], "OVER_DAILY_LIMIT");
     }
@@ -641,19 +803,33 @@ pub(crate) mod tests {
         let out = check_value(&input(json!([good_order(big)]))).unwrap();
         assert_eq!(out["results"][0]["orderId"], big);
         // As a JSON text with a number id: exact.
-        let text = format!("[{}]", good_order("1").to_string().replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}")));
+        let text = format!(
+            "[{}]",
+            good_order("1").to_string().replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}"))
+        );
         let mut v = input(json!(null));
         v.as_object_mut().unwrap().remove("orders");
-        let out: Value = serde_json::from_str(&crate::api::check_orders(&v.to_string(), Some(&text), Origin::Js).unwrap()).unwrap();
+        let out: Value = serde_json::from_str(
+            &crate::api::check_orders(&v.to_string(), Some(&text), Origin::Js).unwrap(),
+        )
+        .unwrap();
         assert_eq!(out["results"][0]["orderId"], big);
         // The same text inside the input as a string (CLI use).
         v["orders"] = json!(text);
-        let out: Value = serde_json::from_str(&crate::api::check_orders(&v.to_string(), None, Origin::Js).unwrap()).unwrap();
+        let out: Value = serde_json::from_str(
+            &crate::api::check_orders(&v.to_string(), None, Origin::Js).unwrap(),
+        )
+        .unwrap();
         assert_eq!(out["results"][0]["orderId"], big);
         // As a JS number inside the input object: it already lost digits.
-        let raw = input(json!([good_order("1")])).to_string().replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}"));
+        let raw = input(json!([good_order("1")]))
+            .to_string()
+            .replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}"));
         let e = crate::api::check_orders(&raw, None, Origin::Js).unwrap_err();
-        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::UnsafeOrderId, Some("orders[0].orderId")));
+        assert_eq!(
+            (e.code, e.path.as_deref()),
+            (ErrorCode::UnsafeOrderId, Some("orders[0].orderId"))
+        );
     }
 
     fn err(v: &Value) -> KjbError {
@@ -664,21 +840,79 @@ pub(crate) mod tests {
     fn hostile_inputs_are_errors_with_code_and_path() {
         let base = input(json!([good_order("1"), good_order("2"), good_order("3")]));
         let cases: Vec<(Edit, ErrorCode, &str)> = vec![
-            (Box::new(|v| v["orders"][2]["amount"] = json!(null)), ErrorCode::InvalidAmount, "orders[2].amount"),
-            (Box::new(|v| v["orders"][2]["amount"] = json!(-1)), ErrorCode::InvalidAmount, "orders[2].amount"),
-            (Box::new(|v| v["orders"][2]["amount"] = json!("1.005")), ErrorCode::InvalidAmount, "orders[2].amount"),
-            (Box::new(|v| v["orders"][2]["amount"] = json!(true)), ErrorCode::InvalidAmount, "orders[2].amount"),
-            (Box::new(|v| v["orders"][1]["orderId"] = json!("12a")), ErrorCode::InvalidOrderId, "orders[1].orderId"),
-            (Box::new(|v| v["orders"][1]["orderId"] = json!(1.5)), ErrorCode::InvalidOrderId, "orders[1].orderId"),
-            (Box::new(|v| v["orders"][1]["status"] = json!(3)), ErrorCode::InvalidInput, "orders[1].status"),
-            (Box::new(|v| v["orders"][1]["supplier"]["kjb"] = json!("yes")), ErrorCode::InvalidInput, "orders[1].supplier.kjb"),
-            (Box::new(|v| v["orders"][1]["items"] = json!({})), ErrorCode::InvalidInput, "orders[1].items"),
-            (Box::new(|v| { v["orders"][1].as_object_mut().unwrap().remove("supplier"); }), ErrorCode::InvalidInput, "orders[1].supplier"),
+            (
+                Box::new(|v| v["orders"][2]["amount"] = json!(null)),
+                ErrorCode::InvalidAmount,
+                "orders[2].amount",
+            ),
+            (
+                Box::new(|v| v["orders"][2]["amount"] = json!(-1)),
+                ErrorCode::InvalidAmount,
+                "orders[2].amount",
+            ),
+            (
+                Box::new(|v| v["orders"][2]["amount"] = json!("1.005")),
+                ErrorCode::InvalidAmount,
+                "orders[2].amount",
+            ),
+            (
+                Box::new(|v| v["orders"][2]["amount"] = json!(true)),
+                ErrorCode::InvalidAmount,
+                "orders[2].amount",
+            ),
+            (
+                Box::new(|v| v["orders"][1]["orderId"] = json!("12a")),
+                ErrorCode::InvalidOrderId,
+                "orders[1].orderId",
+            ),
+            (
+                Box::new(|v| v["orders"][1]["orderId"] = json!(1.5)),
+                ErrorCode::InvalidOrderId,
+                "orders[1].orderId",
+            ),
+            (
+                Box::new(|v| v["orders"][1]["status"] = json!(3)),
+                ErrorCode::InvalidInput,
+                "orders[1].status",
+            ),
+            (
+                Box::new(|v| v["orders"][1]["supplier"]["kjb"] = json!("yes")),
+                ErrorCode::InvalidInput,
+                "orders[1].supplier.kjb",
+            ),
+            (
+                Box::new(|v| v["orders"][1]["items"] = json!({})),
+                ErrorCode::InvalidInput,
+                "orders[1].items",
+            ),
+            (
+                Box::new(|v| {
+                    v["orders"][1].as_object_mut().unwrap().remove("supplier");
+                }),
+                ErrorCode::InvalidInput,
+                "orders[1].supplier",
+            ),
             (Box::new(|v| v["orders"] = json!({"a": 1})), ErrorCode::InvalidInput, "orders"),
             (Box::new(|v| v["orders"] = json!("[")), ErrorCode::InvalidJson, "orders"),
-            (Box::new(|v| v["buyer"]["verified"] = json!(null)), ErrorCode::InvalidInput, "buyer.verified"),
-            (Box::new(|v| { v["buyer"].as_object_mut().unwrap().remove("kjbActivated"); }), ErrorCode::InvalidInput, "buyer.kjbActivated"),
-            (Box::new(|v| { v.as_object_mut().unwrap().remove("fx"); }), ErrorCode::MissingFxRate, "fx"),
+            (
+                Box::new(|v| v["buyer"]["verified"] = json!(null)),
+                ErrorCode::InvalidInput,
+                "buyer.verified",
+            ),
+            (
+                Box::new(|v| {
+                    v["buyer"].as_object_mut().unwrap().remove("kjbActivated");
+                }),
+                ErrorCode::InvalidInput,
+                "buyer.kjbActivated",
+            ),
+            (
+                Box::new(|v| {
+                    v.as_object_mut().unwrap().remove("fx");
+                }),
+                ErrorCode::MissingFxRate,
+                "fx",
+            ),
             (Box::new(|v| v["fx"] = json!({"eur": "7.8"})), ErrorCode::MissingFxRate, "fx.usd"),
             (Box::new(|v| v["fx"] = json!({"usd": null})), ErrorCode::InvalidRate, "fx.usd"),
             (Box::new(|v| v["fx"] = json!({"usd": "0"})), ErrorCode::InvalidRate, "fx.usd"),
@@ -692,12 +926,34 @@ pub(crate) mod tests {
                 ErrorCode::InvalidRate,
                 "fx.usd",
             ),
-            (Box::new(|v| v["paidTodayUsd"] = json!(null)), ErrorCode::InvalidAmount, "paidTodayUsd"),
-            (Box::new(|v| v["limits"] = json!({"perDayUsd": "-5"})), ErrorCode::InvalidAmount, "limits.perDayUsd"),
-            (Box::new(|v| v["limits"] = json!({"perDay": "5"})), ErrorCode::InvalidInput, "limits.perDay"),
+            (
+                Box::new(|v| v["paidTodayUsd"] = json!(null)),
+                ErrorCode::InvalidAmount,
+                "paidTodayUsd",
+            ),
+            (
+                Box::new(|v| v["limits"] = json!({"perDayUsd": "-5"})),
+                ErrorCode::InvalidAmount,
+                "limits.perDayUsd",
+            ),
+            (
+                Box::new(|v| v["limits"] = json!({"perDay": "5"})),
+                ErrorCode::InvalidInput,
+                "limits.perDay",
+            ),
             (Box::new(|v| v["paidToday"] = json!("5")), ErrorCode::InvalidInput, "paidToday"),
-            (Box::new(|v| v["prohibited"] = json!([{"id": "x"}])), ErrorCode::InvalidInput, "prohibited[0].name"),
-            (Box::new(|v| { v.as_object_mut().unwrap().remove("orders"); }), ErrorCode::InvalidInput, "orders"),
+            (
+                Box::new(|v| v["prohibited"] = json!([{"id": "x"}])),
+                ErrorCode::InvalidInput,
+                "prohibited[0].name",
+            ),
+            (
+                Box::new(|v| {
+                    v.as_object_mut().unwrap().remove("orders");
+                }),
+                ErrorCode::InvalidInput,
+                "orders",
+            ),
         ];
         for (edit, code, path) in cases {
             let mut v = base.clone();
@@ -707,10 +963,21 @@ pub(crate) mod tests {
             assert!(!e.message.is_empty());
         }
         // Duplicated keys, inside the input or inside an orders text.
-        let dup = base.to_string().replacen("\"amount\":\"100.00\"", "\"amount\":\"100.00\",\"amount\":\"1.00\"", 1);
-        assert_eq!(crate::api::check_orders(&dup, None, Origin::Js).unwrap_err().code, ErrorCode::InvalidJson);
+        let dup = base.to_string().replacen(
+            "\"amount\":\"100.00\"",
+            "\"amount\":\"100.00\",\"amount\":\"1.00\"",
+            1,
+        );
+        assert_eq!(
+            crate::api::check_orders(&dup, None, Origin::Js).unwrap_err().code,
+            ErrorCode::InvalidJson
+        );
         let mut v = base.clone();
-        let text = v["orders"].to_string().replacen("\"amount\":\"100.00\"", "\"amount\":\"100.00\",\"amount\":\"1.00\"", 1);
+        let text = v["orders"].to_string().replacen(
+            "\"amount\":\"100.00\"",
+            "\"amount\":\"100.00\",\"amount\":\"1.00\"",
+            1,
+        );
         v.as_object_mut().unwrap().remove("orders");
         let e = crate::api::check_orders(&v.to_string(), Some(&text), Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidJson, Some("orders")));
@@ -721,7 +988,10 @@ pub(crate) mod tests {
         // Errors inside an orders text point into it.
         let text = format!("[{}]", good_order("1").to_string().replace("100.00", "1.999"));
         let e = crate::api::check_orders(&v.to_string(), Some(&text), Origin::Js).unwrap_err();
-        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidAmount, Some("orders[0].amount")));
+        assert_eq!(
+            (e.code, e.path.as_deref()),
+            (ErrorCode::InvalidAmount, Some("orders[0].amount"))
+        );
         assert!(e.message.starts_with("orders[0].amount must be"), "{}", e.message);
     }
 
@@ -741,7 +1011,8 @@ pub(crate) mod tests {
 
     #[test]
     fn the_fast_writer_writes_what_serde_writes() {
-        let mut v = input(json!([good_order("1"), good_order("2"), good_order("1"), good_order("3")]));
+        let mut v =
+            input(json!([good_order("1"), good_order("2"), good_order("1"), good_order("3")]));
         v["orders"][1]["items"][0]["title"] = json!("Tomato seeds");
         v["orders"][2]["items"][0]["category"] = json!("植物种子");
         v["orders"][3]["amount"] = json!("80000000.00");
@@ -751,7 +1022,14 @@ pub(crate) mod tests {
             let text = v.to_string();
             let parsed: Input<'_> = json::parse(&text).unwrap();
             let (_, verdicts) = run(&parsed, None, Origin::Js).unwrap();
-            let results: Vec<ResultOut<'_>> = verdicts.iter().map(|v| ResultOut { order_id: crate::order::IdStr(v.id), eligible: v.outcome == Outcome::Eligible, reasons: &v.reasons }).collect();
+            let results: Vec<ResultOut<'_>> = verdicts
+                .iter()
+                .map(|v| ResultOut {
+                    order_id: crate::order::IdStr(v.id),
+                    eligible: v.outcome == Outcome::Eligible,
+                    reasons: &v.reasons,
+                })
+                .collect();
             assert_eq!(check_out(&verdicts), crate::json::to_json(&CheckOut { results }).unwrap());
         }
     }
@@ -763,41 +1041,116 @@ pub(crate) mod tests {
 
     #[test]
     fn prohibited_takes_plain_names_and_extra_entries() {
-        let lithium = |v: &mut Value| v["orders"][0]["items"][0]["category"] = json!("Lithium batteries");
+        let lithium =
+            |v: &mut Value| v["orders"][0]["items"][0]["category"] = json!("Lithium batteries");
         let seeds = |v: &mut Value| v["orders"][0]["items"][0]["category"] = json!("种子");
         // A name the built-in list does not have: a custom kind matched by exact category name.
-        assert_eq!(one(|v| { lithium(v); v["prohibited"] = json!(["lithium batteries"]); }), pair("PROHIBITED_GOODS", "orders[0].items[0].category"));
+        assert_eq!(
+            one(|v| {
+                lithium(v);
+                v["prohibited"] = json!(["lithium batteries"]);
+            }),
+            pair("PROHIBITED_GOODS", "orders[0].items[0].category")
+        );
         // `prohibited` replaces the built-in list; `prohibitedExtra` adds to it.
-        assert_eq!(one(|v| { seeds(v); v["prohibited"] = json!(["lithium batteries"]); }), vec![]);
-        assert_eq!(one(|v| { seeds(v); v["prohibitedExtra"] = json!(["lithium batteries"]); }), pair("PROHIBITED_GOODS", "orders[0].items[0].category"));
-        assert_eq!(one(|v| { lithium(v); v["prohibitedExtra"] = json!(["lithium batteries"]); }), pair("PROHIBITED_GOODS", "orders[0].items[0].category"));
+        assert_eq!(
+            one(|v| {
+                seeds(v);
+                v["prohibited"] = json!(["lithium batteries"]);
+            }),
+            vec![]
+        );
+        assert_eq!(
+            one(|v| {
+                seeds(v);
+                v["prohibitedExtra"] = json!(["lithium batteries"]);
+            }),
+            pair("PROHIBITED_GOODS", "orders[0].items[0].category")
+        );
+        assert_eq!(
+            one(|v| {
+                lithium(v);
+                v["prohibitedExtra"] = json!(["lithium batteries"]);
+            }),
+            pair("PROHIBITED_GOODS", "orders[0].items[0].category")
+        );
         // A built-in kind by name keeps its categories and title keywords; mixed with objects.
-        assert_eq!(one(|v| { seeds(v); v["prohibited"] = json!(["Plant seeds", {"id": "x", "name": "X", "nameZh": "叉"}]); }).len(), 1);
-        assert_eq!(one(|v| { seeds(v); v["prohibitedExtra"] = json!(["seeds", "植物种子", "Plant Seeds"]); }).len(), 1, "names of a built-in kind are that kind");
-        for (list, path) in [(json!([""]), "prohibited[0]"), (json!([1]), "prohibited[0]"), (json!([{"id": "x"}]), "prohibited[0].name")] {
+        assert_eq!(
+            one(|v| {
+                seeds(v);
+                v["prohibited"] = json!(["Plant seeds", {"id": "x", "name": "X", "nameZh": "叉"}]);
+            })
+            .len(),
+            1
+        );
+        assert_eq!(
+            one(|v| {
+                seeds(v);
+                v["prohibitedExtra"] = json!(["seeds", "植物种子", "Plant Seeds"]);
+            })
+            .len(),
+            1,
+            "names of a built-in kind are that kind"
+        );
+        for (list, path) in [
+            (json!([""]), "prohibited[0]"),
+            (json!([1]), "prohibited[0]"),
+            (json!([{"id": "x"}]), "prohibited[0].name"),
+        ] {
             let mut v = input(json!([good_order("1")]));
             v["prohibited"] = list.clone();
             let e = check_value(&v).unwrap_err();
-            assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some(path)), "{list}");
+            assert_eq!(
+                (e.code, e.path.as_deref()),
+                (ErrorCode::InvalidInput, Some(path)),
+                "{list}"
+            );
             let mut v = input(json!([good_order("1")]));
             v["prohibitedExtra"] = list.clone();
             let e = check_value(&v).unwrap_err();
-            assert_eq!(e.path.as_deref(), Some(path.replace("prohibited", "prohibitedExtra").as_str()), "{list}");
+            assert_eq!(
+                e.path.as_deref(),
+                Some(path.replace("prohibited", "prohibitedExtra").as_str()),
+                "{list}"
+            );
         }
     }
 
     #[test]
     fn unknown_supplier_and_trade_type_block_with_their_own_codes() {
-        let unknown = |v: &mut Value| v["orders"][0]["supplier"] = json!({"loginId": null, "kjb": "unknown", "chengxintong": "unknown"});
+        let unknown = |v: &mut Value| {
+            v["orders"][0]["supplier"] =
+                json!({"loginId": null, "kjb": "unknown", "chengxintong": "unknown"})
+        };
         assert_eq!(one(unknown), pair("SUPPLIER_UNKNOWN", "orders[0].supplier.kjb"));
-        assert_eq!(one(|v| v["orders"][0]["supplier"]["chengxintong"] = json!("UNKNOWN")), pair("SUPPLIER_UNKNOWN", "orders[0].supplier.chengxintong"));
         assert_eq!(
-            one(|v| { v["orders"][0]["supplier"]["kjb"] = json!(false); v["orders"][0]["supplier"]["chengxintong"] = json!("unknown"); }),
-            vec![("SUPPLIER_NOT_KJB".to_string(), "orders[0].supplier.kjb".to_string()), ("SUPPLIER_UNKNOWN".to_string(), "orders[0].supplier.chengxintong".to_string())]
+            one(|v| v["orders"][0]["supplier"]["chengxintong"] = json!("UNKNOWN")),
+            pair("SUPPLIER_UNKNOWN", "orders[0].supplier.chengxintong")
         );
-        assert_eq!(one(|v| v["orders"][0]["tradeType"] = json!("unknown")), pair("TRADE_TYPE_UNKNOWN", "orders[0].tradeType"));
-        let e = check_value(&{ let mut v = input(json!([good_order("1")])); v["orders"][0]["supplier"]["kjb"] = json!("maybe"); v }).unwrap_err();
-        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("orders[0].supplier.kjb")));
+        assert_eq!(
+            one(|v| {
+                v["orders"][0]["supplier"]["kjb"] = json!(false);
+                v["orders"][0]["supplier"]["chengxintong"] = json!("unknown");
+            }),
+            vec![
+                ("SUPPLIER_NOT_KJB".to_string(), "orders[0].supplier.kjb".to_string()),
+                ("SUPPLIER_UNKNOWN".to_string(), "orders[0].supplier.chengxintong".to_string())
+            ]
+        );
+        assert_eq!(
+            one(|v| v["orders"][0]["tradeType"] = json!("unknown")),
+            pair("TRADE_TYPE_UNKNOWN", "orders[0].tradeType")
+        );
+        let e = check_value(&{
+            let mut v = input(json!([good_order("1")]));
+            v["orders"][0]["supplier"]["kjb"] = json!("maybe");
+            v
+        })
+        .unwrap_err();
+        assert_eq!(
+            (e.code, e.path.as_deref()),
+            (ErrorCode::InvalidInput, Some("orders[0].supplier.kjb"))
+        );
     }
 
     #[test]
@@ -810,20 +1163,39 @@ pub(crate) mod tests {
             if let Some(now) = now {
                 v["now"] = json!(now);
             }
-            serde_json::from_str(&crate::api::plan_payment(&v.to_string(), None, Origin::Js).unwrap()).unwrap()
+            serde_json::from_str(
+                &crate::api::plan_payment(&v.to_string(), None, Origin::Js).unwrap(),
+            )
+            .unwrap()
         };
-        let codes = |p: &Value| p["deferred"][0]["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+        let codes = |p: &Value| {
+            p["deferred"][0]["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["code"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
         let p = plan("2026-11-27T20:00:00+08:00", Some("2026-11-27T08:00:00Z"));
         assert_eq!(p["deferred"][0]["orderId"], "2");
         assert_eq!(codes(&p), ["OVER_DAILY_LIMIT", "PAY_DEADLINE_BEFORE_DEFERRAL"]);
         let r = &p["deferred"][0]["reasons"][1];
-        assert_eq!((r["severity"].as_str(), r["path"].as_str()), (Some("warn"), Some("orders[1].payBy")));
+        assert_eq!(
+            (r["severity"].as_str(), r["path"].as_str()),
+            (Some("warn"), Some("orders[1].payBy"))
+        );
         assert!(r["message"].as_str().unwrap().contains("2026-11-27T12:00:00Z"), "{r}");
         assert!(r["messageZh"].as_str().unwrap().contains("2026-11-27T12:00:00Z"), "{r}");
         // Due tomorrow or later, or no `now`: only the deferral.
-        assert_eq!(codes(&plan("2026-11-28T00:00:00Z", Some("2026-11-27T08:00:00Z"))), ["OVER_DAILY_LIMIT"]);
+        assert_eq!(
+            codes(&plan("2026-11-28T00:00:00Z", Some("2026-11-27T08:00:00Z"))),
+            ["OVER_DAILY_LIMIT"]
+        );
         assert_eq!(codes(&plan("2026-11-27T09:00:00Z", None)), ["OVER_DAILY_LIMIT"]);
-        for (pay_by, now, path) in [("tomorrow", "2026-11-27T08:00:00Z", "orders[1].payBy"), ("2026-11-27T09:00:00Z", "2026-11-27", "now")] {
+        for (pay_by, now, path) in [
+            ("tomorrow", "2026-11-27T08:00:00Z", "orders[1].payBy"),
+            ("2026-11-27T09:00:00Z", "2026-11-27", "now"),
+        ] {
             let mut v = input(json!([good_order("1"), good_order("2")]));
             v["orders"][1]["payBy"] = json!(pay_by);
             v["now"] = json!(now);

@@ -151,7 +151,14 @@ impl KjbError {
     #[cold]
     #[inline(never)]
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        KjbError { code, message: message.into(), path: None, line: None, column: None, gateway: None }
+        KjbError {
+            code,
+            message: message.into(),
+            path: None,
+            line: None,
+            column: None,
+            gateway: None,
+        }
     }
 
     /// An error about the input field at `path`.

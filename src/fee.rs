@@ -90,7 +90,12 @@ impl Schedule {
                 rate: Decimal::new(m, s),
             });
         }
-        Schedule { effective: Some(BUILTIN_EFFECTIVE.to_string()), rounding: Rounding::HalfUp, min_fee: Decimal::ZERO, tiers }
+        Schedule {
+            effective: Some(BUILTIN_EFFECTIVE.to_string()),
+            rounding: Rounding::HalfUp,
+            min_fee: Decimal::ZERO,
+            tiers,
+        }
     }
 
     #[cfg(test)]
@@ -103,7 +108,10 @@ impl Schedule {
         let at = |rest: &str| crate::text::join_path(path, rest);
         let bad = |rest: &str, msg: String| KjbError::at(ErrorCode::InvalidSchedule, at(rest), msg);
         if w.tiers.is_empty() {
-            return Err(bad("tiers", "a schedule needs at least one tier, starting at from: \"0\"".into()));
+            return Err(bad(
+                "tiers",
+                "a schedule needs at least one tier, starting at from: \"0\"".into(),
+            ));
         }
         if w.tiers.len() > MAX_TIERS {
             return Err(bad("tiers", format!("a schedule may have at most {MAX_TIERS} tiers")));
@@ -119,7 +127,9 @@ impl Schedule {
             let from = money::cny(t.from, &at(&format!("{p}.from")))?;
             let rate = money::rate(t.rate, &at(&format!("{p}.rate")))?;
             let to = match t.to {
-                Some(raw) if raw.get().trim() != "null" => Some(money::cny(raw, &at(&format!("{p}.to")))?),
+                Some(raw) if raw.get().trim() != "null" => {
+                    Some(money::cny(raw, &at(&format!("{p}.to")))?)
+                }
                 _ => None,
             };
             let expected_from = match tiers.last() {
@@ -136,20 +146,34 @@ impl Schedule {
             }
             match to {
                 Some(to) if i == last => {
-                    return Err(bad(&format!("{p}.to"), format!("the last tier must be open-ended (to: null), not end at {to}")));
+                    return Err(bad(
+                        &format!("{p}.to"),
+                        format!("the last tier must be open-ended (to: null), not end at {to}"),
+                    ));
                 }
                 Some(to) if to <= from => {
-                    return Err(bad(&format!("{p}.to"), format!("bounds must ascend: to ({to}) must be above from ({from})")));
+                    return Err(bad(
+                        &format!("{p}.to"),
+                        format!("bounds must ascend: to ({to}) must be above from ({from})"),
+                    ));
                 }
                 None if i != last => {
-                    return Err(bad(&format!("{p}.to"), "only the last tier may be open-ended: give this tier a `to`".into()));
+                    return Err(bad(
+                        &format!("{p}.to"),
+                        "only the last tier may be open-ended: give this tier a `to`".into(),
+                    ));
                 }
                 _ => {}
             }
             let number = u32::try_from(i).unwrap_or(u32::MAX).saturating_add(1);
             tiers.push(Tier { tier: number, from, to, rate });
         }
-        Ok(Schedule { effective: w.effective.clone(), rounding: w.rounding.unwrap_or(Rounding::HalfUp), min_fee, tiers })
+        Ok(Schedule {
+            effective: w.effective.clone(),
+            rounding: w.rounding.unwrap_or(Rounding::HalfUp),
+            min_fee,
+            tiers,
+        })
     }
 
     /// The tier covering `applicable` (`from <= applicable < to`).
@@ -260,7 +284,11 @@ pub(crate) fn volume(history: &[Decimal]) -> Result<Volume> {
         let n = Decimal::from(u64::try_from(window.len()).unwrap_or(1));
         money::to_fen(money::div(sum, n)?, RoundingStrategy::MidpointAwayFromZero)
     };
-    let (applicable, basis) = if average > last_month { (average, Basis::Average) } else { (last_month, Basis::LastMonth) };
+    let (applicable, basis) = if average > last_month {
+        (average, Basis::Average)
+    } else {
+        (last_month, Basis::LastMonth)
+    };
     Ok(Volume { last_month, average, applicable, basis })
 }
 
@@ -345,7 +373,12 @@ pub(crate) struct TierOut {
 
 impl From<&Tier> for TierOut {
     fn from(t: &Tier) -> Self {
-        TierOut { tier: t.tier, from: money::fmt_cny(t.from), to: t.to.map(money::fmt_cny), rate: money::fmt_rate(t.rate) }
+        TierOut {
+            tier: t.tier,
+            from: money::fmt_cny(t.from),
+            to: t.to.map(money::fmt_cny),
+            rate: money::fmt_rate(t.rate),
+        }
     }
 }
 
@@ -486,8 +519,11 @@ mod tests {
     #[test]
     fn builtin_table_matches_the_rule_book() {
         let s = Schedule::builtin();
-        let got: Vec<(u32, String, Option<String>, String)> =
-            s.tiers().iter().map(|t| (t.tier, t.from.to_string(), t.to.map(|x| x.to_string()), t.rate.to_string())).collect();
+        let got: Vec<(u32, String, Option<String>, String)> = s
+            .tiers()
+            .iter()
+            .map(|t| (t.tier, t.from.to_string(), t.to.map(|x| x.to_string()), t.rate.to_string()))
+            .collect();
         let want = [
             (1, "0", Some("100000"), "0.0020"),
             (2, "100000", Some("3000000"), "0.0015"),
@@ -544,7 +580,10 @@ mod tests {
         let out = QuoteOut::from(&q);
         assert_eq!((out.fee.as_str(), out.tier, out.rate.as_str()), ("0.02", 2, "0.0015"));
         let next = out.next.unwrap();
-        assert_eq!((next.tier, next.volume_needed.as_str(), next.fee.as_str(), next.rate.as_str()), (3, "2850000.00", "0.01", "0.0008"));
+        assert_eq!(
+            (next.tier, next.volume_needed.as_str(), next.fee.as_str(), next.rate.as_str()),
+            (3, "2850000.00", "0.01", "0.0008")
+        );
     }
 
     #[test]
@@ -577,17 +616,29 @@ mod tests {
         for (json, path) in [
             (r#"{"tiers":[]}"#, "schedule.tiers"),
             (r#"{"tiers":[{"from":"1","rate":"0.01"}]}"#, "schedule.tiers[0].from"),
-            (r#"{"tiers":[{"from":"0","to":"10","rate":"0.01"},{"from":"20","rate":"0.01"}]}"#, "schedule.tiers[1].from"),
-            (r#"{"tiers":[{"from":"0","to":"0","rate":"0.01"},{"from":"0","rate":"0.01"}]}"#, "schedule.tiers[0].to"),
+            (
+                r#"{"tiers":[{"from":"0","to":"10","rate":"0.01"},{"from":"20","rate":"0.01"}]}"#,
+                "schedule.tiers[1].from",
+            ),
+            (
+                r#"{"tiers":[{"from":"0","to":"0","rate":"0.01"},{"from":"0","rate":"0.01"}]}"#,
+                "schedule.tiers[0].to",
+            ),
             (r#"{"tiers":[{"from":"0","to":"10","rate":"0.01"}]}"#, "schedule.tiers[0].to"),
-            (r#"{"tiers":[{"from":"0","rate":"0.01"},{"from":"0","rate":"0.01"}]}"#, "schedule.tiers[0].to"),
+            (
+                r#"{"tiers":[{"from":"0","rate":"0.01"},{"from":"0","rate":"0.01"}]}"#,
+                "schedule.tiers[0].to",
+            ),
         ] {
             let e = wire(json).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidSchedule, "{json}: {e}");
             assert_eq!(e.path.as_deref(), Some(path), "{json}");
         }
         let e = wire(r#"{"tiers":[{"from":"0","rate":"1.5"}]}"#).unwrap_err();
-        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidRate, Some("schedule.tiers[0].rate")));
+        assert_eq!(
+            (e.code, e.path.as_deref()),
+            (ErrorCode::InvalidRate, Some("schedule.tiers[0].rate"))
+        );
         let e = wire(r#"{"tiers":[{"from":"0","rate":"0.1","extra":1}]}"#).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("tiers[0].extra")));
     }
@@ -596,7 +647,23 @@ mod tests {
     fn quote_json_is_to_json() {
         let custom = wire(r#"{"tiers":[{"from":"0","to":"1000","rate":"0.01"},{"from":"1000","to":null,"rate":"0.005"}]}"#).unwrap();
         for (amount, history) in [
-            ("2500.00", &["180000.00", "95000.00", "120000.50", "80000", "150000", "99000", "101000", "130000", "70000", "110000", "90000", "100000"][..]),
+            (
+                "2500.00",
+                &[
+                    "180000.00",
+                    "95000.00",
+                    "120000.50",
+                    "80000",
+                    "150000",
+                    "99000",
+                    "101000",
+                    "130000",
+                    "70000",
+                    "110000",
+                    "90000",
+                    "100000",
+                ][..],
+            ),
             ("10.00", &["150000"][..]),
             ("0", &[][..]),
             ("0.01", &["10", "300000", "300000"][..]),
@@ -606,17 +673,45 @@ mod tests {
             let history: Vec<Decimal> = history.iter().map(|h| d(h)).collect();
             for schedule in [&Schedule::builtin(), &custom] {
                 let q = quote(d(amount), volume(&history).unwrap(), schedule).unwrap();
-                assert_eq!(quote_json(&q), crate::json::to_json(&QuoteOut::from(&q)).unwrap(), "{amount} {history:?}");
+                assert_eq!(
+                    quote_json(&q),
+                    crate::json::to_json(&QuoteOut::from(&q)).unwrap(),
+                    "{amount} {history:?}"
+                );
             }
         }
     }
 
     #[test]
     fn plain_amounts_read_like_money() {
-        let mut texts: Vec<String> = ["0", "00", "0.5", "0.50", "007", "12.5", "120000.50", "999999999999999.99", "1000000000000000", "0000000000000001", "1.", ".5", "1.234", "-1", "-0", "1e3", "1E3", "+1", "1..2", "", " 1", "1 ", "12a"]
-            .iter()
-            .flat_map(|t| [format!("\"{t}\""), t.to_string()])
-            .collect();
+        let mut texts: Vec<String> = [
+            "0",
+            "00",
+            "0.5",
+            "0.50",
+            "007",
+            "12.5",
+            "120000.50",
+            "999999999999999.99",
+            "1000000000000000",
+            "0000000000000001",
+            "1.",
+            ".5",
+            "1.234",
+            "-1",
+            "-0",
+            "1e3",
+            "1E3",
+            "+1",
+            "1..2",
+            "",
+            " 1",
+            "1 ",
+            "12a",
+        ]
+        .iter()
+        .flat_map(|t| [format!("\"{t}\""), t.to_string()])
+        .collect();
         texts.extend(["\"\\u0031\"", "null", "true", "[]", "{}"].map(String::from));
         let mut x: u64 = 0x1688;
         for _ in 0..3000 {
@@ -627,7 +722,10 @@ mod tests {
             let cut = usize::try_from(x % 21).unwrap().min(digits.len());
             let text = format!("{}.{}", &digits[..cut], &digits[cut..]);
             texts.push(format!("\"{}\"", text.trim_end_matches('.')));
-            texts.push(format!("\"{}\"", &digits[..usize::try_from(x % 18).unwrap().min(digits.len())]));
+            texts.push(format!(
+                "\"{}\"",
+                &digits[..usize::try_from(x % 18).unwrap().min(digits.len())]
+            ));
         }
         let mut fast = 0;
         for t in &texts {
@@ -640,7 +738,11 @@ mod tests {
         }
         assert!(fast > 1000, "{fast}");
         assert_eq!(money::plain_cny("\"12.5\"").map(|d| d.to_string()), Some("12.5".into()));
-        assert!(money::plain_cny("\"1.234\"").is_none() && money::plain_cny("\"1.\"").is_none() && money::plain_cny("\"-1\"").is_none());
+        assert!(
+            money::plain_cny("\"1.234\"").is_none()
+                && money::plain_cny("\"1.\"").is_none()
+                && money::plain_cny("\"-1\"").is_none()
+        );
     }
 
     #[test]

@@ -57,7 +57,11 @@ fn read_suppliers(map: Option<HashMap<String, &RawValue>>) -> Result<HashMap<Str
         let _ = f.login_id;
         let kjb = match (f.kjb, f.kua_jing_bao) {
             (Some(a), Some(b)) if a != b => {
-                return Err(KjbError::at(ErrorCode::InvalidInput, format!("{path}.kuaJingBao"), format!("{path}.kjb and {path}.kuaJingBao disagree: pass one of them")))
+                return Err(KjbError::at(
+                    ErrorCode::InvalidInput,
+                    format!("{path}.kuaJingBao"),
+                    format!("{path}.kjb and {path}.kuaJingBao disagree: pass one of them"),
+                ))
             }
             (a, b) => a.or(b).map(|f| f.0),
         };
@@ -89,21 +93,50 @@ fn bad(path: &str, code: ErrorCode, why: String) -> KjbError {
 
 /// One order of the answer (`result` or `result[i]`), at `path`.
 fn order(o: &Value, path: &str, suppliers: &HashMap<String, Facts>) -> Result<Value> {
-    let base = o.get("baseInfo").and_then(Value::as_object).ok_or_else(|| bad(path, ErrorCode::InvalidInput, "the order has no baseInfo object: is this a buyerView / getBuyerOrderList answer?".into()))?;
+    let base = o.get("baseInfo").and_then(Value::as_object).ok_or_else(|| {
+        bad(
+            path,
+            ErrorCode::InvalidInput,
+            "the order has no baseInfo object: is this a buyerView / getBuyerOrderList answer?"
+                .into(),
+        )
+    })?;
     let bp = |k: &str| format!("{path}.baseInfo.{k}");
     let mut missing: Vec<String> = Vec::new();
 
-    let id_text = text(base.get("id")).ok_or_else(|| bad(&bp("idOfStr"), ErrorCode::InvalidOrderId, "the order has neither idOfStr nor id".into()))?;
+    let id_text = text(base.get("id")).ok_or_else(|| {
+        bad(
+            &bp("idOfStr"),
+            ErrorCode::InvalidOrderId,
+            "the order has neither idOfStr nor id".into(),
+        )
+    })?;
     // A non-digit idOfStr was not taken over `id` by the reader: it is still refused, not
     // silently replaced by the number beside it.
     if let Some(spelled) = text(base.get("idOfStr")) {
         if spelled != id_text {
-            return Err(bad(&bp("idOfStr"), ErrorCode::InvalidOrderId, format!("\"{}\" is not a 1688 order id (1–19 digits)", money::clip(&spelled))));
+            return Err(bad(
+                &bp("idOfStr"),
+                ErrorCode::InvalidOrderId,
+                format!("\"{}\" is not a 1688 order id (1–19 digits)", money::clip(&spelled)),
+            ));
         }
     }
-    let id = money::digits_id(&id_text).map_err(|why| bad(&bp("idOfStr"), ErrorCode::InvalidOrderId, format!("\"{}\" is not a 1688 order id ({why})", money::clip(&id_text))))?;
+    let id = money::digits_id(&id_text).map_err(|why| {
+        bad(
+            &bp("idOfStr"),
+            ErrorCode::InvalidOrderId,
+            format!("\"{}\" is not a 1688 order id ({why})", money::clip(&id_text)),
+        )
+    })?;
 
-    let amount_text = text(base.get("totalAmount")).ok_or_else(|| bad(&bp("totalAmount"), ErrorCode::InvalidAmount, "the order has no totalAmount: kjb does not guess what is due".into()))?;
+    let amount_text = text(base.get("totalAmount")).ok_or_else(|| {
+        bad(
+            &bp("totalAmount"),
+            ErrorCode::InvalidAmount,
+            "the order has no totalAmount: kjb does not guess what is due".into(),
+        )
+    })?;
     let amount = money::cny_str(&amount_text, &bp("totalAmount"))?;
 
     let status = match text(base.get("status")) {
@@ -137,13 +170,23 @@ fn order(o: &Value, path: &str, suppliers: &HashMap<String, Facts>) -> Result<Va
         Some(Value::Array(list)) => {
             for (j, it) in list.iter().enumerate() {
                 let ip = format!("{path}.productItems[{j}]");
-                let offer = text(it.get("productID")).ok_or_else(|| bad(&format!("{ip}.productID"), ErrorCode::InvalidInput, "the item has no productID (its offer id)".into()))?;
+                let offer = text(it.get("productID")).ok_or_else(|| {
+                    bad(
+                        &format!("{ip}.productID"),
+                        ErrorCode::InvalidInput,
+                        "the item has no productID (its offer id)".into(),
+                    )
+                })?;
                 let mut item = Map::new();
                 item.insert("offerId".into(), Value::String(offer));
                 if let Some(name) = text(it.get("name")) {
                     item.insert("title".into(), Value::String(name));
                 }
-                let category = it.get("category").or_else(|| it.get("categoryName")).or_else(|| it.get("categoryId")).or_else(|| it.get("categoryID"));
+                let category = it
+                    .get("category")
+                    .or_else(|| it.get("categoryName"))
+                    .or_else(|| it.get("categoryId"))
+                    .or_else(|| it.get("categoryID"));
                 match category {
                     Some(Value::String(s)) if !s.is_empty() => {
                         item.insert("category".into(), Value::String(s.clone()));
@@ -152,13 +195,25 @@ fn order(o: &Value, path: &str, suppliers: &HashMap<String, Facts>) -> Result<Va
                     Some(Value::Array(a)) if a.iter().all(|v| v.is_string()) => {
                         item.insert("category".into(), Value::Array(a.clone()));
                     }
-                    Some(_) => return Err(bad(&format!("{ip}.category"), ErrorCode::InvalidInput, "a category must be a name or an id".into())),
+                    Some(_) => {
+                        return Err(bad(
+                            &format!("{ip}.category"),
+                            ErrorCode::InvalidInput,
+                            "a category must be a name or an id".into(),
+                        ))
+                    }
                 }
                 items.push(Value::Object(item));
             }
         }
         None | Some(Value::Null) => missing.push("productItems".into()),
-        Some(_) => return Err(bad(&format!("{path}.productItems"), ErrorCode::InvalidInput, "productItems must be a list".into())),
+        Some(_) => {
+            return Err(bad(
+                &format!("{path}.productItems"),
+                ErrorCode::InvalidInput,
+                "productItems must be a list".into(),
+            ))
+        }
     }
 
     let mut out = Map::new();
@@ -184,8 +239,23 @@ fn order(o: &Value, path: &str, suppliers: &HashMap<String, Facts>) -> Result<Va
     let timeout = text(base.get("payTimeout"));
     match (created, timeout) {
         (Some(c), Some(t)) => {
-            let start = time::parse_any(&c).ok_or_else(|| bad(&bp("createTime"), ErrorCode::InvalidInput, format!("\"{}\" is not a 1688 time (yyyyMMddHHmmssSSS+0800)", money::clip(&c))))?;
-            let secs: i64 = t.parse().ok().filter(|s: &i64| (0..=315_360_000).contains(s)).ok_or_else(|| bad(&bp("payTimeout"), ErrorCode::InvalidInput, format!("\"{}\" is not a number of seconds", money::clip(&t))))?;
+            let start = time::parse_any(&c).ok_or_else(|| {
+                bad(
+                    &bp("createTime"),
+                    ErrorCode::InvalidInput,
+                    format!("\"{}\" is not a 1688 time (yyyyMMddHHmmssSSS+0800)", money::clip(&c)),
+                )
+            })?;
+            let secs: i64 =
+                t.parse().ok().filter(|s: &i64| (0..=315_360_000).contains(s)).ok_or_else(
+                    || {
+                        bad(
+                            &bp("payTimeout"),
+                            ErrorCode::InvalidInput,
+                            format!("\"{}\" is not a number of seconds", money::clip(&t)),
+                        )
+                    },
+                )?;
             out.insert("payBy".into(), Value::String(time::format_iso(start.saturating_add(secs))));
         }
         (c, t) => {
@@ -202,7 +272,7 @@ fn order(o: &Value, path: &str, suppliers: &HashMap<String, Facts>) -> Result<Va
 }
 
 /// `ordersFrom1688({answer, suppliers?})`: the orders, as a JSON array.
-pub fn orders_from_1688_json(input: &str) -> Result<String> {
+pub(crate) fn orders_from_1688_json(input: &str) -> Result<String> {
     let w: Wire<'_> = json::parse(input)?;
     let suppliers = read_suppliers(w.suppliers)?;
     let trimmed = json::strip_bom(&w.answer).trim();
@@ -222,7 +292,8 @@ pub fn orders_from_1688_json(input: &str) -> Result<String> {
         }
         e
     })?;
-    let value: Value = serde_json::from_str(&shaped).map_err(|_| KjbError::internal("the shaped answer did not read back"))?;
+    let value: Value = serde_json::from_str(&shaped)
+        .map_err(|_| KjbError::internal("the shaped answer did not read back"))?;
     let (orders, base): (Vec<&Value>, &str) = match (value.get("result"), value.get("baseInfo")) {
         (Some(Value::Array(list)), _) => (list.iter().collect(), "answer.result"),
         (Some(one @ Value::Object(_)), _) => (vec![one], "answer.result"),
@@ -253,17 +324,28 @@ mod tests {
     const DOC: &str = include_str!("../tests/fixtures/1688-buyerView-documented.json");
 
     fn import(answer: &str, suppliers: &str) -> Result<Value> {
-        let input = format!("{{\"answer\":{},\"suppliers\":{suppliers}}}", serde_json::to_string(answer).unwrap());
+        let input = format!(
+            "{{\"answer\":{},\"suppliers\":{suppliers}}}",
+            serde_json::to_string(answer).unwrap()
+        );
         orders_from_1688_json(&input).map(|s| serde_json::from_str(&s).unwrap())
     }
 
     fn check(orders: &Value) -> Value {
         let input = json!({"orders": orders, "buyer": {"verified": true, "alipayPersonalLinked": true, "alipayBusinessLinked": true, "kjbActivated": true}, "fx": {"usd": "7.1"}});
-        serde_json::from_str(&crate::api::check_orders(&input.to_string(), None, Origin::Js).unwrap()).unwrap()
+        serde_json::from_str(
+            &crate::api::check_orders(&input.to_string(), None, Origin::Js).unwrap(),
+        )
+        .unwrap()
     }
 
     fn codes(v: &Value) -> Vec<String> {
-        v["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_string()).collect()
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["code"].as_str().unwrap().to_string())
+            .collect()
     }
 
     #[test]
@@ -274,16 +356,34 @@ mod tests {
         assert_eq!(o["amount"], "6.15");
         assert_eq!(o["status"], "waitbuyerreceive");
         assert_eq!(o["tradeType"], "unknown");
-        assert_eq!(o["supplier"], json!({"loginId": "b测试账号110", "kjb": "unknown", "chengxintong": "unknown"}));
-        assert_eq!(o["items"][0], json!({"offerId": "547486647009", "title": "测试扫码购富光勿拍2L*6件"}));
+        assert_eq!(
+            o["supplier"],
+            json!({"loginId": "b测试账号110", "kjb": "unknown", "chengxintong": "unknown"})
+        );
+        assert_eq!(
+            o["items"][0],
+            json!({"offerId": "547486647009", "title": "测试扫码购富光勿拍2L*6件"})
+        );
         assert_eq!(o["items"].as_array().unwrap().len(), 3);
-        let missing: Vec<&str> = o["missing"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
-        assert_eq!(missing, ["baseInfo.tradeTypeCode", "suppliers[sellerLoginId]", "baseInfo.sellerOrder", "baseInfo.payTimeout"]);
+        let missing: Vec<&str> =
+            o["missing"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+        assert_eq!(
+            missing,
+            [
+                "baseInfo.tradeTypeCode",
+                "suppliers[sellerLoginId]",
+                "baseInfo.sellerOrder",
+                "baseInfo.payTimeout"
+            ]
+        );
         let r = check(&v);
         let r = &r["results"][0];
         assert_eq!(r["orderId"], "58218860983545941");
         assert_eq!(r["eligible"], false);
-        assert_eq!(codes(r), ["SUPPLIER_UNKNOWN", "TRADE_TYPE_UNKNOWN", "ORDER_NOT_AWAITING_PAYMENT"]);
+        assert_eq!(
+            codes(r),
+            ["SUPPLIER_UNKNOWN", "TRADE_TYPE_UNKNOWN", "ORDER_NOT_AWAITING_PAYMENT"]
+        );
         // With the supplier known and planPayment's input: still accepted as it is.
         let v = import(DOC, r#"{"b测试账号110":{"kjb":true,"chengxintong":true}}"#).unwrap();
         assert_eq!(v[0]["supplier"]["kjb"], true);
@@ -309,13 +409,41 @@ mod tests {
         for (answer, code, path) in [
             ("", ErrorCode::GatewayError, "answer"),
             ("{\"result\":{}}", ErrorCode::InvalidInput, "answer.result"),
-            ("{\"result\":[{\"baseInfo\":{\"idOfStr\":\"x1\",\"totalAmount\":1}}]}", ErrorCode::InvalidOrderId, "answer.result[0].baseInfo.idOfStr"),
-            ("{\"result\":[{\"baseInfo\":{\"id\":12345678901234567890123,\"totalAmount\":1}}]}", ErrorCode::InvalidOrderId, "answer.result[0].baseInfo.idOfStr"),
-            ("{\"result\":[{\"baseInfo\":{\"id\":1}}]}", ErrorCode::InvalidAmount, "answer.result[0].baseInfo.totalAmount"),
-            ("{\"result\":{\"baseInfo\":{\"id\":1,\"totalAmount\":\"lots\"}}}", ErrorCode::GatewayError, "answer"),
-            ("{\"result\":{\"baseInfo\":{\"id\":1,\"totalAmount\":-1}}}", ErrorCode::InvalidAmount, "answer.result.baseInfo.totalAmount"),
-            ("{\"result\":{\"baseInfo\":{\"id\":1,\"totalAmount\":1},\"productItems\":[{}]}}", ErrorCode::InvalidInput, "answer.result.productItems[0].productID"),
-            ("{\"success\":false,\"errorCode\":\"ORDER_NOT_EXIST\"}", ErrorCode::BusinessError, "answer"),
+            (
+                "{\"result\":[{\"baseInfo\":{\"idOfStr\":\"x1\",\"totalAmount\":1}}]}",
+                ErrorCode::InvalidOrderId,
+                "answer.result[0].baseInfo.idOfStr",
+            ),
+            (
+                "{\"result\":[{\"baseInfo\":{\"id\":12345678901234567890123,\"totalAmount\":1}}]}",
+                ErrorCode::InvalidOrderId,
+                "answer.result[0].baseInfo.idOfStr",
+            ),
+            (
+                "{\"result\":[{\"baseInfo\":{\"id\":1}}]}",
+                ErrorCode::InvalidAmount,
+                "answer.result[0].baseInfo.totalAmount",
+            ),
+            (
+                "{\"result\":{\"baseInfo\":{\"id\":1,\"totalAmount\":\"lots\"}}}",
+                ErrorCode::GatewayError,
+                "answer",
+            ),
+            (
+                "{\"result\":{\"baseInfo\":{\"id\":1,\"totalAmount\":-1}}}",
+                ErrorCode::InvalidAmount,
+                "answer.result.baseInfo.totalAmount",
+            ),
+            (
+                "{\"result\":{\"baseInfo\":{\"id\":1,\"totalAmount\":1},\"productItems\":[{}]}}",
+                ErrorCode::InvalidInput,
+                "answer.result.productItems[0].productID",
+            ),
+            (
+                "{\"success\":false,\"errorCode\":\"ORDER_NOT_EXIST\"}",
+                ErrorCode::BusinessError,
+                "answer",
+            ),
             ("{\"x\":1}", ErrorCode::InvalidInput, "answer"),
         ] {
             let e = import(answer, "{}").unwrap_err();
@@ -348,7 +476,10 @@ mod speed {
     fn import_speed() {
         let one = r#"{"baseInfo":{"idOfStr":"3535260697417660107","status":"waitbuyerpay","tradeTypeCode":"assureTrade","totalAmount":39.9,"sellerLoginId":"s1","sellerOrder":false,"createTime":"20261127100000000+0800","payTimeout":43200},"productItems":[{"productID":574273466269,"name":"LED lamp 护眼台灯","itemAmount":39.9}]}"#;
         let answer = format!("{{\"result\":[{}]}}", vec![one; 10_000].join(","));
-        let input = format!("{{\"answer\":{},\"suppliers\":{{\"s1\":{{\"kjb\":true,\"chengxintong\":true}}}}}}", serde_json::to_string(&answer).unwrap());
+        let input = format!(
+            "{{\"answer\":{},\"suppliers\":{{\"s1\":{{\"kjb\":true,\"chengxintong\":true}}}}}}",
+            serde_json::to_string(&answer).unwrap()
+        );
         let t = std::time::Instant::now();
         crate::gateway::response::parse("x.unknown", 200, &answer).unwrap();
         println!("parse (decoded only): {:?}", t.elapsed());
@@ -362,10 +493,17 @@ mod speed {
         crate::json::to_json(&v).unwrap();
         println!("to_json: {:?}", t.elapsed());
         let t = std::time::Instant::now();
-        crate::gateway::answers::shape(crate::gateway::answers::Shape::Orders, "x", 200, std::mem::take(&mut v)).unwrap();
+        crate::gateway::answers::shape(
+            crate::gateway::answers::Shape::Orders,
+            "x",
+            200,
+            std::mem::take(&mut v),
+        )
+        .unwrap();
         println!("shape: {:?}", t.elapsed());
         let t = std::time::Instant::now();
-        let shaped = crate::gateway::response::parse("alibaba.trade.get.buyerView", 200, &answer).unwrap();
+        let shaped =
+            crate::gateway::response::parse("alibaba.trade.get.buyerView", 200, &answer).unwrap();
         println!("parse+shape: {:?}", t.elapsed());
         let t = std::time::Instant::now();
         let _: serde_json::Value = serde_json::from_str(&shaped).unwrap();

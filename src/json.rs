@@ -31,7 +31,11 @@ pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String> {
 struct AsciiOnly;
 
 impl serde_json::ser::Formatter for AsciiOnly {
-    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
         if fragment.is_ascii() {
             return w.write_all(fragment.as_bytes());
         }
@@ -54,7 +58,6 @@ impl serde_json::ser::Formatter for AsciiOnly {
     }
 }
 
-
 /// A JSON string, borrowed from the input when it has no escapes: titles of 100,000 items
 /// should not each be copied. Used for order fields and for the keys of gateway parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,13 +71,19 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a string")
             }
-            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> std::result::Result<Str<'a>, E> {
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> std::result::Result<Str<'a>, E> {
                 Ok(Str(Cow::Borrowed(v)))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Str<'a>, E> {
                 Ok(Str(Cow::Owned(v.to_owned())))
             }
-            fn visit_string<E: serde::de::Error>(self, v: String) -> std::result::Result<Str<'a>, E> {
+            fn visit_string<E: serde::de::Error>(
+                self,
+                v: String,
+            ) -> std::result::Result<Str<'a>, E> {
                 Ok(Str(Cow::Owned(v)))
             }
         }
@@ -162,7 +171,10 @@ pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
                 match stack.last_mut() {
                     Some(Seg::Obj { key, expect_key }) if *expect_key => {
                         *expect_key = false;
-                        *key = Some(serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.trim_matches('"').to_string()));
+                        *key = Some(
+                            serde_json::from_str::<String>(raw)
+                                .unwrap_or_else(|_| raw.trim_matches('"').to_string()),
+                        );
                     }
                     _ => value_starts(&mut stack),
                 }
@@ -216,11 +228,19 @@ pub(crate) fn from_serde(e: &serde_json::Error, path: &str) -> KjbError {
     let mut err = if e.is_syntax() && is_lone_surrogate(msg) {
         KjbError::at(ErrorCode::InvalidJson, path, format!("invalid JSON: {msg}: the string holds half of a UTF-16 surrogate pair (like \\ud800 alone), which JSON.stringify writes for a broken character; remove or replace that character"))
     } else if e.is_syntax() || e.is_eof() {
-        KjbError::at(ErrorCode::InvalidJson, path, format!("invalid JSON: {}", syntax_in_words(msg)))
+        KjbError::at(
+            ErrorCode::InvalidJson,
+            path,
+            format!("invalid JSON: {}", syntax_in_words(msg)),
+        )
     } else if let Some(field) = missing_field(msg) {
         // serde reports a missing field at its parent; the caller needs the field itself.
         let full = join_path(path, field);
-        KjbError::at(ErrorCode::InvalidInput, full.as_str(), format!("{full} is required but missing (an undefined value counts as missing)"))
+        KjbError::at(
+            ErrorCode::InvalidInput,
+            full.as_str(),
+            format!("{full} is required but missing (an undefined value counts as missing)"),
+        )
     } else {
         KjbError::at(ErrorCode::InvalidInput, path, msg.to_string())
     };
@@ -282,7 +302,8 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
 
 fn scan_error(text: &str, offset: usize, message: String) -> KjbError {
     let (line, column) = position(text, offset);
-    let mut e = KjbError::new(ErrorCode::InvalidJson, format!("{message} (line {line}, column {column})"));
+    let mut e =
+        KjbError::new(ErrorCode::InvalidJson, format!("{message} (line {line}, column {column})"));
     e.line = Some(line);
     e.column = Some(column);
     e
@@ -376,7 +397,9 @@ pub(crate) fn precheck(text: &str) -> Result<()> {
                             return Err(scan_error(
                                 text,
                                 start,
-                                format!("duplicate key \"{key}\" in one object: send each key once"),
+                                format!(
+                                    "duplicate key \"{key}\" in one object: send each key once"
+                                ),
                             ));
                         }
                         if frame.big.is_none() {
@@ -394,7 +417,12 @@ pub(crate) fn precheck(text: &str) -> Result<()> {
                         format!("JSON nests deeper than {MAX_DEPTH} levels"),
                     ));
                 }
-                frames.push(Frame { is_object: b == b'{', expect_key: b == b'{', keys_from: keys.len(), big: None });
+                frames.push(Frame {
+                    is_object: b == b'{',
+                    expect_key: b == b'{',
+                    keys_from: keys.len(),
+                    big: None,
+                });
                 i = i.saturating_add(1);
             }
             b'}' | b']' => {
@@ -442,11 +470,7 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_refused_even_when_unknown_or_escaped() {
-        for text in [
-            r#"{"a":1,"a":2}"#,
-            r#"{"a":1,"x":{"k":1,"k":2}}"#,
-            r#"{"a":1,"\u0061":2}"#,
-        ] {
+        for text in [r#"{"a":1,"a":2}"#, r#"{"a":1,"x":{"k":1,"k":2}}"#, r#"{"a":1,"\u0061":2}"#] {
             let e = parse::<Doc>(text).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidJson, "{text}");
             assert!(e.message.contains("duplicate key"), "{}", e.message);
@@ -483,15 +507,48 @@ mod tests {
     #[test]
     fn syntax_errors_are_in_plain_words() {
         let texts = [
-            "[1, 2", "{\"a\":1", "\"abc", "", "{\"a\" 1}", "[1 2]", "{\"a\":1 \"b\":2}", "[True]", "[tru]", "[,]", "{a:1}",
-            "[\"\\x\"]", "[01]", "[1.]", "[\"a\tb\"]", "[1,]", "{\"a\":1,}", "[1] x", "[1e999999]", "[\"\\uZZZZ\"]",
+            "[1, 2",
+            "{\"a\":1",
+            "\"abc",
+            "",
+            "{\"a\" 1}",
+            "[1 2]",
+            "{\"a\":1 \"b\":2}",
+            "[True]",
+            "[tru]",
+            "[,]",
+            "{a:1}",
+            "[\"\\x\"]",
+            "[01]",
+            "[1.]",
+            "[\"a\tb\"]",
+            "[1,]",
+            "{\"a\":1,}",
+            "[1] x",
+            "[1e999999]",
+            "[\"\\uZZZZ\"]",
         ];
-        let raw = ["EOF while", "expected ident", "expected value", "expected `", "key must be a string", "trailing", "invalid escape", "invalid number", "control character (\\u0000", "out of range"];
+        let raw = [
+            "EOF while",
+            "expected ident",
+            "expected value",
+            "expected `",
+            "key must be a string",
+            "trailing",
+            "invalid escape",
+            "invalid number",
+            "control character (\\u0000",
+            "out of range",
+        ];
         for text in texts {
             let e = parse::<serde_json::Value>(text).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidJson, "{text}");
             assert!(!raw.iter().any(|r| e.message.contains(r)), "{text}: {}", e.message);
-            assert!(e.message.starts_with("invalid JSON: ") || e.message.contains("line"), "{text}: {}", e.message);
+            assert!(
+                e.message.starts_with("invalid JSON: ") || e.message.contains("line"),
+                "{text}: {}",
+                e.message
+            );
         }
     }
 
@@ -551,7 +608,11 @@ mod tests {
 
     #[test]
     fn lone_surrogates_are_explained() {
-        for text in [r#"{"a":1,"b":[{"c":"\ud800"}]}"#, r#"{"a":1,"b":[{"c":"x\udc00y"}]}"#, r#"{"a":1,"b":[{"c":"\ud800\u0041"}]}"#] {
+        for text in [
+            r#"{"a":1,"b":[{"c":"\ud800"}]}"#,
+            r#"{"a":1,"b":[{"c":"x\udc00y"}]}"#,
+            r#"{"a":1,"b":[{"c":"\ud800\u0041"}]}"#,
+        ] {
             let e = parse::<Doc>(text).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidJson, "{text}");
             assert!(e.message.contains("surrogate pair"), "{text}: {}", e.message);

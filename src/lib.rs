@@ -17,8 +17,6 @@
 mod case;
 mod sort;
 mod text;
-// Size branch pending: its items' visibility is settled after the merge (`cargo fix`).
-#[allow(unreachable_pub)]
 mod time;
 
 // Reading input, reporting errors.
@@ -41,9 +39,7 @@ mod reason;
 mod gateway;
 
 // Gateway answers read into kjb's terms.
-#[allow(unreachable_pub)]
 mod import;
-#[allow(unreachable_pub)]
 mod payment;
 
 pub mod api;
@@ -60,7 +56,9 @@ pub use error::{ErrorCode, KjbError, Result};
 pub mod internals {
     /// Money and id readers and printers.
     pub mod money {
-        pub use crate::money::{cny, cny_str, fmt_cny, fmt_rate, fx, order_id, rate, usd, MAX_SAFE_INTEGER};
+        pub use crate::money::{
+            cny, cny_str, fmt_cny, fmt_rate, fx, order_id, rate, usd, MAX_SAFE_INTEGER,
+        };
     }
     /// `application/x-www-form-urlencoded` writing and reading.
     pub mod form {

@@ -37,7 +37,13 @@ fn token(t: &str) -> Token<'_> {
         // borrowed rather than decoded into a new `String` (20,000 amounts and ids per 10,000
         // orders). Anything else is decoded by serde_json as before.
         Some(b'"') => match t.get(1..t.len().saturating_sub(1)) {
-            Some(inner) if t.len() >= 2 && t.ends_with('"') && !inner.bytes().any(|b| b == b'\\' || b == b'"' || b < 0x20) => Token::Str(Cow::Borrowed(inner)),
+            Some(inner)
+                if t.len() >= 2
+                    && t.ends_with('"')
+                    && !inner.bytes().any(|b| b == b'\\' || b == b'"' || b < 0x20) =>
+            {
+                Token::Str(Cow::Borrowed(inner))
+            }
             _ => match serde_json::from_str::<String>(t) {
                 Ok(s) => Token::Str(Cow::Owned(s)),
                 Err(_) => Token::Other("a malformed string"),
@@ -61,17 +67,43 @@ struct Shape {
     example: &'static str,
 }
 
-const CNY: Shape = Shape { what: "a CNY amount", code: ErrorCode::InvalidAmount, decimals: CNY_DECIMALS, example: "\"1234.50\"" };
-const USD: Shape = Shape { what: "a USD amount", code: ErrorCode::InvalidAmount, decimals: CNY_DECIMALS, example: "\"1000.00\"" };
-const RATE: Shape = Shape { what: "a rate", code: ErrorCode::InvalidRate, decimals: RATE_DECIMALS, example: "\"0.0015\"" };
-const FX: Shape = Shape { what: "an FX rate (CNY per 1 USD)", code: ErrorCode::InvalidRate, decimals: RATE_DECIMALS, example: "\"7.1234\"" };
+const CNY: Shape = Shape {
+    what: "a CNY amount",
+    code: ErrorCode::InvalidAmount,
+    decimals: CNY_DECIMALS,
+    example: "\"1234.50\"",
+};
+const USD: Shape = Shape {
+    what: "a USD amount",
+    code: ErrorCode::InvalidAmount,
+    decimals: CNY_DECIMALS,
+    example: "\"1000.00\"",
+};
+const RATE: Shape = Shape {
+    what: "a rate",
+    code: ErrorCode::InvalidRate,
+    decimals: RATE_DECIMALS,
+    example: "\"0.0015\"",
+};
+const FX: Shape = Shape {
+    what: "an FX rate (CNY per 1 USD)",
+    code: ErrorCode::InvalidRate,
+    decimals: RATE_DECIMALS,
+    example: "\"7.1234\"",
+};
 
 /// Parses plain decimal text `[-]digits[.digits]` exactly, enforcing the shape's limits.
 /// `quoted`: the value was a JSON string, so messages quote it (clipped) as `"…"`. The message
 /// text is only built when the value is refused: the 20,000 good amounts of 10,000 orders
 /// format nothing.
 fn decimal_text(text: &str, shape: Shape, path: &str, quoted: bool) -> Result<Decimal> {
-    let bad = |why: String| KjbError::at(shape.code, path, format!("{} must be {}, e.g. {}; {why}", path_name(path), shape.what, shape.example));
+    let bad = |why: String| {
+        KjbError::at(
+            shape.code,
+            path,
+            format!("{} must be {}, e.g. {}; {why}", path_name(path), shape.what, shape.example),
+        )
+    };
     let written = || if quoted { format!("\"{}\"", clip(text)) } else { text.to_string() };
     let (negative, body) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -83,26 +115,38 @@ fn decimal_text(text: &str, shape: Shape, path: &str, quoted: bool) -> Result<De
     };
     if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
         if body.contains(['e', 'E']) {
-            return Err(bad(format!("{} is written with an exponent: write it as plain digits", written())));
+            return Err(bad(format!(
+                "{} is written with an exponent: write it as plain digits",
+                written()
+            )));
         }
         return Err(bad(format!("{} is not a plain decimal number", written())));
     }
     if let Some(f) = frac {
         if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
             if f.contains(['e', 'E']) {
-                return Err(bad(format!("{} is written with an exponent: write it as plain digits", written())));
+                return Err(bad(format!(
+                    "{} is written with an exponent: write it as plain digits",
+                    written()
+                )));
             }
             return Err(bad(format!("{} is not a plain decimal number", written())));
         }
         if f.len() > shape.decimals as usize {
-            return Err(bad(format!("{} has {} decimal places, at most {} are allowed", written(), f.len(), shape.decimals)));
+            return Err(bad(format!(
+                "{} has {} decimal places, at most {} are allowed",
+                written(),
+                f.len(),
+                shape.decimals
+            )));
         }
     }
     let significant_int = int.trim_start_matches('0');
     if significant_int.len() > MAX_INT_DIGITS {
         return Err(bad(format!("{} has more than {MAX_INT_DIGITS} integer digits", written())));
     }
-    let value = Decimal::from_str(body).map_err(|_| bad(format!("{} is not a decimal number", written())))?;
+    let value = Decimal::from_str(body)
+        .map_err(|_| bad(format!("{} is not a decimal number", written())))?;
     if negative && !value.is_zero() {
         return Err(bad(format!("{} is negative", written())));
     }
@@ -124,7 +168,12 @@ fn read(raw: &str, shape: Shape, path: &str) -> Result<Decimal> {
         Token::Other(kind) => Err(KjbError::at(
             shape.code,
             path,
-            format!("{} must be {} as a decimal string, e.g. {}; got {kind}", path_name(path), shape.what, shape.example),
+            format!(
+                "{} must be {} as a decimal string, e.g. {}; got {kind}",
+                path_name(path),
+                shape.what,
+                shape.example
+            ),
         )),
     }
 }
@@ -159,7 +208,11 @@ pub fn usd(raw: &RawValue, path: &str) -> Result<Decimal> {
 pub fn rate(raw: &RawValue, path: &str) -> Result<Decimal> {
     let r = read(raw.get(), RATE, path)?;
     if r >= Decimal::ONE {
-        return Err(KjbError::at(ErrorCode::InvalidRate, path, format!("{} must be below 1 (0.0015 means 0.15%); got {r}", path_name(path))));
+        return Err(KjbError::at(
+            ErrorCode::InvalidRate,
+            path,
+            format!("{} must be below 1 (0.0015 means 0.15%); got {r}", path_name(path)),
+        ));
     }
     Ok(r)
 }
@@ -168,7 +221,11 @@ pub fn rate(raw: &RawValue, path: &str) -> Result<Decimal> {
 pub fn fx(raw: &RawValue, path: &str) -> Result<Decimal> {
     let r = read(raw.get(), FX, path)?;
     if r.is_zero() {
-        return Err(KjbError::at(ErrorCode::InvalidRate, path, format!("{} must be positive (CNY per 1 USD, e.g. \"7.1234\")", path_name(path))));
+        return Err(KjbError::at(
+            ErrorCode::InvalidRate,
+            path,
+            format!("{} must be positive (CNY per 1 USD, e.g. \"7.1234\")", path_name(path)),
+        ));
     }
     Ok(r)
 }
@@ -383,10 +440,30 @@ pub(crate) fn plain_cny(token: &str) -> Option<Decimal> {
 mod tests {
     #[test]
     fn figures_print_like_money() {
-        let mut cases: Vec<Decimal> = ["0", "-0", "0.001", "0.005", "0.0049", "1", "12.5", "-12.5", "-0.004", "0.0015", "0.00015", "100000", "1e-28", "79228162514264337593543950335", "-79228162514264337593543950335", "18446744073709551615", "18446744073709551616", "0.000001", "7.1234"]
-            .iter()
-            .map(|s| Decimal::from_scientific(s).or_else(|_| Decimal::from_str(s)).unwrap())
-            .collect();
+        let mut cases: Vec<Decimal> = [
+            "0",
+            "-0",
+            "0.001",
+            "0.005",
+            "0.0049",
+            "1",
+            "12.5",
+            "-12.5",
+            "-0.004",
+            "0.0015",
+            "0.00015",
+            "100000",
+            "1e-28",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "18446744073709551615",
+            "18446744073709551616",
+            "0.000001",
+            "7.1234",
+        ]
+        .iter()
+        .map(|s| Decimal::from_scientific(s).or_else(|_| Decimal::from_str(s)).unwrap())
+        .collect();
         let mut x: u64 = 0x1688;
         for _ in 0..2000 {
             x ^= x << 13;
@@ -430,10 +507,31 @@ mod tests {
 
     #[test]
     fn fen_fast_path_midpoints_and_negative_zero() {
-        for s in ["0.005", "-0.005", "0.015", "-0.015", "0.025", "-0.001", "-0.0049999", "1.2350", "18446744073709551.615", "-18446744073709551.615", "0.0000000000000000000000000005"] {
+        for s in [
+            "0.005",
+            "-0.005",
+            "0.015",
+            "-0.015",
+            "0.025",
+            "-0.001",
+            "-0.0049999",
+            "1.2350",
+            "18446744073709551.615",
+            "-18446744073709551.615",
+            "0.0000000000000000000000000005",
+        ] {
             let d: Decimal = s.parse().unwrap();
-            for strategy in [RoundingStrategy::ToZero, RoundingStrategy::AwayFromZero, RoundingStrategy::MidpointAwayFromZero, RoundingStrategy::MidpointNearestEven] {
-                assert_eq!(to_fen(d, strategy).serialize(), d.round_dp_with_strategy(CNY_DECIMALS, strategy).serialize(), "{s} {strategy:?}");
+            for strategy in [
+                RoundingStrategy::ToZero,
+                RoundingStrategy::AwayFromZero,
+                RoundingStrategy::MidpointAwayFromZero,
+                RoundingStrategy::MidpointNearestEven,
+            ] {
+                assert_eq!(
+                    to_fen(d, strategy).serialize(),
+                    d.round_dp_with_strategy(CNY_DECIMALS, strategy).serialize(),
+                    "{s} {strategy:?}"
+                );
             }
         }
     }
@@ -444,14 +542,41 @@ mod tests {
 
     #[test]
     fn cny_accepts_exact_values() {
-        for (t, want) in [("\"10.00\"", "10.00"), ("\"0\"", "0"), ("12.5", "12.5"), ("\"999999999999999.99\"", "999999999999999.99"), ("-0", "0"), ("7", "7")] {
+        for (t, want) in [
+            ("\"10.00\"", "10.00"),
+            ("\"0\"", "0"),
+            ("12.5", "12.5"),
+            ("\"999999999999999.99\"", "999999999999999.99"),
+            ("-0", "0"),
+            ("7", "7"),
+        ] {
             assert_eq!(cny(&raw(t), "amount").unwrap().to_string(), want, "{t}");
         }
     }
 
     #[test]
     fn cny_refuses_bad_values_with_path() {
-        for t in ["\"abc\"", "-1", "null", "\"1.005\"", "1e+21", "1e21", "\"1e5\"", "\"\"", "\" 1\"", "\"1.\"", "\".5\"", "\"+1\"", "0.30000000000000004", "\"1000000000000000\"", "true", "{}", "[]", "\"-5\"", "\"１２\""] {
+        for t in [
+            "\"abc\"",
+            "-1",
+            "null",
+            "\"1.005\"",
+            "1e+21",
+            "1e21",
+            "\"1e5\"",
+            "\"\"",
+            "\" 1\"",
+            "\"1.\"",
+            "\".5\"",
+            "\"+1\"",
+            "0.30000000000000004",
+            "\"1000000000000000\"",
+            "true",
+            "{}",
+            "[]",
+            "\"-5\"",
+            "\"１２\"",
+        ] {
             let e = cny(&raw(t), "orders[3].amount").unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidAmount, "{t}");
             assert_eq!(e.path.as_deref(), Some("orders[3].amount"));
@@ -471,13 +596,36 @@ mod tests {
     #[test]
     fn ids() {
         let big = "3535260697417660107";
-        assert_eq!(order_id(&raw(&format!("\"{big}\"")), "id", Origin::Js).unwrap().to_string(), big);
+        assert_eq!(
+            order_id(&raw(&format!("\"{big}\"")), "id", Origin::Js).unwrap().to_string(),
+            big
+        );
         assert_eq!(order_id(&raw(big), "id", Origin::Text).unwrap().to_string(), big);
-        assert_eq!(order_id(&raw(big), "id", Origin::Js).unwrap_err().code, ErrorCode::UnsafeOrderId);
+        assert_eq!(
+            order_id(&raw(big), "id", Origin::Js).unwrap_err().code,
+            ErrorCode::UnsafeOrderId
+        );
         assert_eq!(order_id(&raw("9007199254740991"), "id", Origin::Js).unwrap(), MAX_SAFE_INTEGER);
-        assert_eq!(order_id(&raw("9007199254740992"), "id", Origin::Js).unwrap_err().code, ErrorCode::UnsafeOrderId);
-        for t in ["\"\"", "\"12a\"", "1.5", "-3", "\"0123\"", "0", "\"99999999999999999999\"", "null", "1e+21"] {
-            assert_eq!(order_id(&raw(t), "id", Origin::Text).unwrap_err().code, ErrorCode::InvalidOrderId, "{t}");
+        assert_eq!(
+            order_id(&raw("9007199254740992"), "id", Origin::Js).unwrap_err().code,
+            ErrorCode::UnsafeOrderId
+        );
+        for t in [
+            "\"\"",
+            "\"12a\"",
+            "1.5",
+            "-3",
+            "\"0123\"",
+            "0",
+            "\"99999999999999999999\"",
+            "null",
+            "1e+21",
+        ] {
+            assert_eq!(
+                order_id(&raw(t), "id", Origin::Text).unwrap_err().code,
+                ErrorCode::InvalidOrderId,
+                "{t}"
+            );
         }
     }
 
@@ -488,10 +636,28 @@ mod tests {
             r.rescale(CNY_DECIMALS);
             r.to_string()
         };
-        let mut cases: Vec<Decimal> = ["0", "-0", "0.001", "0.005", "0.01", "0.1", "1", "9.99", "10", "12.345", "100000", "999999999999999.99", "-1.5", "-0.004", "184467440737095516.15", "184467440737095516.16", "79228162514264337593543950335"]
-            .iter()
-            .map(|s| Decimal::from_str(s).unwrap())
-            .collect();
+        let mut cases: Vec<Decimal> = [
+            "0",
+            "-0",
+            "0.001",
+            "0.005",
+            "0.01",
+            "0.1",
+            "1",
+            "9.99",
+            "10",
+            "12.345",
+            "100000",
+            "999999999999999.99",
+            "-1.5",
+            "-0.004",
+            "184467440737095516.15",
+            "184467440737095516.16",
+            "79228162514264337593543950335",
+        ]
+        .iter()
+        .map(|s| Decimal::from_str(s).unwrap())
+        .collect();
         cases.push(Decimal::MAX);
         cases.push(Decimal::MIN);
         cases.push(Decimal::new(-0, 5));
@@ -501,8 +667,19 @@ mod tests {
         }
         for d in cases {
             assert_eq!(fmt_cny(d), slow(d), "{d:?}");
-            for strategy in [RoundingStrategy::MidpointAwayFromZero, RoundingStrategy::AwayFromZero, RoundingStrategy::ToZero, RoundingStrategy::MidpointNearestEven, RoundingStrategy::ToPositiveInfinity, RoundingStrategy::ToNegativeInfinity] {
-                assert_eq!(to_fen(d, strategy).serialize(), d.round_dp_with_strategy(CNY_DECIMALS, strategy).serialize(), "{d:?}");
+            for strategy in [
+                RoundingStrategy::MidpointAwayFromZero,
+                RoundingStrategy::AwayFromZero,
+                RoundingStrategy::ToZero,
+                RoundingStrategy::MidpointNearestEven,
+                RoundingStrategy::ToPositiveInfinity,
+                RoundingStrategy::ToNegativeInfinity,
+            ] {
+                assert_eq!(
+                    to_fen(d, strategy).serialize(),
+                    d.round_dp_with_strategy(CNY_DECIMALS, strategy).serialize(),
+                    "{d:?}"
+                );
             }
         }
     }

@@ -105,7 +105,9 @@ impl<'de> Deserialize<'de> for Fact {
 
 /// For optional money fields: keeps an explicit `null` (what `JSON.stringify` prints for `NaN`)
 /// as a value, so it is reported instead of silently taking the default.
-pub(crate) fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<&'de RawValue>, D::Error> {
+pub(crate) fn present<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<&'de RawValue>, D::Error> {
     <&RawValue>::deserialize(d).map(Some)
 }
 
@@ -177,7 +179,9 @@ impl<'de: 'a, 'a> Visitor<'de> for LeafVisitor<'a> {
         Ok(Leaf::Id(v))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Leaf<'a>, E> {
-        u64::try_from(v).map(Leaf::Id).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+        u64::try_from(v)
+            .map(Leaf::Id)
+            .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
     }
 }
 
@@ -195,7 +199,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for Category<'a> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a category name, a whole-number category id, or an array of them")
             }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<Category<'a>, E> {
+            fn visit_borrowed_str<E: de::Error>(
+                self,
+                v: &'de str,
+            ) -> std::result::Result<Category<'a>, E> {
                 LeafVisitor(PhantomData).visit_borrowed_str(v).map(Category::One)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Category<'a>, E> {
@@ -210,7 +217,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for Category<'a> {
             fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Category<'a>, E> {
                 LeafVisitor(PhantomData).visit_i64(v).map(Category::One)
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Category<'a>, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Category<'a>, A::Error> {
                 let mut v = Vec::new();
                 while let Some(leaf) = seq.next_element::<Leaf<'a>>()? {
                     v.push(leaf);
@@ -251,8 +261,13 @@ pub(crate) struct Buyer {
 
 impl Buyer {
     pub(crate) fn from_wire(w: &BuyerWire) -> Result<Buyer> {
-        let (kjb_activated, kjb_field) =
-            either(w.kjb_activated, w.kua_jing_bao, "buyer.kjbActivated", "buyer.kuaJingBao", "whether KJB is activated for the buyer")?;
+        let (kjb_activated, kjb_field) = either(
+            w.kjb_activated,
+            w.kua_jing_bao,
+            "buyer.kjbActivated",
+            "buyer.kuaJingBao",
+            "whether KJB is activated for the buyer",
+        )?;
         Ok(Buyer {
             verified: w.verified.0,
             alipay_personal_linked: w.alipay_personal_linked.0,
@@ -264,16 +279,29 @@ impl Buyer {
 }
 
 /// A fact given under the contract's name or 1688's: one of them is needed, and both must agree.
-fn either(ours: Option<Flag>, theirs: Option<Flag>, our_path: &'static str, their_path: &'static str, what: &str) -> Result<(bool, &'static str)> {
+fn either(
+    ours: Option<Flag>,
+    theirs: Option<Flag>,
+    our_path: &'static str,
+    their_path: &'static str,
+    what: &str,
+) -> Result<(bool, &'static str)> {
     match (ours, theirs) {
         (Some(a), Some(b)) if a != b => Err(KjbError::at(
             ErrorCode::InvalidInput,
             their_path,
-            format!("{our_path} ({}) and {their_path} ({}) disagree about {what}: pass one of them", a.0, b.0),
+            format!(
+                "{our_path} ({}) and {their_path} ({}) disagree about {what}: pass one of them",
+                a.0, b.0
+            ),
         )),
         (Some(a), _) => Ok((a.0, our_path)),
         (None, Some(b)) => Ok((b.0, their_path)),
-        (None, None) => Err(KjbError::at(ErrorCode::InvalidInput, our_path, format!("{our_path} is missing: pass true or false ({what})"))),
+        (None, None) => Err(KjbError::at(
+            ErrorCode::InvalidInput,
+            our_path,
+            format!("{our_path} is missing: pass true or false ({what})"),
+        )),
     }
 }
 
@@ -389,7 +417,9 @@ impl<'a> Order<'a> {
         };
         let currency_cny = match &w.currency {
             None => true,
-            Some(c) => c.as_str().eq_ignore_ascii_case("CNY") || c.as_str().eq_ignore_ascii_case("RMB"),
+            Some(c) => {
+                c.as_str().eq_ignore_ascii_case("CNY") || c.as_str().eq_ignore_ascii_case("RMB")
+            }
         };
         let (trade, trade_field) = match (&w.trade_type_code, &w.trade_type) {
             (Some(code), _) => (code, "tradeTypeCode"),
@@ -412,12 +442,19 @@ impl<'a> Order<'a> {
         } else {
             None
         };
-        let kjb_unknown = w.supplier.kjb.is_some_and(|f| f.0.is_none()) || w.supplier.kua_jing_bao.is_some_and(|f| f.0.is_none());
+        let kjb_unknown = w.supplier.kjb.is_some_and(|f| f.0.is_none())
+            || w.supplier.kua_jing_bao.is_some_and(|f| f.0.is_none());
         let (supplier_kjb, supplier_kjb_field) = if kjb_unknown {
             (true, "supplier.kjb")
         } else {
-            either(known(w.supplier.kjb), known(w.supplier.kua_jing_bao), "supplier.kjb", "supplier.kuaJingBao", "whether the supplier accepts KJB")
-                .map_err(|e| e.under(&format!("orders[{i}]")))?
+            either(
+                known(w.supplier.kjb),
+                known(w.supplier.kua_jing_bao),
+                "supplier.kjb",
+                "supplier.kuaJingBao",
+                "whether the supplier accepts KJB",
+            )
+            .map_err(|e| e.under(&format!("orders[{i}]")))?
         };
         let pay_by = match &w.pay_by {
             None => None,
@@ -429,14 +466,19 @@ impl<'a> Order<'a> {
         for (j, item) in w.items.iter().enumerate() {
             check_offer_id(item.offer_id).map_err(|why| {
                 let path = format!("orders[{i}].items[{j}].offerId");
-                KjbError::at(ErrorCode::InvalidInput, &path, format!("{path} must be the 1688 offer id, a string or a whole number; {why}"))
+                KjbError::at(
+                    ErrorCode::InvalidInput,
+                    &path,
+                    format!("{path} must be the 1688 offer id, a string or a whole number; {why}"),
+                )
             })?;
         }
         Ok(Order {
             id,
             amount,
             currency_cny,
-            guaranteed: code_is(trade.as_str(), "assuretrade") || code_is(trade.as_str(), "unknown"),
+            guaranteed: code_is(trade.as_str(), "assuretrade")
+                || code_is(trade.as_str(), "unknown"),
             trade_unknown: code_is(trade.as_str(), "unknown"),
             supplier_unknown,
             pay_by,
@@ -457,7 +499,13 @@ fn plain_digits(digits: &str, max: usize) -> Option<u64> {
     if digits.is_empty() || digits.len() > max {
         return None;
     }
-    digits.bytes().try_fold(0u64, |n, b| if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(u64::from(b & 0x0f)) } else { None })
+    digits.bytes().try_fold(0u64, |n, b| {
+        if b.is_ascii_digit() {
+            n.checked_mul(10)?.checked_add(u64::from(b & 0x0f))
+        } else {
+            None
+        }
+    })
 }
 
 /// The usual order id: a string of 1–19 digits not starting with 0, or such a number (within
@@ -503,7 +551,12 @@ pub(crate) struct Source<'s> {
 /// Picks the order list: the `orders` field of the input (an array, or a JSON text in a string,
 /// as CLI users write it) or the separate `orders_text` the JS layer passes when the caller gave
 /// a text. A text keeps every digit of a 19-digit number id ([`Origin::Text`]).
-pub(crate) fn source<'s>(field: Option<&'s RawValue>, text: Option<&'s str>, origin: Origin, holder: &'s mut Option<String>) -> Result<Source<'s>> {
+pub(crate) fn source<'s>(
+    field: Option<&'s RawValue>,
+    text: Option<&'s str>,
+    origin: Origin,
+    holder: &'s mut Option<String>,
+) -> Result<Source<'s>> {
     match (field, text) {
         (Some(_), Some(_)) => Err(KjbError::at(
             ErrorCode::InvalidInput,
@@ -517,8 +570,13 @@ pub(crate) fn source<'s>(field: Option<&'s RawValue>, text: Option<&'s str>, ori
         )),
         (None, Some(t)) => Ok(Source { text: t, origin: Origin::Text, embedded: false }),
         (Some(raw), None) if raw.get().trim_start().starts_with('"') => {
-            let decoded: String = serde_json::from_str(raw.get()).map_err(|e| json::from_serde(&e, "orders"))?;
-            Ok(Source { text: holder.insert(decoded).as_str(), origin: Origin::Text, embedded: false })
+            let decoded: String =
+                serde_json::from_str(raw.get()).map_err(|e| json::from_serde(&e, "orders"))?;
+            Ok(Source {
+                text: holder.insert(decoded).as_str(),
+                origin: Origin::Text,
+                embedded: false,
+            })
         }
         (Some(raw), None) => Ok(Source { text: raw.get(), origin, embedded: true }),
     }
@@ -614,19 +672,28 @@ mod tests {
     fn tolerant_forms() {
         let o = one(BASE).unwrap();
         assert!(o.guaranteed && o.awaiting_payment && o.supplier_kjb && o.currency_cny);
-        let t = BASE.replace("waitbuyerpay", "WAIT_BUYER_PAY").replace("assureTrade", "ASSURE_TRADE").replace("\"kjb\":true", "\"kuaJingBao\":\"true\"");
+        let t = BASE
+            .replace("waitbuyerpay", "WAIT_BUYER_PAY")
+            .replace("assureTrade", "ASSURE_TRADE")
+            .replace("\"kjb\":true", "\"kuaJingBao\":\"true\"");
         let o = one(&t).unwrap();
         assert!(o.guaranteed && o.awaiting_payment && o.supplier_kjb);
         assert_eq!(o.supplier_kjb_field, "supplier.kuaJingBao");
         // tradeTypeCode decides over a numeric-looking tradeType.
-        let t = BASE.replace("\"tradeType\":\"assureTrade\"", "\"tradeType\":\"50060\",\"tradeTypeCode\":\"assureTrade\"");
+        let t = BASE.replace(
+            "\"tradeType\":\"assureTrade\"",
+            "\"tradeType\":\"50060\",\"tradeTypeCode\":\"assureTrade\"",
+        );
         let o = one(&t).unwrap();
         assert!(o.guaranteed);
         assert_eq!(o.trade_field, "tradeTypeCode");
         let t = BASE.replace("\"items\":[{\"offerId\":\"1\"}]", "\"items\":[{\"offerId\":623456789012,\"category\":[\"农业\",1031910],\"title\":null,\"kjb\":null,\"extra\":{\"x\":[1]}}],\"currency\":\"rmb\",\"sellerOrder\":null");
         let o = one(&t).unwrap();
         assert!(o.currency_cny && !o.seller_order);
-        assert_eq!(o.items[0].category.as_ref().unwrap().leaves(), &[Leaf::Name("农业".into()), Leaf::Id(1031910)]);
+        assert_eq!(
+            o.items[0].category.as_ref().unwrap().leaves(),
+            &[Leaf::Name("农业".into()), Leaf::Id(1031910)]
+        );
     }
 
     #[test]
@@ -634,12 +701,24 @@ mod tests {
         for (from, to, path) in [
             ("\"tradeType\":\"assureTrade\",", "", "orders[0].tradeType"),
             ("\"kjb\":true,", "", "orders[0].supplier.kjb"),
-            ("\"kjb\":true,", "\"kjb\":true,\"kuaJingBao\":false,", "orders[0].supplier.kuaJingBao"),
+            (
+                "\"kjb\":true,",
+                "\"kjb\":true,\"kuaJingBao\":false,",
+                "orders[0].supplier.kuaJingBao",
+            ),
             ("\"offerId\":\"1\"", "\"offerId\":\"\"", "orders[0].items[0].offerId"),
             ("\"offerId\":\"1\"", "\"offerId\":-1", "orders[0].items[0].offerId"),
             ("\"offerId\":\"1\"", "\"offerId\":\"1\",\"kjb\":\"no\"", "orders[0].items[0].kjb"),
-            ("\"offerId\":\"1\"", "\"offerId\":\"1\",\"category\":1.5", "orders[0].items[0].category"),
-            ("\"offerId\":\"1\"", "\"offerId\":\"1\",\"category\":[[\"a\"]]", "orders[0].items[0].category[0]"),
+            (
+                "\"offerId\":\"1\"",
+                "\"offerId\":\"1\",\"category\":1.5",
+                "orders[0].items[0].category",
+            ),
+            (
+                "\"offerId\":\"1\"",
+                "\"offerId\":\"1\",\"category\":[[\"a\"]]",
+                "orders[0].items[0].category[0]",
+            ),
             ("\"status\":\"waitbuyerpay\"", "\"status\":null", "orders[0].status"),
             ("\"chengxintong\":true", "\"chengxintong\":1", "orders[0].supplier.chengxintong"),
         ] {
@@ -655,9 +734,40 @@ mod tests {
     #[test]
     fn plain_ids_and_amounts_read_as_money_reads_them() {
         let mut texts: Vec<String> = [
-            "0", "00", "1", "01", "1.", ".5", "1.5", "1.50", "1.05", "1.005", "12.345", "-0", "-1", "-0.00", "1e5", "1E5", "+1", " 1", "1 ", "", "0.0", "0.00",
-            "999999999999999.99", "9999999999999999", "000000000000000001.5", "9007199254740991", "9007199254740992", "18446744073709551615",
-            "9999999999999999999", "10000000000000000000", "3535260697417660107", "١٢", "1.5.5", "1..5",
+            "0",
+            "00",
+            "1",
+            "01",
+            "1.",
+            ".5",
+            "1.5",
+            "1.50",
+            "1.05",
+            "1.005",
+            "12.345",
+            "-0",
+            "-1",
+            "-0.00",
+            "1e5",
+            "1E5",
+            "+1",
+            " 1",
+            "1 ",
+            "",
+            "0.0",
+            "0.00",
+            "999999999999999.99",
+            "9999999999999999",
+            "000000000000000001.5",
+            "9007199254740991",
+            "9007199254740992",
+            "18446744073709551615",
+            "9999999999999999999",
+            "10000000000000000000",
+            "3535260697417660107",
+            "١٢",
+            "1.5.5",
+            "1..5",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -670,7 +780,11 @@ mod tests {
         for t in &texts {
             for raw in [t.clone(), format!("\"{t}\"")] {
                 if let Some(d) = money::plain_cny(&raw) {
-                    assert_eq!(Some(d.serialize()), money::cny_text(&raw, "a").ok().map(|x| x.serialize()), "{raw}");
+                    assert_eq!(
+                        Some(d.serialize()),
+                        money::cny_text(&raw, "a").ok().map(|x| x.serialize()),
+                        "{raw}"
+                    );
                 }
                 for origin in [Origin::Js, Origin::Text] {
                     if let Some(id) = plain_id(&raw, origin) {
@@ -679,7 +793,11 @@ mod tests {
                 }
             }
         }
-        assert!(money::plain_cny("\"257.62\"").is_some() && money::plain_cny("12").is_some() && plain_id("\"3535260697417660107\"", Origin::Js).is_some());
+        assert!(
+            money::plain_cny("\"257.62\"").is_some()
+                && money::plain_cny("12").is_some()
+                && plain_id("\"3535260697417660107\"", Origin::Js).is_some()
+        );
     }
 
     #[test]

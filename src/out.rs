@@ -26,7 +26,12 @@ pub(crate) struct Out {
 
 /// The slot of (code, language) in the caches.
 fn slot(code: Code, zh: bool) -> usize {
-    Code::ALL.iter().position(|c| *c == code).unwrap_or(0).saturating_mul(2).saturating_add(usize::from(zh))
+    Code::ALL
+        .iter()
+        .position(|c| *c == code)
+        .unwrap_or(0)
+        .saturating_mul(2)
+        .saturating_add(usize::from(zh))
 }
 
 /// The fixed text of (code, language) as a JSON string, from `cache` (escaped once per answer).
@@ -47,7 +52,11 @@ fn fixed(cache: &mut [Option<String>], code: Code, zh: bool) -> Cow<'_, str> {
 impl Out {
     pub(crate) fn with_capacity(bytes: usize) -> Out {
         let slots = Code::ALL.len().saturating_mul(2);
-        Out { buf: String::with_capacity(bytes), fixed: vec![None; slots], templates: vec![None; slots] }
+        Out {
+            buf: String::with_capacity(bytes),
+            fixed: vec![None; slots],
+            templates: vec![None; slots],
+        }
     }
 
     /// Makes room for `bytes` more.
@@ -84,7 +93,6 @@ impl Out {
         self.buf.push_str(if b { "true" } else { "false" });
     }
 
-
     /// About how many bytes [`Out::reason`] writes for `r` (exactly, but for its path), to size
     /// the answer's buffer up front.
     pub(crate) fn reason_len(&mut self, r: &Reason) -> usize {
@@ -120,7 +128,9 @@ impl Out {
         let t = crate::reason::text(r.code);
         let template = if zh { t.zh } else { t.en };
         let Out { buf, templates, .. } = self;
-        let segs = templates.get_mut(slot(r.code, zh)).and_then(|slot| slot.get_or_insert_with(|| cut(template)).as_deref());
+        let segs = templates
+            .get_mut(slot(r.code, zh))
+            .and_then(|slot| slot.get_or_insert_with(|| cut(template)).as_deref());
         let plain = |segs: &[Seg]| {
             r.vars.iter().all(|v| !v.value(zh).as_bytes().contains(&b'{'))
                 && segs.iter().all(|s| match s {
@@ -151,7 +161,11 @@ impl Out {
     pub(crate) fn reason(&mut self, r: &Reason) {
         self.raw("{\"code\":\"");
         self.raw(r.code.as_str());
-        self.raw(if r.is_block() { "\",\"severity\":\"block\",\"message\":" } else { "\",\"severity\":\"warn\",\"message\":" });
+        self.raw(if r.is_block() {
+            "\",\"severity\":\"block\",\"message\":"
+        } else {
+            "\",\"severity\":\"warn\",\"message\":"
+        });
         self.message(r, false);
         self.raw(",\"messageZh\":");
         self.message(r, true);
@@ -194,7 +208,9 @@ mod tests {
             &[("usd", "USD at", "美元"), ("limit", "limit", "限额")],
         ];
         for v in vars {
-            for code in [Code::OverDailyLimit, Code::OverTransactionLimit, Code::ProhibitedGoodsSuspected] {
+            for code in
+                [Code::OverDailyLimit, Code::OverTransactionLimit, Code::ProhibitedGoodsSuspected]
+            {
                 let r = Reason::with(code, Path::Order(3, "amount"), v);
                 let mut o = Out::with_capacity(0);
                 o.reason(&r);

@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 /// Why an order failed or closed.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Why {
+pub(crate) struct Why {
     pub code: String,
     pub message: String,
     pub message_zh: String,
@@ -85,7 +85,7 @@ fn why(code: &str, en: String, zh: String) -> Why {
 }
 
 /// The text of a failed batch payment status (gateway-1688.md §5).
-pub fn batch_failure(status: &str) -> Why {
+pub(crate) fn batch_failure(status: &str) -> Why {
     let s = money::clip(status);
     match status {
         "ACCOUNT_BALANCE_NOT_ENOUGH" => why(
@@ -200,7 +200,13 @@ impl Fold {
 
     fn links(&mut self, run: &Value, path: &str) -> Result<()> {
         if !run.is_object() {
-            return Err(bad(path, format!("{path} must be what cashierUrls returned, {{links, refused, failed}}; got {}", kind(run))));
+            return Err(bad(
+                path,
+                format!(
+                    "{path} must be what cashierUrls returned, {{links, refused, failed}}; got {}",
+                    kind(run)
+                ),
+            ));
         }
         for (i, link) in list(run.get("links"), &format!("{path}.links"))?.iter().enumerate() {
             let p = format!("{path}.links[{i}].orderIds");
@@ -213,13 +219,18 @@ impl Fold {
             let code = text(r.get("code")).unwrap_or_else(|| "REFUSED".into());
             let said = text(r.get("reason")).unwrap_or_default();
             let said = money::clip(&said);
-            let w = why(&code, format!("The cashier refused this order ({code}): {said}"), format!("收银台拒绝了该订单（{code}）：{said}"));
+            let w = why(
+                &code,
+                format!("The cashier refused this order ({code}): {said}"),
+                format!("收银台拒绝了该订单（{code}）：{said}"),
+            );
             raise(&mut self.at(id).failed, (None, w));
         }
         for (i, f) in list(run.get("failed"), &format!("{path}.failed"))?.iter().enumerate() {
             let p = format!("{path}.failed[{i}]");
             let error = f.get("error");
-            let code = error.and_then(|e| text(e.get("code"))).unwrap_or_else(|| "GATEWAY_ERROR".into());
+            let code =
+                error.and_then(|e| text(e.get("code"))).unwrap_or_else(|| "GATEWAY_ERROR".into());
             let said = error.and_then(|e| text(e.get("message"))).unwrap_or_default();
             let said = money::clip(&said);
             let w = why(&code, format!("No cashier link could be obtained for this order ({code}): {said}. Try again later."), format!("未能获取该订单的收银台链接（{code}）：{said}。请稍后重试。"));
@@ -233,7 +244,12 @@ impl Fold {
 
     fn push(&mut self, m: &Value, path: &str) -> Result<()> {
         let Some(topic) = m.get("type").and_then(Value::as_str) else {
-            return Err(bad(&format!("{path}.type"), format!("{path} has no type: pass messages as verifyPush or pullMessages return them")));
+            return Err(bad(
+                &format!("{path}.type"),
+                format!(
+                    "{path} has no type: pass messages as verifyPush or pullMessages return them"
+                ),
+            ));
         };
         let t = born(m);
         let data = m.get("data").unwrap_or(&Value::Null);
@@ -247,7 +263,9 @@ impl Fold {
                 let id = data_id(self)?;
                 self.at(id).paid(t);
             }
-            "ORDER_BUYER_VIEW_ORDER_BUYER_CLOSE" | "ORDER_BUYER_VIEW_ORDER_SELLER_CLOSE" | "ORDER_BUYER_VIEW_ORDER_BOPS_CLOSE" => {
+            "ORDER_BUYER_VIEW_ORDER_BUYER_CLOSE"
+            | "ORDER_BUYER_VIEW_ORDER_SELLER_CLOSE"
+            | "ORDER_BUYER_VIEW_ORDER_BOPS_CLOSE" => {
                 let id = data_id(self)?;
                 raise(&mut self.at(id).closed, (t, close_reason(topic)));
             }
@@ -256,10 +274,15 @@ impl Fold {
                 for (i, o) in list(data.get("batchPay"), &p)?.iter().enumerate() {
                     let id = id_of(o.get("orderId"), &format!("{p}[{i}].orderId"))?;
                     let status = text(o.get("status")).unwrap_or_default();
-                    if status.eq_ignore_ascii_case("successed") || status.eq_ignore_ascii_case("success") {
+                    if status.eq_ignore_ascii_case("successed")
+                        || status.eq_ignore_ascii_case("success")
+                    {
                         self.at(id).paid(t);
                     } else {
-                        raise(&mut self.at(id).failed, (t, batch_failure(if status.is_empty() { "UNKNOWN" } else { &status })));
+                        raise(
+                            &mut self.at(id).failed,
+                            (t, batch_failure(if status.is_empty() { "UNKNOWN" } else { &status })),
+                        );
                     }
                 }
             }
@@ -279,7 +302,11 @@ impl Fold {
             acc.paid(at);
         } else if closed {
             let st = money::clip(&status);
-            let w = why("CLOSED", format!("The order is closed on 1688 (status {st}); it will not be paid."), format!("该订单在1688已关闭（状态 {st}），不会再付款。"));
+            let w = why(
+                "CLOSED",
+                format!("The order is closed on 1688 (status {st}); it will not be paid."),
+                format!("该订单在1688已关闭（状态 {st}），不会再付款。"),
+            );
             raise(&mut acc.closed, (None, w));
         }
         Ok(())
@@ -287,13 +314,22 @@ impl Fold {
 }
 
 /// `paymentState({links?, pushes?, statuses?})`.
-pub fn payment_state_json(input: &str) -> Result<String> {
+pub(crate) fn payment_state_json(input: &str) -> Result<String> {
     let v: Value = json::parse(input)?;
     let Some(o) = v.as_object() else {
-        return Err(bad("", format!("paymentState takes {{links?, pushes?, statuses?}}; got {}", kind(&v))));
+        return Err(bad(
+            "",
+            format!("paymentState takes {{links?, pushes?, statuses?}}; got {}", kind(&v)),
+        ));
     };
     if let Some(k) = o.keys().find(|k| !matches!(k.as_str(), "links" | "pushes" | "statuses")) {
-        return Err(bad(k, format!("unknown field {}: paymentState takes {{links?, pushes?, statuses?}}", money::clip(k))));
+        return Err(bad(
+            k,
+            format!(
+                "unknown field {}: paymentState takes {{links?, pushes?, statuses?}}",
+                money::clip(k)
+            ),
+        ));
     }
     let mut fold = Fold { orders: BTreeMap::new() };
     match o.get("links") {
@@ -343,16 +379,43 @@ mod tests {
 
     fn events() -> Vec<(&'static str, Value)> {
         vec![
-            ("links", json!({"links": [{"orderIds": ["1", "2", "3", "4", "5"], "payUrl": "u"}], "refused": [{"orderId": "6", "code": "MANUAL_ORDER", "reason": "Batch pay : not surport MANUAL-TRADE!"}], "failed": [{"orderIds": ["7"], "error": {"code": "GATEWAY_ERROR", "message": "HTTP 502"}}]})),
-            ("pushes", json!({"msgId": "10", "type": "ORDER_BATCH_PAY", "gmtBorn": 1_764_035_064_904u64, "data": {"batchPay": [{"orderId": "1", "status": "successed"}, {"orderId": "2", "status": "ACCOUNT_BALANCE_NOT_ENOUGH"}]}})),
-            ("pushes", json!({"msgId": "11", "type": "ORDER_BUYER_VIEW_ORDER_PAY", "gmtBorn": 1_764_035_000_000u64, "data": {"orderId": "1", "currentStatus": "waitsellersend"}})),
-            ("pushes", json!({"msgId": "12", "type": "ORDER_BATCH_PAY", "gmtBorn": 1_764_036_000_000u64, "data": {"batchPay": [{"orderId": "2", "status": "successed"}, {"orderId": "3", "status": "ACCOUNT_FROZEN"}]}})),
-            ("pushes", json!({"msgId": "13", "type": "ORDER_BUYER_VIEW_ORDER_BOPS_CLOSE", "gmtBorn": 1_764_037_000_000u64, "data": {"orderId": "4"}})),
-            ("pushes", json!({"msgId": "14", "type": "ORDER_BATCH_PAY", "gmtBorn": 1_764_030_000_000u64, "data": {"batchPay": [{"orderId": "3", "status": "ACCOUNT_BALANCE_NOT_ENOUGH"}, {"orderId": "4", "status": "PARAM_ILLEGAL"}]}})),
+            (
+                "links",
+                json!({"links": [{"orderIds": ["1", "2", "3", "4", "5"], "payUrl": "u"}], "refused": [{"orderId": "6", "code": "MANUAL_ORDER", "reason": "Batch pay : not surport MANUAL-TRADE!"}], "failed": [{"orderIds": ["7"], "error": {"code": "GATEWAY_ERROR", "message": "HTTP 502"}}]}),
+            ),
+            (
+                "pushes",
+                json!({"msgId": "10", "type": "ORDER_BATCH_PAY", "gmtBorn": 1_764_035_064_904u64, "data": {"batchPay": [{"orderId": "1", "status": "successed"}, {"orderId": "2", "status": "ACCOUNT_BALANCE_NOT_ENOUGH"}]}}),
+            ),
+            (
+                "pushes",
+                json!({"msgId": "11", "type": "ORDER_BUYER_VIEW_ORDER_PAY", "gmtBorn": 1_764_035_000_000u64, "data": {"orderId": "1", "currentStatus": "waitsellersend"}}),
+            ),
+            (
+                "pushes",
+                json!({"msgId": "12", "type": "ORDER_BATCH_PAY", "gmtBorn": 1_764_036_000_000u64, "data": {"batchPay": [{"orderId": "2", "status": "successed"}, {"orderId": "3", "status": "ACCOUNT_FROZEN"}]}}),
+            ),
+            (
+                "pushes",
+                json!({"msgId": "13", "type": "ORDER_BUYER_VIEW_ORDER_BOPS_CLOSE", "gmtBorn": 1_764_037_000_000u64, "data": {"orderId": "4"}}),
+            ),
+            (
+                "pushes",
+                json!({"msgId": "14", "type": "ORDER_BATCH_PAY", "gmtBorn": 1_764_030_000_000u64, "data": {"batchPay": [{"orderId": "3", "status": "ACCOUNT_BALANCE_NOT_ENOUGH"}, {"orderId": "4", "status": "PARAM_ILLEGAL"}]}}),
+            ),
             ("pushes", json!({"msgId": "15", "type": "SOMETHING_ELSE", "data": {}})),
-            ("statuses", json!({"orderId": "5", "status": "waitbuyerpay", "paid": false, "payTime": null, "payChannels": [], "closed": false})),
-            ("statuses", json!({"orderId": "8", "status": "success", "paid": true, "payTime": "2026-11-27T12:00:00Z", "payChannels": ["跨境宝"], "closed": false})),
-            ("statuses", json!({"orderId": "9", "status": "cancel", "paid": false, "payTime": null, "payChannels": [], "closed": true})),
+            (
+                "statuses",
+                json!({"orderId": "5", "status": "waitbuyerpay", "paid": false, "payTime": null, "payChannels": [], "closed": false}),
+            ),
+            (
+                "statuses",
+                json!({"orderId": "8", "status": "success", "paid": true, "payTime": "2026-11-27T12:00:00Z", "payChannels": ["跨境宝"], "closed": false}),
+            ),
+            (
+                "statuses",
+                json!({"orderId": "9", "status": "cancel", "paid": false, "payTime": null, "payChannels": [], "closed": true}),
+            ),
         ]
     }
 
@@ -367,7 +430,12 @@ mod tests {
     #[test]
     fn precedence() {
         let v = state(input(&events()));
-        let by: BTreeMap<String, Value> = v.as_array().unwrap().iter().map(|s| (s["orderId"].as_str().unwrap().to_string(), s.clone())).collect();
+        let by: BTreeMap<String, Value> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["orderId"].as_str().unwrap().to_string(), s.clone()))
+            .collect();
         assert_eq!(by["1"]["state"], "paid");
         assert_eq!(by["1"]["paidAt"], "2025-11-25T01:43:20Z");
         assert_eq!(by["2"]["state"], "paid");
@@ -392,16 +460,41 @@ mod tests {
         for (events, code, path) in [
             (json!([]), ErrorCode::InvalidInput, ""),
             (json!({"pushes": {}}), ErrorCode::InvalidInput, "pushes"),
-            (json!({"pushes": [{"type": "ORDER_BUYER_VIEW_ORDER_PAY", "data": {"orderId": "12a"}}]}), ErrorCode::InvalidOrderId, "pushes[0].data.orderId"),
-            (json!({"pushes": [{"type": "ORDER_BUYER_VIEW_ORDER_PAY", "data": {"orderId": "123456789012345678901"}}]}), ErrorCode::InvalidOrderId, "pushes[0].data.orderId"),
-            (json!({"pushes": [{"type": "ORDER_BUYER_VIEW_ORDER_PAY", "data": {"orderId": 9_007_199_254_740_993u64}}]}), ErrorCode::UnsafeOrderId, "pushes[0].data.orderId"),
+            (
+                json!({"pushes": [{"type": "ORDER_BUYER_VIEW_ORDER_PAY", "data": {"orderId": "12a"}}]}),
+                ErrorCode::InvalidOrderId,
+                "pushes[0].data.orderId",
+            ),
+            (
+                json!({"pushes": [{"type": "ORDER_BUYER_VIEW_ORDER_PAY", "data": {"orderId": "123456789012345678901"}}]}),
+                ErrorCode::InvalidOrderId,
+                "pushes[0].data.orderId",
+            ),
+            (
+                json!({"pushes": [{"type": "ORDER_BUYER_VIEW_ORDER_PAY", "data": {"orderId": 9_007_199_254_740_993u64}}]}),
+                ErrorCode::UnsafeOrderId,
+                "pushes[0].data.orderId",
+            ),
             (json!({"pushes": [{"data": {}}]}), ErrorCode::InvalidInput, "pushes[0].type"),
-            (json!({"statuses": [{"orderId": "1", "paid": "yes"}]}), ErrorCode::InvalidInput, "statuses[0].paid"),
-            (json!({"links": [{"links": [{"orderIds": [1.5]}]}]}), ErrorCode::InvalidOrderId, "links[0].links[0].orderIds[0]"),
+            (
+                json!({"statuses": [{"orderId": "1", "paid": "yes"}]}),
+                ErrorCode::InvalidInput,
+                "statuses[0].paid",
+            ),
+            (
+                json!({"links": [{"links": [{"orderIds": [1.5]}]}]}),
+                ErrorCode::InvalidOrderId,
+                "links[0].links[0].orderIds[0]",
+            ),
             (json!({"link": []}), ErrorCode::InvalidInput, "link"),
         ] {
             let e = payment_state_json(&events.to_string()).unwrap_err();
-            assert_eq!((e.code, e.path.as_deref().unwrap_or("")), (code, path), "{events}: {}", e.message);
+            assert_eq!(
+                (e.code, e.path.as_deref().unwrap_or("")),
+                (code, path),
+                "{events}: {}",
+                e.message
+            );
         }
     }
 

@@ -116,14 +116,22 @@ impl Plan<'_> {
         // much bigger than the answer: reasons as `Out` writes them, 22 bytes an id (19 digits
         // at most), 48 a listed order, 200 a batch.
         let mut o = Out::with_capacity(0);
-        let listed = self.batches.iter().flat_map(|b| &b.warnings).chain(&self.rejected).chain(&self.deferred);
+        let listed = self
+            .batches
+            .iter()
+            .flat_map(|b| &b.warnings)
+            .chain(&self.rejected)
+            .chain(&self.deferred);
         let (mut size, mut orders) = (512usize, 0usize);
         for l in listed {
             orders = orders.saturating_add(1);
             size = l.reasons.iter().map(|r| o.reason_len(r)).fold(size, usize::saturating_add);
         }
         let ids: usize = self.batches.iter().map(|b| b.order_ids.len()).sum();
-        size = size.saturating_add(orders.saturating_mul(48)).saturating_add(ids.saturating_mul(22)).saturating_add(self.batches.len().saturating_mul(200));
+        size = size
+            .saturating_add(orders.saturating_mul(48))
+            .saturating_add(ids.saturating_mul(22))
+            .saturating_add(self.batches.len().saturating_mul(200));
         o.reserve(size);
         let listed = |o: &mut Out, list: &[Listed<'_>]| {
             o.raw("[");
@@ -162,7 +170,13 @@ impl Plan<'_> {
         o.raw(",\"deferred\":");
         listed(&mut o, &self.deferred);
         let t = &self.totals;
-        for (key, n) in [("{\"orders\":", t.orders), (",\"payable\":", t.payable), (",\"rejected\":", t.rejected), (",\"deferred\":", t.deferred), (",\"warned\":", t.warned)] {
+        for (key, n) in [
+            ("{\"orders\":", t.orders),
+            (",\"payable\":", t.payable),
+            (",\"rejected\":", t.rejected),
+            (",\"deferred\":", t.deferred),
+            (",\"warned\":", t.warned),
+        ] {
             if key.starts_with('{') {
                 o.raw(",\"totals\":");
             }
@@ -185,7 +199,13 @@ impl Plan<'_> {
 }
 
 /// Plans `verdicts` (in input order) into calls of at most `max` orders.
-pub(crate) fn plan<'v>(verdicts: &'v [Verdict], max: usize, schedule: &Schedule, tier: &Tier, fx: Decimal) -> Result<Plan<'v>> {
+pub(crate) fn plan<'v>(
+    verdicts: &'v [Verdict],
+    max: usize,
+    schedule: &Schedule,
+    tier: &Tier,
+    fx: Decimal,
+) -> Result<Plan<'v>> {
     let max = max.clamp(1, MAX_PER_CALL);
     let mut batches: Vec<Batch<'v>> = Vec::new();
     let mut rejected = Vec::new();
@@ -196,7 +216,11 @@ pub(crate) fn plan<'v>(verdicts: &'v [Verdict], max: usize, schedule: &Schedule,
     let mut ids: Vec<IdStr> = Vec::with_capacity(max);
     let mut warnings: Vec<Listed<'v>> = Vec::new();
     let (mut amount, mut fee) = (Decimal::ZERO, Decimal::ZERO);
-    let close = |ids: &mut Vec<IdStr>, warnings: &mut Vec<Listed<'v>>, amount: &mut Decimal, fee: &mut Decimal| -> Result<Batch<'v>> {
+    let close = |ids: &mut Vec<IdStr>,
+                 warnings: &mut Vec<Listed<'v>>,
+                 amount: &mut Decimal,
+                 fee: &mut Decimal|
+     -> Result<Batch<'v>> {
         let batch = Batch {
             api: API,
             order_ids: std::mem::replace(ids, Vec::with_capacity(max)),
@@ -255,10 +279,10 @@ mod tests {
     use super::*;
     use crate::api::check_orders;
     use crate::api::plan_payment;
+    use crate::eligibility::tests::{good_order, input};
     use crate::eligibility::{self, Input};
     use crate::fee;
     use crate::json::{self, Origin};
-    use crate::eligibility::tests::{good_order, input};
     use proptest::prelude::*;
     use serde_json::{json, Value};
     use std::collections::{HashMap, HashSet};
@@ -293,7 +317,10 @@ mod tests {
                            "amount": "210.00", "amountUsd": "29.17", "fee": "0.32", "tier": 2, "rate": "0.0015"}
             })
         );
-        assert_eq!(out["batches"][0]["warnings"][0]["reasons"][0]["code"], "PROHIBITED_GOODS_SUSPECTED");
+        assert_eq!(
+            out["batches"][0]["warnings"][0]["reasons"][0]["code"],
+            "PROHIBITED_GOODS_SUSPECTED"
+        );
     }
 
     #[test]
@@ -316,19 +343,38 @@ mod tests {
         v["history"] = json!([]);
         let out = plan_value(&v).unwrap();
         assert_eq!(out["batches"], json!([]));
-        assert_eq!(out["totals"], json!({"orders": 0, "payable": 0, "rejected": 0, "deferred": 0, "warned": 0, "amount": "0.00", "amountUsd": "0.00", "fee": "0.00", "tier": 1, "rate": "0.002"}));
+        assert_eq!(
+            out["totals"],
+            json!({"orders": 0, "payable": 0, "rejected": 0, "deferred": 0, "warned": 0, "amount": "0.00", "amountUsd": "0.00", "fee": "0.00", "tier": 1, "rate": "0.002"})
+        );
     }
 
     #[test]
     fn max_per_call_is_checked() {
-        for bad in [json!(0), json!(31), json!(2.5), json!("x"), json!(null), json!(-1), json!(true), json!("1e1")] {
+        for bad in [
+            json!(0),
+            json!(31),
+            json!(2.5),
+            json!("x"),
+            json!(null),
+            json!(-1),
+            json!(true),
+            json!("1e1"),
+        ] {
             let mut v = input(json!([]));
             v["maxPerCall"] = bad.clone();
             let e = plan_payment(&v.to_string(), None, Origin::Js).unwrap_err();
-            assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("maxPerCall")), "{bad}");
+            assert_eq!(
+                (e.code, e.path.as_deref()),
+                (ErrorCode::InvalidInput, Some("maxPerCall")),
+                "{bad}"
+            );
         }
         for (ok, n) in [(json!(1), 1), (json!(30), 30), (json!("7"), 7)] {
-            assert_eq!(max_per_call(Some(&RawValue::from_string(ok.to_string()).unwrap())).unwrap(), n);
+            assert_eq!(
+                max_per_call(Some(&RawValue::from_string(ok.to_string()).unwrap())).unwrap(),
+                n
+            );
         }
     }
 
@@ -339,10 +385,16 @@ mod tests {
         assert_eq!(plan_value(&v).unwrap()["totals"]["tier"], 6);
         v["schedule"] = json!({"rounding": "up", "minFee": "1.00", "tiers": [{"from": "0", "to": null, "rate": "0.5"}]});
         let out = plan_value(&v).unwrap();
-        assert_eq!((out["totals"]["rate"].as_str(), out["totals"]["fee"].as_str()), (Some("0.5"), Some("50.00")));
+        assert_eq!(
+            (out["totals"]["rate"].as_str(), out["totals"]["fee"].as_str()),
+            (Some("0.5"), Some("50.00"))
+        );
         v["schedule"] = json!({"tiers": [{"from": "1", "rate": "0.5"}]});
         let e = plan_payment(&v.to_string(), None, Origin::Js).unwrap_err();
-        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidSchedule, Some("schedule.tiers[0].from")));
+        assert_eq!(
+            (e.code, e.path.as_deref()),
+            (ErrorCode::InvalidSchedule, Some("schedule.tiers[0].from"))
+        );
         v["schedule"] = json!(null);
         v["history"] = json!(["1", "x"]);
         let e = plan_payment(&v.to_string(), None, Origin::Js).unwrap_err();
@@ -352,10 +404,15 @@ mod tests {
     #[test]
     fn orders_as_text_keep_big_ids() {
         let big = "9223372036854775807";
-        let text = format!("[{}]", good_order("1").to_string().replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}")));
+        let text = format!(
+            "[{}]",
+            good_order("1").to_string().replace("\"orderId\":\"1\"", &format!("\"orderId\":{big}"))
+        );
         let mut v = input(json!(null));
         v.as_object_mut().unwrap().remove("orders");
-        let out: Value = serde_json::from_str(&plan_payment(&v.to_string(), Some(&text), Origin::Js).unwrap()).unwrap();
+        let out: Value =
+            serde_json::from_str(&plan_payment(&v.to_string(), Some(&text), Origin::Js).unwrap())
+                .unwrap();
         assert_eq!(out["batches"][0]["orderIds"], json!([big]));
     }
 
@@ -395,7 +452,8 @@ mod tests {
 
     #[test]
     fn the_fast_writer_writes_what_serde_writes() {
-        let mut v = input(json!([good_order("1"), good_order("2"), good_order("1"), good_order("3")]));
+        let mut v =
+            input(json!([good_order("1"), good_order("2"), good_order("1"), good_order("3")]));
         v["orders"][1]["items"][0]["title"] = json!("花种子 \"quoted\"\n\u{1}😀");
         v["orders"][3]["amount"] = json!("80000000.00");
         v["limits"] = json!({"perDayUsd": "20"});
@@ -556,4 +614,3 @@ mod tests {
         eprintln!("plan of 10,000 orders ({} KB): {:?} each", list.len() / 1024, each);
     }
 }
-

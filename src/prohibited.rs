@@ -101,7 +101,14 @@ pub(crate) struct Scratch {
 }
 
 /// `(id, name, nameZh, categories, keywords, exclude)`.
-pub(crate) type Spec = (&'static str, &'static str, &'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
+pub(crate) type Spec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
 
 /// The built-in list. Keywords are chosen for what a 1688 title says about such goods, not for
 /// the word alone: "恐怖" alone is horror (Halloween masks), so terrorism needs "恐怖主义";
@@ -113,7 +120,18 @@ pub(crate) const BUILTIN: &[Spec] = &[
         "Pornography",
         "色情",
         &["色情用品", "淫秽物品"],
-        &["porn", "porno", "pornography", "pornographic", "adult video", "adult videos", "色情", "淫秽", "黄色录像", "成人影片"],
+        &[
+            "porn",
+            "porno",
+            "pornography",
+            "pornographic",
+            "adult video",
+            "adult videos",
+            "色情",
+            "淫秽",
+            "黄色录像",
+            "成人影片",
+        ],
         &[],
     ),
     (
@@ -129,7 +147,22 @@ pub(crate) const BUILTIN: &[Spec] = &[
         "Drug abuse",
         "毒品",
         &["吸毒用具", "毒品及吸毒用具"],
-        &["narcotic", "narcotics", "cocaine", "heroin", "methamphetamine", "marijuana", "cannabis", "毒品", "吸毒", "冰毒", "海洛因", "可卡因", "大麻", "摇头丸"],
+        &[
+            "narcotic",
+            "narcotics",
+            "cocaine",
+            "heroin",
+            "methamphetamine",
+            "marijuana",
+            "cannabis",
+            "毒品",
+            "吸毒",
+            "冰毒",
+            "海洛因",
+            "可卡因",
+            "大麻",
+            "摇头丸",
+        ],
         &["大麻绳", "大麻布"],
     ),
     (
@@ -139,7 +172,16 @@ pub(crate) const BUILTIN: &[Spec] = &[
         &["暴力用品"],
         &["brass knuckles", "knuckle duster", "knuckle dusters", "暴力", "指虎"],
         // 暴力 is also slang for "powerful" in product titles.
-        &["暴力熊", "暴力风扇", "暴力扇", "暴力涡轮", "暴力美学", "暴力拆解", "暴力测试", "暴力输出"],
+        &[
+            "暴力熊",
+            "暴力风扇",
+            "暴力扇",
+            "暴力涡轮",
+            "暴力美学",
+            "暴力拆解",
+            "暴力测试",
+            "暴力输出",
+        ],
     ),
     (
         "terrorism",
@@ -156,8 +198,23 @@ pub(crate) const BUILTIN: &[Spec] = &[
         &["种子", "种子种苗", "种子/种苗"],
         &["seed", "seeds", "种子", "种籽", "籽种", "花籽"],
         &[
-            "seed bead", "seed beads", "seed pearl", "seed pearls", "seed round", "seed funding", "seed money", "seed stitch",
-            "种子选手", "种子队", "种子用户", "种子轮", "种子基金", "种子文件", "种子链接", "种子下载", "种子珠",
+            "seed bead",
+            "seed beads",
+            "seed pearl",
+            "seed pearls",
+            "seed round",
+            "seed funding",
+            "seed money",
+            "seed stitch",
+            "种子选手",
+            "种子队",
+            "种子用户",
+            "种子轮",
+            "种子基金",
+            "种子文件",
+            "种子链接",
+            "种子下载",
+            "种子珠",
         ],
     ),
     (
@@ -165,7 +222,16 @@ pub(crate) const BUILTIN: &[Spec] = &[
         "Nutrients",
         "营养液",
         &["植物营养液", "植物营养剂", "水培营养液"],
-        &["nutrient solution", "nutrient solutions", "plant nutrient", "plant nutrients", "hydroponic nutrient", "hydroponic nutrients", "营养液", "水培营养"],
+        &[
+            "nutrient solution",
+            "nutrient solutions",
+            "plant nutrient",
+            "plant nutrients",
+            "hydroponic nutrient",
+            "hydroponic nutrients",
+            "营养液",
+            "水培营养",
+        ],
         &[],
     ),
     (
@@ -173,7 +239,16 @@ pub(crate) const BUILTIN: &[Spec] = &[
         "Cigarette paper",
         "卷烟纸",
         &["烟纸"],
-        &["cigarette paper", "cigarette papers", "rolling paper", "rolling papers", "smoking paper", "smoking papers", "卷烟纸", "烟纸"],
+        &[
+            "cigarette paper",
+            "cigarette papers",
+            "rolling paper",
+            "rolling papers",
+            "smoking paper",
+            "smoking papers",
+            "卷烟纸",
+            "烟纸",
+        ],
         // Range-hood grease paper (吸油烟纸) is kitchen supply.
         &["油烟纸"],
     ),
@@ -182,7 +257,17 @@ pub(crate) const BUILTIN: &[Spec] = &[
         "Harpoons",
         "鱼叉",
         &["捕鲸叉"],
-        &["harpoon", "harpoons", "speargun", "spearguns", "spear gun", "spear guns", "鱼叉", "渔叉", "捕鲸叉"],
+        &[
+            "harpoon",
+            "harpoons",
+            "speargun",
+            "spearguns",
+            "spear gun",
+            "spear guns",
+            "鱼叉",
+            "渔叉",
+            "捕鲸叉",
+        ],
         &["烤鱼叉"],
     ),
 ];
@@ -355,12 +440,28 @@ struct Builder {
 
 impl Builder {
     fn new() -> Builder {
-        Builder { p: Prohibited { entries: Vec::new(), categories: FastMap::default(), category_ids: FastMap::default(), patterns: Vec::new(), second: Vec::new(), ascii_second: vec![0; 128], ascii: vec![Vec::new(); 128], other: Vec::new(), other_bits: [0; BLOOM_WORDS] } }
+        Builder {
+            p: Prohibited {
+                entries: Vec::new(),
+                categories: FastMap::default(),
+                category_ids: FastMap::default(),
+                patterns: Vec::new(),
+                second: Vec::new(),
+                ascii_second: vec![0; 128],
+                ascii: vec![Vec::new(); 128],
+                other: Vec::new(),
+                other_bits: [0; BLOOM_WORDS],
+            },
+        }
     }
 
     fn entry(&mut self, id: &str, name: &str, name_zh: &str) -> u32 {
         let n = u32::try_from(self.p.entries.len()).unwrap_or(u32::MAX);
-        self.p.entries.push(Entry { id: id.to_string(), name: name.to_string(), name_zh: name_zh.to_string() });
+        self.p.entries.push(Entry {
+            id: id.to_string(),
+            name: name.to_string(),
+            name_zh: name_zh.to_string(),
+        });
         for c in [id, name, name_zh] {
             self.category(n, c);
         }
@@ -393,7 +494,9 @@ impl Builder {
                 if let Some(slot) = self.p.ascii.get_mut(usize::from(first)) {
                     slot.push(idx);
                 }
-                if let (Some(mask), Some(&second)) = (self.p.ascii_second.get_mut(usize::from(first)), bytes.get(1)) {
+                if let (Some(mask), Some(&second)) =
+                    (self.p.ascii_second.get_mut(usize::from(first)), bytes.get(1))
+                {
                     *mask |= 1u128.checked_shl(u32::from(second)).unwrap_or(0);
                 }
             }
@@ -407,7 +510,13 @@ impl Builder {
             None => return false,
         }
         self.p.second.push(bytes.get(1).copied());
-        self.p.patterns.push(Pattern { shown: text.trim().to_string(), text: folded, entry, exclude, word_end: is_word(last) });
+        self.p.patterns.push(Pattern {
+            shown: text.trim().to_string(),
+            text: folded,
+            entry,
+            exclude,
+            word_end: is_word(last),
+        });
         true
     }
 
@@ -437,15 +546,23 @@ fn entry_of<'a>(raw: &'a serde_json::value::RawValue, path: &str) -> Result<Entr
             crate::json::from_serde(&e, &crate::text::join_path(path, &at))
         });
     }
-    let name: String = serde_json::from_str(text).map_err(|_| KjbError::at(ErrorCode::InvalidInput, path, format!("{path} is not a readable string")))?;
+    let name: String = serde_json::from_str(text).map_err(|_| {
+        KjbError::at(ErrorCode::InvalidInput, path, format!("{path} is not a readable string"))
+    })?;
     let trimmed = name.trim();
     if trimmed.is_empty() {
-        return Err(KjbError::at(ErrorCode::InvalidInput, path, format!("{path} must be a non-empty category name")));
+        return Err(KjbError::at(
+            ErrorCode::InvalidInput,
+            path,
+            format!("{path} must be a non-empty category name"),
+        ));
     }
     let owned = |v: &[&str]| v.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
     // Built-in ids and English names are ASCII: an ASCII-case-insensitive match is exact.
     if let Some(&(id, en, zh, categories, keywords, exclude)) =
-        BUILTIN.iter().find(|(id, en, zh, ..)| id.eq_ignore_ascii_case(trimmed) || en.eq_ignore_ascii_case(trimmed) || *zh == trimmed)
+        BUILTIN.iter().find(|(id, en, zh, ..)| {
+            id.eq_ignore_ascii_case(trimmed) || en.eq_ignore_ascii_case(trimmed) || *zh == trimmed
+        })
     {
         return Ok(EntryWire {
             id: Cow::Borrowed(id),
@@ -466,9 +583,16 @@ fn entry_of<'a>(raw: &'a serde_json::value::RawValue, path: &str) -> Result<Entr
     })
 }
 
-fn entries_of<'a>(list: &'a [&'a serde_json::value::RawValue], path: &str) -> Result<Vec<EntryWire<'a>>> {
+fn entries_of<'a>(
+    list: &'a [&'a serde_json::value::RawValue],
+    path: &str,
+) -> Result<Vec<EntryWire<'a>>> {
     if list.len() > MAX_ENTRIES {
-        return Err(KjbError::at(ErrorCode::InvalidInput, path, format!("a prohibited-goods list may have at most {MAX_ENTRIES} entries")));
+        return Err(KjbError::at(
+            ErrorCode::InvalidInput,
+            path,
+            format!("a prohibited-goods list may have at most {MAX_ENTRIES} entries"),
+        ));
     }
     let mut out: Vec<EntryWire<'a>> = Vec::with_capacity(list.len());
     for (i, raw) in list.iter().enumerate() {
@@ -488,19 +612,32 @@ fn builtin_entries() -> Vec<EntryWire<'static>> {
     let owned = |v: &[&str]| v.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
     BUILTIN
         .iter()
-        .map(|&(id, en, zh, c, k, x)| EntryWire { id: Cow::Borrowed(id), name: Cow::Borrowed(en), name_zh: Cow::Borrowed(zh), categories: owned(c), keywords: owned(k), exclude: owned(x) })
+        .map(|&(id, en, zh, c, k, x)| EntryWire {
+            id: Cow::Borrowed(id),
+            name: Cow::Borrowed(en),
+            name_zh: Cow::Borrowed(zh),
+            categories: owned(c),
+            keywords: owned(k),
+            exclude: owned(x),
+        })
         .collect()
 }
 
 impl Prohibited {
     /// `prohibited` as the caller gave it: entries as objects or plain names.
-    pub(crate) fn from_raw(list: &[&serde_json::value::RawValue], path: &str) -> Result<Prohibited> {
+    pub(crate) fn from_raw(
+        list: &[&serde_json::value::RawValue],
+        path: &str,
+    ) -> Result<Prohibited> {
         Prohibited::from_wire(&entries_of(list, path)?, path)
     }
 
     /// `prohibitedExtra` added to `base` (the caller's `prohibited`, or the built-in list). An
     /// extra entry with the id of a base entry is that entry named again, and is skipped.
-    pub(crate) fn extended(base: Option<&[&serde_json::value::RawValue]>, extra: &[&serde_json::value::RawValue]) -> Result<Prohibited> {
+    pub(crate) fn extended(
+        base: Option<&[&serde_json::value::RawValue]>,
+        extra: &[&serde_json::value::RawValue],
+    ) -> Result<Prohibited> {
         let mut all = match base {
             Some(list) => entries_of(list, "prohibited")?,
             None => builtin_entries(),
@@ -538,9 +675,14 @@ impl Prohibited {
 
     /// A caller's list at `path` (e.g. `prohibited`), validated.
     pub(crate) fn from_wire(list: &[EntryWire<'_>], path: &str) -> Result<Prohibited> {
-        let bad = |rest: String, msg: String| KjbError::at(ErrorCode::InvalidInput, crate::text::join_path(path, &rest), msg);
+        let bad = |rest: String, msg: String| {
+            KjbError::at(ErrorCode::InvalidInput, crate::text::join_path(path, &rest), msg)
+        };
         if list.len() > MAX_ENTRIES {
-            return Err(bad(String::new(), format!("a prohibited-goods list may have at most {MAX_ENTRIES} entries")));
+            return Err(bad(
+                String::new(),
+                format!("a prohibited-goods list may have at most {MAX_ENTRIES} entries"),
+            ));
         }
         let mut b = Builder::new();
         let mut ids: HashMap<String, usize> = HashMap::new();
@@ -548,7 +690,10 @@ impl Prohibited {
         for (i, w) in list.iter().enumerate() {
             for (field, value) in [("id", &w.id), ("name", &w.name), ("nameZh", &w.name_zh)] {
                 if value.trim().is_empty() {
-                    return Err(bad(format!("[{i}].{field}"), format!("{path}[{i}].{field} must be a non-empty string")));
+                    return Err(bad(
+                        format!("[{i}].{field}"),
+                        format!("{path}[{i}].{field} must be a non-empty string"),
+                    ));
                 }
             }
             let key = w.id.trim().to_ascii_lowercase();
@@ -556,7 +701,9 @@ impl Prohibited {
                 return Err(bad(format!("[{i}].id"), format!("{path}[{i}].id \"{}\" repeats the id of {path}[{first}]: ids must be unique", crate::money::clip(&w.id))));
             }
             let e = b.entry(w.id.trim(), w.name.trim(), w.name_zh.trim());
-            for (field, values) in [("categories", &w.categories), ("keywords", &w.keywords), ("exclude", &w.exclude)] {
+            for (field, values) in
+                [("categories", &w.categories), ("keywords", &w.keywords), ("exclude", &w.exclude)]
+            {
                 for (j, v) in values.iter().enumerate() {
                     terms = terms.saturating_add(1);
                     if terms > MAX_TERMS {
@@ -564,7 +711,10 @@ impl Prohibited {
                     }
                     let here = format!("[{i}].{field}[{j}]");
                     if v.chars().count() > MAX_TERM_CHARS {
-                        return Err(bad(here.clone(), format!("{path}{here} is longer than {MAX_TERM_CHARS} characters")));
+                        return Err(bad(
+                            here.clone(),
+                            format!("{path}{here} is longer than {MAX_TERM_CHARS} characters"),
+                        ));
                     }
                     let ok = match field {
                         "categories" => {
@@ -593,7 +743,10 @@ impl Prohibited {
 
     /// The keyword of a title hit, as written in the list.
     pub(crate) fn keyword(&self, pattern: u32) -> &str {
-        usize::try_from(pattern).ok().and_then(|p| self.patterns.get(p)).map_or("", |p| p.shown.as_str())
+        usize::try_from(pattern)
+            .ok()
+            .and_then(|p| self.patterns.get(p))
+            .map_or("", |p| p.shown.as_str())
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -642,7 +795,13 @@ impl Prohibited {
                     after_word = true;
                     // What the next folded byte is when the title goes on in ASCII: most
                     // candidates fail on it without a full comparison.
-                    let next = bytes.get(at).filter(|n| n.is_ascii()).map(|&n| if n.is_ascii_alphanumeric() { n.to_ascii_lowercase() } else { b' ' });
+                    let next = bytes.get(at).filter(|n| n.is_ascii()).map(|&n| {
+                        if n.is_ascii_alphanumeric() {
+                            n.to_ascii_lowercase()
+                        } else {
+                            b' '
+                        }
+                    });
                     self.try_ascii(title, here, b.to_ascii_lowercase(), next, &mut scratch.spans);
                     // The rest of the word starts nothing: pass over it in a tight loop.
                     while bytes.get(at).is_some_and(u8::is_ascii_alphanumeric) {
@@ -654,8 +813,12 @@ impl Prohibited {
             // A three-byte character (every Chinese one) decoded from its bytes: the title is a
             // `str`, so they are valid UTF-8, and most of these start no keyword, which the
             // first-character bloom tells without a general decode or a search.
-            if let (0xe0..=0xef, Some(&b1), Some(&b2)) = (b, bytes.get(at.saturating_add(1)), bytes.get(at.saturating_add(2))) {
-                let n = (u32::from(b & 0x0f) << 12) | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f);
+            if let (0xe0..=0xef, Some(&b1), Some(&b2)) =
+                (b, bytes.get(at.saturating_add(1)), bytes.get(at.saturating_add(2)))
+            {
+                let n = (u32::from(b & 0x0f) << 12)
+                    | (u32::from(b1 & 0x3f) << 6)
+                    | u32::from(b2 & 0x3f);
                 if matches!(n, 0x3400..=0x9fff | 0xf900..=0xfaff) {
                     let here = at;
                     at = at.saturating_add(3);
@@ -694,12 +857,17 @@ impl Prohibited {
         }
         let spans = &scratch.spans;
         for &(start, end, idx) in spans {
-            let Some(p) = usize::try_from(idx).ok().and_then(|i| self.patterns.get(i)) else { continue };
+            let Some(p) = usize::try_from(idx).ok().and_then(|i| self.patterns.get(i)) else {
+                continue;
+            };
             if p.exclude || out.iter().any(|h| h.entry == p.entry) {
                 continue;
             }
             let covered = spans.iter().any(|&(xs, xe, xi)| {
-                usize::try_from(xi).ok().and_then(|i| self.patterns.get(i)).is_some_and(|x| x.exclude && x.entry == p.entry && xs <= start && end <= xe)
+                usize::try_from(xi)
+                    .ok()
+                    .and_then(|i| self.patterns.get(i))
+                    .is_some_and(|x| x.exclude && x.entry == p.entry && xs <= start && end <= xe)
             });
             if !covered {
                 out.push(Hit { entry: p.entry, pattern: Some(idx) });
@@ -709,7 +877,14 @@ impl Prohibited {
 
     /// Tries the keywords that start with the ASCII letter or digit `k` (folded) at `at`, where a
     /// word starts; `next` is the folded byte after it when the title goes on in ASCII.
-    fn try_ascii(&self, title: &str, at: usize, k: u8, next: Option<u8>, spans: &mut Vec<(usize, usize, u32)>) {
+    fn try_ascii(
+        &self,
+        title: &str,
+        at: usize,
+        k: u8,
+        next: Option<u8>,
+        spans: &mut Vec<(usize, usize, u32)>,
+    ) {
         let k = usize::from(k);
         if let Some(n) = next {
             // No keyword of this letter goes on with `n` (a one-letter keyword only matches
@@ -720,7 +895,9 @@ impl Prohibited {
             }
         }
         for &idx in self.ascii.get(k).map_or(&[][..], Vec::as_slice) {
-            if let (Some(n), Some(p)) = (next, self.second.get(usize::try_from(idx).unwrap_or(usize::MAX))) {
+            if let (Some(n), Some(p)) =
+                (next, self.second.get(usize::try_from(idx).unwrap_or(usize::MAX)))
+            {
                 if *p != Some(n) {
                     continue;
                 }
@@ -756,7 +933,13 @@ impl Prohibited {
     fn try_at(&self, title: &str, at: usize, idx: u32, spans: &mut Vec<(usize, usize, u32)>) {
         let Some(p) = usize::try_from(idx).ok().and_then(|i| self.patterns.get(i)) else { return };
         let Some(end) = match_at(title, at, &p.text) else { return };
-        if p.word_end && title.get(end..).and_then(|rest| rest.chars().next()).and_then(fold_char).is_some_and(|(k, _)| k.is_ascii_alphanumeric()) {
+        if p.word_end
+            && title
+                .get(end..)
+                .and_then(|rest| rest.chars().next())
+                .and_then(fold_char)
+                .is_some_and(|(k, _)| k.is_ascii_alphanumeric())
+        {
             return;
         }
         spans.push((at, end, idx));
@@ -856,7 +1039,17 @@ mod tests {
     #[test]
     fn categories_match_exactly_by_id_or_name_in_either_language() {
         let p = Prohibited::builtin();
-        for c in ["seeds", "Plant seeds", "PLANT SEEDS", " 植物种子 ", "种子", "harpoons", "鱼叉", "cigarette-paper", "卷烟纸"] {
+        for c in [
+            "seeds",
+            "Plant seeds",
+            "PLANT SEEDS",
+            " 植物种子 ",
+            "种子",
+            "harpoons",
+            "鱼叉",
+            "cigarette-paper",
+            "卷烟纸",
+        ] {
             assert_eq!(category(&p, c).len(), 1, "{c}");
         }
         for c in ["Plant seed", "seed beads", "植物种子 批发", "Plant-seeds", "", "harpoon"] {
@@ -870,7 +1063,11 @@ mod tests {
         assert_eq!(p.entries().len(), 9);
         for e in p.entries() {
             assert!(!e.name.is_empty() && !e.name_zh.is_empty());
-            assert!(p.patterns.iter().any(|x| !x.exclude && p.entry(x.entry) == Some(e)), "{}", e.id);
+            assert!(
+                p.patterns.iter().any(|x| !x.exclude && p.entry(x.entry) == Some(e)),
+                "{}",
+                e.id
+            );
         }
     }
 
@@ -892,12 +1089,25 @@ mod tests {
         for (json, path) in [
             (r#"[{"id":" ","name":"a","nameZh":"b"}]"#, "prohibited[0].id"),
             (r#"[{"id":"a","name":"a","nameZh":""}]"#, "prohibited[0].nameZh"),
-            (r#"[{"id":"a","name":"a","nameZh":"b"},{"id":"A","name":"a","nameZh":"b"}]"#, "prohibited[1].id"),
-            (r#"[{"id":"a","name":"a","nameZh":"b","keywords":["ok","--"]}]"#, "prohibited[0].keywords[1]"),
-            (r#"[{"id":"a","name":"a","nameZh":"b","categories":[""]}]"#, "prohibited[0].categories[0]"),
+            (
+                r#"[{"id":"a","name":"a","nameZh":"b"},{"id":"A","name":"a","nameZh":"b"}]"#,
+                "prohibited[1].id",
+            ),
+            (
+                r#"[{"id":"a","name":"a","nameZh":"b","keywords":["ok","--"]}]"#,
+                "prohibited[0].keywords[1]",
+            ),
+            (
+                r#"[{"id":"a","name":"a","nameZh":"b","categories":[""]}]"#,
+                "prohibited[0].categories[0]",
+            ),
         ] {
             let e = custom(json).unwrap_err();
-            assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some(path)), "{json}: {e}");
+            assert_eq!(
+                (e.code, e.path.as_deref()),
+                (ErrorCode::InvalidInput, Some(path)),
+                "{json}: {e}"
+            );
         }
         let e = custom(r#"[{"id":"a","name":"a","nameZh":"b","keyword":["x"]}]"#).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput);
@@ -927,7 +1137,13 @@ mod tests {
             .iter()
             .filter(|&&(s, e, i)| {
                 let k = &p.patterns[i];
-                !k.exclude && !spans.iter().any(|&(xs, xe, xi)| p.patterns[xi].exclude && p.patterns[xi].entry == k.entry && xs <= s && e <= xe)
+                !k.exclude
+                    && !spans.iter().any(|&(xs, xe, xi)| {
+                        p.patterns[xi].exclude
+                            && p.patterns[xi].entry == k.entry
+                            && xs <= s
+                            && e <= xe
+                    })
             })
             .map(|&(_, _, i)| p.patterns[i].entry)
             .collect();

@@ -239,8 +239,17 @@ impl Path {
         let mut buf = PathBuf { bytes: [0; PATH_BUF], len: 0 };
         let fits = match *self {
             Path::Input(field) => buf.push(field),
-            Path::Order(i, field) => buf.push("orders[") && buf.number(i) && buf.push("].") && buf.push(field),
-            Path::Item(i, j, field) => buf.push("orders[") && buf.number(i) && buf.push("].items[") && buf.number(j) && buf.push("].") && buf.push(field),
+            Path::Order(i, field) => {
+                buf.push("orders[") && buf.number(i) && buf.push("].") && buf.push(field)
+            }
+            Path::Item(i, j, field) => {
+                buf.push("orders[")
+                    && buf.number(i)
+                    && buf.push("].items[")
+                    && buf.number(j)
+                    && buf.push("].")
+                    && buf.push(field)
+            }
         };
         match buf.as_str() {
             Some(text) if fits => f(text),
@@ -334,7 +343,14 @@ impl Reason {
 
     /// A reason whose text is filled in: `vars` are `(name, english, chinese)`.
     pub(crate) fn with(code: Code, path: Path, vars: &[(&'static str, &str, &str)]) -> Reason {
-        let vars = vars.iter().map(|&(name, en, zh)| Var { name, en: en.to_string(), zh: (zh != en).then(|| zh.to_string()) }).collect();
+        let vars = vars
+            .iter()
+            .map(|&(name, en, zh)| Var {
+                name,
+                en: en.to_string(),
+                zh: (zh != en).then(|| zh.to_string()),
+            })
+            .collect();
         Reason::filled(code, path, vars)
     }
 
@@ -350,7 +366,8 @@ impl Reason {
         if self.vars.is_empty() {
             return Cow::Borrowed(template);
         }
-        let vars: Vec<(&str, &str, &str)> = self.vars.iter().map(|v| (v.name, v.value(false), v.value(true))).collect();
+        let vars: Vec<(&str, &str, &str)> =
+            self.vars.iter().map(|v| (v.name, v.value(false), v.value(true))).collect();
         Cow::Owned(fill(template, &vars, zh))
     }
 
@@ -375,7 +392,8 @@ impl Reason {
 #[cfg(test)]
 impl Serialize for Reason {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let extra = usize::from(self.goods.is_some()).saturating_add(usize::from(self.matched.is_some()));
+        let extra =
+            usize::from(self.goods.is_some()).saturating_add(usize::from(self.matched.is_some()));
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Reason", 5usize.saturating_add(extra))?;
         st.serialize_field("code", &self.code)?;
@@ -415,23 +433,34 @@ mod tests {
         for &code in Code::ALL {
             let t = text(code);
             assert!(!t.en.trim().is_empty() && !t.zh.trim().is_empty(), "{code}");
-            assert!(t.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{code}: Chinese text has no Chinese");
-            assert!(t.en.starts_with(|c: char| c.is_ascii_alphanumeric()), "{code}: English text should be English");
+            assert!(
+                t.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{code}: Chinese text has no Chinese"
+            );
+            assert!(
+                t.en.starts_with(|c: char| c.is_ascii_alphanumeric()),
+                "{code}: English text should be English"
+            );
             // Placeholders in both languages are the same known set.
             for (lang, s) in [("en", t.en), ("zh", t.zh)] {
                 let mut rest = s;
                 while let Some(open) = rest.find('{') {
                     let after = &rest[open + 1..];
-                    let close = after.find('}').unwrap_or_else(|| panic!("{code} {lang}: unclosed brace"));
+                    let close =
+                        after.find('}').unwrap_or_else(|| panic!("{code} {lang}: unclosed brace"));
                     let name = &after[..close];
-                    assert!(allowed(code).contains(&name), "{code} {lang}: unknown placeholder {{{name}}}");
+                    assert!(
+                        allowed(code).contains(&name),
+                        "{code} {lang}: unknown placeholder {{{name}}}"
+                    );
                     rest = &after[close..];
                 }
                 for name in allowed(code) {
                     assert!(s.contains(&format!("{{{name}}}")), "{code} {lang}: {{{name}}} unused");
                 }
             }
-            let vars: Vec<(&'static str, &str, &str)> = allowed(code).iter().map(|n| (*n, "X", "甲")).collect();
+            let vars: Vec<(&'static str, &str, &str)> =
+                allowed(code).iter().map(|n| (*n, "X", "甲")).collect();
             let r = Reason::with(code, Path::Input("x"), &vars);
             assert!(!r.message().contains('{') && !r.message_zh().contains('{'), "{code}");
             let json = serde_json::to_value(&r).unwrap();
@@ -457,7 +486,13 @@ mod tests {
         assert_eq!(Path::Item(2, 0, "kjb").to_string(), "orders[2].items[0].kjb");
         // Serialised (stack buffer) exactly as displayed (core::fmt), also past the buffer.
         const LONG: &str = "a-field-name-far-longer-than-any-real-one-so-that-the-path-no-longer-fits-in-the-buffer-of-128-bytes-used-for-paths-even-with-this-tail";
-        for p in [Path::Input("buyer.verified"), Path::Order(0, "amount"), Path::Order(99_999, "status"), Path::Item(usize::MAX, usize::MAX, "category"), Path::Input(LONG)] {
+        for p in [
+            Path::Input("buyer.verified"),
+            Path::Order(0, "amount"),
+            Path::Order(99_999, "status"),
+            Path::Item(usize::MAX, usize::MAX, "category"),
+            Path::Input(LONG),
+        ] {
             assert_eq!(serde_json::to_value(p).unwrap(), p.to_string());
         }
         for n in [0u64, 7, 10, 99, 100, 3535260697417660107, u64::MAX] {

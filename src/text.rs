@@ -72,7 +72,10 @@ pub(crate) fn push_str(out: &mut String, s: &str) {
 pub(crate) fn push_inner(out: &mut String, s: &str) {
     let mut rest = s;
     loop {
-        let plain = rest.bytes().position(|b| b < 0x20 || b == b'"' || b == b'\\' || !b.is_ascii()).unwrap_or(rest.len());
+        let plain = rest
+            .bytes()
+            .position(|b| b < 0x20 || b == b'"' || b == b'\\' || !b.is_ascii())
+            .unwrap_or(rest.len());
         let (head, tail) = rest.split_at(plain);
         out.push_str(head);
         let mut chars = tail.chars();
@@ -118,8 +121,9 @@ fn placeholder(s: &str) -> Option<(&str, &str, Option<(&str, &str)>)> {
     let open = brace(s, b'{')?;
     let (before, from_brace) = s.split_at(open);
     let after_open = from_brace.get(1..).unwrap_or("");
-    let hole = brace(after_open, b'}')
-        .and_then(|close| Some((after_open.get(..close)?, after_open.get(close.saturating_add(1)..)?)));
+    let hole = brace(after_open, b'}').and_then(|close| {
+        Some((after_open.get(..close)?, after_open.get(close.saturating_add(1)..)?))
+    });
     Some((before, after_open, hole))
 }
 
@@ -144,7 +148,8 @@ pub(crate) fn fill<'v>(template: &str, vars: &[(&str, &'v str, &'v str)], zh: bo
     let mut rest = template;
     while let Some((before, after_open, hole)) = placeholder(rest) {
         out.push_str(before);
-        let found = hole.and_then(|(name, after)| Some((value(vars.iter().find(|v| v.0 == name)?), after)));
+        let found =
+            hole.and_then(|(name, after)| Some((value(vars.iter().find(|v| v.0 == name)?), after)));
         match found {
             Some((v, after)) => {
                 out.push_str(v);
@@ -235,7 +240,18 @@ mod tests {
             }
             out
         }
-        let templates = ["", "plain", "{goods}", "a {goods} b {matched} c {goods}", "{{goods}}", "{ {goods", "{unknown} {goods}", "}{", "{", "种{goods}子{matched}"];
+        let templates = [
+            "",
+            "plain",
+            "{goods}",
+            "a {goods} b {matched} c {goods}",
+            "{{goods}}",
+            "{ {goods",
+            "{unknown} {goods}",
+            "}{",
+            "{",
+            "种{goods}子{matched}",
+        ];
         let var_sets: [&[(&str, &str, &str)]; 4] = [
             &[],
             &[("goods", "Plant seeds", "植物种子"), ("matched", "seeds", "种子")],

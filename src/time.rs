@@ -10,8 +10,13 @@ pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let era = y.div_euclid(400);
     let yoe = y.saturating_sub(era.saturating_mul(400));
     let mp = if m > 2 { m.saturating_sub(3) } else { m.saturating_add(9) };
-    let doy = ((153i64.saturating_mul(mp).saturating_add(2)) / 5).saturating_add(d.saturating_sub(1));
-    let doe = yoe.saturating_mul(365).saturating_add(yoe / 4).saturating_sub(yoe / 100).saturating_add(doy);
+    let doy =
+        ((153i64.saturating_mul(mp).saturating_add(2)) / 5).saturating_add(d.saturating_sub(1));
+    let doe = yoe
+        .saturating_mul(365)
+        .saturating_add(yoe / 4)
+        .saturating_sub(yoe / 100)
+        .saturating_add(doy);
     era.saturating_mul(146_097).saturating_add(doe).saturating_sub(719_468)
 }
 
@@ -20,9 +25,13 @@ pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z.saturating_add(719_468);
     let era = z.div_euclid(146_097);
     let doe = z.saturating_sub(era.saturating_mul(146_097));
-    let yoe = (doe.saturating_sub(doe / 1460).saturating_add(doe / 36_524).saturating_sub(doe / 146_096)) / 365;
+    let yoe =
+        (doe.saturating_sub(doe / 1460).saturating_add(doe / 36_524).saturating_sub(doe / 146_096))
+            / 365;
     let y = yoe.saturating_add(era.saturating_mul(400));
-    let doy = doe.saturating_sub(365i64.saturating_mul(yoe).saturating_add(yoe / 4).saturating_sub(yoe / 100));
+    let doy = doe.saturating_sub(
+        365i64.saturating_mul(yoe).saturating_add(yoe / 4).saturating_sub(yoe / 100),
+    );
     let mp = (5i64.saturating_mul(doy).saturating_add(2)) / 153;
     let d = doy.saturating_sub((153i64.saturating_mul(mp).saturating_add(2)) / 5).saturating_add(1);
     let m = if mp < 10 { mp.saturating_add(3) } else { mp.saturating_sub(9) };
@@ -48,11 +57,24 @@ pub(crate) fn days_in_month(y: i64, m: i64) -> i64 {
 /// Seconds since the epoch of a local date-time and its UTC offset in minutes; `None` when a
 /// field is out of range.
 fn epoch(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64, offset_min: i64) -> Option<i64> {
-    if !(1..=9999).contains(&y) || !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 60 {
+    if !(1..=9999).contains(&y)
+        || !(1..=12).contains(&mo)
+        || d < 1
+        || d > days_in_month(y, mo)
+        || h > 23
+        || mi > 59
+        || s > 60
+    {
         return None;
     }
     let days = days_from_civil(y, mo, d);
-    Some(days.saturating_mul(86_400).saturating_add(h.saturating_mul(3600)).saturating_add(mi.saturating_mul(60)).saturating_add(s).saturating_sub(offset_min.saturating_mul(60)))
+    Some(
+        days.saturating_mul(86_400)
+            .saturating_add(h.saturating_mul(3600))
+            .saturating_add(mi.saturating_mul(60))
+            .saturating_add(s)
+            .saturating_sub(offset_min.saturating_mul(60)),
+    )
 }
 
 /// `Z`, `±hh:mm` or `±hhmm` → minutes east of UTC.
@@ -75,14 +97,17 @@ fn zone(z: &str) -> Option<i64> {
 }
 
 /// ISO-8601 with a zone: `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±hh:mm)`.
-pub fn parse_iso(t: &str) -> Option<i64> {
+pub(crate) fn parse_iso(t: &str) -> Option<i64> {
     let t = t.trim();
     if !t.is_ascii() || t.len() < 17 || t.len() > 40 {
         return None;
     }
     let date = t.get(..10)?;
     let sep = t.as_bytes().get(10)?;
-    if !matches!(sep, b'T' | b't' | b' ') || date.as_bytes().get(4) != Some(&b'-') || date.as_bytes().get(7) != Some(&b'-') {
+    if !matches!(sep, b'T' | b't' | b' ')
+        || date.as_bytes().get(4) != Some(&b'-')
+        || date.as_bytes().get(7) != Some(&b'-')
+    {
         return None;
     }
     let (y, mo, d) = (num(date.get(..4)?)?, num(date.get(5..7)?)?, num(date.get(8..10)?)?);
@@ -100,7 +125,7 @@ pub fn parse_iso(t: &str) -> Option<i64> {
 }
 
 /// 1688's `yyyyMMddHHmmss[SSS]±hhmm` (e.g. `20170913231708000-0700`).
-pub fn parse_1688(t: &str) -> Option<i64> {
+pub(crate) fn parse_1688(t: &str) -> Option<i64> {
     let t = t.trim();
     if !t.is_ascii() {
         return None;
@@ -115,12 +140,12 @@ pub fn parse_1688(t: &str) -> Option<i64> {
 }
 
 /// A time in either form.
-pub fn parse_any(t: &str) -> Option<i64> {
+pub(crate) fn parse_any(t: &str) -> Option<i64> {
     parse_iso(t).or_else(|| parse_1688(t))
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn format_iso(secs: i64) -> String {
+pub(crate) fn format_iso(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
@@ -128,7 +153,7 @@ pub fn format_iso(secs: i64) -> String {
 }
 
 /// The start of the next UTC day after `secs`.
-pub fn next_day(secs: i64) -> i64 {
+pub(crate) fn next_day(secs: i64) -> i64 {
     secs.div_euclid(86_400).saturating_add(1).saturating_mul(86_400)
 }
 
@@ -147,7 +172,15 @@ mod tests {
         assert_eq!(parse_1688("20261127200000000+0800"), Some(1_795_780_800));
         assert_eq!(parse_1688("20170913231708000-0700"), parse_iso("2017-09-14T06:17:08Z"));
         assert_eq!(format_iso(1_795_780_800), "2026-11-27T12:00:00Z");
-        for bad in ["", "2026-02-30T00:00:00Z", "2026-11-27T12:00:00", "2026-11-27", "x", "2026-11-27T25:00:00Z", "２026-11-27T12:00:00Z"] {
+        for bad in [
+            "",
+            "2026-02-30T00:00:00Z",
+            "2026-11-27T12:00:00",
+            "2026-11-27",
+            "x",
+            "2026-11-27T25:00:00Z",
+            "２026-11-27T12:00:00Z",
+        ] {
             assert_eq!(parse_iso(bad), None, "{bad}");
         }
         assert_eq!(next_day(1_795_780_800), 1_795_824_000);

@@ -15,8 +15,8 @@
 use crate::api::{self, Origin};
 use crate::{ErrorCode, KjbError};
 use std::cell::RefCell;
-use zeroize::Zeroize;
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroize;
 
 thread_local! {
     /// The staged input: written by JS between [`stage`] and [`stage_commit`], read by the
@@ -83,7 +83,10 @@ fn staged(wipe: bool, f: &mut dyn FnMut(&str) -> Result<String, String>) -> Resu
         Ok(text) => f(text),
         Err(e) => Err(KjbError::new(
             ErrorCode::InvalidJson,
-            format!("the staged input is not UTF-8 (byte {}): stage it with TextEncoder", e.valid_up_to()),
+            format!(
+                "the staged input is not UTF-8 (byte {}): stage it with TextEncoder",
+                e.valid_up_to()
+            ),
         )
         .to_json()),
     };
@@ -243,7 +246,9 @@ impl RawSigner {
         });
         api::scrub_stack::<CALL_SCRUB_WORDS>();
         made?;
-        signer.map(RawSigner).ok_or_else(|| KjbError::new(ErrorCode::Internal, "the signer was not made").to_json())
+        signer
+            .map(RawSigner)
+            .ok_or_else(|| KjbError::new(ErrorCode::Internal, "the signer was not made").to_json())
     }
 
     #[wasm_bindgen(getter = appKey)]
@@ -270,7 +275,9 @@ impl RawSigner {
                 out = Some(self.0.token_request_json(input, Origin::Js).map_err(|e| e.to_json())?);
                 Ok(String::new())
             })?;
-            let out = out.ok_or_else(|| KjbError::new(ErrorCode::Internal, "the token request was not made").to_json())?;
+            let out = out.ok_or_else(|| {
+                KjbError::new(ErrorCode::Internal, "the token request was not made").to_json()
+            })?;
             Ok(stage_out(out.as_bytes()))
         })();
         api::scrub_stack::<CALL_SCRUB_WORDS>();

@@ -6,7 +6,15 @@
 // Money is never computed here: amounts, fees and totals are the strings kjb returns (digit
 // grouping is string work). Order ids shown are the ones kjb returns, so a 19-digit id given as a
 // JSON number in the orders text stays exact.
-import init, { checkOrders, planPayment, quoteFee, feeSchedule, ordersFrom1688, paymentState, KjbError } from '/pkg/lib/web.mjs';
+import init, {
+  checkOrders,
+  planPayment,
+  quoteFee,
+  feeSchedule,
+  ordersFrom1688,
+  paymentState,
+  KjbError,
+} from '/pkg/lib/web.mjs';
 import { translator } from '/i18n.mjs';
 import { ordersFromCsv, CsvError } from '/csv.mjs';
 import { volumeChart, groupDigits } from '/chart.mjs';
@@ -14,8 +22,18 @@ import { volumeChart, groupDigits } from '/chart.mjs';
 const $ = (id) => document.getElementById(id);
 const BUYER_FLAGS = ['verified', 'alipayPersonalLinked', 'alipayBusinessLinked', 'kjbActivated'];
 const DEFAULT_HISTORY = [
-  '2590000.00', '2430000.00', '2210000.00', '2380000.00', '1960000.00', '2050000.00',
-  '1720000.00', '1850000.00', '1610000.00', '1540000.00', '1390000.00', '1280000.00',
+  '2590000.00',
+  '2430000.00',
+  '2210000.00',
+  '2380000.00',
+  '1960000.00',
+  '2050000.00',
+  '1720000.00',
+  '1850000.00',
+  '1610000.00',
+  '1540000.00',
+  '1390000.00',
+  '1280000.00',
 ];
 const MAX_FILE = 5 << 20;
 
@@ -93,9 +111,14 @@ function buildHistoryInputs() {
   box.replaceChildren();
   DEFAULT_HISTORY.forEach((v, i) => {
     const id = `history-${i}`;
-    box.append(h('div', { class: 'field' },
-      h('label', { for: id, id: `${id}-label` }),
-      h('input', { id, value: v, inputmode: 'decimal', autocomplete: 'off', 'data-index': i })));
+    box.append(
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: id, id: `${id}-label` }),
+        h('input', { id, value: v, inputmode: 'decimal', autocomplete: 'off', 'data-index': i }),
+      ),
+    );
   });
 }
 
@@ -207,7 +230,12 @@ function buildView(check, plan, history) {
     const reasons = [...r.reasons];
     for (const d of deferred.get(r.orderId) || []) if (!reasons.some((x) => x.code === d.code)) reasons.push(d);
     return {
-      index: i, orderId: r.orderId, order, amount, fee, reasons,
+      index: i,
+      orderId: r.orderId,
+      order,
+      amount,
+      fee,
+      reasons,
       batch: batchOf.has(r.orderId) ? batchOf.get(r.orderId) : null,
       deferred: deferred.has(r.orderId),
     };
@@ -264,17 +292,26 @@ function renderSource() {
   const t = state.t;
   const src = state.source;
   const n = state.orders.length;
-  $('source').textContent = !src ? ''
-    : src.kind === 'import' ? t('source.import', n, src.pages)
-      : src.kind === 'paste' ? t('source.paste', n)
+  $('source').textContent = !src
+    ? ''
+    : src.kind === 'import'
+      ? t('source.import', n, src.pages)
+      : src.kind === 'paste'
+        ? t('source.paste', n)
         : t('source.file', src.name, n, src.fileKind);
 }
 
 function renderBackend() {
   const node = $('backend');
   node.className = `backend ${state.live === true ? 'ok' : state.live === false ? 'warn' : ''}`;
-  node.textContent = state.appKey === null ? (state.live === false ? state.t('backend.off') : '')
-    : state.live === false ? state.t('backend.reconnecting') : state.t('backend.ok', state.appKey);
+  node.textContent =
+    state.appKey === null
+      ? state.live === false
+        ? state.t('backend.off')
+        : ''
+      : state.live === false
+        ? state.t('backend.reconnecting')
+        : state.t('backend.ok', state.appKey);
 }
 
 function renderFee() {
@@ -284,11 +321,19 @@ function renderFee() {
   facts.replaceChildren();
   if (!q) return;
   const plan = state.view && state.view.plan;
-  const fact = (label, value, cls) => facts.append(h('div', { class: `fact ${cls || ''}` }, h('dt', { text: label }), h('dd', {}, value)));
+  const fact = (label, value, cls) =>
+    facts.append(h('div', { class: `fact ${cls || ''}` }, h('dt', { text: label }), h('dd', {}, value)));
   fact(t('fee.tier'), h('span', { class: 'tier-pill', text: String(q.tier) }), 'tier');
   fact(t('fee.rate'), h('span', { title: q.rate, text: ratePercent(q.rate) }));
-  fact(t('fee.applicable'), h('span', {}, `${money(q.applicableAmount)} CNY `,
-    h('small', { text: `(${t('fee.by', t(`fee.basis.${q.basis}`))})` })));
+  fact(
+    t('fee.applicable'),
+    h(
+      'span',
+      {},
+      `${money(q.applicableAmount)} CNY `,
+      h('small', { text: `(${t('fee.by', t(`fee.basis.${q.basis}`))})` }),
+    ),
+  );
   fact(t('fee.lastMonth'), `${money(q.lastMonth)} CNY`);
   fact(t('fee.average'), `${money(q.average)} CNY`);
   if (plan) {
@@ -296,10 +341,17 @@ function renderFee() {
     fact(t('fee.total'), h('strong', { id: 'fee-total', text: `${money(plan.totals.fee)} CNY` }), 'total');
   }
   const next = q.next
-    ? t('fee.nextText', { ...q.next, from: money(q.next.from), volumeNeeded: money(q.next.volumeNeeded), ratePct: ratePercent(q.next.rate), fee: money(q.next.fee) })
+    ? t('fee.nextText', {
+        ...q.next,
+        from: money(q.next.from),
+        volumeNeeded: money(q.next.volumeNeeded),
+        ratePct: ratePercent(q.next.rate),
+        fee: money(q.next.fee),
+      })
     : t('fee.top');
   fact(t('fee.next'), next, 'wide');
-  if (state.schedule) facts.append(h('p', { class: 'hint wide', text: t('fee.effective', state.schedule.effective || '—') }));
+  if (state.schedule)
+    facts.append(h('p', { class: 'hint wide', text: t('fee.effective', state.schedule.effective || '—') }));
   renderChart();
 }
 
@@ -307,10 +359,16 @@ function renderChart() {
   const box = $('chart');
   if (!state.schedule || !state.quote) return;
   const width = box.clientWidth || 600;
-  box.replaceChildren(volumeChart({
-    width, history: Array.from({ length: 12 }, (_, i) => $(`history-${i}`).value.trim()),
-    months: monthLabels(), tiers: state.schedule.tiers, quote: state.quote, t: state.t,
-  }));
+  box.replaceChildren(
+    volumeChart({
+      width,
+      history: Array.from({ length: 12 }, (_, i) => $(`history-${i}`).value.trim()),
+      months: monthLabels(),
+      tiers: state.schedule.tiers,
+      quote: state.quote,
+      t: state.t,
+    }),
+  );
   $('chart-caption').textContent = state.t('chart.caption', { applicableAmount: money(state.quote.applicableAmount) });
 }
 
@@ -319,23 +377,46 @@ function renderChart() {
  * own for the refusal code (en/中文); the gateway's words, English or free text, stay as detail.
  */
 function gatewayReason(refusal) {
-  return { code: `GATEWAY_${refusal.code}`, severity: 'block', text: state.t('refusal', refusal.code), detail: refusal.reason, path: null };
+  return {
+    code: `GATEWAY_${refusal.code}`,
+    severity: 'block',
+    text: state.t('refusal', refusal.code),
+    detail: refusal.reason,
+    path: null,
+  };
 }
 
 function reasonBadge(r) {
   const text = r.text ?? (state.lang === 'zh' ? r.messageZh : r.message);
-  return h('li', { class: `reason ${r.severity}`, title: r.path ? `${r.code} · ${r.path}` : r.code, 'data-code': r.code },
-    h('code', { class: 'badge', text: r.code }), ' ', h('span', { class: 'reason-text', text }),
-    r.detail ? h('small', { class: 'reason-detail', lang: 'en', text: state.t('gateway.said', r.detail) }) : null);
+  return h(
+    'li',
+    { class: `reason ${r.severity}`, title: r.path ? `${r.code} · ${r.path}` : r.code, 'data-code': r.code },
+    h('code', { class: 'badge', text: r.code }),
+    ' ',
+    h('span', { class: 'reason-text', text }),
+    r.detail ? h('small', { class: 'reason-detail', lang: 'en', text: state.t('gateway.said', r.detail) }) : null,
+  );
 }
 
 function itemsCell(order) {
   const items = Array.isArray(order.items) ? order.items : [];
   const first = items[0] || {};
   const title = first.title || (first.offerId !== undefined ? `offer ${first.offerId}` : '—');
-  return h('td', { 'data-label': state.t('col.items'), class: 'items' }, h('div', {},
-    h('span', { class: 'title', title: items.map((x) => x.title || x.offerId).join(' · '), text: title }),
-    h('span', { class: 'category', text: [first.category, items.length > 1 ? state.t('items.more', items.length - 1) : null].filter(Boolean).join(' · ') })));
+  return h(
+    'td',
+    { 'data-label': state.t('col.items'), class: 'items' },
+    h(
+      'div',
+      {},
+      h('span', { class: 'title', title: items.map((x) => x.title || x.offerId).join(' · '), text: title }),
+      h('span', {
+        class: 'category',
+        text: [first.category, items.length > 1 ? state.t('items.more', items.length - 1) : null]
+          .filter(Boolean)
+          .join(' · '),
+      }),
+    ),
+  );
 }
 
 function renderOrders() {
@@ -352,31 +433,59 @@ function renderOrders() {
     return;
   }
   const counts = { total: v.rows.length, eligible: 0, blocked: 0, deferred: 0, warned: 0, paid: 0 };
-  body.replaceChildren(...v.rows.map((row) => {
-    const status = rowStatus(row);
-    if (row.batch !== null) counts.eligible += 1;
-    else if (row.deferred) counts.deferred += 1;
-    else counts.blocked += 1;
-    if (row.batch !== null && row.reasons.some((r) => r.severity === 'warn')) counts.warned += 1;
-    if (status === 'paid') counts.paid += 1;
-    const statusText = status === 'eligible' ? `${t('status.eligible')} · ${t('status.batch', row.batch + 1)}` : t(`status.${status}`);
-    const refusal = state.refused.get(row.orderId);
-    const reasons = refusal ? [...row.reasons, gatewayReason(refusal)] : [...row.reasons];
-    const outcome = state.payState.get(row.orderId);
-    if (!refusal && outcome && outcome.reason && (status === 'failed' || status === 'closed')) {
-      reasons.push({ code: outcome.reason.code, severity: 'block', text: state.lang === 'zh' ? outcome.reason.messageZh : outcome.reason.message, path: null });
-    }
-    const supplier = row.order.supplier || {};
-    return h('tr', { 'data-order-id': row.orderId, 'data-status': status, class: `row-${status}` },
-      h('td', { class: 'id', 'data-label': t('col.orderSupplier') }, h('div', {},
-        h('code', { text: row.orderId }), h('span', { class: 'supplier', text: supplier.loginId || '—' }))),
-      itemsCell(row.order),
-      h('td', { class: 'num', 'data-label': t('col.amount'), text: row.amount ? money(row.amount) : '—' }),
-      h('td', { class: 'num', 'data-label': t('col.fee'), text: row.fee === null ? '—' : money(row.fee) }),
-      h('td', { class: 'status', 'data-label': t('col.status') }, h('span', { class: `status-pill ${status}`, text: statusText })),
-      h('td', { class: 'reasons', 'data-label': t('col.reasons') },
-        reasons.length ? h('ul', { class: 'reason-list' }, reasons.map(reasonBadge)) : h('span', { class: 'none', text: t('reasons.none') })));
-  }));
+  body.replaceChildren(
+    ...v.rows.map((row) => {
+      const status = rowStatus(row);
+      if (row.batch !== null) counts.eligible += 1;
+      else if (row.deferred) counts.deferred += 1;
+      else counts.blocked += 1;
+      if (row.batch !== null && row.reasons.some((r) => r.severity === 'warn')) counts.warned += 1;
+      if (status === 'paid') counts.paid += 1;
+      const statusText =
+        status === 'eligible' ? `${t('status.eligible')} · ${t('status.batch', row.batch + 1)}` : t(`status.${status}`);
+      const refusal = state.refused.get(row.orderId);
+      const reasons = refusal ? [...row.reasons, gatewayReason(refusal)] : [...row.reasons];
+      const outcome = state.payState.get(row.orderId);
+      if (!refusal && outcome && outcome.reason && (status === 'failed' || status === 'closed')) {
+        reasons.push({
+          code: outcome.reason.code,
+          severity: 'block',
+          text: state.lang === 'zh' ? outcome.reason.messageZh : outcome.reason.message,
+          path: null,
+        });
+      }
+      const supplier = row.order.supplier || {};
+      return h(
+        'tr',
+        { 'data-order-id': row.orderId, 'data-status': status, class: `row-${status}` },
+        h(
+          'td',
+          { class: 'id', 'data-label': t('col.orderSupplier') },
+          h(
+            'div',
+            {},
+            h('code', { text: row.orderId }),
+            h('span', { class: 'supplier', text: supplier.loginId || '—' }),
+          ),
+        ),
+        itemsCell(row.order),
+        h('td', { class: 'num', 'data-label': t('col.amount'), text: row.amount ? money(row.amount) : '—' }),
+        h('td', { class: 'num', 'data-label': t('col.fee'), text: row.fee === null ? '—' : money(row.fee) }),
+        h(
+          'td',
+          { class: 'status', 'data-label': t('col.status') },
+          h('span', { class: `status-pill ${status}`, text: statusText }),
+        ),
+        h(
+          'td',
+          { class: 'reasons', 'data-label': t('col.reasons') },
+          reasons.length
+            ? h('ul', { class: 'reason-list' }, reasons.map(reasonBadge))
+            : h('span', { class: 'none', text: t('reasons.none') }),
+        ),
+      );
+    }),
+  );
   $('summary').textContent = t('orders.summary', counts);
   $('summary').dataset.eligible = String(counts.eligible);
 }
@@ -400,42 +509,120 @@ function renderPlan() {
     $('refused').hidden = true;
     return;
   }
-  const totals = { ...plan.totals, amount: money(plan.totals.amount), amountUsd: money(plan.totals.amountUsd), fee: money(plan.totals.fee) };
-  $('plan-summary').textContent = plan.batches.length ? t('plan.summary', totals, plan.batches.length) : t('plan.nothing');
+  const totals = {
+    ...plan.totals,
+    amount: money(plan.totals.amount),
+    amountUsd: money(plan.totals.amountUsd),
+    fee: money(plan.totals.fee),
+  };
+  $('plan-summary').textContent = plan.batches.length
+    ? t('plan.summary', totals, plan.batches.length)
+    : t('plan.nothing');
   $('links-note').textContent = state.linkNote ? t('plan.linksDone', state.linkNote) : '';
-  body.replaceChildren(...plan.batches.map((b, i) => {
-    // A link belongs to the plan batch it was asked for: after a partial payment the next
-    // request asks per batch again, so a row's button always pays that row's unpaid orders.
-    const links = state.links.filter((l) => l.batch === i);
-    const failed = state.failed.find((f) => f.batch === i);
-    return h('tr', { 'data-batch': i + 1 },
-      h('td', { 'data-label': t('col.call'), class: 'call' }, h('div', {}, h('span', { text: String(i + 1) }), h('code', { class: 'api', text: b.api }))),
-      h('td', { 'data-label': t('col.ids'), class: 'ids' }, h('ul', { class: 'id-list' }, b.orderIds.map((id) => h('li', {},
-        h('code', { class: { paid: 'paid', closed: 'closed' }[state.payState.get(id)?.state] || (state.refused.has(id) ? 'refused' : null), text: id }))))),
-      h('td', { class: 'num', 'data-label': t('col.amount'), text: money(b.amount) }),
-      h('td', { class: 'num', 'data-label': t('col.amountUsd'), text: money(b.amountUsd) }),
-      h('td', { class: 'num', 'data-label': t('col.fee'), text: money(b.fee) }),
-      h('td', { 'data-label': t('col.link'), class: 'link' }, links.length
-        ? h('div', {}, links.map((l) => h('a', {
-          href: l.payUrl, target: '_blank', rel: 'noopener', class: 'button cashier-link', title: t('plan.openTitle'),
-          'data-order-ids': l.orderIds.join(','), 'data-batch': i + 1, text: t('plan.open', i + 1),
-        })))
-        : failed ? h('span', { class: 'call-failed', title: failed.error.message, text: t('plan.callFailed', failed.error) })
-          : h('span', { class: 'none', text: t('plan.noLink') })));
-  }));
+  body.replaceChildren(
+    ...plan.batches.map((b, i) => {
+      // A link belongs to the plan batch it was asked for: after a partial payment the next
+      // request asks per batch again, so a row's button always pays that row's unpaid orders.
+      const links = state.links.filter((l) => l.batch === i);
+      const failed = state.failed.find((f) => f.batch === i);
+      return h(
+        'tr',
+        { 'data-batch': i + 1 },
+        h(
+          'td',
+          { 'data-label': t('col.call'), class: 'call' },
+          h('div', {}, h('span', { text: String(i + 1) }), h('code', { class: 'api', text: b.api })),
+        ),
+        h(
+          'td',
+          { 'data-label': t('col.ids'), class: 'ids' },
+          h(
+            'ul',
+            { class: 'id-list' },
+            b.orderIds.map((id) =>
+              h(
+                'li',
+                {},
+                h('code', {
+                  class:
+                    { paid: 'paid', closed: 'closed' }[state.payState.get(id)?.state] ||
+                    (state.refused.has(id) ? 'refused' : null),
+                  text: id,
+                }),
+              ),
+            ),
+          ),
+        ),
+        h('td', { class: 'num', 'data-label': t('col.amount'), text: money(b.amount) }),
+        h('td', { class: 'num', 'data-label': t('col.amountUsd'), text: money(b.amountUsd) }),
+        h('td', { class: 'num', 'data-label': t('col.fee'), text: money(b.fee) }),
+        h(
+          'td',
+          { 'data-label': t('col.link'), class: 'link' },
+          links.length
+            ? h(
+                'div',
+                {},
+                links.map((l) =>
+                  h('a', {
+                    href: l.payUrl,
+                    target: '_blank',
+                    rel: 'noopener',
+                    class: 'button cashier-link',
+                    title: t('plan.openTitle'),
+                    'data-order-ids': l.orderIds.join(','),
+                    'data-batch': i + 1,
+                    text: t('plan.open', i + 1),
+                  }),
+                ),
+              )
+            : failed
+              ? h('span', {
+                  class: 'call-failed',
+                  title: failed.error.message,
+                  text: t('plan.callFailed', failed.error),
+                })
+              : h('span', { class: 'none', text: t('plan.noLink') }),
+        ),
+      );
+    }),
+  );
 
   const deferredBox = $('deferred');
   deferredBox.hidden = plan.deferred.length === 0;
-  deferredBox.replaceChildren(h('h3', { text: t('plan.deferred', plan.deferred.length) }),
-    h('ul', { class: 'id-list' }, plan.deferred.map((d) => h('li', {}, h('code', { text: d.orderId })))));
+  deferredBox.replaceChildren(
+    h('h3', { text: t('plan.deferred', plan.deferred.length) }),
+    h(
+      'ul',
+      { class: 'id-list' },
+      plan.deferred.map((d) => h('li', {}, h('code', { text: d.orderId }))),
+    ),
+  );
 
   const refusedBox = $('refused');
   refusedBox.hidden = state.refused.size === 0;
   // Each refused row says why in the table above; the list is there to scan, folded when long.
-  const list = h('details', { open: state.refusedOpen ?? state.refused.size <= 5 }, h('summary', { text: t('plan.refusedCount', state.refused.size) }),
-    h('ul', { class: 'refused-list' }, [...state.refused].map(([id, r]) => h('li', { 'data-order-id': id },
-      h('code', { text: id }), ' ', h('code', { class: 'badge', text: r.code }), ' ', h('span', { class: 'reason-text', text: t('refusal', r.code) }),
-      h('small', { class: 'reason-detail', lang: 'en', text: t('gateway.said', r.reason) })))));
+  const list = h(
+    'details',
+    { open: state.refusedOpen ?? state.refused.size <= 5 },
+    h('summary', { text: t('plan.refusedCount', state.refused.size) }),
+    h(
+      'ul',
+      { class: 'refused-list' },
+      [...state.refused].map(([id, r]) =>
+        h(
+          'li',
+          { 'data-order-id': id },
+          h('code', { text: id }),
+          ' ',
+          h('code', { class: 'badge', text: r.code }),
+          ' ',
+          h('span', { class: 'reason-text', text: t('refusal', r.code) }),
+          h('small', { class: 'reason-detail', lang: 'en', text: t('gateway.said', r.reason) }),
+        ),
+      ),
+    ),
+  );
   // The user's own click only (the open attribute set here queues a toggle event too).
   list.firstChild.addEventListener('click', () => {
     state.refusedOpen = !list.open;
@@ -447,7 +634,10 @@ function localTime(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(state.lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' }).format(d);
+  return new Intl.DateTimeFormat(state.lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    dateStyle: 'short',
+    timeStyle: 'medium',
+  }).format(d);
 }
 
 function clockTime(iso) {
@@ -470,11 +660,19 @@ function renderAccount() {
     const left = Math.round((new Date(v.expiresAt).getTime() - Date.now()) / 60000);
     const rel = Number.isFinite(left) && left > 0 ? t('token.in', Math.floor(left / 60), left % 60) : t('token.past');
     facts.append(
-      h('dt', { text: t('token.access') }), h('dd', { id: 'token-expiry', text: t('token.expires', { tail: v.tail, time: localTime(v.expiresAt), rel }) }),
-      h('dt', { text: t('token.refresh') }), h('dd', { text: v.canRefresh ? t('token.refreshUntil', localTime(v.refreshTokenExpiresAt)) : t('token.noRefresh') }),
+      h('dt', { text: t('token.access') }),
+      h('dd', { id: 'token-expiry', text: t('token.expires', { tail: v.tail, time: localTime(v.expiresAt), rel }) }),
+      h('dt', { text: t('token.refresh') }),
+      h('dd', {
+        text: v.canRefresh ? t('token.refreshUntil', localTime(v.refreshTokenExpiresAt)) : t('token.noRefresh'),
+      }),
     );
   }
-  $('token-log').replaceChildren(...v.log.map((e) => h('li', { 'data-event': e.event, text: t(`token.${e.event}`, { ...e, time: clockTime(e.at) }) })));
+  $('token-log').replaceChildren(
+    ...v.log.map((e) =>
+      h('li', { 'data-event': e.event, text: t(`token.${e.event}`, { ...e, time: clockTime(e.at) }) }),
+    ),
+  );
   $('import').disabled = !v.connected || state.importing;
   $('import').textContent = state.importing ? t('load.importing') : t('load.import');
   $('reread').disabled = !v.connected || state.pulling || reconOrders().length === 0;
@@ -515,31 +713,69 @@ function renderRecon() {
   const ids = reconOrders();
   const counts = { total: ids.length, paid: 0, failed: 0, closed: 0, awaitingPayment: 0 };
   $('recon').hidden = ids.length === 0;
-  $('recon-body').replaceChildren(...ids.map((id) => {
-    const p = state.payState.get(id) || { orderId: id, state: 'awaitingPayment' };
-    counts[p.state] = (counts[p.state] || 0) + 1;
-    // A refusal is explained by the page in its language, the gateway's words as detail
-    // (paymentState's text quotes them inside its own sentence).
-    const refusal = p.state === 'failed' ? state.refused.get(id) : null;
-    const r = refusal && p.reason && p.reason.code === refusal.code ? { code: refusal.code, message: t('refusal', refusal.code), messageZh: t('refusal', refusal.code), detail: refusal.reason } : p.reason;
-    return h('tr', { 'data-order-id': id, 'data-state': p.state },
-      h('td', { class: 'id', 'data-label': t('col.order') }, h('code', { text: id })),
-      h('td', { 'data-label': t('col.state') }, h('span', { class: `status-pill ${p.state}`, text: t(`state.${p.state}`) })),
-      h('td', { class: 'reasons', 'data-label': t('col.why') }, r
-        ? h('div', { class: 'reason', 'data-code': r.code }, h('code', { class: 'badge', text: r.code }), ' ',
-          h('span', { class: 'reason-text', text: state.lang === 'zh' ? r.messageZh : r.message }),
-          r.detail ? h('small', { class: 'reason-detail', lang: 'en', text: t('gateway.said', r.detail) }) : null)
-        : h('span', { class: 'none', text: '—' })),
-      h('td', { class: 'num', 'data-label': t('col.paidAt'), text: p.paidAt ? localTime(p.paidAt) : '—' }));
-  }));
+  $('recon-body').replaceChildren(
+    ...ids.map((id) => {
+      const p = state.payState.get(id) || { orderId: id, state: 'awaitingPayment' };
+      counts[p.state] = (counts[p.state] || 0) + 1;
+      // A refusal is explained by the page in its language, the gateway's words as detail
+      // (paymentState's text quotes them inside its own sentence).
+      const refusal = p.state === 'failed' ? state.refused.get(id) : null;
+      const r =
+        refusal && p.reason && p.reason.code === refusal.code
+          ? {
+              code: refusal.code,
+              message: t('refusal', refusal.code),
+              messageZh: t('refusal', refusal.code),
+              detail: refusal.reason,
+            }
+          : p.reason;
+      return h(
+        'tr',
+        { 'data-order-id': id, 'data-state': p.state },
+        h('td', { class: 'id', 'data-label': t('col.order') }, h('code', { text: id })),
+        h(
+          'td',
+          { 'data-label': t('col.state') },
+          h('span', { class: `status-pill ${p.state}`, text: t(`state.${p.state}`) }),
+        ),
+        h(
+          'td',
+          { class: 'reasons', 'data-label': t('col.why') },
+          r
+            ? h(
+                'div',
+                { class: 'reason', 'data-code': r.code },
+                h('code', { class: 'badge', text: r.code }),
+                ' ',
+                h('span', { class: 'reason-text', text: state.lang === 'zh' ? r.messageZh : r.message }),
+                r.detail ? h('small', { class: 'reason-detail', lang: 'en', text: t('gateway.said', r.detail) }) : null,
+              )
+            : h('span', { class: 'none', text: '—' }),
+        ),
+        h('td', { class: 'num', 'data-label': t('col.paidAt'), text: p.paidAt ? localTime(p.paidAt) : '—' }),
+      );
+    }),
+  );
   $('recon-summary').textContent = ids.length ? t('recon.summary', counts) : t('recon.empty');
   for (const k of ['paid', 'failed', 'closed', 'awaitingPayment']) $('recon-summary').dataset[k] = String(counts[k]);
   $('recon-note').textContent = state.reconNote ? t(...state.reconNote) : '';
   const log = [...state.messages.values()].sort((a, b) => String(a.at).localeCompare(String(b.at)));
   $('messages-summary').textContent = `${t('recon.messages')} (${log.length})`;
-  $('message-log').replaceChildren(...log.map((m) => h('li', { 'data-source': m.source },
-    h('span', { class: 'when', text: clockTime(m.at) }), ' ', h('code', { text: m.message.type }), ' ',
-    h('span', { class: 'via', text: t('recon.via', m.source) }), ' ', h('small', { text: `msgId ${m.message.msgId}` }))));
+  $('message-log').replaceChildren(
+    ...log.map((m) =>
+      h(
+        'li',
+        { 'data-source': m.source },
+        h('span', { class: 'when', text: clockTime(m.at) }),
+        ' ',
+        h('code', { text: m.message.type }),
+        ' ',
+        h('span', { class: 'via', text: t('recon.via', m.source) }),
+        ' ',
+        h('small', { text: `msgId ${m.message.msgId}` }),
+      ),
+    ),
+  );
 }
 
 function render() {
@@ -640,7 +876,11 @@ function takeLinks(asked, answer) {
   for (const r of answer.refused) state.refused.set(r.orderId, { code: r.code || 'REFUSED', reason: r.reason });
   state.linkRuns.push(answer);
   foldPayments();
-  state.linkNote = { links: answer.links.length, refused: answer.refused.length, failed: state.failed.reduce((n, f) => n + f.orderIds.length, 0) };
+  state.linkNote = {
+    links: answer.links.length,
+    refused: answer.refused.length,
+    failed: state.failed.reduce((n, f) => n + f.orderIds.length, 0),
+  };
 }
 
 async function getLinks() {
@@ -676,7 +916,8 @@ async function getLinks() {
 }
 
 function takeMessages(list) {
-  for (const m of list) if (m && m.message && m.message.msgId !== undefined) state.messages.set(String(m.message.msgId), m);
+  for (const m of list)
+    if (m && m.message && m.message.msgId !== undefined) state.messages.set(String(m.message.msgId), m);
   foldPayments();
   renderOrders();
   renderPlan();
@@ -690,7 +931,11 @@ function takeToken(view) {
 }
 
 async function post(path, body) {
-  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
   const answer = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(state.t('error.links', answer.error || { code: `HTTP ${res.status}`, message: '' }));
   return answer;
@@ -823,7 +1068,12 @@ function wire() {
   $('pull').addEventListener('click', pullMessages);
   $('reread').addEventListener('click', rereadOrders);
   $('drop-push').addEventListener('click', () => sandboxControl('drop-push', { count: 1 }, () => ['recon.dropped']));
-  $('advance').addEventListener('click', () => sandboxControl('advance', { seconds: 7200 }, (r) => ['recon.advanced', Array.isArray(r.closed) ? r.closed.length : Number(r.closed) || 0]));
+  $('advance').addEventListener('click', () =>
+    sandboxControl('advance', { seconds: 7200 }, (r) => [
+      'recon.advanced',
+      Array.isArray(r.closed) ? r.closed.length : Number(r.closed) || 0,
+    ]),
+  );
   $('clear').addEventListener('click', clearOrders);
   $('upload').addEventListener('change', (e) => {
     const file = e.target.files && e.target.files[0];

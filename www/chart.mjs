@@ -72,7 +72,12 @@ export function volumeChart({ width, history, months, tiers, quote, t }) {
   const y = (v) => pad.top + plotH - (v / top) * plotH;
 
   const svg = el('svg', {
-    viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-labelledby': 'chart-title chart-desc', class: 'volume-chart',
+    viewBox: `0 0 ${W} ${H}`,
+    width: W,
+    height: H,
+    role: 'img',
+    'aria-labelledby': 'chart-title chart-desc',
+    class: 'volume-chart',
   });
   svg.append(el('title', { id: 'chart-title' }, t('chart.title')));
   const desc = months
@@ -89,12 +94,19 @@ export function volumeChart({ width, history, months, tiers, quote, t }) {
     if (from >= top) continue;
     const to = tier.to === null ? top : Math.min(Number(tier.to), top);
     const current = quote && quote.tier === tier.tier;
-    bands.append(el('rect', {
-      x: pad.left, width: plotW, y: y(to), height: Math.max(0, y(from) - y(to)),
-      class: `band ${tier.tier % 2 ? 'odd' : 'even'}${current ? ' current' : ''}`,
-    }));
+    bands.append(
+      el('rect', {
+        x: pad.left,
+        width: plotW,
+        y: y(to),
+        height: Math.max(0, y(from) - y(to)),
+        class: `band ${tier.tier % 2 ? 'odd' : 'even'}${current ? ' current' : ''}`,
+      }),
+    );
     if (from > 0) {
-      lines.append(el('line', { x1: pad.left - 4, x2: pad.left + plotW, y1: y(from), y2: y(from), class: 'threshold' }));
+      lines.append(
+        el('line', { x1: pad.left - 4, x2: pad.left + plotW, y1: y(from), y2: y(from), class: 'threshold' }),
+      );
       const label = el('text', { x: pad.left - 6, y: y(from) - 3, 'text-anchor': 'end', class: 'threshold-label' });
       label.append(el('tspan', { class: 'tier-name' }, t('chart.tier', tier.tier)));
       label.append(el('tspan', { x: pad.left - 6, dy: 13 }, shortAmount(tier.from)));
@@ -117,15 +129,24 @@ export function volumeChart({ width, history, months, tiers, quote, t }) {
     const cx = pad.left + slot * k + slot / 2;
     const v = values[i];
     const bar = el('rect', {
-      x: cx - barW / 2, width: barW, y: y(v), height: Math.max(v > 0 ? 1 : 0, pad.top + plotH - y(v)),
-      rx: 2, class: `bar${i === 0 ? ' last' : ''}`,
+      x: cx - barW / 2,
+      width: barW,
+      y: y(v),
+      height: Math.max(v > 0 ? 1 : 0, pad.top + plotH - y(v)),
+      rx: 2,
+      class: `bar${i === 0 ? ' last' : ''}`,
     });
     bar.append(el('title', {}, `${months[i].long}: ${groupDigits(history[i] || '0')} CNY`));
     bars.append(bar);
-    if (i % step === 0) bars.append(el('text', { x: cx, y: H - pad.bottom + 16, class: 'month', 'text-anchor': 'middle' }, months[i].short));
+    if (i % step === 0)
+      bars.append(
+        el('text', { x: cx, y: H - pad.bottom + 16, class: 'month', 'text-anchor': 'middle' }, months[i].short),
+      );
   }
   svg.append(bars, lines); // threshold lines over the bars, so their labels stay readable
-  svg.append(el('line', { x1: pad.left, x2: pad.left + plotW, y1: pad.top + plotH, y2: pad.top + plotH, class: 'axis' }));
+  svg.append(
+    el('line', { x1: pad.left, x2: pad.left + plotW, y1: pad.top + plotH, y2: pad.top + plotH, class: 'axis' }),
+  );
 
   // The applicable amount, and the volume still needed to reach the next tier.
   if (quote) {
@@ -136,7 +157,9 @@ export function volumeChart({ width, history, months, tiers, quote, t }) {
       const yn = showNext ? y(nextFrom) : pad.top;
       const x = pad.left + plotW - 10;
       const g = el('g', { class: 'to-next' });
-      g.append(el('line', { x1: x, x2: x, y1: ya, y2: yn, 'marker-start': 'url(#arrow)', 'marker-end': 'url(#arrow)' }));
+      g.append(
+        el('line', { x1: x, x2: x, y1: ya, y2: yn, 'marker-start': 'url(#arrow)', 'marker-end': 'url(#arrow)' }),
+      );
       const label = `${t('chart.toNext', groupDigits(quote.next.volumeNeeded), quote.next.tier)}${showNext ? '' : ' ↑'}`;
       const ly = Math.max(pad.top + 12, Math.min((ya + yn) / 2 + 4, pad.top + plotH - 20));
       const text = el('text', { x: x - 8, y: ly, 'text-anchor': 'end', class: 'to-next-label' }, label);
@@ -145,7 +168,15 @@ export function volumeChart({ width, history, months, tiers, quote, t }) {
     }
   }
   const defs = el('defs');
-  const marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 5, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
+  const marker = el('marker', {
+    id: 'arrow',
+    viewBox: '0 0 10 10',
+    refX: 5,
+    refY: 5,
+    markerWidth: 6,
+    markerHeight: 6,
+    orient: 'auto-start-reverse',
+  });
   marker.append(el('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow-head' }));
   defs.append(marker);
   svg.prepend(defs);

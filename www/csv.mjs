@@ -65,8 +65,20 @@ export function parseCsv(text) {
 }
 
 const COLUMNS = [
-  'orderId', 'amount', 'status', 'tradeType', 'currency', 'supplierLoginId', 'supplierKjb',
-  'supplierChengxintong', 'offerId', 'title', 'category', 'offerKjb', 'sellerOrder', 'redEnvelope',
+  'orderId',
+  'amount',
+  'status',
+  'tradeType',
+  'currency',
+  'supplierLoginId',
+  'supplierKjb',
+  'supplierChengxintong',
+  'offerId',
+  'title',
+  'category',
+  'offerKjb',
+  'sellerOrder',
+  'redEnvelope',
 ];
 const REQUIRED = ['orderId', 'amount', 'supplierLoginId', 'offerId'];
 
@@ -92,7 +104,8 @@ export function ordersFromCsv(text) {
     if (known && index[known] === undefined) index[known] = i;
   });
   const missing = REQUIRED.filter((c) => index[c] === undefined);
-  if (missing.length) throw new CsvError(records[0].line, `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+  if (missing.length)
+    throw new CsvError(records[0].line, `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
 
   const orders = [];
   const byId = new Map();

@@ -28,10 +28,14 @@ const WWW = fileURLToPath(new URL('./', import.meta.url));
 const PKG = fileURLToPath(new URL('../pkg/', import.meta.url));
 
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8', '.csv': 'text/csv; charset=utf-8',
-  '.svg': 'image/svg+xml', '.wasm': 'application/wasm',
+  '.html': 'text/html; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
 };
 
 // What the page may load: the console's own files and the package's web build, nothing else
@@ -44,24 +48,44 @@ const STATIC = [
 ];
 const NOT_SERVED = new Set(['/server.mjs']);
 const ENDPOINTS = new Set([
-  '/api/cashier-links', '/push', '/api/events', '/api/info', '/api/messages', '/api/oauth/start', '/api/oauth/callback',
-  '/api/token/expire', '/api/import', '/api/pull', '/api/status',
+  '/api/cashier-links',
+  '/push',
+  '/api/events',
+  '/api/info',
+  '/api/messages',
+  '/api/oauth/start',
+  '/api/oauth/callback',
+  '/api/token/expire',
+  '/api/import',
+  '/api/pull',
+  '/api/status',
 ]);
 const ORDER_LIST_API = 'alibaba.trade.getBuyerOrderList';
 const PAGE_SIZE = 50;
 
 // The console runs no inline code and talks to nobody but this origin.
 const CSP = [
-  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
-  "img-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'",
-  "frame-ancestors 'none'", "form-action 'self'",
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
 ].join('; ');
 
 const MAX_BODY = 1 << 20;
 const GATEWAY_CODES = new Set(['GATEWAY_ERROR', 'BUSINESS_ERROR']);
 
 function send(res, status, body, type = 'text/plain; charset=utf-8', extra = {}) {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...extra });
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...extra,
+  });
   res.end(body);
 }
 
@@ -86,7 +110,8 @@ async function readBody(req) {
   let size = 0;
   for await (const chunk of req) {
     size += chunk.length;
-    if (size > MAX_BODY) throw new HttpError(413, 'BODY_TOO_LARGE', `the request body is larger than ${MAX_BODY} bytes`);
+    if (size > MAX_BODY)
+      throw new HttpError(413, 'BODY_TOO_LARGE', `the request body is larger than ${MAX_BODY} bytes`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -129,16 +154,26 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
   function tokenView() {
     if (!token) return { connected: false, log: tokenLog.slice(-8) };
     return {
-      connected: true, memberId: token.memberId ?? null, resourceOwner: token.resourceOwner ?? null,
-      expiresAt: token.expiresAt ?? null, refreshTokenExpiresAt: token.refreshTokenExpiresAt ?? null,
-      canRefresh: Boolean(token.refreshToken), tail: String(token.accessToken).slice(-4), log: tokenLog.slice(-8),
+      connected: true,
+      memberId: token.memberId ?? null,
+      resourceOwner: token.resourceOwner ?? null,
+      expiresAt: token.expiresAt ?? null,
+      refreshTokenExpiresAt: token.refreshTokenExpiresAt ?? null,
+      canRefresh: Boolean(token.refreshToken),
+      tail: String(token.accessToken).slice(-4),
+      log: tokenLog.slice(-8),
     };
   }
 
   /** KjbClient's onToken: a new token, from the OAuth code or a refresh. */
   function onToken(t) {
     token = t;
-    tokenLog.push({ at: new Date().toISOString(), event: connecting ? 'connected' : 'refreshed', expiresAt: t.expiresAt ?? null, tail: String(t.accessToken).slice(-4) });
+    tokenLog.push({
+      at: new Date().toISOString(),
+      event: connecting ? 'connected' : 'refreshed',
+      expiresAt: t.expiresAt ?? null,
+      tail: String(t.accessToken).slice(-4),
+    });
     connecting = false;
     log(`token ${tokenLog[tokenLog.length - 1].event}: expires ${t.expiresAt}`);
     broadcast('token', tokenView());
@@ -151,7 +186,8 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
   async function fetchForClient(input, init) {
     const res = await fetch(input, init);
     const sink = rawAnswers.getStore();
-    if (sink && String(input).includes(`/${ORDER_LIST_API}/`) && res.status === 200) sink.push(await res.clone().text());
+    if (sink && String(input).includes(`/${ORDER_LIST_API}/`) && res.status === 200)
+      sink.push(await res.clone().text());
     return res;
   }
 
@@ -161,7 +197,11 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
 
   /** A sandbox control route (tests and demos only; the live gateway has none). */
   async function sandboxControl(name, body) {
-    const res = await fetch(`${url}/_sandbox/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${url}/_sandbox/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new HttpError(502, 'SANDBOX_CONTROL', `the sandbox refused ${name}: HTTP ${res.status}`);
     return res.json();
   }
@@ -199,7 +239,9 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
     oauthStates.set(state, Date.now());
     // 1688's authorise URL, served on this origin by the sandbox instead of auth.1688.com.
     const auth = new URL(authorizeUrl({ appKey: app.appKey, redirectUri: redirectUri(), state }));
-    send(res, 302, 'to the 1688 authorise page', 'text/plain; charset=utf-8', { location: `${url}${auth.pathname}${auth.search}` });
+    send(res, 302, 'to the 1688 authorise page', 'text/plain; charset=utf-8', {
+      location: `${url}${auth.pathname}${auth.search}`,
+    });
   }
 
   async function oauthCallback(res, params) {
@@ -217,7 +259,9 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
     } catch (e) {
       connecting = false;
       log(`OAuth code exchange failed: ${e.code} ${e.message}`);
-      send(res, 303, 'not connected', 'text/plain; charset=utf-8', { location: `/?oauth=${encodeURIComponent(e.code || 'ERROR')}` });
+      send(res, 303, 'not connected', 'text/plain; charset=utf-8', {
+        location: `/?oauth=${encodeURIComponent(e.code || 'ERROR')}`,
+      });
     }
   }
 
@@ -257,7 +301,12 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
     }
     // Which suppliers accept KJB and are 诚信通 members is the ERP's own supplier record (1688's
     // order answers do not say); here, the sandbox's.
-    const suppliers = Object.fromEntries((sandbox.config.suppliers || []).map((x) => [x.loginId, { kjb: Boolean(x.kjb), chengxintong: Boolean(x.chengxintong) }]));
+    const suppliers = Object.fromEntries(
+      (sandbox.config.suppliers || []).map((x) => [
+        x.loginId,
+        { kjb: Boolean(x.kjb), chengxintong: Boolean(x.chengxintong) },
+      ]),
+    );
     log(`import: ${answers.length} order-list page(s)`);
     sendJson(res, 200, { api: ORDER_LIST_API, answers, suppliers });
   }
@@ -290,7 +339,8 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
     requireToken();
     const body = await readJson(req);
     const ids = body && body.orderIds;
-    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 200) throw new HttpError(400, 'INVALID_INPUT', 'orderIds must be a non-empty array of at most 200 order ids');
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 200)
+      throw new HttpError(400, 'INVALID_INPUT', 'orderIds must be a non-empty array of at most 200 order ids');
     try {
       sendJson(res, 200, { statuses: await client.orderStatus(ids) });
     } catch (e) {
@@ -323,21 +373,42 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
   // maxPerCall orders, so one call each); `{orderIds, maxPerCall?}`: KjbClient splits them.
   async function cashierLinks(req, res) {
     const body = await readJson(req);
-    const groups = body && Array.isArray(body.batches) ? body.batches : body && body.orderIds !== undefined ? [body.orderIds] : null;
+    const groups =
+      body && Array.isArray(body.batches) ? body.batches : body && body.orderIds !== undefined ? [body.orderIds] : null;
     const count = groups && groups.every(Array.isArray) ? groups.reduce((n, g) => n + g.length, 0) : -1;
     if (count <= 0 || count > 1000) {
-      throw new HttpError(400, 'INVALID_INPUT', 'send {orderIds: [...]} or {batches: [[...], ...]}: at most 1000 order ids in all, at least one');
+      throw new HttpError(
+        400,
+        'INVALID_INPUT',
+        'send {orderIds: [...]} or {batches: [[...], ...]}: at most 1000 order ids in all, at least one',
+      );
     }
-    const maxPerCall = body.batches ? Math.max(1, ...groups.map((g) => g.length)) : body.maxPerCall ?? 10;
+    const maxPerCall = body.batches ? Math.max(1, ...groups.map((g) => g.length)) : (body.maxPerCall ?? 10);
     // KjbClient checks the ids and maxPerCall itself (INVALID_ORDER_ID, UNSAFE_ORDER_ID, INVALID_INPUT).
     const settled = await Promise.allSettled(groups.map((g, i) => (g.length ? batchLinks(g, i, maxPerCall) : null)));
     const stop = settled.find((r) => r.status === 'rejected')?.reason;
-    const parts = settled.map((r, i) => (r.status === 'fulfilled' ? r.value
-      : r.reason && r.reason.partial ? { links: r.reason.partial.links.map((x) => ({ ...x, batch: i })), refused: r.reason.partial.refused.map((x) => ({ ...x, batch: i })), failed: (r.reason.partial.failed || []).map((x) => ({ ...x, batch: i })) }
-        : null)).filter(Boolean);
-    const answer = { links: parts.flatMap((p) => p.links), refused: parts.flatMap((p) => p.refused), failed: parts.flatMap((p) => p.failed) };
+    const parts = settled
+      .map((r, i) =>
+        r.status === 'fulfilled'
+          ? r.value
+          : r.reason && r.reason.partial
+            ? {
+                links: r.reason.partial.links.map((x) => ({ ...x, batch: i })),
+                refused: r.reason.partial.refused.map((x) => ({ ...x, batch: i })),
+                failed: (r.reason.partial.failed || []).map((x) => ({ ...x, batch: i })),
+              }
+            : null,
+      )
+      .filter(Boolean);
+    const answer = {
+      links: parts.flatMap((p) => p.links),
+      refused: parts.flatMap((p) => p.refused),
+      failed: parts.flatMap((p) => p.failed),
+    };
     if (!stop) {
-      log(`cashier links: ${answer.links.length} link(s) for ${count} order(s), ${answer.refused.length} refused, ${answer.failed.length} call(s) failed`);
+      log(
+        `cashier links: ${answer.links.length} link(s) for ${count} order(s), ${answer.refused.length} refused, ${answer.failed.length} call(s) failed`,
+      );
       return sendJson(res, 200, answer);
     }
     // The run stopped (a bad id, the token, the app): what was obtained already comes back as `partial`.
@@ -365,10 +436,14 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
 
   function events(req, res) {
     res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive',
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    res.write(`retry: 2000\nevent: snapshot\ndata: ${JSON.stringify({ messages: [...messages.values()], token: tokenView() })}\n\n`);
+    res.write(
+      `retry: 2000\nevent: snapshot\ndata: ${JSON.stringify({ messages: [...messages.values()], token: tokenView() })}\n\n`,
+    );
     listeners.add(res);
     req.on('close', () => listeners.delete(res));
   }
@@ -385,8 +460,15 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
       } catch {
         return false;
       }
-      const headers = extname(f) === '.html' ? { 'content-security-policy': CSP, 'referrer-policy': 'no-referrer' } : {};
-      send(res, 200, req.method === 'HEAD' ? undefined : bytes, TYPES[extname(f)] || 'application/octet-stream', headers);
+      const headers =
+        extname(f) === '.html' ? { 'content-security-policy': CSP, 'referrer-policy': 'no-referrer' } : {};
+      send(
+        res,
+        200,
+        req.method === 'HEAD' ? undefined : bytes,
+        TYPES[extname(f)] || 'application/octet-stream',
+        headers,
+      );
       return true;
     }
     return false;
@@ -410,12 +492,20 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
     if (req.method === 'GET' && path === '/api/events') return events(req, res);
     if (req.method === 'GET' && path === '/api/info') {
       // Public facts only: the app key is part of every request URL anyway.
-      return sendJson(res, 200, { appKey: signer.appKey, gateway: `${url}/openapi`, pushUrl: `${url}/push`, sandbox: true, token: tokenView() });
+      return sendJson(res, 200, {
+        appKey: signer.appKey,
+        gateway: `${url}/openapi`,
+        pushUrl: `${url}/push`,
+        sandbox: true,
+        token: tokenView(),
+      });
     }
-    if (req.method === 'GET' && path === '/api/messages') return sendJson(res, 200, { messages: [...messages.values()] });
+    if (req.method === 'GET' && path === '/api/messages')
+      return sendJson(res, 200, { messages: [...messages.values()] });
     if (req.method === 'GET' && path === '/favicon.ico') return send(res, 204, undefined);
     if ((req.method === 'GET' || req.method === 'HEAD') && (await serveStatic(req, res, path))) return;
-    if (ENDPOINTS.has(path)) return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not supported on ${path}`);
+    if (ENDPOINTS.has(path))
+      return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not supported on ${path}`);
     send(res, 404, 'not found');
   }
 
@@ -440,7 +530,13 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
   sandbox.setPublicUrl(url);
   sandbox.setPushUrl(`${url}/push`);
   // No token yet: the buyer connects the 1688 account (OAuth) first; onToken keeps the new ones.
-  client = new KjbClient({ appKey: app.appKey, appSecret: app.appSecret, baseUrl: url, fetch: fetchForClient, onToken });
+  client = new KjbClient({
+    appKey: app.appKey,
+    appSecret: app.appSecret,
+    baseUrl: url,
+    fetch: fetchForClient,
+    onToken,
+  });
 
   // SSE comments keep idle connections (and proxies) from timing out.
   const heartbeat = setInterval(() => {
@@ -478,7 +574,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     demo = await startDemo({ port, log: (line) => console.log(`[${stamp()}] ${line}`) });
   } catch (e) {
-    console.error(e.code === 'EADDRINUSE' ? `port ${port} is in use: run PORT=8081 make demo (or stop what uses it)` : e.stack || String(e));
+    console.error(
+      e.code === 'EADDRINUSE'
+        ? `port ${port} is in use: run PORT=8081 make demo (or stop what uses it)`
+        : e.stack || String(e),
+    );
     process.exit(1);
   }
   console.log(`kjb demo — KJB batch-payment console on the built-in 1688 sandbox

@@ -38,7 +38,20 @@ appSecret may come from the environment (KJB_APP_SECRET) instead of the file.
 Exit codes: 0 ok, 2 bad input or a refused answer (error JSON on stderr), 1 internal error.
 Options: --help, --version`;
 
-const COMMANDS = new Set(['fee', 'schedule', 'check', 'plan', 'build', 'sign', 'signature', 'verify-push', 'parse', 'authorize', 'token', 'import']);
+const COMMANDS = new Set([
+  'fee',
+  'schedule',
+  'check',
+  'plan',
+  'build',
+  'sign',
+  'signature',
+  'verify-push',
+  'parse',
+  'authorize',
+  'token',
+  'import',
+]);
 const EXIT_BAD_INPUT = 2;
 const EXIT_INTERNAL = 1;
 const MAX_DEPTH = 64;
@@ -105,7 +118,11 @@ function parseExact(text) {
       return Number.isSafeInteger(n) ? n : BigInt(token);
     }
     const n = Number(token);
-    const significant = token.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '').length;
+    const significant = token
+      .replace(/^-/, '')
+      .replace(/[eE].*$/, '')
+      .replace('.', '')
+      .replace(/^0+/, '').length;
     return Number.isFinite(n) && significant <= 15 ? n : token;
   };
   const value = (depth, top) => {
@@ -159,7 +176,11 @@ function parseExact(text) {
       }
     }
     if (c === '"') return str();
-    for (const [word, literal] of [['true', true], ['false', false], ['null', null]]) {
+    for (const [word, literal] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ]) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return literal;
@@ -179,7 +200,10 @@ function readInput(file) {
     const buf = file === undefined || file === '-' ? fs.readFileSync(0) : fs.readFileSync(file);
     return buf.toString('utf8').replace(/^\uFEFF/, '');
   } catch (e) {
-    throw new InputError('INVALID_INPUT', `cannot read ${file === undefined || file === '-' ? 'stdin' : file}: ${e.code || e.message}`);
+    throw new InputError(
+      'INVALID_INPUT',
+      `cannot read ${file === undefined || file === '-' ? 'stdin' : file}: ${e.code || e.message}`,
+    );
   }
 }
 
@@ -200,16 +224,18 @@ function objectInput(parsed, command) {
   const v = parsed.value;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
     const got = v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v;
-    const hint = Array.isArray(v) && (command === 'check' || command === 'plan')
-      ? ': put the order list under "orders", next to the buyer and the FX rate, e.g. {"orders": [...], "buyer": {...}, "fx": {"usd": "7.10"}}'
-      : '';
+    const hint =
+      Array.isArray(v) && (command === 'check' || command === 'plan')
+        ? ': put the order list under "orders", next to the buyer and the FX rate, e.g. {"orders": [...], "buyer": {...}, "fx": {"usd": "7.10"}}'
+        : '';
     throw new InputError('INVALID_INPUT', `kjb ${command} takes a JSON object ${SHAPES[command]}; got ${got}${hint}`);
   }
   return v;
 }
 
 function withSecret(input) {
-  if (input.appSecret === undefined && process.env.KJB_APP_SECRET) return { ...input, appSecret: process.env.KJB_APP_SECRET };
+  if (input.appSecret === undefined && process.env.KJB_APP_SECRET)
+    return { ...input, appSecret: process.env.KJB_APP_SECRET };
   return input;
 }
 
@@ -255,7 +281,9 @@ function run(kjb, command, text) {
       try {
         return fn({ ...input, orders: rawMember('orders') });
       } catch (e) {
-        throw e && typeof e.path === 'string' && e.path.startsWith('orders') ? relocate(e, text, parsed.spans.get('orders')) : e;
+        throw e && typeof e.path === 'string' && e.path.startsWith('orders')
+          ? relocate(e, text, parsed.spans.get('orders'))
+          : e;
       }
     }
     case 'build':
@@ -267,7 +295,10 @@ function run(kjb, command, text) {
     case 'verify-push':
       return kjb.verifyPush(withSecret(input));
     case 'parse': {
-      const body = input.body !== undefined && input.body !== null && typeof input.body === 'object' ? rawMember('body') : input.body;
+      const body =
+        input.body !== undefined && input.body !== null && typeof input.body === 'object'
+          ? rawMember('body')
+          : input.body;
       return kjb.parseResponse({ ...input, body });
     }
     default:
@@ -284,12 +315,23 @@ async function token(kjb, text) {
   const { appKey, baseUrl, code, redirectUri, refreshToken, accessToken, postpone } = input;
   const appSecret = input.appSecret !== undefined ? input.appSecret : process.env.KJB_APP_SECRET;
   if (appSecret === undefined || appSecret === '') {
-    throw new InputError('INVALID_CREDENTIALS', 'kjb token needs the app secret: set KJB_APP_SECRET in the environment', { path: 'appSecret' });
+    throw new InputError(
+      'INVALID_CREDENTIALS',
+      'kjb token needs the app secret: set KJB_APP_SECRET in the environment',
+      { path: 'appSecret' },
+    );
   }
   if ((code === undefined) === (refreshToken === undefined)) {
-    throw new InputError('INVALID_INPUT', 'kjb token takes either {code, redirectUri} (after the buyer authorised the app) or {refreshToken}', { path: code === undefined ? 'code' : 'refreshToken' });
+    throw new InputError(
+      'INVALID_INPUT',
+      'kjb token takes either {code, redirectUri} (after the buyer authorised the app) or {refreshToken}',
+      { path: code === undefined ? 'code' : 'refreshToken' },
+    );
   }
-  const tokenOption = refreshToken !== undefined ? { accessToken: typeof accessToken === 'string' && accessToken !== '' ? accessToken : '-', refreshToken } : undefined;
+  const tokenOption =
+    refreshToken !== undefined
+      ? { accessToken: typeof accessToken === 'string' && accessToken !== '' ? accessToken : '-', refreshToken }
+      : undefined;
   const client = new kjb.KjbClient({ appKey, appSecret, baseUrl, token: tokenOption, retries: 1 });
   try {
     if (code !== undefined) return await client.exchangeCode({ code, redirectUri });
@@ -302,7 +344,11 @@ async function token(kjb, text) {
 
 function report(e) {
   const internal = !e || typeof e.code !== 'string' || e.code === 'INTERNAL';
-  const error = { code: e && typeof e.code === 'string' ? e.code : 'INTERNAL', message: e && e.message ? e.message : String(e), path: e && e.path ? e.path : null };
+  const error = {
+    code: e && typeof e.code === 'string' ? e.code : 'INTERNAL',
+    message: e && e.message ? e.message : String(e),
+    path: e && e.path ? e.path : null,
+  };
   for (const key of ['line', 'column', 'gatewayCode', 'httpStatus', 'retryable', 'requestId', 'gatewayMessage']) {
     if (e && e[key] !== undefined) error[key] = e[key];
   }
@@ -336,7 +382,11 @@ function main(argv) {
       return 0;
     }
     if (!COMMANDS.has(command)) throw new InputError('INVALID_INPUT', `unknown command "${command}"; run kjb --help`);
-    if (rest.length > 1) throw new InputError('INVALID_INPUT', `kjb ${command} takes one FILE (or - for stdin); got ${rest.length} arguments`);
+    if (rest.length > 1)
+      throw new InputError(
+        'INVALID_INPUT',
+        `kjb ${command} takes one FILE (or - for stdin); got ${rest.length} arguments`,
+      );
     const kjb = require('../lib/node.cjs');
     const file = rest[0];
     if (command === 'token') {

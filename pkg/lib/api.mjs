@@ -23,7 +23,16 @@ export class KjbError extends Error {
       this.retryable = false;
     }
     if (details) {
-      for (const key of ['path', 'line', 'column', 'gatewayCode', 'httpStatus', 'retryable', 'requestId', 'gatewayMessage']) {
+      for (const key of [
+        'path',
+        'line',
+        'column',
+        'gatewayCode',
+        'httpStatus',
+        'retryable',
+        'requestId',
+        'gatewayMessage',
+      ]) {
         if (details[key] !== undefined) this[key] = details[key];
       }
     }
@@ -45,12 +54,18 @@ export function toKjbError(thrown) {
     }
   }
   if (typeof WebAssembly !== 'undefined' && thrown instanceof WebAssembly.RuntimeError) {
-    return new KjbError('INTERNAL', `kjb hit an internal error (${thrown.message}); please report it with the input that caused it`);
+    return new KjbError(
+      'INTERNAL',
+      `kjb hit an internal error (${thrown.message}); please report it with the input that caused it`,
+    );
   }
   if (thrown instanceof RangeError) {
     return new KjbError('INVALID_INPUT', `the input is too large or nests too deeply to be read (${thrown.message})`);
   }
-  return new KjbError('INTERNAL', `kjb hit an internal error: ${thrown && thrown.message ? thrown.message : String(thrown)}`);
+  return new KjbError(
+    'INTERNAL',
+    `kjb hit an internal error: ${thrown && thrown.message ? thrown.message : String(thrown)}`,
+  );
 }
 
 function bigintToString(_key, value) {
@@ -70,9 +85,13 @@ export function toJsonText(input, fnName) {
       return JSON.stringify(input, bigintToString);
     } catch (e) {
       if (e instanceof RangeError) {
-        throw new KjbError('INVALID_JSON', `${fnName}() input could not be read as JSON (${e.message}): it nests too deeply (kjb accepts 64 levels) or is too large`);
+        throw new KjbError(
+          'INVALID_JSON',
+          `${fnName}() input could not be read as JSON (${e.message}): it nests too deeply (kjb accepts 64 levels) or is too large`,
+        );
       }
-      const why = e && /circular/i.test(String(e.message)) ? 'it contains a circular reference' : String(e && e.message);
+      const why =
+        e && /circular/i.test(String(e.message)) ? 'it contains a circular reference' : String(e && e.message);
       throw new KjbError('INVALID_INPUT', `${fnName}() input cannot be read as JSON: ${why}`);
     }
   }
@@ -130,10 +149,16 @@ export function makeApi(runtime) {
 
   function guard(name) {
     if (broken) {
-      throw new KjbError('INTERNAL', `${name}(): an earlier call hit an internal error in kjb's wasm module, which cannot be reused; reload the page to use kjb again (and please report the input that caused it)`);
+      throw new KjbError(
+        'INTERNAL',
+        `${name}(): an earlier call hit an internal error in kjb's wasm module, which cannot be reused; reload the page to use kjb again (and please report the input that caused it)`,
+      );
     }
     if (!runtime.ready()) {
-      throw new KjbError('NOT_INITIALIZED', `kjb is not initialised yet: await init() (or call initSync(bytes)) once before calling ${name}()`);
+      throw new KjbError(
+        'NOT_INITIALIZED',
+        `kjb is not initialised yet: await init() (or call initSync(bytes)) once before calling ${name}()`,
+      );
     }
   }
 
@@ -141,7 +166,10 @@ export function makeApi(runtime) {
     const fresh = runtime.recover();
     if (!fresh) broken = true;
     const after = fresh ? 'kjb started a fresh instance, so later calls work' : 'reload the page to use kjb again';
-    return new KjbError('INTERNAL', `${name}(): kjb hit an internal error (${e.message}); ${after}. Please report it with the input that caused it`);
+    return new KjbError(
+      'INTERNAL',
+      `${name}(): kjb hit an internal error (${e.message}); ${after}. Please report it with the input that caused it`,
+    );
   }
 
   /** Runs `thunk` (a call into the wasm) and reads its JSON answer. */
@@ -207,7 +235,8 @@ export function makeApi(runtime) {
           stageText(glue, text);
           len = raw.tokenRequest();
         } catch (e) {
-          if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) throw trapped('Signer.tokenRequest', e);
+          if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError)
+            throw trapped('Signer.tokenRequest', e);
           throw toKjbError(e);
         }
         try {
@@ -238,7 +267,10 @@ export function makeApi(runtime) {
     #live(name) {
       if (!this.#raw) throw new KjbError('INVALID_INPUT', `${name}: this Signer was freed; create a new one`);
       if (this.#generation !== runtime.generation()) {
-        throw new KjbError('INTERNAL', `${name}: this Signer lived in a wasm instance that was replaced after an internal error; create a new Signer`);
+        throw new KjbError(
+          'INTERNAL',
+          `${name}: this Signer lived in a wasm instance that was replaced after an internal error; create a new Signer`,
+        );
       }
       return this.#raw;
     }
@@ -260,7 +292,10 @@ export function makeApi(runtime) {
       try {
         text = JSON.stringify(body === undefined ? null : body, bigintToString);
       } catch {
-        throw new KjbError('PUSH_MALFORMED', 'the push body cannot be read: pass the raw form text or {message, _aop_signature}');
+        throw new KjbError(
+          'PUSH_MALFORMED',
+          'the push body cannot be read: pass the raw form text or {message, _aop_signature}',
+        );
       }
       const raw = this.#live('Signer.verifyPush');
       return invoke('Signer.verifyPush', () => {
@@ -309,17 +344,26 @@ export function makeApi(runtime) {
     // v1.1: 1688 orders in, payment states out.
     ordersFrom1688(answer, options) {
       if (typeof answer !== 'string') {
-        throw new KjbError('INVALID_INPUT', `ordersFrom1688() takes the raw answer text (await response.text()), not ${answer === null ? 'null' : typeof answer}: JSON.parse has already rounded its 19-digit ids`, { path: 'answer' });
+        throw new KjbError(
+          'INVALID_INPUT',
+          `ordersFrom1688() takes the raw answer text (await response.text()), not ${answer === null ? 'null' : typeof answer}: JSON.parse has already rounded its 19-digit ids`,
+          { path: 'answer' },
+        );
       }
       if (options !== undefined && (options === null || typeof options !== 'object')) {
-        throw new KjbError('INVALID_INPUT', 'ordersFrom1688(answer, options): options must be an object {suppliers?}', { path: 'options' });
+        throw new KjbError('INVALID_INPUT', 'ordersFrom1688(answer, options): options must be an object {suppliers?}', {
+          path: 'options',
+        });
       }
       return call('ordersFrom1688', { ...options, answer });
     },
     paymentState: (events) => call('paymentState', events),
     planPayment(p) {
       // The core has no clock: "now" (for payBy deadlines) is supplied here unless given.
-      const withNow = p !== null && typeof p === 'object' && !Array.isArray(p) && p.now === undefined ? { ...p, now: new Date().toISOString() } : p;
+      const withNow =
+        p !== null && typeof p === 'object' && !Array.isArray(p) && p.now === undefined
+          ? { ...p, now: new Date().toISOString() }
+          : p;
       return callWithOrders('planPayment', withNow);
     },
   };

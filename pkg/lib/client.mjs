@@ -30,17 +30,36 @@ export function makeClient(api) {
   const NODE_INSPECT = Symbol.for('nodejs.util.inspect.custom');
   const PUSH_NAMESPACE = 'cn.alibaba.open';
   /** Gateway codes about the app rather than the orders: every further call would fail alike. */
-  const STOP_CODES = new Set(['gw.SignatureInvalid', 'gw.AppKeyNotFound', 'gw.APIACLDecline', 'gw.NoUsageLeftError', 'gw.APIUnsupported', 'gw.ParamMissing']);
+  const STOP_CODES = new Set([
+    'gw.SignatureInvalid',
+    'gw.AppKeyNotFound',
+    'gw.APIACLDecline',
+    'gw.NoUsageLeftError',
+    'gw.APIUnsupported',
+    'gw.ParamMissing',
+  ]);
   /** OAuth refusals about the app's credentials, not the refresh token. */
   const APP_GRANT_ERRORS = new Set(['invalid_client', 'unauthorized_client']);
-  const PAID = new Set(['waitsellersend', 'waitlogisticstakein', 'waitbuyerreceive', 'waitbuyersign', 'signinsuccess', 'confirm_goods', 'success']);
+  const PAID = new Set([
+    'waitsellersend',
+    'waitlogisticstakein',
+    'waitbuyerreceive',
+    'waitbuyersign',
+    'signinsuccess',
+    'confirm_goods',
+    'success',
+  ]);
   const CLOSED = new Set(['cancel', 'terminated']);
 
   /** An optional integer option in [min, max]. */
   function intOption(value, name, min, max, fallback) {
     if (value === undefined) return fallback;
     if (!Number.isInteger(value) || value < min || value > max) {
-      throw new KjbError('INVALID_INPUT', `${name} must be a whole number from ${min} to ${max}; got ${typeof value === 'number' ? value : typeof value}`, { path: name });
+      throw new KjbError(
+        'INVALID_INPUT',
+        `${name} must be a whole number from ${min} to ${max}; got ${typeof value === 'number' ? value : typeof value}`,
+        { path: name },
+      );
     }
     return value;
   }
@@ -48,7 +67,11 @@ export function makeClient(api) {
   function qpsOption(value) {
     if (value === undefined) return DEFAULT_QPS;
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 1000) {
-      throw new KjbError('INVALID_INPUT', `qps must be the most calls a second this client makes, a number above 0 and at most 1000 (default ${DEFAULT_QPS}); got ${typeof value === 'number' ? value : typeof value}`, { path: 'qps' });
+      throw new KjbError(
+        'INVALID_INPUT',
+        `qps must be the most calls a second this client makes, a number above 0 and at most 1000 (default ${DEFAULT_QPS}); got ${typeof value === 'number' ? value : typeof value}`,
+        { path: 'qps' },
+      );
     }
     return value;
   }
@@ -56,7 +79,11 @@ export function makeClient(api) {
   /** The ids in input order, canonical and without repeats (the core's `orderIds`). */
   function orderIdsOf(orderIds, fn) {
     if (orderIds === null || typeof orderIds !== 'object' || typeof orderIds[Symbol.iterator] !== 'function') {
-      throw new KjbError('INVALID_INPUT', `${fn}() takes an array of order ids; got ${orderIds === null ? 'null' : typeof orderIds}`, { path: 'orderIds' });
+      throw new KjbError(
+        'INVALID_INPUT',
+        `${fn}() takes an array of order ids; got ${orderIds === null ? 'null' : typeof orderIds}`,
+        { path: 'orderIds' },
+      );
     }
     return orderIds_(Array.isArray(orderIds) ? orderIds : [...orderIds]);
   }
@@ -70,7 +97,9 @@ export function makeClient(api) {
       url = null;
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      throw new KjbError('INVALID_INPUT', 'baseUrl must be an http(s) URL such as "https://gw.open.1688.com"', { path: 'baseUrl' });
+      throw new KjbError('INVALID_INPUT', 'baseUrl must be an http(s) URL such as "https://gw.open.1688.com"', {
+        path: 'baseUrl',
+      });
     }
     return value.replace(/\/+$/, '');
   }
@@ -80,7 +109,11 @@ export function makeClient(api) {
     if (value === undefined || value === null) return null;
     const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : value;
     if (typeof ms !== 'number' || !Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
-      throw new KjbError('INVALID_INPUT', `${path} must be an ISO-8601 time such as "2026-01-01T10:00:00.000Z" (what parseToken returns), a Date or ms since the epoch`, { path });
+      throw new KjbError(
+        'INVALID_INPUT',
+        `${path} must be an ISO-8601 time such as "2026-01-01T10:00:00.000Z" (what parseToken returns), a Date or ms since the epoch`,
+        { path },
+      );
     }
     return ms;
   }
@@ -92,14 +125,26 @@ export function makeClient(api) {
       return tokenOf({ accessToken });
     }
     if (token === null || typeof token !== 'object') {
-      throw new KjbError('INVALID_CREDENTIALS', 'token must be {accessToken, refreshToken?, expiresAt?} (what parseToken, exchangeCode and onToken give)', { path: 'token' });
+      throw new KjbError(
+        'INVALID_CREDENTIALS',
+        'token must be {accessToken, refreshToken?, expiresAt?} (what parseToken, exchangeCode and onToken give)',
+        { path: 'token' },
+      );
     }
     if (typeof token.accessToken !== 'string' || token.accessToken === '') {
-      throw new KjbError('INVALID_CREDENTIALS', `${accessToken !== undefined && token.accessToken === accessToken ? 'accessToken' : 'token.accessToken'} must be the non-empty access token 1688 issued for the buyer (OAuth)`, { path: accessToken !== undefined ? 'accessToken' : 'token.accessToken' });
+      throw new KjbError(
+        'INVALID_CREDENTIALS',
+        `${accessToken !== undefined && token.accessToken === accessToken ? 'accessToken' : 'token.accessToken'} must be the non-empty access token 1688 issued for the buyer (OAuth)`,
+        { path: accessToken !== undefined ? 'accessToken' : 'token.accessToken' },
+      );
     }
     const refresh = token.refreshToken;
     if (refresh !== undefined && refresh !== null && (typeof refresh !== 'string' || refresh === '')) {
-      throw new KjbError('INVALID_CREDENTIALS', 'token.refreshToken must be the refresh token string 1688 issued, or null', { path: 'token.refreshToken' });
+      throw new KjbError(
+        'INVALID_CREDENTIALS',
+        'token.refreshToken must be the refresh token string 1688 issued, or null',
+        { path: 'token.refreshToken' },
+      );
     }
     return {
       accessToken: token.accessToken,
@@ -128,7 +173,10 @@ export function makeClient(api) {
   function abortError(signal) {
     const reason = signal.reason;
     if (reason instanceof KjbError) return reason;
-    const err = new KjbError('ABORTED', `the operation was aborted${reason && reason.message ? ` (${reason.message})` : ''}: nothing more was sent to the gateway`);
+    const err = new KjbError(
+      'ABORTED',
+      `the operation was aborted${reason && reason.message ? ` (${reason.message})` : ''}: nothing more was sent to the gateway`,
+    );
     err.cause = reason;
     return err;
   }
@@ -181,7 +229,13 @@ export function makeClient(api) {
 
   function signalOption(opts) {
     const s = opts.signal;
-    if (s !== undefined && (s === null || typeof s !== 'object' || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function')) {
+    if (
+      s !== undefined &&
+      (s === null ||
+        typeof s !== 'object' ||
+        typeof s.aborted !== 'boolean' ||
+        typeof s.addEventListener !== 'function')
+    ) {
       throw new KjbError('INVALID_INPUT', 'signal must be an AbortSignal', { path: 'signal' });
     }
     return s;
@@ -205,7 +259,13 @@ export function makeClient(api) {
 
   /** What a failed call's entry in `failed` says. */
   function failure(e) {
-    return { code: e.code, gatewayCode: e.gatewayCode ?? null, message: e.message, retryable: e.retryable === true, httpStatus: e.httpStatus ?? null };
+    return {
+      code: e.code,
+      gatewayCode: e.gatewayCode ?? null,
+      message: e.message,
+      retryable: e.retryable === true,
+      httpStatus: e.httpStatus ?? null,
+    };
   }
 
   /** A business error's refusal code: 1688's documented free-text errors mapped to names. */
@@ -235,15 +295,24 @@ export function makeClient(api) {
   /** `trade.get.buyerView`'s answer (as parseResponse gives it) → the order's payment status. */
   function statusOf(orderId, answer) {
     const root = objectOf(answer) || {};
-    let order = objectOf(root.result) || (Array.isArray(root.result) ? objectOf(root.result[0]) : null) || objectOf(root.order) || root;
+    let order =
+      objectOf(root.result) ||
+      (Array.isArray(root.result) ? objectOf(root.result[0]) : null) ||
+      objectOf(root.order) ||
+      root;
     if (objectOf(order.order)) order = order.order;
     const base = objectOf(order.baseInfo) || order;
     const status = textOf(base.status);
     const terms = Array.isArray(order.tradeTerms) ? order.tradeTerms : [];
     const payTime = textOf(base.payTime ?? order.payTime);
     const channelList = order.payChannelList ?? base.payChannelList ?? order.payChannels ?? [];
-    const payChannels = (Array.isArray(channelList) ? channelList : []).map((c) => (objectOf(c) ? (textOf(c.name) ?? textOf(c.code)) : textOf(c))).filter((c) => c !== null);
-    const paid = typeof order.paid === 'boolean' ? order.paid : PAID.has(status) || terms.some((t) => objectOf(t) && String(t.payStatus) === '2');
+    const payChannels = (Array.isArray(channelList) ? channelList : [])
+      .map((c) => (objectOf(c) ? (textOf(c.name) ?? textOf(c.code)) : textOf(c)))
+      .filter((c) => c !== null);
+    const paid =
+      typeof order.paid === 'boolean'
+        ? order.paid
+        : PAID.has(status) || terms.some((t) => objectOf(t) && String(t.payStatus) === '2');
     return { orderId, status, paid, payTime, payChannels, closed: CLOSED.has(status) };
   }
 
@@ -262,7 +331,10 @@ export function makeClient(api) {
     if (objectOf(data)) {
       data = { ...data };
       if (data.orderId !== undefined && data.orderId !== null) data.orderId = String(data.orderId);
-      if (Array.isArray(data.batchPay)) data.batchPay = data.batchPay.map((b) => (objectOf(b) && b.orderId != null ? { ...b, orderId: String(b.orderId) } : b));
+      if (Array.isArray(data.batchPay))
+        data.batchPay = data.batchPay.map((b) =>
+          objectOf(b) && b.orderId != null ? { ...b, orderId: String(b.orderId) } : b,
+        );
     }
     const gmtBorn = o.gmtBorn === undefined || o.gmtBorn === null ? null : Number(o.gmtBorn);
     const out = {
@@ -281,12 +353,25 @@ export function makeClient(api) {
   /** Message ids as digit strings (strings, BigInt or safe numbers). */
   function msgIdsOf(msgIds) {
     if (!Array.isArray(msgIds) || msgIds.length === 0 || msgIds.length > 200) {
-      throw new KjbError('INVALID_INPUT', 'confirmMessages() takes an array of 1–200 message ids (msgId of pullMessages or verifyPush)', { path: 'msgIds' });
+      throw new KjbError(
+        'INVALID_INPUT',
+        'confirmMessages() takes an array of 1–200 message ids (msgId of pullMessages or verifyPush)',
+        { path: 'msgIds' },
+      );
     }
     return msgIds.map((id, i) => {
-      const s = typeof id === 'bigint' ? id.toString() : typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? String(id) : id;
+      const s =
+        typeof id === 'bigint'
+          ? id.toString()
+          : typeof id === 'number' && Number.isSafeInteger(id) && id >= 0
+            ? String(id)
+            : id;
       if (typeof s !== 'string' || !/^[0-9]{1,20}$/.test(s)) {
-        throw new KjbError('INVALID_INPUT', `msgIds[${i}] must be a message id: a string of digits, a BigInt or a safe whole number`, { path: `msgIds[${i}]` });
+        throw new KjbError(
+          'INVALID_INPUT',
+          `msgIds[${i}] must be a message id: a string of digits, a BigInt or a safe whole number`,
+          { path: `msgIds[${i}]` },
+        );
       }
       return s;
     });
@@ -317,17 +402,28 @@ export function makeClient(api) {
 
     constructor(options) {
       if (options === null || typeof options !== 'object') {
-        throw new KjbError('INVALID_INPUT', `new KjbClient() takes an options object {appKey, appSecret, token}; got ${options === null ? 'null' : typeof options}`);
+        throw new KjbError(
+          'INVALID_INPUT',
+          `new KjbClient() takes an options object {appKey, appSecret, token}; got ${options === null ? 'null' : typeof options}`,
+        );
       }
       const { appKey, appSecret, accessToken, token, sign, onToken } = options;
       if (options.fetch !== undefined && typeof options.fetch !== 'function') {
         throw new KjbError('INVALID_INPUT', 'fetch must be a function like globalThis.fetch', { path: 'fetch' });
       }
       if (onToken !== undefined && typeof onToken !== 'function') {
-        throw new KjbError('INVALID_INPUT', 'onToken must be a function (token) => void | Promise: it is called (and awaited) with every new token so you can store it', { path: 'onToken' });
+        throw new KjbError(
+          'INVALID_INPUT',
+          'onToken must be a function (token) => void | Promise: it is called (and awaited) with every new token so you can store it',
+          { path: 'onToken' },
+        );
       }
       if (token !== undefined && accessToken !== undefined) {
-        throw new KjbError('INVALID_INPUT', 'pass either token {accessToken, refreshToken?, expiresAt?} or accessToken, not both', { path: 'accessToken' });
+        throw new KjbError(
+          'INVALID_INPUT',
+          'pass either token {accessToken, refreshToken?, expiresAt?} or accessToken, not both',
+          { path: 'accessToken' },
+        );
       }
       this.#baseUrl = baseUrlOf(options.baseUrl);
       this.#timeoutMs = intOption(options.timeoutMs, 'timeoutMs', 1, 600000, 30000);
@@ -340,15 +436,24 @@ export function makeClient(api) {
       this.#token = tokenOf(token, accessToken);
       if (sign !== undefined) {
         // Backend-signed flow: `sign(request)` returns (a promise of) a signed request.
-        if (typeof sign !== 'function') throw new KjbError('INVALID_INPUT', 'sign must be a function (request) => signed request', { path: 'sign' });
-        if (appSecret !== undefined) throw new KjbError('INVALID_INPUT', 'pass either appSecret (sign here) or sign (sign elsewhere), not both', { path: 'appSecret' });
+        if (typeof sign !== 'function')
+          throw new KjbError('INVALID_INPUT', 'sign must be a function (request) => signed request', { path: 'sign' });
+        if (appSecret !== undefined)
+          throw new KjbError('INVALID_INPUT', 'pass either appSecret (sign here) or sign (sign elsewhere), not both', {
+            path: 'appSecret',
+          });
         this.#appKey = typeof appKey === 'string' ? appKey : null;
         this.#sign = sign;
       } else {
         const signer = new Signer({ appKey, appSecret });
         // A dry run checks baseUrl and the token by the core's rules now rather than at the first call.
         try {
-          signer.sign({ api: DEFAULT_API, params: { orderIdList: ['1'] }, accessToken: this.#token ? this.#token.accessToken : 'x', baseUrl: this.#baseUrl });
+          signer.sign({
+            api: DEFAULT_API,
+            params: { orderIdList: ['1'] },
+            accessToken: this.#token ? this.#token.accessToken : 'x',
+            baseUrl: this.#baseUrl,
+          });
         } catch (e) {
           signer.free();
           throw e;
@@ -379,7 +484,10 @@ export function makeClient(api) {
     /** Trades the code of the OAuth redirect for the buyer's token; `onToken` gets it too. */
     async exchangeCode(input) {
       const o = optionsOf(input, 'exchangeCode', 'code, redirectUri');
-      const answer = await this.#tokenCall({ grant: 'authorization_code', code: o.code, redirectUri: o.redirectUri }, signalOption(o));
+      const answer = await this.#tokenCall(
+        { grant: 'authorization_code', code: o.code, redirectUri: o.redirectUri },
+        signalOption(o),
+      );
       return this.#adopt(answer);
     }
 
@@ -387,10 +495,15 @@ export function makeClient(api) {
     async refreshToken(options) {
       const o = optionsOf(options, 'refreshToken', 'signal?');
       const signal = signalOption(o);
-      if (this.#refreshing) return publicToken(await abortable(this.#refreshing, signal || new AbortController().signal));
+      if (this.#refreshing)
+        return publicToken(await abortable(this.#refreshing, signal || new AbortController().signal));
       const t = this.#token;
       if (!t || !t.refreshToken) {
-        throw new KjbError('TOKEN_EXPIRED', 'there is no refresh token to refresh with: pass token.refreshToken to new KjbClient(), or have the buyer authorise the app again (exchangeCode)', { gatewayCode: null, retryable: false });
+        throw new KjbError(
+          'TOKEN_EXPIRED',
+          'there is no refresh token to refresh with: pass token.refreshToken to new KjbClient(), or have the buyer authorise the app again (exchangeCode)',
+          { gatewayCode: null, retryable: false },
+        );
       }
       return publicToken(await this.#startRefresh(signal));
     }
@@ -400,14 +513,27 @@ export function makeClient(api) {
       const o = optionsOf(options, 'postponeToken', 'signal?');
       const t = this.#token;
       if (!t || !t.refreshToken) {
-        throw new KjbError('INVALID_INPUT', 'postponeToken() needs the refresh token: pass token.refreshToken to new KjbClient()', { path: 'token.refreshToken' });
+        throw new KjbError(
+          'INVALID_INPUT',
+          'postponeToken() needs the refresh token: pass token.refreshToken to new KjbClient()',
+          { path: 'token.refreshToken' },
+        );
       }
       let answer;
       try {
-        answer = await this.#tokenCall({ grant: 'postpone', refreshToken: t.refreshToken, accessToken: t.accessToken }, signalOption(o));
+        answer = await this.#tokenCall(
+          { grant: 'postpone', refreshToken: t.refreshToken, accessToken: t.accessToken },
+          signalOption(o),
+        );
       } catch (e) {
         // An answer without a new token (only a success flag) still extended the refresh token.
-        if (e instanceof KjbError && e.code === 'INVALID_INPUT' && typeof e.path === 'string' && e.path.startsWith('text.')) return publicToken(this.#token);
+        if (
+          e instanceof KjbError &&
+          e.code === 'INVALID_INPUT' &&
+          typeof e.path === 'string' &&
+          e.path.startsWith('text.')
+        )
+          return publicToken(this.#token);
         throw e;
       }
       return this.#adopt(answer);
@@ -419,7 +545,8 @@ export function makeClient(api) {
       const next = tokenOf({
         ...answer,
         refreshToken: answer.refreshToken ?? (old ? old.refreshToken : null),
-        refreshTokenExpiresAt: answer.refreshToken == null && old ? old.refreshTokenExpiresAt : answer.refreshTokenExpiresAt,
+        refreshTokenExpiresAt:
+          answer.refreshToken == null && old ? old.refreshTokenExpiresAt : answer.refreshTokenExpiresAt,
         memberId: answer.memberId ?? (old ? old.memberId : null),
         aliId: answer.aliId ?? (old ? old.aliId : null),
         resourceOwner: answer.resourceOwner ?? (old ? old.resourceOwner : null),
@@ -440,10 +567,17 @@ export function makeClient(api) {
             // Not tied to one caller's signal: others wait on the same refresh.
             answer = await this.#tokenCall({ grant: 'refresh_token', refreshToken: t.refreshToken }, undefined);
           } catch (e) {
-            const refused = e instanceof KjbError && ((e.code === 'GATEWAY_ERROR' && !STOP_CODES.has(e.gatewayCode) && !APP_GRANT_ERRORS.has(e.gatewayCode)) || e.code === 'TOKEN_EXPIRED');
+            const refused =
+              e instanceof KjbError &&
+              ((e.code === 'GATEWAY_ERROR' && !STOP_CODES.has(e.gatewayCode) && !APP_GRANT_ERRORS.has(e.gatewayCode)) ||
+                e.code === 'TOKEN_EXPIRED');
             if (refused && e.httpStatus !== null && e.httpStatus >= 400 && e.httpStatus < 500 && e.retryable !== true) {
               this.#deadRefreshToken = t.refreshToken;
-              const err = new KjbError('TOKEN_EXPIRED', `the access token expired and 1688 refused the refresh token (${e.gatewayCode || `HTTP ${e.httpStatus}`}): have the buyer authorise the app again (exchangeCode)`, { gatewayCode: e.gatewayCode, httpStatus: e.httpStatus, retryable: false });
+              const err = new KjbError(
+                'TOKEN_EXPIRED',
+                `the access token expired and 1688 refused the refresh token (${e.gatewayCode || `HTTP ${e.httpStatus}`}): have the buyer authorise the app again (exchangeCode)`,
+                { gatewayCode: e.gatewayCode, httpStatus: e.httpStatus, retryable: false },
+              );
               err.cause = e;
               throw err;
             }
@@ -471,12 +605,20 @@ export function makeClient(api) {
       const t = this.#token;
       if (!t.refreshToken || !this.#signer || t.refreshToken === this.#deadRefreshToken) {
         const why = cause ? 'the gateway answered 401 "Request need user authorized"' : 'it is past its expiresAt';
-        const how = !t.refreshToken ? 'there is no refresh token' : !this.#signer ? 'a client without appSecret cannot refresh' : '1688 refused the refresh token';
-        const err = new KjbError('TOKEN_EXPIRED', `the buyer's access token cannot be used (${why}) and ${how}: have the buyer authorise the app again (exchangeCode), or pass a new token`, {
-          gatewayCode: '401',
-          httpStatus: cause ? cause.httpStatus : null,
-          retryable: false,
-        });
+        const how = !t.refreshToken
+          ? 'there is no refresh token'
+          : !this.#signer
+            ? 'a client without appSecret cannot refresh'
+            : '1688 refused the refresh token';
+        const err = new KjbError(
+          'TOKEN_EXPIRED',
+          `the buyer's access token cannot be used (${why}) and ${how}: have the buyer authorise the app again (exchangeCode), or pass a new token`,
+          {
+            gatewayCode: '401',
+            httpStatus: cause ? cause.httpStatus : null,
+            retryable: false,
+          },
+        );
         if (cause) err.cause = cause;
         throw err;
       }
@@ -486,7 +628,11 @@ export function makeClient(api) {
     /** A signed-by-secret token request to the gateway; its answer as parseToken reads it. */
     async #tokenCall(request, signal) {
       if (!this.#signer) {
-        throw new KjbError('INVALID_INPUT', 'token requests carry the app secret: create the KjbClient with appSecret (server side) to exchange or refresh tokens', { path: 'appSecret' });
+        throw new KjbError(
+          'INVALID_INPUT',
+          'token requests carry the app secret: create the KjbClient with appSecret (server side) to exchange or refresh tokens',
+          { path: 'appSecret' },
+        );
       }
       const own = new AbortController();
       const unlink = link(signal, own);
@@ -496,7 +642,12 @@ export function makeClient(api) {
             await this.#pace(own.signal);
             // The body holds the app secret: it goes to fetch and nowhere else.
             const signed = internal.tokenRequest(this.#signer, { ...request, baseUrl: this.#baseUrl });
-            const { status, body } = await this.#fetchText('system.oauth2 token request', signed.url, { method: 'POST', headers: { 'content-type': FORM }, body: signed.body }, own.signal);
+            const { status, body } = await this.#fetchText(
+              'system.oauth2 token request',
+              signed.url,
+              { method: 'POST', headers: { 'content-type': FORM }, body: signed.body },
+              own.signal,
+            );
             return internal.tokenAnswer(body, status);
           } catch (e) {
             if (own.signal.aborted) throw abortError(own.signal);
@@ -584,10 +735,24 @@ export function makeClient(api) {
       if (accessToken !== undefined) request.accessToken = accessToken;
       const signed = await this.#sign(request);
       if (signal.aborted) throw abortError(signal);
-      if (signed === null || typeof signed !== 'object' || typeof signed.url !== 'string' || typeof signed.body !== 'string') {
-        throw new KjbError('INVALID_INPUT', 'sign() must return the signed request {method, url, headers, body} (what Signer.sign returns)', { path: 'sign' });
+      if (
+        signed === null ||
+        typeof signed !== 'object' ||
+        typeof signed.url !== 'string' ||
+        typeof signed.body !== 'string'
+      ) {
+        throw new KjbError(
+          'INVALID_INPUT',
+          'sign() must return the signed request {method, url, headers, body} (what Signer.sign returns)',
+          { path: 'sign' },
+        );
       }
-      const { status, body } = await this.#fetchText(apiName, signed.url, { method: signed.method || 'POST', headers: signed.headers, body: signed.body }, signal);
+      const { status, body } = await this.#fetchText(
+        apiName,
+        signed.url,
+        { method: signed.method || 'POST', headers: signed.headers, body: signed.body },
+        signal,
+      );
       return parseResponse({ api: apiName, status, body });
     }
 
@@ -595,7 +760,9 @@ export function makeClient(api) {
     async #fetchText(label, url, init, signal) {
       const fetchImpl = this.#fetch || globalThis.fetch;
       if (typeof fetchImpl !== 'function') {
-        throw new KjbError('INVALID_INPUT', 'there is no global fetch here: pass options.fetch to new KjbClient()', { path: 'fetch' });
+        throw new KjbError('INVALID_INPUT', 'there is no global fetch here: pass options.fetch to new KjbClient()', {
+          path: 'fetch',
+        });
       }
       if (signal.aborted) throw abortError(signal);
       const controller = new AbortController();
@@ -612,8 +779,16 @@ export function makeClient(api) {
         if (signal.aborted) throw abortError(signal);
         const where = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)?.[0] ?? '(the gateway)';
         const err = timedOut
-          ? new KjbError('GATEWAY_ERROR', `${label}: the gateway at ${where} did not answer within ${this.#timeoutMs} ms; try again later or with fewer orders per call (maxPerCall)`, { gatewayCode: 'TIMEOUT', retryable: false })
-          : new KjbError('GATEWAY_ERROR', `${label}: could not reach the gateway at ${where}: ${e && e.message ? e.message : e}${e && e.cause ? ` (${e.cause.code || e.cause.message})` : ''}`, { gatewayCode: 'NETWORK', retryable: false });
+          ? new KjbError(
+              'GATEWAY_ERROR',
+              `${label}: the gateway at ${where} did not answer within ${this.#timeoutMs} ms; try again later or with fewer orders per call (maxPerCall)`,
+              { gatewayCode: 'TIMEOUT', retryable: false },
+            )
+          : new KjbError(
+              'GATEWAY_ERROR',
+              `${label}: could not reach the gateway at ${where}: ${e && e.message ? e.message : e}${e && e.cause ? ` (${e.cause.code || e.cause.message})` : ''}`,
+              { gatewayCode: 'NETWORK', retryable: false },
+            );
         err.cause = e;
         throw err;
       } finally {
@@ -674,7 +849,9 @@ export function makeClient(api) {
       const opts = optionsOf(options, 'cashierUrls', 'maxPerCall?, api?, signal?');
       const apiName = opts.api === undefined ? DEFAULT_API : opts.api;
       if (!URL_APIS.has(apiName)) {
-        throw new KjbError('INVALID_INPUT', `api must be one of ${[...URL_APIS].join(', ')}; got ${String(apiName)}`, { path: 'api' });
+        throw new KjbError('INVALID_INPUT', `api must be one of ${[...URL_APIS].join(', ')}; got ${String(apiName)}`, {
+          path: 'api',
+        });
       }
       const maxPerCall = intOption(opts.maxPerCall, 'maxPerCall', 1, 30, 10);
       const signal = signalOption(opts);
@@ -693,7 +870,14 @@ export function makeClient(api) {
         if (pending.length > 0) out.pending = pending.flatMap((i) => batches[i]);
         return out;
       };
-      const onStop = (i, e) => ({ link: null, refused: [], failed: { orderIds: batches[i], error: failure(e instanceof KjbError ? e : new KjbError('INTERNAL', String(e && e.message))) } });
+      const onStop = (i, e) => ({
+        link: null,
+        refused: [],
+        failed: {
+          orderIds: batches[i],
+          error: failure(e instanceof KjbError ? e : new KjbError('INTERNAL', String(e && e.message))),
+        },
+      });
       const out = await this.#run(tasks, signal, collect, onStop);
       delete out.pending;
       return out;
@@ -718,7 +902,8 @@ export function makeClient(api) {
       const refused = [];
       for (const orderId of ids) {
         if (refusedIds.has(orderId)) refused.push({ orderId, code: 'REFUSED', reason: refusalReason(apiName) });
-        else if (!payUrl) refused.push({ orderId, code: 'NO_PAY_URL', reason: `1688 answered ${apiName} without a cashier URL` });
+        else if (!payUrl)
+          refused.push({ orderId, code: 'NO_PAY_URL', reason: `1688 answered ${apiName} without a cashier URL` });
       }
       return { link: payUrl && payable.length > 0 ? { orderIds: payable, payUrl } : null, refused, failed: null };
     }
@@ -732,7 +917,15 @@ export function makeClient(api) {
       const opts = optionsOf(options, 'orderStatus', 'signal?');
       const signal = signalOption(opts);
       const ids = orderIdsOf(orderIds, 'orderStatus');
-      const blank = (orderId, e) => ({ orderId, status: null, paid: false, payTime: null, payChannels: [], closed: false, error: failure(e) });
+      const blank = (orderId, e) => ({
+        orderId,
+        status: null,
+        paid: false,
+        payTime: null,
+        payChannels: [],
+        closed: false,
+        error: failure(e),
+      });
       const tasks = ids.map((orderId) => async (s) => {
         try {
           return statusOf(orderId, await this.#call('alibaba.trade.get.buyerView', { webSite: '1688', orderId }, s));
@@ -742,7 +935,9 @@ export function makeClient(api) {
         }
       });
       const collect = (results) => results.filter(Boolean);
-      return this.#run(tasks, signal, collect, (i, e) => blank(ids[i], e instanceof KjbError ? e : new KjbError('INTERNAL', String(e && e.message))));
+      return this.#run(tasks, signal, collect, (i, e) =>
+        blank(ids[i], e instanceof KjbError ? e : new KjbError('INTERNAL', String(e && e.message))),
+      );
     }
 
     /**
@@ -750,19 +945,34 @@ export function makeClient(api) {
      * one page, each message in verifyPush's shape. Pulling does not confirm: confirmMessages().
      */
     async pullMessages(options) {
-      const opts = optionsOf(options, 'pullMessages', 'page?, pageSize?, type?, userInfo?, createStartTime?, createEndTime?, signal?');
+      const opts = optionsOf(
+        options,
+        'pullMessages',
+        'page?, pageSize?, type?, userInfo?, createStartTime?, createEndTime?, signal?',
+      );
       const params = {};
       if (opts.page !== undefined) params.page = intOption(opts.page, 'page', 1, 1000000, 1);
       if (opts.pageSize !== undefined) params.pageSize = intOption(opts.pageSize, 'pageSize', 20, 200, 20);
       for (const k of ['type', 'userInfo', 'createStartTime', 'createEndTime']) {
         if (opts[k] === undefined) continue;
-        if (typeof opts[k] !== 'string' || opts[k] === '') throw new KjbError('INVALID_INPUT', `${k} must be a non-empty string`, { path: k });
+        if (typeof opts[k] !== 'string' || opts[k] === '')
+          throw new KjbError('INVALID_INPUT', `${k} must be a non-empty string`, { path: k });
         params[k] = opts[k];
       }
-      const answer = await this.call(`${PUSH_NAMESPACE}:push.query.messageList`, params, { signal: signalOption(opts), version: 1, token: false });
+      const answer = await this.call(`${PUSH_NAMESPACE}:push.query.messageList`, params, {
+        signal: signalOption(opts),
+        version: 1,
+        token: false,
+      });
       const root = objectOf(answer) || {};
       const page = objectOf(root.pushMessagePage) || objectOf(objectOf(root.result)?.pushMessagePage) || root;
-      const list = Array.isArray(page.datas) ? page.datas : Array.isArray(page.messages) ? page.messages : Array.isArray(answer) ? answer : [];
+      const list = Array.isArray(page.datas)
+        ? page.datas
+        : Array.isArray(page.messages)
+          ? page.messages
+          : Array.isArray(answer)
+            ? answer
+            : [];
       return list.map(messageOf);
     }
 
@@ -771,11 +981,19 @@ export function makeClient(api) {
       const opts = optionsOf(options, 'confirmMessages', 'signal?');
       const ids = msgIdsOf(msgIds);
       // Digit strings: the core sends a known id list as JSON numbers written from the digits.
-      const answer = await this.call(`${PUSH_NAMESPACE}:push.message.confirm`, { msgIdList: ids }, { signal: signalOption(opts), version: 1, token: false });
+      const answer = await this.call(
+        `${PUSH_NAMESPACE}:push.message.confirm`,
+        { msgIdList: ids },
+        { signal: signalOption(opts), version: 1, token: false },
+      );
       const root = objectOf(answer) || {};
       const ok = root.isSuccess ?? objectOf(root.result)?.isSuccess ?? root.success;
       if (ok === true || ok === 'true') return true;
-      throw new KjbError('BUSINESS_ERROR', `push.message.confirm did not confirm the messages (isSuccess ${JSON.stringify(ok ?? null)}): pull them again and retry`, { gatewayCode: null, retryable: false });
+      throw new KjbError(
+        'BUSINESS_ERROR',
+        `push.message.confirm did not confirm the messages (isSuccess ${JSON.stringify(ok ?? null)}): pull them again and retry`,
+        { gatewayCode: null, retryable: false },
+      );
     }
 
     /** Wipes the secret from wasm memory now; the client cannot sign afterwards. */

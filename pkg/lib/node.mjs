@@ -3,8 +3,22 @@
 import kjb from './node.cjs';
 
 export const {
-  feeSchedule, quoteFee, checkOrders, planPayment, buildRequest, signRequest, signature,
-  parseResponse, verifyPush, authorizeUrl, orderIds, Signer, KjbClient, KjbError, init, initSync,
+  feeSchedule,
+  quoteFee,
+  checkOrders,
+  planPayment,
+  buildRequest,
+  signRequest,
+  signature,
+  parseResponse,
+  verifyPush,
+  authorizeUrl,
+  orderIds,
+  Signer,
+  KjbClient,
+  KjbError,
+  init,
+  initSync,
   parseToken,
 } = kjb;
 // v1.1: 1688 orders in, payment states out.

@@ -34,7 +34,10 @@ export function initSync(bytes) {
   try {
     raw.initSync({ module: bytes });
   } catch (e) {
-    throw new KjbError('NOT_INITIALIZED', `kjb could not instantiate its wasm module: ${e && e.message ? e.message : e}`);
+    throw new KjbError(
+      'NOT_INITIALIZED',
+      `kjb could not instantiate its wasm module: ${e && e.message ? e.message : e}`,
+    );
   }
   ready = true;
 }
@@ -46,8 +49,18 @@ const api = makeApi({ raw: () => raw, ready: () => ready, generation: () => 0, r
 export const KjbClient = makeClient({ ...api, internal: api.internal, KjbError });
 
 export const {
-  feeSchedule, quoteFee, checkOrders, planPayment, buildRequest, signRequest, signature,
-  parseResponse, verifyPush, authorizeUrl, orderIds, Signer,
+  feeSchedule,
+  quoteFee,
+  checkOrders,
+  planPayment,
+  buildRequest,
+  signRequest,
+  signature,
+  parseResponse,
+  verifyPush,
+  authorizeUrl,
+  orderIds,
+  Signer,
   parseToken,
 } = api;
 // v1.1: 1688 orders in, payment states out.

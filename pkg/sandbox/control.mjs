@@ -11,7 +11,10 @@ export function createControl(sb) {
     return [...state.orders.values()].map((o) => {
       const s = sb.supplierOf(o);
       const out = {
-        orderId: o.orderId, amount: yuan(fenOf(o.amount)), currency: o.currency || 'CNY', status: o.status,
+        orderId: o.orderId,
+        amount: yuan(fenOf(o.amount)),
+        currency: o.currency || 'CNY',
+        status: o.status,
         tradeType: o.tradeType || 'assureTrade',
         supplier: { loginId: s.loginId, kjb: s.kjb !== false, chengxintong: s.chengxintong !== false },
         items: (o.items || []).map((it) => ({ ...it })),
@@ -24,16 +27,41 @@ export function createControl(sb) {
 
   function buyer() {
     const a = account;
-    return { verified: a.verified !== false, alipayPersonalLinked: a.alipayPersonalLinked !== false, alipayBusinessLinked: a.alipayBusinessLinked !== false, kjbActivated: a.kjbActivated !== false };
+    return {
+      verified: a.verified !== false,
+      alipayPersonalLinked: a.alipayPersonalLinked !== false,
+      alipayBusinessLinked: a.alipayBusinessLinked !== false,
+      kjbActivated: a.kjbActivated !== false,
+    };
   }
 
   function snapshot() {
     return {
-      pushUrl: sb.urls.push, publicUrl: sb.urls.public, rateLimit: state.rateLimit, delay: { ...state.delay }, callCount: state.callCount,
-      orders: [...state.orders.values()].map((o) => ({ orderId: o.orderId, amount: o.amount, status: o.status, paidAt: o.paidAt || null, kjbRefused: o.kjbRefused || null })),
-      sessions: [...state.sessions.values()].map((s) => ({ token: s.token, api: s.api, orderIds: s.orderIds, refused: s.refused, paidAt: s.paidAt, push: sb.pushView(s.push) })),
+      pushUrl: sb.urls.push,
+      publicUrl: sb.urls.public,
+      rateLimit: state.rateLimit,
+      delay: { ...state.delay },
+      callCount: state.callCount,
+      orders: [...state.orders.values()].map((o) => ({
+        orderId: o.orderId,
+        amount: o.amount,
+        status: o.status,
+        paidAt: o.paidAt || null,
+        kjbRefused: o.kjbRefused || null,
+      })),
+      sessions: [...state.sessions.values()].map((s) => ({
+        token: s.token,
+        api: s.api,
+        orderIds: s.orderIds,
+        refused: s.refused,
+        paidAt: s.paidAt,
+        push: sb.pushView(s.push),
+      })),
       pushes: state.pushes.map((p) => ({ ...p })),
-      clock: chinaTime(now()), qps: state.qpsLimit, quota: state.quota, fail: { ...state.fail },
+      clock: chinaTime(now()),
+      qps: state.qpsLimit,
+      quota: state.quota,
+      fail: { ...state.fail },
       calls: state.calls.slice(),
     };
   }
@@ -41,9 +69,31 @@ export function createControl(sb) {
   async function control(req, res, url) {
     const route = `${req.method} ${url.pathname}`;
     if (route === 'GET /_sandbox/state') return sendJson(res, 200, JSON.stringify(snapshot()));
-    if (route === 'GET /_sandbox/calls') return sendJson(res, 200, JSON.stringify(state.calls.map((c) => ({ t: c.t, api: c.api, status: c.status, code: c.code === undefined ? null : c.code }))));
+    if (route === 'GET /_sandbox/calls')
+      return sendJson(
+        res,
+        200,
+        JSON.stringify(
+          state.calls.map((c) => ({
+            t: c.t,
+            api: c.api,
+            status: c.status,
+            code: c.code === undefined ? null : c.code,
+          })),
+        ),
+      );
     if (route === 'GET /_sandbox/orders') {
-      return sendJson(res, 200, JSON.stringify({ orders: orders(), buyer: buyer(), fx: account.fx || null, history: account.history || [], paidTodayUsd: account.paidTodayUsd || '0' }));
+      return sendJson(
+        res,
+        200,
+        JSON.stringify({
+          orders: orders(),
+          buyer: buyer(),
+          fx: account.fx || null,
+          history: account.history || [],
+          paidTodayUsd: account.paidTodayUsd || '0',
+        }),
+      );
     }
     if (req.method !== 'POST') return sendJson(res, 404, json({ error: `no control endpoint ${route}` }));
     let body;
@@ -61,7 +111,8 @@ export function createControl(sb) {
         state.rateLimit = n(body.count, 1);
         return sendJson(res, 200, json({ rateLimit: state.rateLimit }));
       case '/_sandbox/qps':
-        if (!(typeof body.qps === 'number' && Number.isFinite(body.qps) && body.qps >= 0)) return bad('qps must be a number ≥ 0 (0 = no limit)');
+        if (!(typeof body.qps === 'number' && Number.isFinite(body.qps) && body.qps >= 0))
+          return bad('qps must be a number ≥ 0 (0 = no limit)');
         state.qpsLimit = body.qps;
         state.window.clear();
         return sendJson(res, 200, json({ qps: state.qpsLimit }));
@@ -76,11 +127,17 @@ export function createControl(sb) {
         return sendJson(res, 200, json({ expired: expired.length }));
       }
       case '/_sandbox/fail':
-        if (!Number.isInteger(body.status) || body.status < 400 || body.status > 599) return bad('status must be an HTTP status 400–599');
-        state.fail = { status: body.status, count: n(body.count, 1), api: typeof body.api === 'string' && body.api ? body.api : null };
+        if (!Number.isInteger(body.status) || body.status < 400 || body.status > 599)
+          return bad('status must be an HTTP status 400–599');
+        state.fail = {
+          status: body.status,
+          count: n(body.count, 1),
+          api: typeof body.api === 'string' && body.api ? body.api : null,
+        };
         return sendJson(res, 200, json({ fail: state.fail }));
       case '/_sandbox/quota':
-        if (body.calls !== null && !Number.isInteger(body.calls)) return bad('calls must be a whole number, or null for no limit');
+        if (body.calls !== null && !Number.isInteger(body.calls))
+          return bad('calls must be a whole number, or null for no limit');
         state.quota = body.calls === null ? null : Math.max(0, body.calls);
         return sendJson(res, 200, json({ quota: state.quota }));
       case '/_sandbox/push-duplicates':
@@ -90,11 +147,16 @@ export function createControl(sb) {
         state.drops = n(body.count, 1);
         return sendJson(res, 200, json({ drops: state.drops }));
       case '/_sandbox/advance': {
-        if (!(typeof body.seconds === 'number' && Number.isFinite(body.seconds) && body.seconds >= 0)) return bad('seconds must be a number ≥ 0');
+        if (!(typeof body.seconds === 'number' && Number.isFinite(body.seconds) && body.seconds >= 0))
+          return bad('seconds must be a number ≥ 0');
         state.clockOffsetMs += Math.round(body.seconds * 1000);
         const before = state.pushes.length;
         sb.sweep();
-        return sendJson(res, 200, json({ now: chinaTime(now()), closed: state.pushes.slice(before).map((p) => p.bizKey) }));
+        return sendJson(
+          res,
+          200,
+          json({ now: chinaTime(now()), closed: state.pushes.slice(before).map((p) => p.bizKey) }),
+        );
       }
       case '/_sandbox/delay':
         state.delay = { ms: n(body.ms, 0), count: n(body.count, 1) };

@@ -53,7 +53,13 @@ export function createGateway(sb) {
     return t && t.appKey === appKey && t.expiresAt > now() ? t : null;
   }
 
-  const STATUS_TEXT = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout', 429: 'Too Many Requests' };
+  const STATUS_TEXT = {
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout',
+    429: 'Too Many Requests',
+  };
 
   async function gateway(req, res, url) {
     sb.sweep();
@@ -63,7 +69,9 @@ export function createGateway(sb) {
       record({ ...entry, ...outcome });
       log(`${req.method} ${url.pathname} → ${outcome.status}${outcome.code ? ` ${outcome.code}` : ''}`);
     };
-    const oauthMatch = /^\/openapi\/(?:http|param2)\/1\/system\.oauth2\/(getToken|postponeToken)\/([^/]+)$/.exec(url.pathname);
+    const oauthMatch = /^\/openapi\/(?:http|param2)\/1\/system\.oauth2\/(getToken|postponeToken)\/([^/]+)$/.exec(
+      url.pathname,
+    );
     const m = /^\/openapi\/((?:param2|json2)\/([0-9]+)\/([^/]+)\/([^/]+)\/([^/]+))$/.exec(url.pathname);
     if (m) entry.api = m[4];
     else if (oauthMatch) entry.api = `system.oauth2.${oauthMatch[1]}`;
@@ -72,7 +80,12 @@ export function createGateway(sb) {
       state.fail.count -= 1;
       const status = state.fail.status;
       const text = STATUS_TEXT[status] || 'Error';
-      send(res, status, 'text/html', `<html><head><title>${status} ${text}</title></head><body><center><h1>${status} ${text}</h1></center><hr><center>Tengine</center></body></html>\n`);
+      send(
+        res,
+        status,
+        'text/html',
+        `<html><head><title>${status} ${text}</title></head><body><center><h1>${status} ${text}</h1></center><hr><center>Tengine</center></body></html>\n`,
+      );
       return done({ status });
     }
     const text = req.method === 'POST' ? await readBody(req) : url.search.slice(1);
@@ -82,7 +95,15 @@ export function createGateway(sb) {
       sendJson(res, out.status, out.body);
       return done({ status: out.status, code: out.code, appKey: oauthMatch[2] });
     }
-    if (!m) return done(gatewayError(res, 400, 'gw.APIUnsupported', `The API is not supported: ${url.pathname}; expected /openapi/param2/1/{namespace}/{apiName}/{appKey}`));
+    if (!m)
+      return done(
+        gatewayError(
+          res,
+          400,
+          'gw.APIUnsupported',
+          `The API is not supported: ${url.pathname}; expected /openapi/param2/1/{namespace}/{apiName}/{appKey}`,
+        ),
+      );
     const [, urlPath, version, namespace, apiName, appKey] = m;
     entry.appKey = appKey;
     const app = cfg.apps.get(appKey);
@@ -100,7 +121,10 @@ export function createGateway(sb) {
 
     const params = new Map();
     for (const [k, v] of pairs) {
-      if (params.has(k)) return done(gatewayError(res, 400, 'gw.SignatureInvalid', `Request signature is invalid: parameter ${k} is repeated`));
+      if (params.has(k))
+        return done(
+          gatewayError(res, 400, 'gw.SignatureInvalid', `Request signature is invalid: parameter ${k} is repeated`),
+        );
       params.set(k, v);
     }
     const received = params.get('_aop_signature');
@@ -109,10 +133,13 @@ export function createGateway(sb) {
     }
     const api = APIS[apiName];
     if (!api || api.ns !== namespace || version !== '1') {
-      return done(gatewayError(res, 400, 'gw.APIUnsupported', `The API is not supported: ${namespace}:${apiName}-${version}`));
+      return done(
+        gatewayError(res, 400, 'gw.APIUnsupported', `The API is not supported: ${namespace}:${apiName}-${version}`),
+      );
     }
     if (api.token !== false && !liveToken(params.get('access_token'), appKey)) return done(unauthorized(res));
-    if (Array.isArray(app.apis) && !app.apis.includes(apiName)) return done(gatewayError(res, 400, 'gw.APIACLDecline', 'AppKey is not allowed(acl)'));
+    if (Array.isArray(app.apis) && !app.apis.includes(apiName))
+      return done(gatewayError(res, 400, 'gw.APIACLDecline', 'AppKey is not allowed(acl)'));
 
     if (state.delay.count > 0) {
       state.delay.count -= 1;

@@ -10,7 +10,8 @@ export function send(res, status, type, body, headers = {}) {
   res.end(body);
 }
 
-export const sendJson = (res, status, text, headers) => send(res, status, 'application/json;charset=UTF-8', text, headers);
+export const sendJson = (res, status, text, headers) =>
+  send(res, status, 'application/json;charset=UTF-8', text, headers);
 
 export function readBody(req) {
   return new Promise((resolve, reject) => {
@@ -36,12 +37,16 @@ export function gatewayError(res, status, code, message) {
   return { status, code };
 }
 
-export const missing = (name) => ({ error: (res) => gatewayError(res, 400, 'gw.ParamMissing', `Required argument is missing: ${name}`) });
+export const missing = (name) => ({
+  error: (res) => gatewayError(res, 400, 'gw.ParamMissing', `Required argument is missing: ${name}`),
+});
 
 export /** A business error in the style of `flavour`: "kjb" = success "false" + errorMsg, "alipay" = false + erroMsg, else false + errorMessage. */
 function bizError(flavour, code, message, extra = {}) {
-  if (flavour === 'kjb') return { code, body: json({ success: 'false', errorCode: code, errorMsg: message, ...extra }) };
-  if (flavour === 'alipay') return { code, body: json({ success: false, errorCode: code, erroMsg: message, ...extra }) };
+  if (flavour === 'kjb')
+    return { code, body: json({ success: 'false', errorCode: code, errorMsg: message, ...extra }) };
+  if (flavour === 'alipay')
+    return { code, body: json({ success: false, errorCode: code, erroMsg: message, ...extra }) };
   return { code, body: json({ success: false, errorCode: code, errorMessage: message, ...extra }) };
 }
 

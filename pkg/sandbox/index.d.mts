@@ -55,37 +55,79 @@ export interface SandboxConfig {
   pushRetry?: { attempts?: number; baseMs?: number };
   apps: SandboxApp[];
   account?: { [key: string]: unknown };
-  suppliers?: { loginId: string; memberId?: string; companyName?: string; kjb?: boolean; chengxintong?: boolean; [key: string]: unknown }[];
+  suppliers?: {
+    loginId: string;
+    memberId?: string;
+    companyName?: string;
+    kjb?: boolean;
+    chengxintong?: boolean;
+    [key: string]: unknown;
+  }[];
   orders?: SandboxOrder[];
   [key: string]: unknown;
 }
 
 export interface PushRecord {
-  msgId: string; type: string; bizKey: string; appKey: string; url: string | null; message: string; signature: string;
-  gmtBorn: number; at: number; delivered: boolean; confirmed: boolean; dropped: boolean; duplicate: boolean;
-  attempts: number; status: number | null; error: string | null;
+  msgId: string;
+  type: string;
+  bizKey: string;
+  appKey: string;
+  url: string | null;
+  message: string;
+  signature: string;
+  gmtBorn: number;
+  at: number;
+  delivered: boolean;
+  confirmed: boolean;
+  dropped: boolean;
+  duplicate: boolean;
+  attempts: number;
+  status: number | null;
+  error: string | null;
 }
 
-export interface CallRecord { t: number; api: string | null; status: number; code?: string; [key: string]: unknown }
+export interface CallRecord {
+  t: number;
+  api: string | null;
+  status: number;
+  code?: string;
+  [key: string]: unknown;
+}
 
 /** The documented ORDER_BATCH_PAY outcomes the cashier can produce. */
-export type PayOutcome = 'successed' | 'ACCOUNT_BALANCE_NOT_ENOUGH' | 'ACCOUNT_NOT_EXIST' | 'ACCOUNT_FROZEN' | 'PARAM_ILLEGAL';
+export type PayOutcome =
+  | 'successed'
+  | 'ACCOUNT_BALANCE_NOT_ENOUGH'
+  | 'ACCOUNT_NOT_EXIST'
+  | 'ACCOUNT_FROZEN'
+  | 'PARAM_ILLEGAL';
 
 export interface Sandbox {
   /** Resolves true when the request was one of the sandbox's (and was answered). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   config: SandboxConfig;
   state: {
-    orders: Map<string, any>; sessions: Map<string, any>; pushes: PushRecord[]; calls: CallRecord[]; callCount: number;
-    rateLimit: number; qpsLimit: number; quota: number | null; delay: { ms: number; count: number };
-    fail: { status: number; count: number; api: string | null }; [key: string]: unknown;
+    orders: Map<string, unknown>;
+    sessions: Map<string, unknown>;
+    pushes: PushRecord[];
+    calls: CallRecord[];
+    callCount: number;
+    rateLimit: number;
+    qpsLimit: number;
+    quota: number | null;
+    delay: { ms: number; count: number };
+    fail: { status: number; count: number; api: string | null };
+    [key: string]: unknown;
   };
   setPushUrl(url: string | null): void;
   setPublicUrl(url: string | null): void;
   /** The next `count` gateway calls answer 400 gw.QosAppFrequencyLimit. */
   rateLimit(count?: number): void;
   delay(ms: number, count?: number): void;
-  pay(token: string, outcome?: PayOutcome): Promise<{ status: number; error?: string; session?: any; orderIds?: string[]; outcome?: PayOutcome }>;
+  pay(
+    token: string,
+    outcome?: PayOutcome,
+  ): Promise<{ status: number; error?: string; session?: unknown; orderIds?: string[]; outcome?: PayOutcome }>;
   reset(): void;
   /** Moves the sandbox clock on; unpaid orders past createTime + payTimeout close and push. */
   advance(seconds: number): void;
@@ -94,14 +136,30 @@ export interface Sandbox {
   /** Resolves once every push under way has been delivered or has used up its attempts. */
   idle(): Promise<void>;
   /** The orders in the shape kjb's checkOrders / planPayment take. */
-  orders(): any[];
+  orders(): Record<string, unknown>[];
   buyer(): { verified: boolean; alipayPersonalLinked: boolean; alipayBusinessLinked: boolean; kjbActivated: boolean };
-  snapshot(): any;
+  snapshot(): Record<string, unknown>;
 }
 
-export declare function createSandbox(options?: { config?: SandboxConfig | string; pushUrl?: string; publicUrl?: string; log?: (line: string) => void }): Sandbox;
-export declare function startSandbox(options?: { port?: number; host?: string; config?: SandboxConfig | string; pushUrl?: string; publicUrl?: string; log?: (line: string) => void }): Promise<{ url: string; close(): Promise<void>; sandbox: Sandbox; server: Server }>;
-export declare function aopSignature(appSecret: string, urlPath: string, params: [string, string][] | { [key: string]: string }): string;
+export declare function createSandbox(options?: {
+  config?: SandboxConfig | string;
+  pushUrl?: string;
+  publicUrl?: string;
+  log?: (line: string) => void;
+}): Sandbox;
+export declare function startSandbox(options?: {
+  port?: number;
+  host?: string;
+  config?: SandboxConfig | string;
+  pushUrl?: string;
+  publicUrl?: string;
+  log?: (line: string) => void;
+}): Promise<{ url: string; close(): Promise<void>; sandbox: Sandbox; server: Server }>;
+export declare function aopSignature(
+  appSecret: string,
+  urlPath: string,
+  params: [string, string][] | { [key: string]: string },
+): string;
 export declare function defaultConfig(): SandboxConfig;
 export declare function loadConfig(file: string): SandboxConfig;
 export declare function main(args: string[]): Promise<unknown>;

@@ -36,7 +36,12 @@ export { defaultConfig, loadConfig } from './config.mjs';
  *   (else taken from each request's Host header).
  */
 export function createSandbox(options = {}) {
-  const config = options.config === undefined ? defaultConfig() : typeof options.config === 'string' ? loadConfig(options.config) : options.config;
+  const config =
+    options.config === undefined
+      ? defaultConfig()
+      : typeof options.config === 'string'
+        ? loadConfig(options.config)
+        : options.config;
   const cfg = normalizeConfig(config);
   const settings = settingsOf(config);
   const state = {};
@@ -50,15 +55,26 @@ export function createSandbox(options = {}) {
     account,
     buyerMemberId: account.memberId || 'b2b-2217000000000000',
     log: typeof options.log === 'function' ? options.log : () => {},
-    urls: { push: options.pushUrl || null, public: options.publicUrl ? String(options.publicUrl).replace(/\/+$/, '') : null },
+    urls: {
+      push: options.pushUrl || null,
+      public: options.publicUrl ? String(options.publicUrl).replace(/\/+$/, '') : null,
+    },
     /** The sandbox clock: real time plus what /_sandbox/advance added. */
     now: () => Date.now() + state.clockOffsetMs,
     baseOf: (req) => sb.urls.public || `http://${req.headers.host || '127.0.0.1'}`,
     reset,
   };
-  Object.assign(sb, createOrders(sb), createPush(sb), createGateway(sb), createApis(sb), createOAuth(sb), createCashier(sb), createControl(sb));
+  Object.assign(
+    sb,
+    createOrders(sb),
+    createPush(sb),
+    createGateway(sb),
+    createApis(sb),
+    createOAuth(sb),
+    createCashier(sb),
+    createControl(sb),
+  );
   const { now } = sb;
-
 
   function reset() {
     state.clockOffsetMs = 0;
@@ -87,7 +103,11 @@ export function createSandbox(options = {}) {
     state.deliveries = new Set();
     for (const app of cfg.apps.values()) {
       state.tokens.set(app.accessToken, { appKey: app.appKey, expiresAt: now() + settings.tokenLifetimeSec * 1000 });
-      if (app.refreshToken) state.refreshTokens.set(app.refreshToken, { appKey: app.appKey, expiresAt: now() + settings.refreshTokenLifetimeSec * 1000 });
+      if (app.refreshToken)
+        state.refreshTokens.set(app.refreshToken, {
+          appKey: app.appKey,
+          expiresAt: now() + settings.refreshTokenLifetimeSec * 1000,
+        });
     }
   }
   reset();
@@ -96,7 +116,12 @@ export function createSandbox(options = {}) {
   async function handle(req, res) {
     const url = new URL(req.url || '/', 'http://sandbox.invalid');
     const path = url.pathname;
-    const ours = path.startsWith('/openapi/') || path === '/cashier' || path === '/cashier/pay' || path === '/oauth/authorize' || path.startsWith('/_sandbox/');
+    const ours =
+      path.startsWith('/openapi/') ||
+      path === '/cashier' ||
+      path === '/cashier/pay' ||
+      path === '/oauth/authorize' ||
+      path.startsWith('/_sandbox/');
     if (!ours) return false;
     try {
       sb.sweep();
@@ -111,10 +136,17 @@ export function createSandbox(options = {}) {
         else send(res, 404, 'text/html; charset=utf-8', sb.notFoundPage());
       } else if (path === '/cashier/pay' && req.method === 'POST') await sb.cashierPay(req, res, url);
       else if (path.startsWith('/_sandbox/')) await sb.control(req, res, url);
-      else send(res, 405, 'text/plain; charset=utf-8', `${req.method} is not allowed on ${path}`, { allow: path === '/cashier' ? 'GET' : path === '/oauth/authorize' ? 'GET, POST' : 'POST' });
+      else
+        send(res, 405, 'text/plain; charset=utf-8', `${req.method} is not allowed on ${path}`, {
+          allow: path === '/cashier' ? 'GET' : path === '/oauth/authorize' ? 'GET, POST' : 'POST',
+        });
     } catch (e) {
       const status = e && e.status ? e.status : 500;
-      sendJson(res, status, json({ error: status === 500 ? `sandbox error: ${e && e.message ? e.message : e}` : e.message }));
+      sendJson(
+        res,
+        status,
+        json({ error: status === 500 ? `sandbox error: ${e && e.message ? e.message : e}` : e.message }),
+      );
       if (status === 500) sb.log(`error on ${req.method} ${path}: ${e && e.stack ? e.stack : e}`);
     }
     return true;
@@ -166,7 +198,9 @@ export async function startSandbox({ port = 0, host = '127.0.0.1', config, pushU
       if (handled) return;
       if (req.url === '/' || req.url === '') {
         res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`kjb sandbox: a local stand-in for the 1688 gateway.\nGateway: POST /openapi/param2/1/com.alibaba.trade/{apiName}/{appKey}\nCashier: GET /cashier?token=…\nState:   GET /_sandbox/state, GET /_sandbox/orders\n`);
+        res.end(
+          `kjb sandbox: a local stand-in for the 1688 gateway.\nGateway: POST /openapi/param2/1/com.alibaba.trade/{apiName}/{appKey}\nCashier: GET /cashier?token=…\nState:   GET /_sandbox/state, GET /_sandbox/orders\n`,
+        );
       } else {
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
         res.end('not found\n');
@@ -183,10 +217,11 @@ export async function startSandbox({ port = 0, host = '127.0.0.1', config, pushU
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${server.address().port}`;
   if (!publicUrl) sandbox.setPublicUrl(url);
-  const close = () => new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  const close = () =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   return { url, close, sandbox, server };
 }
 
@@ -214,7 +249,8 @@ export async function main(args) {
   for (let i = 0; i < args.length; i += 1) {
     const a = args[i];
     const value = () => {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[(i += 1)];
+      if (!a.includes('=')) i += 1;
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[i];
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
@@ -237,7 +273,9 @@ export async function main(args) {
   process.stdout.write(`${running.url}\n`);
   if (!quiet) {
     const app = [...running.sandbox.config.apps][0];
-    process.stderr.write(`[kjb-sandbox] gateway ${running.url}/openapi/…  app ${app.appKey}; ${running.sandbox.state.orders.size} orders; push → ${opts.pushUrl || app.pushUrl || '(none: --push-url)'}\n`);
+    process.stderr.write(
+      `[kjb-sandbox] gateway ${running.url}/openapi/…  app ${app.appKey}; ${running.sandbox.state.orders.size} orders; push → ${opts.pushUrl || app.pushUrl || '(none: --push-url)'}\n`,
+    );
   }
   const stop = () => running.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -16,11 +16,27 @@ export function createOrders(sb) {
 
   /** An order as the sandbox keeps it: config fields plus its createTime (ms) and payTimeout (s). */
   function initialOrder(o) {
-    const created = typeof o.createTime === 'number' ? Date.now() + o.createTime * 1000 : typeof o.createTime === 'string' ? parseTime(o.createTime) : Date.now() - 3600 * 1000;
-    return { ...o, status: o.status || 'waitbuyerpay', createdAt: created, modifiedAt: created, payTimeout: Number.isInteger(o.payTimeout) ? o.payTimeout : 259200 };
+    const created =
+      typeof o.createTime === 'number'
+        ? Date.now() + o.createTime * 1000
+        : typeof o.createTime === 'string'
+          ? parseTime(o.createTime)
+          : Date.now() - 3600 * 1000;
+    return {
+      ...o,
+      status: o.status || 'waitbuyerpay',
+      createdAt: created,
+      modifiedAt: created,
+      payTimeout: Number.isInteger(o.payTimeout) ? o.payTimeout : 259200,
+    };
   }
 
-  const supplierOf = (order) => cfg.suppliers.get(order.supplier) || { loginId: order.supplier || 'unknown-supplier', kjb: true, chengxintong: true };
+  const supplierOf = (order) =>
+    cfg.suppliers.get(order.supplier) || {
+      loginId: order.supplier || 'unknown-supplier',
+      kjb: true,
+      chengxintong: true,
+    };
 
   /** The order, creating one for an unknown id unless the config is strict. */
   function orderOf(id) {
@@ -28,7 +44,15 @@ export function createOrders(sb) {
     if (!order && !config.strictOrders) {
       const first = [...cfg.suppliers.values()].find((s) => s.kjb !== false) || {};
       const fen = 10000n + (BigInt(id) % 990000n);
-      order = initialOrder({ orderId: id, amount: yuan(fen), status: 'waitbuyerpay', tradeType: 'assureTrade', supplier: first.loginId, items: [{ offerId: '600000000001', title: `Order ${id} (not in the sandbox config)` }], generated: true });
+      order = initialOrder({
+        orderId: id,
+        amount: yuan(fen),
+        status: 'waitbuyerpay',
+        tradeType: 'assureTrade',
+        supplier: first.loginId,
+        items: [{ offerId: '600000000001', title: `Order ${id} (not in the sandbox config)` }],
+        generated: true,
+      });
       state.orders.set(id, order);
     }
     return order || null;
@@ -55,18 +79,31 @@ export function createOrders(sb) {
     const t = now();
     for (const id of ids) {
       const order = state.orders.get(id);
-      if (order) Object.assign(order, { status: 'waitsellersend', paidAt: t, modifiedAt: t, payChannel: PAY_CHANNELS[channel] });
+      if (order)
+        Object.assign(order, { status: 'waitsellersend', paidAt: t, modifiedAt: t, payChannel: PAY_CHANNELS[channel] });
     }
   }
 
   function orderTopicData(order) {
     const s = supplierOf(order);
-    return { buyerMemberId, currentStatus: order.status, orderId: idJson(order.orderId), sellerMemberId: s.memberId || `b2b-${s.loginId}`, msgSendTime: chinaTime(now()) };
+    return {
+      buyerMemberId,
+      currentStatus: order.status,
+      orderId: idJson(order.orderId),
+      sellerMemberId: s.memberId || `b2b-${s.loginId}`,
+      msgSendTime: chinaTime(now()),
+    };
   }
 
   function closeOrder(order, reason, app, topic, operateType) {
     const t = now();
-    Object.assign(order, { status: 'cancel', closeReason: reason, closeOperateType: operateType, closedAt: t, modifiedAt: t });
+    Object.assign(order, {
+      status: 'cancel',
+      closeReason: reason,
+      closeOperateType: operateType,
+      closedAt: t,
+      modifiedAt: t,
+    });
     sb.deliver(app, topic, order.orderId, orderTopicData(order));
   }
 
@@ -74,7 +111,8 @@ export function createOrders(sb) {
   function sweep() {
     const t = now();
     for (const order of state.orders.values()) {
-      if (order.status === 'waitbuyerpay' && order.createdAt + order.payTimeout * 1000 <= t) closeOrder(order, 'BUYER_NO_PAY', firstApp(), 'ORDER_BUYER_VIEW_ORDER_BOPS_CLOSE', 'CLOSE_TRADE_BY_SYSTEM');
+      if (order.status === 'waitbuyerpay' && order.createdAt + order.payTimeout * 1000 <= t)
+        closeOrder(order, 'BUYER_NO_PAY', firstApp(), 'ORDER_BUYER_VIEW_ORDER_BOPS_CLOSE', 'CLOSE_TRADE_BY_SYSTEM');
     }
   }
 
@@ -134,9 +172,31 @@ export function createOrders(sb) {
         categoryName: it.category,
       };
     });
-    const tradeTerms = [{ payStatus: paid ? '2' : order.status === 'cancel' ? '8' : '1', payTime: paid ? aopDate(order.paidAt) : undefined, payWay: paid ? order.payChannel.payWay : undefined, phasAmount: yuanNumber(total), phase: raw('1'), cardPay: false, expressPay: false, payWayDesc: paid ? order.payChannel.name : undefined }];
+    const tradeTerms = [
+      {
+        payStatus: paid ? '2' : order.status === 'cancel' ? '8' : '1',
+        payTime: paid ? aopDate(order.paidAt) : undefined,
+        payWay: paid ? order.payChannel.payWay : undefined,
+        phasAmount: yuanNumber(total),
+        phase: raw('1'),
+        cardPay: false,
+        expressPay: false,
+        payWayDesc: paid ? order.payChannel.name : undefined,
+      },
+    ];
     return { baseInfo, productItems, tradeTerms };
   }
 
-  return { initialOrder, supplierOf, orderOf, refusal, firstApp, markPaid, closeOrder, sweep, orderView, orderTopicData };
+  return {
+    initialOrder,
+    supplierOf,
+    orderOf,
+    refusal,
+    firstApp,
+    markPaid,
+    closeOrder,
+    sweep,
+    orderView,
+    orderTopicData,
+  };
 }

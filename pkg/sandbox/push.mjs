@@ -18,9 +18,14 @@ export function createPush(sb) {
   async function attempt(entry) {
     entry.attempts += 1;
     try {
-      const body = new URLSearchParams([['message', entry.message], ['_aop_signature', entry.signature]]).toString();
+      const body = new URLSearchParams([
+        ['message', entry.message],
+        ['_aop_signature', entry.signature],
+      ]).toString();
       // A reset abandons the deliveries of the state it replaced.
-      const signal = AbortSignal.any ? AbortSignal.any([AbortSignal.timeout(PUSH_TIMEOUT_MS), state.pushAbort.signal]) : AbortSignal.timeout(PUSH_TIMEOUT_MS);
+      const signal = AbortSignal.any
+        ? AbortSignal.any([AbortSignal.timeout(PUSH_TIMEOUT_MS), state.pushAbort.signal])
+        : AbortSignal.timeout(PUSH_TIMEOUT_MS);
       const res = await fetch(entry.url, { method: 'POST', headers: { 'content-type': FORM }, body, signal });
       await res.arrayBuffer();
       entry.status = res.status;
@@ -62,10 +67,35 @@ export function createPush(sb) {
     state.msgSeq += 1;
     const gmtBorn = now();
     const dataJson = json(data);
-    const message = json({ bizKey: String(bizKey), data: raw(dataJson), gmtBorn, msgId: raw(msgId), type, userInfo: buyerMemberId });
+    const message = json({
+      bizKey: String(bizKey),
+      data: raw(dataJson),
+      gmtBorn,
+      msgId: raw(msgId),
+      type,
+      userInfo: buyerMemberId,
+    });
     const signature = aopSignature(app.appSecret, '', [['message', message]]);
     const url = sb.urls.push || app.pushUrl || null;
-    const entry = { msgId, type, bizKey: String(bizKey), appKey: app.appKey, url, message, signature, dataJson, gmtBorn, at: Date.now(), delivered: false, confirmed: false, dropped: false, duplicate: false, attempts: 0, status: null, error: null };
+    const entry = {
+      msgId,
+      type,
+      bizKey: String(bizKey),
+      appKey: app.appKey,
+      url,
+      message,
+      signature,
+      dataJson,
+      gmtBorn,
+      at: Date.now(),
+      delivered: false,
+      confirmed: false,
+      dropped: false,
+      duplicate: false,
+      attempts: 0,
+      status: null,
+      error: null,
+    };
     state.pushes.push(entry);
     let done;
     let firstDone;
@@ -102,7 +132,9 @@ export function createPush(sb) {
   /** The pushes after a batch payment: one ORDER_BATCH_PAY, and per paid order ORDER_BUYER_VIEW_ORDER_PAY. */
   function paidPushes(app, ids, status) {
     const out = [deliver(app, 'ORDER_BATCH_PAY', ids[0], { batchPay: ids.map((id) => ({ orderId: id, status })) })];
-    if (status === 'successed') for (const id of ids) out.push(deliver(app, 'ORDER_BUYER_VIEW_ORDER_PAY', id, sb.orderTopicData(state.orders.get(id))));
+    if (status === 'successed')
+      for (const id of ids)
+        out.push(deliver(app, 'ORDER_BUYER_VIEW_ORDER_PAY', id, sb.orderTopicData(state.orders.get(id))));
     return out;
   }
 
@@ -110,14 +142,33 @@ export function createPush(sb) {
   function messageList(params, ctx) {
     const page = Number(params.get('page') || '1');
     const pageSize = Number(params.get('pageSize') || '20');
-    if (!Number.isInteger(page) || page < 1) return bizError('plain', 'page must be a whole number from 1', 'page must be a whole number from 1');
-    if (!Number.isInteger(pageSize) || pageSize < 20 || pageSize > 200) return bizError('plain', 'pageSize must be 20 to 200', 'pageSize must be 20 to 200');
+    if (!Number.isInteger(page) || page < 1)
+      return bizError('plain', 'page must be a whole number from 1', 'page must be a whole number from 1');
+    if (!Number.isInteger(pageSize) || pageSize < 20 || pageSize > 200)
+      return bizError('plain', 'pageSize must be 20 to 200', 'pageSize must be 20 to 200');
     const type = params.get('type');
     const userInfo = params.get('userInfo');
     const from = params.get('createStartTime') ? parseTime(params.get('createStartTime')) : null;
     const to = params.get('createEndTime') ? parseTime(params.get('createEndTime')) : null;
-    const rows = state.pushes.filter((p) => p.appKey === ctx.app.appKey && !p.confirmed && (!type || p.type === type) && (!userInfo || userInfo === buyerMemberId) && (from === null || Number.isNaN(from) || p.gmtBorn >= from) && (to === null || Number.isNaN(to) || p.gmtBorn <= to));
-    const datas = rows.slice((page - 1) * pageSize, page * pageSize).map((p) => ({ gmtBorn: raw(String(p.gmtBorn)), topicGroup: 'ORDER', data: raw(p.dataJson), msgId: raw(p.msgId), type: p.type, userInfo: buyerMemberId, appKey: ctx.app.appKey, topicName: p.type }));
+    const rows = state.pushes.filter(
+      (p) =>
+        p.appKey === ctx.app.appKey &&
+        !p.confirmed &&
+        (!type || p.type === type) &&
+        (!userInfo || userInfo === buyerMemberId) &&
+        (from === null || Number.isNaN(from) || p.gmtBorn >= from) &&
+        (to === null || Number.isNaN(to) || p.gmtBorn <= to),
+    );
+    const datas = rows.slice((page - 1) * pageSize, page * pageSize).map((p) => ({
+      gmtBorn: raw(String(p.gmtBorn)),
+      topicGroup: 'ORDER',
+      data: raw(p.dataJson),
+      msgId: raw(p.msgId),
+      type: p.type,
+      userInfo: buyerMemberId,
+      appKey: ctx.app.appKey,
+      topicName: p.type,
+    }));
     return { body: json({ pushMessagePage: { datas, totalCount: rows.length } }) };
   }
 
@@ -125,14 +176,31 @@ export function createPush(sb) {
     const list = params.get('msgIdList');
     if (list === undefined) return missing('msgIdList');
     const ids = idListOf(list);
-    if (!ids) return bizError('plain', 'msgIdList must be a JSON array of message ids', 'msgIdList must be a JSON array of message ids');
+    if (!ids)
+      return bizError(
+        'plain',
+        'msgIdList must be a JSON array of message ids',
+        'msgIdList must be a JSON array of message ids',
+      );
     const wanted = new Set(ids);
     for (const p of state.pushes) if (p.appKey === ctx.app.appKey && wanted.has(p.msgId)) p.confirmed = true;
     return { body: json({ isSuccess: true }) };
   }
 
   function pushView(p) {
-    return p ? { type: p.type, msgId: p.msgId, url: p.url, delivered: p.delivered, confirmed: p.confirmed, dropped: p.dropped, attempts: p.attempts, status: p.status, error: p.error } : null;
+    return p
+      ? {
+          type: p.type,
+          msgId: p.msgId,
+          url: p.url,
+          delivered: p.delivered,
+          confirmed: p.confirmed,
+          dropped: p.dropped,
+          attempts: p.attempts,
+          status: p.status,
+          error: p.error,
+        }
+      : null;
   }
 
   /** Resolves once every push under way has been delivered or has used up its attempts. */

@@ -33,7 +33,10 @@ export function json(v) {
   if (v !== null && typeof v === 'object' && v[RAW] !== undefined) return v[RAW];
   if (Array.isArray(v)) return `[${v.map(json).join(',')}]`;
   if (v !== null && typeof v === 'object') {
-    return `{${Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => `${JSON.stringify(k)}:${json(x)}`).join(',')}}`;
+    return `{${Object.entries(v)
+      .filter(([, x]) => x !== undefined)
+      .map(([k, x]) => `${JSON.stringify(k)}:${json(x)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -77,7 +80,10 @@ export function aopDate(ms) {
  * it is neither.
  */
 export function parseTime(text) {
-  const m = /^([0-9]{4})-?([0-9]{2})-?([0-9]{2})[ T]?([0-9]{2}):?([0-9]{2}):?([0-9]{2})([0-9]{3})?([+-][0-9]{4})?$/.exec(String(text).trim());
+  const m =
+    /^([0-9]{4})-?([0-9]{2})-?([0-9]{2})[ T]?([0-9]{2}):?([0-9]{2}):?([0-9]{2})([0-9]{3})?([+-][0-9]{4})?$/.exec(
+      String(text).trim(),
+    );
   if (!m) return Number.NaN;
   const zone = m[8] || '+0800';
   const offset = (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3))) * 60000;

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 /// Which answer family an API gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// `trade.get.buyerView` (one order in `result`) and `trade.getBuyerOrderList` (`result[]`).
     Orders,
     /// `accountPeriod.list.buyerView`: `quota`, `surplusQuota` in fen.
@@ -24,7 +24,16 @@ pub enum Shape {
 }
 
 /// Keys whose amounts 1688 sends in yuan.
-const YUAN: &[&str] = &["totalAmount", "shippingFee", "sumProductPayment", "refund", "couponFee", "itemAmount", "price", "phasAmount"];
+const YUAN: &[&str] = &[
+    "totalAmount",
+    "shippingFee",
+    "sumProductPayment",
+    "refund",
+    "couponFee",
+    "itemAmount",
+    "price",
+    "phasAmount",
+];
 /// Keys whose amounts 1688 sends in fen (its `Long` money fields).
 const FEN: &[&str] = &["discount", "refundPayment", "entryDiscount", "quota", "surplusQuota"];
 
@@ -42,7 +51,7 @@ fn no_money(_: &str) -> bool {
 
 impl Shape {
     /// The re-printer's predicate: which keys hold money in this answer.
-    pub fn money_keys(self) -> fn(&str) -> bool {
+    pub(crate) fn money_keys(self) -> fn(&str) -> bool {
         match self {
             Shape::Orders => order_money,
             Shape::AccountPeriod => quota_money,
@@ -52,13 +61,17 @@ impl Shape {
 }
 
 fn unexpected(api: &str, status: u16, why: String) -> KjbError {
-    let mut e = KjbError::new(ErrorCode::GatewayError, format!("the answer of {api} is not what kjb expects: {why}"));
-    e.gateway = Some(Box::new(GatewayDetail { http_status: Some(status), ..GatewayDetail::default() }));
+    let mut e = KjbError::new(
+        ErrorCode::GatewayError,
+        format!("the answer of {api} is not what kjb expects: {why}"),
+    );
+    e.gateway =
+        Some(Box::new(GatewayDetail { http_status: Some(status), ..GatewayDetail::default() }));
     e
 }
 
 /// A yuan amount as written (`6.15`, `"6.1"`, `1E2`, `-0.5`): CNY with 2 decimals, or why not.
-pub fn yuan(text: &str) -> std::result::Result<Decimal, String> {
+pub(crate) fn yuan(text: &str) -> std::result::Result<Decimal, String> {
     let t = text.trim();
     let d = t.parse::<Decimal>().map_err(|_| format!("\"{}\" is not an amount", money::clip(t)))?;
     let n = d.normalize();
@@ -72,13 +85,14 @@ pub fn yuan(text: &str) -> std::result::Result<Decimal, String> {
 }
 
 /// A fen amount as written (a whole number, maybe negative): CNY.
-pub fn fen(text: &str) -> std::result::Result<Decimal, String> {
+pub(crate) fn fen(text: &str) -> std::result::Result<Decimal, String> {
     let t = text.trim();
     let digits = t.strip_prefix('-').unwrap_or(t);
     if digits.is_empty() || digits.len() > 17 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("\"{}\" is not a whole number of fen", money::clip(t)));
     }
-    let n: i64 = t.parse().map_err(|_| format!("\"{}\" is not a whole number of fen", money::clip(t)))?;
+    let n: i64 =
+        t.parse().map_err(|_| format!("\"{}\" is not a whole number of fen", money::clip(t)))?;
     Ok(Decimal::new(n, money::CNY_DECIMALS))
 }
 
@@ -127,7 +141,14 @@ fn object(o: &mut Map<String, Value>, shape: Shape) -> std::result::Result<(), D
     // `…OfStr` wins over the number beside it (which a float may already have rounded).
     let spelled: Vec<(String, String)> = o
         .iter()
-        .filter_map(|(k, v)| Some((spelled_of(k)?.to_string(), v.as_str().filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))?.to_string())))
+        .filter_map(|(k, v)| {
+            Some((
+                spelled_of(k)?.to_string(),
+                v.as_str()
+                    .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))?
+                    .to_string(),
+            ))
+        })
         .collect();
     for (base, s) in spelled {
         o.insert(base, Value::String(s));
@@ -162,7 +183,7 @@ fn object(o: &mut Map<String, Value>, shape: Shape) -> std::result::Result<(), D
 
 /// Topics whose `data.orderId` names the order (a number on the wire in some, a string in
 /// others): it always comes out as a string of digits.
-pub const ORDER_TOPICS: &[&str] = &[
+pub(crate) const ORDER_TOPICS: &[&str] = &[
     "ORDER_BUYER_VIEW_ORDER_PAY",
     "ORDER_BUYER_VIEW_ORDER_SUCCESS",
     "ORDER_BUYER_VIEW_ORDER_BUYER_CLOSE",
@@ -174,7 +195,10 @@ pub const ORDER_TOPICS: &[&str] = &[
 fn batch_outcomes(o: &mut Map<String, Value>) {
     if let Some(Value::Array(list)) = o.get_mut("batchPay") {
         for e in list.iter_mut().filter_map(Value::as_object_mut) {
-            let paid = e.get("status").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("successed"));
+            let paid = e
+                .get("status")
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.eq_ignore_ascii_case("successed"));
             e.insert("paid".into(), Value::Bool(paid));
         }
     }
@@ -183,12 +207,16 @@ fn batch_outcomes(o: &mut Map<String, Value>) {
 /// A push message's `data` (ids already quoted), typed for its topic: `ORDER_BATCH_PAY`
 /// outcomes carry `paid`; the order topics must name their order by a digit string. Other
 /// topics pass as sent.
-pub fn typed_data(topic: &str, raw: &serde_json::value::RawValue) -> std::result::Result<Box<serde_json::value::RawValue>, String> {
+pub(crate) fn typed_data(
+    topic: &str,
+    raw: &serde_json::value::RawValue,
+) -> std::result::Result<Box<serde_json::value::RawValue>, String> {
     let order_topic = ORDER_TOPICS.contains(&topic);
     if topic != "ORDER_BATCH_PAY" && !order_topic {
         return Ok(raw.to_owned());
     }
-    let mut v: Value = serde_json::from_str(raw.get()).map_err(|_| "data could not be read".to_string())?;
+    let mut v: Value =
+        serde_json::from_str(raw.get()).map_err(|_| "data could not be read".to_string())?;
     let Some(o) = v.as_object_mut() else {
         return Err(format!("data of {topic} must be an object"));
     };
@@ -203,7 +231,7 @@ pub fn typed_data(topic: &str, raw: &serde_json::value::RawValue) -> std::result
 }
 
 /// Shapes a decoded, checked answer.
-pub fn shape(shape: Shape, api: &str, status: u16, mut value: Value) -> Result<String> {
+pub(crate) fn shape(shape: Shape, api: &str, status: u16, mut value: Value) -> Result<String> {
     if !value.is_object() {
         return Err(unexpected(api, status, "it is not a JSON object".into()));
     }
@@ -230,7 +258,12 @@ mod tests {
 
     fn documented(name: &str) -> String {
         let d: Value = serde_json::from_str(DOCUMENTED).unwrap();
-        let e = d["examples"].as_array().unwrap().iter().find(|e| e["api"] == name || e["topic"] == name).unwrap();
+        let e = d["examples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["api"] == name || e["topic"] == name)
+            .unwrap();
         e["body"].as_str().unwrap().to_string()
     }
 
@@ -240,70 +273,142 @@ mod tests {
 
     #[test]
     fn documented_buyer_view_money_and_ids() {
-        for api in ["alibaba.trade.get.buyerView", "com.alibaba.trade:alibaba.trade.get.buyerView"] {
+        for api in ["alibaba.trade.get.buyerView", "com.alibaba.trade:alibaba.trade.get.buyerView"]
+        {
             let v = ok(api, BUYER_VIEW);
             let b = &v["result"]["baseInfo"];
             assert_eq!(b["id"], "58218860983545941", "idOfStr wins over the rounded number");
-            assert_eq!((b["totalAmount"].as_str(), b["shippingFee"].as_str(), b["sumProductPayment"].as_str()), (Some("6.15"), Some("6.00"), Some("0.30")));
-            assert_eq!((b["discount"].as_str(), b["refundPayment"].as_str(), b["refund"].as_str()), (Some("0.00"), Some("0.00"), Some("0.00")));
+            assert_eq!(
+                (
+                    b["totalAmount"].as_str(),
+                    b["shippingFee"].as_str(),
+                    b["sumProductPayment"].as_str()
+                ),
+                (Some("6.15"), Some("6.00"), Some("0.30"))
+            );
+            assert_eq!(
+                (b["discount"].as_str(), b["refundPayment"].as_str(), b["refund"].as_str()),
+                (Some("0.00"), Some("0.00"), Some("0.00"))
+            );
             let item = &v["result"]["productItems"][0];
-            assert_eq!((item["productID"].as_str(), item["subItemID"].as_str()), (Some("547486647009"), Some("128403042259997715")));
-            assert_eq!((item["itemAmount"].as_str(), item["price"].as_str()), (Some("0.30"), Some("0.30")));
+            assert_eq!(
+                (item["productID"].as_str(), item["subItemID"].as_str()),
+                (Some("547486647009"), Some("128403042259997715"))
+            );
+            assert_eq!(
+                (item["itemAmount"].as_str(), item["price"].as_str()),
+                (Some("0.30"), Some("0.30"))
+            );
             assert_eq!(item["quantity"], 1);
             assert_eq!(v["result"]["tradeTerms"][0]["phasAmount"], "6.15");
         }
-        let list = format!("{{\"result\":[{}],\"totalRecord\":1}}", &BUYER_VIEW[10..BUYER_VIEW.len() - 1]);
+        let list =
+            format!("{{\"result\":[{}],\"totalRecord\":1}}", &BUYER_VIEW[10..BUYER_VIEW.len() - 1]);
         let v = ok("alibaba.trade.getBuyerOrderList", &list);
         assert_eq!(v["result"][0]["baseInfo"]["totalAmount"], "6.15");
         assert_eq!(v["totalRecord"], 1);
-        let v = ok("alibaba.trade.getBuyerOrderList", r#"{"result":[{"baseInfo":{"totalAmount":"0.01","discount":-3989,"idOfStr":196965465451498520,"id":196965465451498520}}]}"#);
-        assert_eq!((v["result"][0]["baseInfo"]["discount"].as_str(), v["result"][0]["baseInfo"]["id"].as_str()), (Some("-39.89"), Some("196965465451498520")));
+        let v = ok(
+            "alibaba.trade.getBuyerOrderList",
+            r#"{"result":[{"baseInfo":{"totalAmount":"0.01","discount":-3989,"idOfStr":196965465451498520,"id":196965465451498520}}]}"#,
+        );
+        assert_eq!(
+            (
+                v["result"][0]["baseInfo"]["discount"].as_str(),
+                v["result"][0]["baseInfo"]["id"].as_str()
+            ),
+            (Some("-39.89"), Some("196965465451498520"))
+        );
     }
 
     #[test]
     fn documented_account_period_and_messages() {
-        let v = ok("alibaba.accountPeriod.list.buyerView", &documented("alibaba.accountPeriod.list.buyerView"));
+        let v = ok(
+            "alibaba.accountPeriod.list.buyerView",
+            &documented("alibaba.accountPeriod.list.buyerView"),
+        );
         let row = &v["resultList"]["accountPeriodList"][0];
-        assert_eq!((row["quota"].as_str(), row["surplusQuota"].as_str()), (Some("900000.00"), Some("900000.00")));
+        assert_eq!(
+            (row["quota"].as_str(), row["surplusQuota"].as_str()),
+            (Some("900000.00"), Some("900000.00"))
+        );
         assert_eq!(row["tapOverdue"], 0);
         assert_eq!(v["resultList"]["totalCount"], "1");
-        let v = ok("cn.alibaba.open:push.query.messageList", &documented("cn.alibaba.open:push.query.messageList"));
+        let v = ok(
+            "cn.alibaba.open:push.query.messageList",
+            &documented("cn.alibaba.open:push.query.messageList"),
+        );
         let m = &v["pushMessagePage"]["datas"][0];
-        assert_eq!((m["msgId"].as_str(), m["data"]["quotationId"].as_str()), (Some("68891027"), Some("123")));
+        assert_eq!(
+            (m["msgId"].as_str(), m["data"]["quotationId"].as_str()),
+            (Some("68891027"), Some("123"))
+        );
         assert_eq!(m["gmtBorn"], 1_399_452_484_000u64);
-        let v = ok("push.query.messageList", r#"{"pushMessagePage":{"datas":[{"msgId":1,"type":"ORDER_BATCH_PAY","data":{"batchPay":[{"orderId":558880835194545941,"status":"successed"},{"orderId":"2","status":"ACCOUNT_FROZEN"}]}}],"totalCount":1}}"#);
-        assert_eq!(v["pushMessagePage"]["datas"][0]["data"]["batchPay"], serde_json::json!([{"orderId":"558880835194545941","status":"successed","paid":true},{"orderId":"2","status":"ACCOUNT_FROZEN","paid":false}]));
+        let v = ok(
+            "push.query.messageList",
+            r#"{"pushMessagePage":{"datas":[{"msgId":1,"type":"ORDER_BATCH_PAY","data":{"batchPay":[{"orderId":558880835194545941,"status":"successed"},{"orderId":"2","status":"ACCOUNT_FROZEN"}]}}],"totalCount":1}}"#,
+        );
+        assert_eq!(
+            v["pushMessagePage"]["datas"][0]["data"]["batchPay"],
+            serde_json::json!([{"orderId":"558880835194545941","status":"successed","paid":true},{"orderId":"2","status":"ACCOUNT_FROZEN","paid":false}])
+        );
         assert_eq!(ok("push.message.confirm", r#"{"isSuccess":true}"#)["isSuccess"], true);
-        assert_eq!(ok("com.alibaba.account:alibaba.account.basic", r#"{"result":{"memberId":"b2b-1","kuaJingBao":true}}"#)["result"]["kuaJingBao"], true);
+        assert_eq!(
+            ok(
+                "com.alibaba.account:alibaba.account.basic",
+                r#"{"result":{"memberId":"b2b-1","kuaJingBao":true}}"#
+            )["result"]["kuaJingBao"],
+            true
+        );
         // Money that is not money is a coded error with where it was.
         for (api, body) in [
             ("alibaba.trade.get.buyerView", r#"{"result":{"baseInfo":{"totalAmount":"lots"}}}"#),
             ("alibaba.trade.get.buyerView", r#"{"result":{"baseInfo":{"totalAmount":0.001}}}"#),
             ("alibaba.trade.get.buyerView", r#"{"result":{"baseInfo":{"discount":1.5}}}"#),
             ("alibaba.trade.get.buyerView", r#"{"result":{"baseInfo":{"totalAmount":1e400}}}"#),
-            ("alibaba.accountPeriod.list.buyerView", r#"{"resultList":{"accountPeriodList":[{"quota":true}]}}"#),
+            (
+                "alibaba.accountPeriod.list.buyerView",
+                r#"{"resultList":{"accountPeriodList":[{"quota":true}]}}"#,
+            ),
         ] {
             let e = parse(api, 200, body).unwrap_err();
             assert_eq!(e.code, ErrorCode::GatewayError, "{body}");
-            assert!(e.message.contains("totalAmount") || e.message.contains("discount") || e.message.contains("quota") || e.message.contains("JSON"), "{}", e.message);
+            assert!(
+                e.message.contains("totalAmount")
+                    || e.message.contains("discount")
+                    || e.message.contains("quota")
+                    || e.message.contains("JSON"),
+                "{}",
+                e.message
+            );
         }
     }
 
     fn push(message: &str) -> std::result::Result<Value, KjbError> {
         let sig: String = serde_json::from_str(&crate::api::signature(&serde_json::json!({"appSecret": "S", "urlPath": "", "params": {"message": message}}).to_string(), crate::json::Origin::Js).unwrap()).unwrap();
-        let body = crate::gateway::form::encode_pairs([("message", message), ("_aop_signature", sig.as_str())].into_iter());
+        let body = crate::gateway::form::encode_pairs(
+            [("message", message), ("_aop_signature", sig.as_str())].into_iter(),
+        );
         let input = serde_json::json!({"appSecret": "S", "body": body}).to_string();
         crate::gateway::push::verify_push_json(&input).map(|s| serde_json::from_str(&s).unwrap())
     }
 
     #[test]
     fn pushes_are_typed() {
-        let batch = format!(r#"{{"msgId":1,"type":"ORDER_BATCH_PAY","gmtBorn":1,"extraInfo":{{"k":[1]}},"data":{}}}"#, documented("ORDER_BATCH_PAY").trim());
+        let batch = format!(
+            r#"{{"msgId":1,"type":"ORDER_BATCH_PAY","gmtBorn":1,"extraInfo":{{"k":[1]}},"data":{}}}"#,
+            documented("ORDER_BATCH_PAY").trim()
+        );
         let v = push(&batch).unwrap();
-        assert_eq!(v["data"]["batchPay"], serde_json::json!([{"orderId": "558880835194545941", "status": "successed", "paid": true}]));
+        assert_eq!(
+            v["data"]["batchPay"],
+            serde_json::json!([{"orderId": "558880835194545941", "status": "successed", "paid": true}])
+        );
         assert_eq!(v["extraInfo"], serde_json::json!({"k": [1]}));
         let v = push(r#"{"msgId":2,"type":"ORDER_BATCH_PAY","data":{"batchPay":[{"orderId":3535260697417660107,"status":"ACCOUNT_BALANCE_NOT_ENOUGH"}]}}"#).unwrap();
-        assert_eq!(v["data"]["batchPay"][0], serde_json::json!({"orderId": "3535260697417660107", "status": "ACCOUNT_BALANCE_NOT_ENOUGH", "paid": false}));
+        assert_eq!(
+            v["data"]["batchPay"][0],
+            serde_json::json!({"orderId": "3535260697417660107", "status": "ACCOUNT_BALANCE_NOT_ENOUGH", "paid": false})
+        );
         assert_eq!(v["extraInfo"], Value::Null);
         for topic in ORDER_TOPICS {
             for id in ["3535260697417660107", "\"3535260697417660107\""] {
@@ -311,8 +416,13 @@ mod tests {
                 assert_eq!(v["data"]["orderId"], "3535260697417660107", "{topic} {id}");
             }
             for bad in ["{}", r#"{"orderId":"x"}"#, r#"{"orderId":null}"#, "[1]", "\"text\""] {
-                let e = push(&format!(r#"{{"msgId":3,"type":"{topic}","data":{bad}}}"#)).unwrap_err();
-                assert_eq!((e.code, e.path.as_deref()), (ErrorCode::PushMalformed, Some("body.message.data")), "{topic} {bad}");
+                let e =
+                    push(&format!(r#"{{"msgId":3,"type":"{topic}","data":{bad}}}"#)).unwrap_err();
+                assert_eq!(
+                    (e.code, e.path.as_deref()),
+                    (ErrorCode::PushMalformed, Some("body.message.data")),
+                    "{topic} {bad}"
+                );
             }
         }
         // Other topics pass their data as sent (ids as strings).

@@ -79,10 +79,38 @@ pub(crate) fn needs_token(spec: &ApiSpec) -> bool {
 const URL_PARAMS: &[ParamSpec] = &[req("orderIdList", Kind::IdList { max: MAX_IDS_PER_CALL })];
 
 pub(crate) static APIS: &[ApiSpec] = &[
-    ApiSpec { name: "alibaba.crossBorderPay.url.get", namespace: TRADE, version: "1", params: URL_PARAMS, one_of: &[], answer: Answer::PayUrl },
-    ApiSpec { name: "alibaba.alipay.url.get", namespace: TRADE, version: "1", params: URL_PARAMS, one_of: &[], answer: Answer::PayUrl },
-    ApiSpec { name: "alibaba.creditPay.url.get", namespace: TRADE, version: "1", params: URL_PARAMS, one_of: &[], answer: Answer::PayUrl },
-    ApiSpec { name: "alibaba.trade.payWay.query", namespace: TRADE, version: "1", params: &[req("orderId", Kind::Id)], one_of: &[], answer: Answer::PayWay },
+    ApiSpec {
+        name: "alibaba.crossBorderPay.url.get",
+        namespace: TRADE,
+        version: "1",
+        params: URL_PARAMS,
+        one_of: &[],
+        answer: Answer::PayUrl,
+    },
+    ApiSpec {
+        name: "alibaba.alipay.url.get",
+        namespace: TRADE,
+        version: "1",
+        params: URL_PARAMS,
+        one_of: &[],
+        answer: Answer::PayUrl,
+    },
+    ApiSpec {
+        name: "alibaba.creditPay.url.get",
+        namespace: TRADE,
+        version: "1",
+        params: URL_PARAMS,
+        one_of: &[],
+        answer: Answer::PayUrl,
+    },
+    ApiSpec {
+        name: "alibaba.trade.payWay.query",
+        namespace: TRADE,
+        version: "1",
+        params: &[req("orderId", Kind::Id)],
+        one_of: &[],
+        answer: Answer::PayWay,
+    },
     ApiSpec {
         name: "alibaba.accountPeriod.list.buyerView",
         namespace: TRADE,
@@ -95,7 +123,10 @@ pub(crate) static APIS: &[ApiSpec] = &[
         name: "trade.orderpay.analysis",
         namespace: TRADE,
         version: "1",
-        params: &[req("orderIds", Kind::IdList { max: MAX_IDS_PER_CALL }), req("payChannel", Kind::Choice(&["kjpayV2", "alipay", "shegou"]))],
+        params: &[
+            req("orderIds", Kind::IdList { max: MAX_IDS_PER_CALL }),
+            req("payChannel", Kind::Choice(&["kjpayV2", "alipay", "shegou"])),
+        ],
         one_of: &[],
         answer: Answer::Decoded,
     },
@@ -165,7 +196,14 @@ pub(crate) static APIS: &[ApiSpec] = &[
         one_of: &[],
         answer: Answer::Shaped(Shape::Plain),
     },
-    ApiSpec { name: "alibaba.account.basic", namespace: "com.alibaba.account", version: "1", params: &[], one_of: &[], answer: Answer::Shaped(Shape::Plain) },
+    ApiSpec {
+        name: "alibaba.account.basic",
+        namespace: "com.alibaba.account",
+        version: "1",
+        params: &[],
+        one_of: &[],
+        answer: Answer::Shaped(Shape::Plain),
+    },
     ApiSpec {
         name: "push.query.messageList",
         namespace: OPEN,
@@ -249,7 +287,13 @@ mod tests {
         }
         assert_eq!(find("push.query.messageList").unwrap().namespace, "cn.alibaba.open");
         assert!(!needs_token(find("push.message.confirm").unwrap()));
-        assert_eq!(find("alibaba.account.agent.crossBasic").unwrap().namespace, "com.alibaba.account");
-        assert_eq!(split_name("com.alibaba.account:alibaba.account.agent.crossBasic"), (Some("com.alibaba.account"), "alibaba.account.agent.crossBasic"));
+        assert_eq!(
+            find("alibaba.account.agent.crossBasic").unwrap().namespace,
+            "com.alibaba.account"
+        );
+        assert_eq!(
+            split_name("com.alibaba.account:alibaba.account.agent.crossBasic"),
+            (Some("com.alibaba.account"), "alibaba.account.agent.crossBasic")
+        );
     }
 }

@@ -63,7 +63,10 @@ fn unescape(t: &str) -> Option<String> {
                     if !(0xDC00..0xE000).contains(&low) {
                         return None;
                     }
-                    let offset = high.checked_sub(0xD800)?.checked_shl(10)?.checked_add(low.checked_sub(0xDC00)?)?;
+                    let offset = high
+                        .checked_sub(0xD800)?
+                        .checked_shl(10)?
+                        .checked_add(low.checked_sub(0xDC00)?)?;
                     char::from_u32(offset.checked_add(0x10000)?)?
                 } else {
                     // A lone low surrogate is not a char: refused, as serde_json refuses it.
@@ -103,19 +106,31 @@ pub(crate) fn kind(raw: &RawValue) -> &'static str {
 /// appKey: a string of 1–20 digits (it becomes part of the URL path).
 pub(crate) fn app_key<'a>(raw: Option<&'a RawValue>, path: &str) -> Result<Cow<'a, str>> {
     const WANT: &str = "must be your 1688 app key as a string of digits, e.g. \"1234567\" (it becomes part of the URL path)";
-    let raw = raw.ok_or_else(|| KjbError::at(ErrorCode::InvalidCredentials, path, format!("{path} is required: it {WANT}")))?;
+    let raw = raw.ok_or_else(|| {
+        KjbError::at(ErrorCode::InvalidCredentials, path, format!("{path} is required: it {WANT}"))
+    })?;
     let Some(s) = json_str(raw) else {
-        return Err(KjbError::at(ErrorCode::InvalidCredentials, path, format!("{path} {WANT}; got {}", kind(raw))));
+        return Err(KjbError::at(
+            ErrorCode::InvalidCredentials,
+            path,
+            format!("{path} {WANT}; got {}", kind(raw)),
+        ));
     };
     if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(KjbError::at(ErrorCode::InvalidCredentials, path, format!("{path} {WANT}; got \"{}\"", clip(&s))));
+        return Err(KjbError::at(
+            ErrorCode::InvalidCredentials,
+            path,
+            format!("{path} {WANT}; got \"{}\"", clip(&s)),
+        ));
     }
     Ok(s)
 }
 
 /// A non-empty string without surrounding whitespace; never quoted back.
 fn secret_text<'a>(raw: Option<&'a RawValue>, path: &str, what: &str) -> Result<Cow<'a, str>> {
-    let refuse = |why: String| KjbError::at(ErrorCode::InvalidCredentials, path, format!("{path} must be {what}; {why}"));
+    let refuse = |why: String| {
+        KjbError::at(ErrorCode::InvalidCredentials, path, format!("{path} must be {what}; {why}"))
+    };
     let raw = raw.ok_or_else(|| refuse("it is missing".into()))?;
     let Some(s) = json_str(raw) else {
         return Err(refuse(format!("got {}", kind(raw))));
@@ -148,8 +163,21 @@ mod tests {
     #[test]
     fn escaped_strings_decode_as_serde_json_decodes_them() {
         let cases = [
-            r#""a\"b""#, r#""\\\/\b\f\n\r\t""#, r#""\u0041\u00e9\u4e2d""#, r#""\ud83d\ude00x""#, r#""\ud800""#, r#""\udc00""#,
-            r#""\ud800\u0041""#, r#""\ud800x""#, r#""\u12""#, r#""\u12g4""#, r#""\x""#, r#""\""#, r#""\u0000""#, r#""秘\"密""#, r#""""#,
+            r#""a\"b""#,
+            r#""\\\/\b\f\n\r\t""#,
+            r#""\u0041\u00e9\u4e2d""#,
+            r#""\ud83d\ude00x""#,
+            r#""\ud800""#,
+            r#""\udc00""#,
+            r#""\ud800\u0041""#,
+            r#""\ud800x""#,
+            r#""\u12""#,
+            r#""\u12g4""#,
+            r#""\x""#,
+            r#""\""#,
+            r#""\u0000""#,
+            r#""秘\"密""#,
+            r#""""#,
         ];
         for t in cases {
             assert_eq!(unescape(t), serde_json::from_str::<String>(t).ok(), "{t}");
@@ -175,10 +203,16 @@ mod tests {
 
     #[test]
     fn secrets_are_never_quoted() {
-        for bad in ["\"\"", "\" TOPSECRET\"", "\"TOPSECRET\\n\"", "12345", "null", "[\"TOPSECRET\"]"] {
+        for bad in
+            ["\"\"", "\" TOPSECRET\"", "\"TOPSECRET\\n\"", "12345", "null", "[\"TOPSECRET\"]"]
+        {
             let e = app_secret(Some(&raw(bad)), "appSecret").unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidCredentials, "{bad}");
-            assert!(!e.message.contains("TOPSECRET") && !e.message.contains("12345"), "{}", e.message);
+            assert!(
+                !e.message.contains("TOPSECRET") && !e.message.contains("12345"),
+                "{}",
+                e.message
+            );
             let e = access_token(Some(&raw(bad)), "accessToken").unwrap_err();
             assert!(!e.message.contains("TOPSECRET"), "{}", e.message);
         }

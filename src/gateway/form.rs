@@ -70,11 +70,16 @@ pub fn encoded_len(s: &str) -> usize {
 
 /// Bytes `k1=v1&k2=v2…` will take.
 pub(crate) fn encoded_pairs_len<'p>(pairs: impl Iterator<Item = (&'p str, &'p str)>) -> usize {
-    pairs.fold(0usize, |n, (k, v)| n.saturating_add(encoded_len(k)).saturating_add(encoded_len(v)).saturating_add(2))
+    pairs.fold(0usize, |n, (k, v)| {
+        n.saturating_add(encoded_len(k)).saturating_add(encoded_len(v)).saturating_add(2)
+    })
 }
 
 /// Appends `k1=v1&k2=v2…` to `out` (which may already hold other text).
-pub(crate) fn encode_pairs_into<'p>(out: &mut String, pairs: impl Iterator<Item = (&'p str, &'p str)>) {
+pub(crate) fn encode_pairs_into<'p>(
+    out: &mut String,
+    pairs: impl Iterator<Item = (&'p str, &'p str)>,
+) {
     for (i, (k, v)) in pairs.enumerate() {
         if i > 0 {
             out.push('&');
@@ -187,7 +192,11 @@ mod tests {
     #[test]
     fn unreserved_bytes() {
         for b in 0..=u8::MAX {
-            assert_eq!(is_unreserved(b), b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_'), "{b}");
+            assert_eq!(
+                is_unreserved(b),
+                b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_'),
+                "{b}"
+            );
         }
     }
 

@@ -125,7 +125,9 @@ pub(crate) fn compact(text: &str, numbers: Numbers) -> Result<String, UnsafeNumb
             }
             b' ' | b'\t' | b'\n' | b'\r' => i = i.saturating_add(1),
             b'-' | b'0'..=b'9' => {
-                let end = run_end(b, i, |c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'));
+                let end = run_end(b, i, |c| {
+                    c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E')
+                });
                 let token = text.get(i..end).unwrap_or("");
                 let integer = is_integer(token);
                 let quote = match numbers {
@@ -136,9 +138,15 @@ pub(crate) fn compact(text: &str, numbers: Numbers) -> Result<String, UnsafeNumb
                         }
                         false
                     }
-                    Numbers::QuoteIds => integer && (is_unsafe_integer(token) || frames.last().is_some_and(|f| f.ids)),
+                    Numbers::QuoteIds => {
+                        integer
+                            && (is_unsafe_integer(token) || frames.last().is_some_and(|f| f.ids))
+                    }
                     Numbers::QuoteIdsAnd(_) => {
-                        frames.last().is_some_and(|f| f.marked) || (integer && (is_unsafe_integer(token) || frames.last().is_some_and(|f| f.ids)))
+                        frames.last().is_some_and(|f| f.marked)
+                            || (integer
+                                && (is_unsafe_integer(token)
+                                    || frames.last().is_some_and(|f| f.ids)))
                     }
                 };
                 if quote {
@@ -182,20 +190,33 @@ mod tests {
 
     #[test]
     fn keys_do_not_leak_across_levels() {
-        let out = compact(r#"{"orderId":{"a":1},"b":2,"x":[{"orderId":3},4]}"#, Numbers::QuoteIds).unwrap();
+        let out = compact(r#"{"orderId":{"a":1},"b":2,"x":[{"orderId":3},4]}"#, Numbers::QuoteIds)
+            .unwrap();
         assert_eq!(out, r#"{"orderId":{"a":1},"b":2,"x":[{"orderId":"3"},4]}"#);
     }
 
     #[test]
     fn keep_and_refuse() {
         assert_eq!(compact("[1, 2.5 ,\"a b\"]", Numbers::Keep).unwrap(), "[1,2.5,\"a b\"]");
-        assert_eq!(compact("{\"a\":[9007199254740992]}", Numbers::RefuseUnsafe).unwrap_err().0, "9007199254740992");
+        assert_eq!(
+            compact("{\"a\":[9007199254740992]}", Numbers::RefuseUnsafe).unwrap_err().0,
+            "9007199254740992"
+        );
         assert!(compact("{\"a\":9007199254740992.5}", Numbers::RefuseUnsafe).is_ok());
     }
 
     #[test]
     fn id_keys() {
-        for k in ["id", "orderId", "msgId", "orderIds", "orderIdList", "cantPayOrderList", "payFailureOrderList", "productID"] {
+        for k in [
+            "id",
+            "orderId",
+            "msgId",
+            "orderIds",
+            "orderIdList",
+            "cantPayOrderList",
+            "payFailureOrderList",
+            "productID",
+        ] {
             assert!(is_id_key(k), "{k}");
         }
         for k in ["paid", "payFee", "totalCount", "quota", "Identity", "code", "gmtBorn"] {

@@ -13,7 +13,6 @@
 //! - [`signer`]: the `Signer` that keeps the secret;
 //! - [`token`]: `parseToken` and the OAuth token requests (built where the secret is).
 
-#[allow(unreachable_pub)] // size branch pending (see lib.rs)
 pub(crate) mod answers;
 pub(crate) mod api;
 pub(crate) mod creds;
@@ -26,11 +25,9 @@ pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod sign;
 pub(crate) mod signer;
-#[allow(unreachable_pub)] // size branch pending (see lib.rs)
 pub(crate) mod token;
 #[cfg(test)]
 mod vectors;
-
 
 #[cfg(test)]
 mod tests {
@@ -38,13 +35,14 @@ mod tests {
     use crate::error::{ErrorCode, Result};
     use crate::json::Origin;
     use proptest::prelude::*;
-    use signer::Signer;
     use serde_json::Value;
+    use signer::Signer;
 
     const KEYS: &str = r#""appKey":"1234567","accessToken":"tok""#;
 
     fn build(rest: &str) -> Result<Value> {
-        crate::api::build_request(&format!("{{{KEYS},{rest}}}"), Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
+        crate::api::build_request(&format!("{{{KEYS},{rest}}}"), Origin::Js)
+            .map(|s| serde_json::from_str(&s).unwrap())
     }
 
     fn fails(rest: &str) -> (ErrorCode, Option<String>, String) {
@@ -67,12 +65,35 @@ mod tests {
         );
         let v = build(r#""api":"alibaba.trade.get.buyerView","params":{"orderId":"3535260697417660107"},"baseUrl":"http://127.0.0.1:8080/""#).unwrap();
         assert_eq!(v["url"], "http://127.0.0.1:8080/openapi/param2/1/com.alibaba.trade/alibaba.trade.get.buyerView/1234567");
-        assert_eq!(v["params"], serde_json::json!([["access_token", "tok"], ["orderId", "3535260697417660107"], ["webSite", "1688"]]));
+        assert_eq!(
+            v["params"],
+            serde_json::json!([
+                ["access_token", "tok"],
+                ["orderId", "3535260697417660107"],
+                ["webSite", "1688"]
+            ])
+        );
         let v = build(r#""api":"com.alibaba.account:alibaba.account.agent.crossBasic","params":{"loginId":"seller1"}"#).unwrap();
-        assert_eq!(v["urlPath"], "param2/1/com.alibaba.account/alibaba.account.agent.crossBasic/1234567");
+        assert_eq!(
+            v["urlPath"],
+            "param2/1/com.alibaba.account/alibaba.account.agent.crossBasic/1234567"
+        );
         let v = build(r#""api":"x.y","namespace":"com.x","version":"2","params":{"a":"","b":null,"c":false,"d":{"k":[1,"2"]},"e":1.5}"#).unwrap();
-        assert_eq!(v["params"], serde_json::json!([["access_token", "tok"], ["a", ""], ["c", "false"], ["d", "{\"k\":[1,\"2\"]}"], ["e", "1.5"]]));
-        let v = crate::api::build_request(r#"{"api":"x.y","namespace":"com.x","version":1,"appKey":"1"}"#, Origin::Js).unwrap();
+        assert_eq!(
+            v["params"],
+            serde_json::json!([
+                ["access_token", "tok"],
+                ["a", ""],
+                ["c", "false"],
+                ["d", "{\"k\":[1,\"2\"]}"],
+                ["e", "1.5"]
+            ])
+        );
+        let v = crate::api::build_request(
+            r#"{"api":"x.y","namespace":"com.x","version":1,"appKey":"1"}"#,
+            Origin::Js,
+        )
+        .unwrap();
         assert!(v.contains("\"params\":[]"), "{v}");
     }
 
@@ -86,43 +107,142 @@ mod tests {
             (r#""api":"a/b","namespace":"n","version":1"#, InvalidInput, p("api")),
             (r#""api":"x.y","namespace":"..","version":1"#, InvalidInput, p("namespace")),
             (r#""api":"x.y","namespace":"n","version":"1a""#, InvalidInput, p("version")),
-            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1","2","3",3535260697417660107]}"#, UnsafeOrderId, p("params.orderIdList[3]")),
-            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1","x"]}"#, InvalidOrderId, p("params.orderIdList[1]")),
-            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1","1"]}"#, InvalidInput, p("params.orderIdList[1]")),
-            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":[]}"#, TooManyOrders, p("params.orderIdList")),
-            (r#""api":"alibaba.crossBorderPay.url.get","params":{}"#, InvalidInput, p("params.orderIdList")),
-            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"],"orderIdlist":["2"]}"#, InvalidInput, p("params.orderIdlist")),
-            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"namespace":"com.other""#, InvalidInput, p("namespace")),
-            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"version":2"#, InvalidInput, p("version")),
-            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"timestamp":1700000000"#, InvalidInput, p("timestamp")),
-            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"baseUrl":"http://gw.open.1688.com""#, InvalidInput, p("baseUrl")),
-            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"appSecret":"s""#, InvalidInput, p("appSecret")),
-            (r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"extra":1"#, InvalidInput, p("extra")),
-            (r#""api":"x.y","namespace":"n","version":1,"params":{"access_token":"t"}"#, InvalidInput, p("params.access_token")),
-            (r#""api":"x.y","namespace":"n","version":1,"params":{"_aop_timestamp":"1"}"#, InvalidInput, p("params._aop_timestamp")),
-            (r#""api":"x.y","namespace":"n","version":1,"params":{"_aop_signature":"1"}"#, InvalidInput, p("params._aop_signature")),
-            (r#""api":"x.y","namespace":"n","version":1,"params":{"a":9007199254740993}"#, UnsafeOrderId, p("params.a")),
-            (r#""api":"trade.orderpay.analysis","params":{"orderIds":["1"],"payChannel":"wechat"}"#, InvalidInput, p("params.payChannel")),
+            (
+                r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1","2","3",3535260697417660107]}"#,
+                UnsafeOrderId,
+                p("params.orderIdList[3]"),
+            ),
+            (
+                r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1","x"]}"#,
+                InvalidOrderId,
+                p("params.orderIdList[1]"),
+            ),
+            (
+                r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1","1"]}"#,
+                InvalidInput,
+                p("params.orderIdList[1]"),
+            ),
+            (
+                r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":[]}"#,
+                TooManyOrders,
+                p("params.orderIdList"),
+            ),
+            (
+                r#""api":"alibaba.crossBorderPay.url.get","params":{}"#,
+                InvalidInput,
+                p("params.orderIdList"),
+            ),
+            (
+                r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"],"orderIdlist":["2"]}"#,
+                InvalidInput,
+                p("params.orderIdlist"),
+            ),
+            (
+                r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"namespace":"com.other""#,
+                InvalidInput,
+                p("namespace"),
+            ),
+            (
+                r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"version":2"#,
+                InvalidInput,
+                p("version"),
+            ),
+            (
+                r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"timestamp":1700000000"#,
+                InvalidInput,
+                p("timestamp"),
+            ),
+            (
+                r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"baseUrl":"http://gw.open.1688.com""#,
+                InvalidInput,
+                p("baseUrl"),
+            ),
+            (
+                r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"appSecret":"s""#,
+                InvalidInput,
+                p("appSecret"),
+            ),
+            (
+                r#""api":"alibaba.crossBorderPay.url.get","params":{"orderIdList":["1"]},"extra":1"#,
+                InvalidInput,
+                p("extra"),
+            ),
+            (
+                r#""api":"x.y","namespace":"n","version":1,"params":{"access_token":"t"}"#,
+                InvalidInput,
+                p("params.access_token"),
+            ),
+            (
+                r#""api":"x.y","namespace":"n","version":1,"params":{"_aop_timestamp":"1"}"#,
+                InvalidInput,
+                p("params._aop_timestamp"),
+            ),
+            (
+                r#""api":"x.y","namespace":"n","version":1,"params":{"_aop_signature":"1"}"#,
+                InvalidInput,
+                p("params._aop_signature"),
+            ),
+            (
+                r#""api":"x.y","namespace":"n","version":1,"params":{"a":9007199254740993}"#,
+                UnsafeOrderId,
+                p("params.a"),
+            ),
+            (
+                r#""api":"trade.orderpay.analysis","params":{"orderIds":["1"],"payChannel":"wechat"}"#,
+                InvalidInput,
+                p("params.payChannel"),
+            ),
             (r#""api":"alibaba.account.agent.crossBasic","params":{}"#, InvalidInput, p("params")),
-            (r#""api":"alibaba.accountPeriod.list.buyerView","params":{"pageIndex":0}"#, InvalidInput, p("params.pageIndex")),
-            (r#""api":"alibaba.trade.payWay.query","params":{"orderId":3535260697417660107}"#, UnsafeOrderId, p("params.orderId")),
-            (r#""api":"alibaba.trade.get.buyerView","params":{"orderId":"1","webSite":""}"#, InvalidInput, p("params.webSite")),
+            (
+                r#""api":"alibaba.accountPeriod.list.buyerView","params":{"pageIndex":0}"#,
+                InvalidInput,
+                p("params.pageIndex"),
+            ),
+            (
+                r#""api":"alibaba.trade.payWay.query","params":{"orderId":3535260697417660107}"#,
+                UnsafeOrderId,
+                p("params.orderId"),
+            ),
+            (
+                r#""api":"alibaba.trade.get.buyerView","params":{"orderId":"1","webSite":""}"#,
+                InvalidInput,
+                p("params.webSite"),
+            ),
         ];
         for (rest, code, path) in cases {
             let (c, p, m) = fails(rest);
             assert_eq!((c, &p), (*code, path), "{rest}: {m}");
         }
-        let (_, _, m) = fails(&format!(r#""api":"alibaba.alipay.url.get","params":{{"orderIdList":[{}]}}"#, (1..=31).map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(",")));
+        let (_, _, m) = fails(&format!(
+            r#""api":"alibaba.alipay.url.get","params":{{"orderIdList":[{}]}}"#,
+            (1..=31).map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(",")
+        ));
         assert!(m.contains("at most 30") && m.contains("maxPerCall"), "{m}");
         // Credentials.
         for (input, path) in [
-            (r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"appKey":"1234567"}"#, "accessToken"),
-            (r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"appKey":"1234567","accessToken":""}"#, "accessToken"),
-            (r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"accessToken":"t"}"#, "appKey"),
-            (r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"accessToken":"t","appKey":"12/34"}"#, "appKey"),
+            (
+                r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"appKey":"1234567"}"#,
+                "accessToken",
+            ),
+            (
+                r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"appKey":"1234567","accessToken":""}"#,
+                "accessToken",
+            ),
+            (
+                r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"accessToken":"t"}"#,
+                "appKey",
+            ),
+            (
+                r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"accessToken":"t","appKey":"12/34"}"#,
+                "appKey",
+            ),
         ] {
             let e = crate::api::build_request(input, Origin::Js).unwrap_err();
-            assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidCredentials, Some(path)), "{input}");
+            assert_eq!(
+                (e.code, e.path.as_deref()),
+                (ErrorCode::InvalidCredentials, Some(path)),
+                "{input}"
+            );
         }
         let e = crate::api::sign_request(r#"{"api":"alibaba.trade.payWay.query","params":{"orderId":"1"},"accessToken":"t","appKey":"1"}"#, Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidCredentials, Some("appSecret")));
@@ -143,7 +263,10 @@ mod tests {
         for (input, path) in [
             (r#"{"appSecret":"k","params":{}}"#, "urlPath"),
             (r#"{"appSecret":"k","urlPath":"/openapi/param2/1/a/b/1","params":{}}"#, "urlPath"),
-            (r#"{"appSecret":"k","urlPath":"https://gw.open.1688.com/openapi/param2","params":{}}"#, "urlPath"),
+            (
+                r#"{"appSecret":"k","urlPath":"https://gw.open.1688.com/openapi/param2","params":{}}"#,
+                "urlPath",
+            ),
             (r#"{"urlPath":"","params":{}}"#, "appSecret"),
         ] {
             assert_eq!(sig(input).unwrap_err().path.as_deref(), Some(path), "{input}");
@@ -222,11 +345,17 @@ mod tests {
     #[ignore]
     fn sign_speed() {
         let input = r#"{"api":"alibaba.crossBorderPay.url.get","appKey":"1234567","appSecret":"TESTSECRET123","accessToken":"00000000-test-token-0000","timestamp":1700000000000,"params":{"orderIdList":["3535260697417660101","3535260697417660102","3535260697417660103","3535260697417660104","3535260697417660105","3535260697417660106","3535260697417660107","3535260697417660108","3535260697417660109","3535260697417660110"]}}"#;
-        let signer = Signer::from_json(r#"{"appKey":"1234567","appSecret":"TESTSECRET123"}"#, Origin::Js).unwrap();
+        let signer =
+            Signer::from_json(r#"{"appKey":"1234567","appSecret":"TESTSECRET123"}"#, Origin::Js)
+                .unwrap();
         let signer_input = input.replace(r#""appSecret":"TESTSECRET123","#, "");
         let n = 100_000u32;
         for (name, f) in [
-            ("signRequest", Box::new(|| crate::api::sign_request(input, Origin::Js).unwrap()) as Box<dyn Fn() -> String>),
+            (
+                "signRequest",
+                Box::new(|| crate::api::sign_request(input, Origin::Js).unwrap())
+                    as Box<dyn Fn() -> String>,
+            ),
             ("Signer.sign", Box::new(|| signer.sign_json(&signer_input, Origin::Js).unwrap())),
         ] {
             let t = std::time::Instant::now();

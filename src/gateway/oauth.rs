@@ -52,8 +52,19 @@ pub(crate) fn authorize_url_json(input: &str) -> Result<String> {
     if state.is_empty() || state.len() > 512 {
         return Err(invalid("state", "state must be a non-empty opaque string (at most 512 bytes) that the callback checks against CSRF".into()));
     }
-    let params = [("client_id", app_key.as_ref()), ("site", "1688"), ("redirect_uri", uri.as_ref()), ("state", state.as_ref())];
-    let mut url = String::with_capacity(AUTHORIZE.len().saturating_add(uri.len().saturating_mul(3)).saturating_add(state.len().saturating_mul(3)).saturating_add(120));
+    let params = [
+        ("client_id", app_key.as_ref()),
+        ("site", "1688"),
+        ("redirect_uri", uri.as_ref()),
+        ("state", state.as_ref()),
+    ];
+    let mut url = String::with_capacity(
+        AUTHORIZE
+            .len()
+            .saturating_add(uri.len().saturating_mul(3))
+            .saturating_add(state.len().saturating_mul(3))
+            .saturating_add(120),
+    );
     url.push_str(AUTHORIZE);
     url.push('?');
     url.push_str(&form::encode_pairs(params.into_iter()));
@@ -87,9 +98,16 @@ mod tests {
             (r#"{"appKey":"1","redirectUri":"javascript:alert(1)","state":"s"}"#, "redirectUri"),
             (r#"{"appKey":"1","redirectUri":"https://x.example","state":""}"#, "state"),
             (r#"{"appKey":"1","redirectUri":"https://x.example"}"#, "state"),
-            (r#"{"appKey":"1","redirectUri":"https://x.example","state":"s","appSecret":""}"#, "appSecret"),
+            (
+                r#"{"appKey":"1","redirectUri":"https://x.example","state":"s","appSecret":""}"#,
+                "appSecret",
+            ),
         ] {
-            assert_eq!(authorize_url_json(input).unwrap_err().path.as_deref(), Some(path), "{input}");
+            assert_eq!(
+                authorize_url_json(input).unwrap_err().path.as_deref(),
+                Some(path),
+                "{input}"
+            );
         }
     }
 }

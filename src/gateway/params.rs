@@ -27,7 +27,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for Ordered<'a> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object")
             }
-            fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> std::result::Result<Ordered<'a>, M::Error> {
+            fn visit_map<M: MapAccess<'de>>(
+                self,
+                mut m: M,
+            ) -> std::result::Result<Ordered<'a>, M::Error> {
                 let mut v = Vec::with_capacity(m.size_hint().unwrap_or(4).min(64));
                 while let Some(crate::json::Str(k)) = m.next_key::<crate::json::Str<'a>>()? {
                     let value: &'a RawValue = m.next_value()?;
@@ -64,16 +67,25 @@ fn unsafe_number(path: &str, token: &str) -> KjbError {
 /// written, booleans `true`/`false`, arrays and objects as compact JSON (their text re-printed
 /// without whitespace, every token — numbers included — exactly as given). `null` means absent.
 /// JS numbers above 2^53 − 1 are refused anywhere in the value.
-pub(crate) fn generic<'a>(raw: &'a RawValue, path: &str, origin: Origin) -> Result<Option<Cow<'a, str>>> {
+pub(crate) fn generic<'a>(
+    raw: &'a RawValue,
+    path: &str,
+    origin: Origin,
+) -> Result<Option<Cow<'a, str>>> {
     let text = token(raw);
     let numbers = if origin == Origin::Js { Numbers::RefuseUnsafe } else { Numbers::Keep };
     match first_byte(raw) {
         b'n' => Ok(None),
-        b'"' => json_str(raw).map(Some).ok_or_else(|| invalid(path, format!("{path} is not a readable string"))),
+        b'"' => json_str(raw)
+            .map(Some)
+            .ok_or_else(|| invalid(path, format!("{path} is not a readable string"))),
         b't' => Ok(Some(Cow::Borrowed("true"))),
         b'f' => Ok(Some(Cow::Borrowed("false"))),
         b'-' | b'0'..=b'9' => {
-            if matches!(numbers, Numbers::RefuseUnsafe) && !text.contains(['.', 'e', 'E']) && ids::is_unsafe_integer(text) {
+            if matches!(numbers, Numbers::RefuseUnsafe)
+                && !text.contains(['.', 'e', 'E'])
+                && ids::is_unsafe_integer(text)
+            {
                 return Err(unsafe_number(path, text));
             }
             Ok(Some(Cow::Borrowed(text)))
@@ -90,7 +102,13 @@ pub(crate) fn generic<'a>(raw: &'a RawValue, path: &str, origin: Origin) -> Resu
 }
 
 /// A typed value of a known API's parameter; `None` when absent (`null`).
-pub(crate) fn typed<'a>(spec: &ParamSpec, raw: &'a RawValue, path: &str, api: &str, origin: Origin) -> Result<Option<Cow<'a, str>>> {
+pub(crate) fn typed<'a>(
+    spec: &ParamSpec,
+    raw: &'a RawValue,
+    path: &str,
+    api: &str,
+    origin: Origin,
+) -> Result<Option<Cow<'a, str>>> {
     if is_null(raw) {
         return Ok(None);
     }
@@ -98,9 +116,14 @@ pub(crate) fn typed<'a>(spec: &ParamSpec, raw: &'a RawValue, path: &str, api: &s
         Kind::IdList { max } => Cow::Owned(id_list(raw, path, api, max, origin)?),
         Kind::Id => Cow::Owned(money::order_id(raw, path, origin)?.to_string()),
         Kind::Text => {
-            let s = json_str(raw).ok_or_else(|| invalid(path, format!("{path} must be a string; got {}", kind(raw))))?;
+            let s = json_str(raw).ok_or_else(|| {
+                invalid(path, format!("{path} must be a string; got {}", kind(raw)))
+            })?;
             if s.is_empty() {
-                return Err(invalid(path, format!("{path} is empty: give a value or leave it out")));
+                return Err(invalid(
+                    path,
+                    format!("{path} is empty: give a value or leave it out"),
+                ));
             }
             s
         }
@@ -109,8 +132,12 @@ pub(crate) fn typed<'a>(spec: &ParamSpec, raw: &'a RawValue, path: &str, api: &s
             match s {
                 Some(s) if choices.contains(&s.as_ref()) => s,
                 _ => {
-                    let got = s.map_or_else(|| kind(raw).to_string(), |s| format!("\"{}\"", clip(&s)));
-                    return Err(invalid(path, format!("{path} must be one of {}; got {got}", quoted(choices))));
+                    let got =
+                        s.map_or_else(|| kind(raw).to_string(), |s| format!("\"{}\"", clip(&s)));
+                    return Err(invalid(
+                        path,
+                        format!("{path} must be one of {}; got {got}", quoted(choices)),
+                    ));
                 }
             }
         }
@@ -136,7 +163,9 @@ fn positive(raw: &RawValue, path: &str, what: &str) -> Result<u64> {
         _ => return Err(invalid(path, format!("{path} must be {what}; got {}", kind(raw)))),
     };
     match s.parse::<u64>() {
-        Ok(n) if (1..=MAX_SAFE_INTEGER).contains(&n) && s.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
+        Ok(n) if (1..=MAX_SAFE_INTEGER).contains(&n) && s.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(n)
+        }
         _ => Err(invalid(path, format!("{path} must be {what}; got {}", clip(&s)))),
     }
 }
@@ -215,7 +244,13 @@ fn quoted_id_list(text: &str, max: usize) -> Option<String> {
 /// `orderIdList`: an array of ids (strings, BigInts-as-strings, safe numbers), or the already
 /// serialised JSON text of such an array (`"[1,2]"`, as public SDK examples pass it; its numbers
 /// are exact). Sent as the compact JSON array of numbers, re-printed from the integers.
-pub(crate) fn id_list(raw: &RawValue, path: &str, api: &str, max: usize, origin: Origin) -> Result<String> {
+pub(crate) fn id_list(
+    raw: &RawValue,
+    path: &str,
+    api: &str,
+    max: usize,
+    origin: Origin,
+) -> Result<String> {
     match quoted_id_list(raw.get(), max) {
         Some(sent) => Ok(sent),
         None => read_id_list(raw, path, api, max, origin),
@@ -223,7 +258,13 @@ pub(crate) fn id_list(raw: &RawValue, path: &str, api: &str, max: usize, origin:
 }
 
 /// [`id_list`] in general: every form of id, and the reason for any refusal.
-fn read_id_list(raw: &RawValue, path: &str, api: &str, max: usize, origin: Origin) -> Result<String> {
+fn read_id_list(
+    raw: &RawValue,
+    path: &str,
+    api: &str,
+    max: usize,
+    origin: Origin,
+) -> Result<String> {
     const WANT: &str = "must be a list of order ids, e.g. [\"3535260697417660107\"], or its JSON text \"[3535260697417660107]\"";
     let owned_text;
     let (items_text, item_origin) = match first_byte(raw) {
@@ -231,15 +272,30 @@ fn read_id_list(raw: &RawValue, path: &str, api: &str, max: usize, origin: Origi
         b'"' => {
             owned_text = json_str(raw).unwrap_or(Cow::Borrowed(""));
             if !owned_text.trim_start().starts_with('[') {
-                return Err(KjbError::at(ErrorCode::InvalidOrderId, path, format!("{path} {WANT}; got \"{}\"", clip(&owned_text))));
+                return Err(KjbError::at(
+                    ErrorCode::InvalidOrderId,
+                    path,
+                    format!("{path} {WANT}; got \"{}\"", clip(&owned_text)),
+                ));
             }
             json::precheck(&owned_text).map_err(|e| e.under(path))?;
             (owned_text.as_ref(), Origin::Text)
         }
-        _ => return Err(KjbError::at(ErrorCode::InvalidOrderId, path, format!("{path} {WANT}; got {}", kind(raw)))),
+        _ => {
+            return Err(KjbError::at(
+                ErrorCode::InvalidOrderId,
+                path,
+                format!("{path} {WANT}; got {}", kind(raw)),
+            ))
+        }
     };
-    let items: Vec<&RawValue> =
-        serde_json::from_str(items_text).map_err(|_| KjbError::at(ErrorCode::InvalidOrderId, path, format!("{path} {WANT}; its JSON text is not a list")))?;
+    let items: Vec<&RawValue> = serde_json::from_str(items_text).map_err(|_| {
+        KjbError::at(
+            ErrorCode::InvalidOrderId,
+            path,
+            format!("{path} {WANT}; its JSON text is not a list"),
+        )
+    })?;
     if items.is_empty() || items.len() > max {
         return Err(count_error(path, api, items.len(), max));
     }
@@ -282,7 +338,8 @@ struct WithholdWire<'a> {
 }
 
 fn json_string_literal(s: &str) -> Result<String> {
-    serde_json::to_string(s).map_err(|e| KjbError::internal(format!("could not print a string: {e}")))
+    serde_json::to_string(s)
+        .map_err(|e| KjbError::internal(format!("could not print a string: {e}")))
 }
 
 /// `tradeWithholdPreparePayParam`: an object `{orderId, payChannel, payAmount, opRequestId}` or
@@ -313,13 +370,19 @@ fn withhold(raw: &RawValue, path: &str, origin: Origin) -> Result<String> {
     })?;
     let order_id = money::order_id(w.order_id, &format!("{path}.orderId"), origin)?;
     let channel_path = format!("{path}.payChannel");
-    let channel = json_str(w.pay_channel).filter(|s| !s.is_empty()).ok_or_else(|| invalid(&channel_path, format!("{channel_path} must be a non-empty string")))?;
+    let channel = json_str(w.pay_channel).filter(|s| !s.is_empty()).ok_or_else(|| {
+        invalid(&channel_path, format!("{channel_path} must be a non-empty string"))
+    })?;
     let amount_path = format!("{path}.payAmount");
-    let amount = positive(w.pay_amount, &amount_path, "the amount in fen, a positive integer (12.50 CNY is 1250)")
-        .map_err(|mut e| {
-            e.code = ErrorCode::InvalidAmount;
-            e
-        })?;
+    let amount = positive(
+        w.pay_amount,
+        &amount_path,
+        "the amount in fen, a positive integer (12.50 CNY is 1250)",
+    )
+    .map_err(|mut e| {
+        e.code = ErrorCode::InvalidAmount;
+        e
+    })?;
     let op_path = format!("{path}.opRequestId");
     let op = json_str(w.op_request_id)
         .filter(|s| !s.is_empty())
@@ -354,7 +417,10 @@ mod tests {
         assert_eq!(g("true", Origin::Js).unwrap().unwrap(), "true");
         assert_eq!(g("null", Origin::Js).unwrap(), None);
         assert_eq!(g("{ \"a\" : [1, 2] }", Origin::Text).unwrap().unwrap(), "{\"a\":[1,2]}");
-        assert_eq!(g("{\"id\":3535260697417660107}", Origin::Text).unwrap().unwrap(), "{\"id\":3535260697417660107}");
+        assert_eq!(
+            g("{\"id\":3535260697417660107}", Origin::Text).unwrap().unwrap(),
+            "{\"id\":3535260697417660107}"
+        );
         let e = g("{\"id\":3535260697417660000}", Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::UnsafeOrderId, Some("params.x")));
         assert_eq!(g("9007199254740993", Origin::Js).unwrap_err().code, ErrorCode::UnsafeOrderId);
@@ -363,15 +429,28 @@ mod tests {
     #[test]
     fn id_lists() {
         let l = |s: &str, o| id_list(&raw(s), "params.orderIdList", "api", 30, o);
-        assert_eq!(l("[\"3535260697417660107\",\"12\"]", Origin::Js).unwrap(), "[3535260697417660107,12]");
-        assert_eq!(l("\"[3535260697417660107, 12]\"", Origin::Js).unwrap(), "[3535260697417660107,12]");
+        assert_eq!(
+            l("[\"3535260697417660107\",\"12\"]", Origin::Js).unwrap(),
+            "[3535260697417660107,12]"
+        );
+        assert_eq!(
+            l("\"[3535260697417660107, 12]\"", Origin::Js).unwrap(),
+            "[3535260697417660107,12]"
+        );
         assert_eq!(l("[12, 13]", Origin::Js).unwrap(), "[12,13]");
         let e = l("[\"1\",\"2\",\"3\",3535260697417660107]", Origin::Js).unwrap_err();
-        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::UnsafeOrderId, Some("params.orderIdList[3]")));
+        assert_eq!(
+            (e.code, e.path.as_deref()),
+            (ErrorCode::UnsafeOrderId, Some("params.orderIdList[3]"))
+        );
         let e = l("[\"1\",\"2\",\"1\"]", Origin::Js).unwrap_err();
-        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("params.orderIdList[2]")));
+        assert_eq!(
+            (e.code, e.path.as_deref()),
+            (ErrorCode::InvalidInput, Some("params.orderIdList[2]"))
+        );
         assert_eq!(l("[]", Origin::Js).unwrap_err().code, ErrorCode::TooManyOrders);
-        let many = format!("[{}]", (1..=31).map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(","));
+        let many =
+            format!("[{}]", (1..=31).map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(","));
         let e = l(&many, Origin::Js).unwrap_err();
         assert_eq!(e.code, ErrorCode::TooManyOrders);
         assert!(e.message.contains("split") && e.message.contains("maxPerCall"), "{}", e.message);
@@ -383,9 +462,26 @@ mod tests {
     #[test]
     fn quoted_id_lists_read_like_the_general_reader() {
         let ok = ["[\"3535260697417660107\"]", "[\"112345678\",\"212345678\",\"12345678\",\"2345678\",\"3535260697417660107\",\"3535260697417660108\"]", "[\"1\",\"22\",\"9999999999999999999\"]", "[\"12\",\"13\"]"];
-        let left = ["[]", "[\"\"]", "[\"0\"]", "[\"01\"]", "[\"1\",\"1\"]", "[\"3535260697417660107\",\"2\",\"3535260697417660107\"]", "[\"1\", \"2\"]", "[1]", "[\"1\",2]", "[\"10000000000000000000\"]", "[\"1\\u0031\"]", "[\"1\",]"];
+        let left = [
+            "[]",
+            "[\"\"]",
+            "[\"0\"]",
+            "[\"01\"]",
+            "[\"1\",\"1\"]",
+            "[\"3535260697417660107\",\"2\",\"3535260697417660107\"]",
+            "[\"1\", \"2\"]",
+            "[1]",
+            "[\"1\",2]",
+            "[\"10000000000000000000\"]",
+            "[\"1\\u0031\"]",
+            "[\"1\",]",
+        ];
         for text in ok {
-            assert_eq!(quoted_id_list(text, 30), Some(read_id_list(&raw(text), "p", "api", 30, Origin::Js).unwrap()), "{text}");
+            assert_eq!(
+                quoted_id_list(text, 30),
+                Some(read_id_list(&raw(text), "p", "api", 30, Origin::Js).unwrap()),
+                "{text}"
+            );
         }
         for text in left {
             assert_eq!(quoted_id_list(text, 30), None, "{text}");
@@ -411,16 +507,26 @@ mod tests {
     #[test]
     fn withhold_param() {
         let spec = ParamSpec { name: "w", kind: Kind::Withhold, required: true, default: None };
-        let w = |s: &str| typed(&spec, &raw(s), "params.w", "api", Origin::Js).map(|v| v.map(|c| c.into_owned()));
+        let w = |s: &str| {
+            typed(&spec, &raw(s), "params.w", "api", Origin::Js).map(|v| v.map(|c| c.into_owned()))
+        };
         let want = "{\"orderId\":3535260697417660107,\"payChannel\":\"kjpay\",\"payAmount\":1250,\"opRequestId\":\"op-1\"}";
         assert_eq!(w(r#"{"opRequestId":"op-1","orderId":"3535260697417660107","payAmount":1250,"payChannel":"kjpay"}"#).unwrap().unwrap(), want);
         assert_eq!(w(&serde_json::to_string(want).unwrap()).unwrap().unwrap(), want);
-        let e = w(r#"{"opRequestId":"op-1","orderId":"1","payAmount":"12.50","payChannel":"kjpay"}"#).unwrap_err();
-        assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidAmount, Some("params.w.payAmount")));
+        let e =
+            w(r#"{"opRequestId":"op-1","orderId":"1","payAmount":"12.50","payChannel":"kjpay"}"#)
+                .unwrap_err();
+        assert_eq!(
+            (e.code, e.path.as_deref()),
+            (ErrorCode::InvalidAmount, Some("params.w.payAmount"))
+        );
         let e = w(r#"{"orderId":"1","payAmount":1,"payChannel":"kjpay"}"#).unwrap_err();
         assert!(e.path.as_deref().unwrap().starts_with("params.w"), "{:?}", e.path);
         assert!(e.message.contains("opRequestId"), "{}", e.message);
-        let e = w(r#"{"opRequestId":"op-1","orderId":"1","payAmount":1,"payChannel":"kjpay","extra":1}"#).unwrap_err();
+        let e = w(
+            r#"{"opRequestId":"op-1","orderId":"1","payAmount":1,"payChannel":"kjpay","extra":1}"#,
+        )
+        .unwrap_err();
         assert!(e.message.contains("extra"), "{}", e.message);
     }
 }

@@ -38,7 +38,12 @@ fn malformed(path: &str, message: impl Into<String>) -> KjbError {
 pub(crate) fn verify_push_json(input: &str) -> Result<String> {
     let w: PushWire<'_> = json::parse(input)?;
     let secret = creds::app_secret(w.app_secret, "appSecret")?;
-    let body = w.body.ok_or_else(|| malformed("body", "body is required: the raw form body as received, or {message, _aop_signature}"))?;
+    let body = w.body.ok_or_else(|| {
+        malformed(
+            "body",
+            "body is required: the raw form body as received, or {message, _aop_signature}",
+        )
+    })?;
     verify(&secret, body)
 }
 
@@ -53,10 +58,22 @@ pub(crate) fn verify_body_json(secret: &Secret, body_json: &str) -> Result<Strin
 pub(crate) fn verify(secret: &Secret, body: &RawValue) -> Result<String> {
     match body.get().trim().as_bytes().first() {
         Some(b'"') => {
-            let text = json_str(body).ok_or_else(|| malformed("body", "body is not a readable string"))?;
+            let text =
+                json_str(body).ok_or_else(|| malformed("body", "body is not a readable string"))?;
             let text = text.trim();
-            let fields = form::parse(text).map_err(|(i, e)| malformed("body", format!("body is not a valid form: part {} {}", i.saturating_add(1), e.describe())))?;
-            if fields.is_empty() || (text.starts_with('{') && !fields.iter().any(|(k, _)| k == MESSAGE)) {
+            let fields = form::parse(text).map_err(|(i, e)| {
+                malformed(
+                    "body",
+                    format!(
+                        "body is not a valid form: part {} {}",
+                        i.saturating_add(1),
+                        e.describe()
+                    ),
+                )
+            })?;
+            if fields.is_empty()
+                || (text.starts_with('{') && !fields.iter().any(|(k, _)| k == MESSAGE))
+            {
                 return Err(malformed(
                     "body",
                     "body is not a form body (message=…&_aop_signature=…): pass the raw request body as received, or an object {message, _aop_signature}",
@@ -65,19 +82,33 @@ pub(crate) fn verify(secret: &Secret, body: &RawValue) -> Result<String> {
             verify_fields(secret, &fields)
         }
         Some(b'{') => {
-            let object: Ordered<'_> = serde_json::from_str(body.get()).map_err(|_| malformed("body", "body is not a readable object"))?;
+            let object: Ordered<'_> = serde_json::from_str(body.get())
+                .map_err(|_| malformed("body", "body is not a readable object"))?;
             let mut fields: Vec<form::Field<'_>> = Vec::with_capacity(object.0.len());
             for (k, v) in &object.0 {
                 let Some(s) = json_str(v) else {
                     let path = format!("body.{k}");
-                    let hint = if k == MESSAGE { ": the raw message text exactly as received (the signature covers that text, not parsed JSON)" } else { "" };
-                    return Err(malformed(&path, format!("{path} must be a string{hint}; got {}", kind(v))));
+                    let hint = if k == MESSAGE {
+                        ": the raw message text exactly as received (the signature covers that text, not parsed JSON)"
+                    } else {
+                        ""
+                    };
+                    return Err(malformed(
+                        &path,
+                        format!("{path} must be a string{hint}; got {}", kind(v)),
+                    ));
                 };
                 fields.push((k.clone(), s));
             }
             verify_fields(secret, &fields)
         }
-        _ => Err(malformed("body", format!("body must be the raw form body (a string) or {{message, _aop_signature}}; got {}", kind(body)))),
+        _ => Err(malformed(
+            "body",
+            format!(
+                "body must be the raw form body (a string) or {{message, _aop_signature}}; got {}",
+                kind(body)
+            ),
+        )),
     }
 }
 
@@ -98,7 +129,10 @@ fn verify_fields(secret: &Secret, fields: &[form::Field<'_>]) -> Result<String> 
     if !expected.matches(received) {
         let mut text = String::from("the push signature does not match: the body was altered, is not from 1688, or was signed with another appSecret; ignore it");
         if received.len() != SIGNATURE_LEN {
-            text.push_str(&format!(" (the received one has {} characters, a signature has {SIGNATURE_LEN})", received.chars().count()));
+            text.push_str(&format!(
+                " (the received one has {} characters, a signature has {SIGNATURE_LEN})",
+                received.chars().count()
+            ));
         } else if received.bytes().any(|b| b.is_ascii_lowercase()) {
             text.push_str(" (the received one has lower-case letters; 1688 signs in upper-case hex and kjb compares exactly)");
         }
@@ -165,30 +199,68 @@ fn read_message(message: &str) -> Result<String> {
         m
     })?;
     if !text.starts_with('{') {
-        return Err(malformed(P, format!("message must be a JSON object {{msgId, type, data, …}}; it starts with \"{}\"", clip(text))));
+        return Err(malformed(
+            P,
+            format!(
+                "message must be a JSON object {{msgId, type, data, …}}; it starts with \"{}\"",
+                clip(text)
+            ),
+        ));
     }
     serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|e| {
-        let mut m = malformed(P, format!("message is not valid JSON ({})", json::from_serde(&e, "").message.trim_start_matches("invalid JSON: ")));
+        let mut m = malformed(
+            P,
+            format!(
+                "message is not valid JSON ({})",
+                json::from_serde(&e, "").message.trim_start_matches("invalid JSON: ")
+            ),
+        );
         m.line = Some(e.line());
         m.column = Some(e.column());
         m
     })?;
-    let printed = ids::compact(text, Numbers::QuoteIds).map_err(|_| KjbError::internal("id quoting refused a number"))?;
-    let w: MessageWire<'_> = serde_json::from_str(&printed).map_err(|e| malformed(P, format!("message could not be read: {}", json::from_serde(&e, "").message)))?;
-    let msg_id = scalar(w.msg_id).filter(|s| !s.is_empty()).ok_or_else(|| malformed(&format!("{P}.msgId"), "message has no msgId: is this a 1688 push message?"))?;
-    let kind = w.kind.and_then(json_str).filter(|s| !s.is_empty()).ok_or_else(|| malformed(&format!("{P}.type"), "message has no type (the topic, e.g. ORDER_BUYER_VIEW_ORDER_PAY)"))?;
+    let printed = ids::compact(text, Numbers::QuoteIds)
+        .map_err(|_| KjbError::internal("id quoting refused a number"))?;
+    let w: MessageWire<'_> = serde_json::from_str(&printed).map_err(|e| {
+        malformed(P, format!("message could not be read: {}", json::from_serde(&e, "").message))
+    })?;
+    let msg_id = scalar(w.msg_id).filter(|s| !s.is_empty()).ok_or_else(|| {
+        malformed(&format!("{P}.msgId"), "message has no msgId: is this a 1688 push message?")
+    })?;
+    let kind = w.kind.and_then(json_str).filter(|s| !s.is_empty()).ok_or_else(|| {
+        malformed(
+            &format!("{P}.type"),
+            "message has no type (the topic, e.g. ORDER_BUYER_VIEW_ORDER_PAY)",
+        )
+    })?;
     let gmt_born = match scalar(w.gmt_born) {
         None => None,
         Some(s) => match s.parse::<u64>() {
             Ok(n) if n <= MAX_SAFE_INTEGER => Some(n),
-            _ => return Err(malformed(&format!("{P}.gmtBorn"), format!("gmtBorn must be milliseconds since the epoch; got {}", clip(&s)))),
+            _ => {
+                return Err(malformed(
+                    &format!("{P}.gmtBorn"),
+                    format!("gmtBorn must be milliseconds since the epoch; got {}", clip(&s)),
+                ))
+            }
         },
     };
     let data = match w.data {
         None => None,
-        Some(raw) => Some(super::answers::typed_data(&kind, raw).map_err(|why| malformed(&format!("{P}.data"), why))?),
+        Some(raw) => Some(
+            super::answers::typed_data(&kind, raw)
+                .map_err(|why| malformed(&format!("{P}.data"), why))?,
+        ),
     };
-    let out = PushOut { msg_id, kind, biz_key: scalar(w.biz_key), gmt_born, user_info: scalar(w.user_info), data, extra_info: w.extra_info };
+    let out = PushOut {
+        msg_id,
+        kind,
+        biz_key: scalar(w.biz_key),
+        gmt_born,
+        user_info: scalar(w.user_info),
+        data,
+        extra_info: w.extra_info,
+    };
     crate::json::to_json(&out)
 }
 
@@ -220,7 +292,8 @@ mod tests {
 
     #[test]
     fn ids_come_back_as_strings() {
-        let v: serde_json::Value = serde_json::from_str(&check(&signed_body(MSG)).unwrap()).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&check(&signed_body(MSG)).unwrap()).unwrap();
         assert_eq!(v["msgId"], "92705609220");
         assert_eq!(v["type"], "ORDER_BATCH_PAY");
         assert_eq!(v["bizKey"], "3535260697417660107");
@@ -235,20 +308,30 @@ mod tests {
         let body = signed_body(MSG);
         let (msg_part, sig_part) = body.split_once("&_aop_signature=").unwrap();
         // Signature lower-cased: not the same bytes.
-        let e = check(&format!("{msg_part}&_aop_signature={}", sig_part.to_ascii_lowercase())).unwrap_err();
+        let e = check(&format!("{msg_part}&_aop_signature={}", sig_part.to_ascii_lowercase()))
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::PushSignatureInvalid);
         assert!(e.message.contains("lower-case"), "{}", e.message);
         // One byte of the message changed.
         let changed = msg_part.replacen("successed", "successeD", 1);
-        assert_eq!(check(&format!("{changed}&_aop_signature={sig_part}")).unwrap_err().code, ErrorCode::PushSignatureInvalid);
+        assert_eq!(
+            check(&format!("{changed}&_aop_signature={sig_part}")).unwrap_err().code,
+            ErrorCode::PushSignatureInvalid
+        );
         // One byte of the signature changed.
         let mut sig = sig_part.to_string();
         let last = if sig.ends_with('0') { "1" } else { "0" };
         sig.replace_range(39..40, last);
-        assert_eq!(check(&format!("{msg_part}&_aop_signature={sig}")).unwrap_err().code, ErrorCode::PushSignatureInvalid);
+        assert_eq!(
+            check(&format!("{msg_part}&_aop_signature={sig}")).unwrap_err().code,
+            ErrorCode::PushSignatureInvalid
+        );
         // A field missing.
         assert_eq!(check(msg_part).unwrap_err().code, ErrorCode::PushMalformed);
-        assert_eq!(check(&format!("_aop_signature={sig_part}")).unwrap_err().code, ErrorCode::PushMalformed);
+        assert_eq!(
+            check(&format!("_aop_signature={sig_part}")).unwrap_err().code,
+            ErrorCode::PushMalformed
+        );
         // An extra field: it is signed too, so it breaks the signature unless signed with it.
         let e = check(&format!("{msg_part}&extra=1&_aop_signature={sig_part}")).unwrap_err();
         assert_eq!(e.code, ErrorCode::PushSignatureInvalid);
@@ -256,17 +339,27 @@ mod tests {
         assert!(check(&format!("{msg_part}&extra=1&_aop_signature={}", sig2.as_str())).is_ok());
         // Repeated fields, truncated escapes.
         assert_eq!(check(&format!("{body}&message=x")).unwrap_err().code, ErrorCode::PushMalformed);
-        assert_eq!(check(&format!("{msg_part}%2&_aop_signature={sig_part}")).unwrap_err().code, ErrorCode::PushMalformed);
+        assert_eq!(
+            check(&format!("{msg_part}%2&_aop_signature={sig_part}")).unwrap_err().code,
+            ErrorCode::PushMalformed
+        );
         assert_eq!(check(&format!("{body}&x=%E")).unwrap_err().code, ErrorCode::PushMalformed);
         // Another secret.
         let other = Secret::from_str_copy("OTHER");
-        assert_eq!(verify_body_json(&other, &as_json_string(&body)).unwrap_err().code, ErrorCode::PushSignatureInvalid);
+        assert_eq!(
+            verify_body_json(&other, &as_json_string(&body)).unwrap_err().code,
+            ErrorCode::PushSignatureInvalid
+        );
     }
 
     #[test]
     fn object_form() {
         let sig = sign::sign(&secret(), "", [(MESSAGE, MSG)]).unwrap();
-        let obj = format!("{{\"message\":{},\"_aop_signature\":\"{}\"}}", as_json_string(MSG), sig.as_str());
+        let obj = format!(
+            "{{\"message\":{},\"_aop_signature\":\"{}\"}}",
+            as_json_string(MSG),
+            sig.as_str()
+        );
         assert!(verify_body_json(&secret(), &obj).is_ok());
         let parsed = format!("{{\"message\":{MSG},\"_aop_signature\":\"{}\"}}", sig.as_str());
         let e = verify_body_json(&secret(), &parsed).unwrap_err();
@@ -290,7 +383,11 @@ mod tests {
             let e = check(&signed_body(m)).unwrap_err();
             assert_eq!((e.code, e.path.as_deref()), (ErrorCode::PushMalformed, Some(path)), "{m}");
         }
-        let deep = format!("{{\"msgId\":1,\"type\":\"T\",\"data\":{}{}}}", "[".repeat(100), "]".repeat(100));
+        let deep = format!(
+            "{{\"msgId\":1,\"type\":\"T\",\"data\":{}{}}}",
+            "[".repeat(100),
+            "]".repeat(100)
+        );
         assert_eq!(check(&signed_body(&deep)).unwrap_err().code, ErrorCode::PushMalformed);
         let e = check("{\"message\":\"x\"}").unwrap_err();
         assert!(e.message.contains("not a form"), "{}", e.message);
@@ -301,24 +398,45 @@ mod tests {
     /// nested that deep is INVALID_JSON — never a stack overflow.
     #[test]
     fn deep_messages_are_refused_without_recursion() {
-        for nest in ["[".repeat(100_000), "{\"a\":".repeat(100_000), format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000))] {
+        for nest in [
+            "[".repeat(100_000),
+            "{\"a\":".repeat(100_000),
+            format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000)),
+        ] {
             let message = format!("{{\"msgId\":1,\"type\":\"T\",\"data\":{nest}}}");
             let e = check(&signed_body(&message)).unwrap_err();
-            assert_eq!((e.code, e.path.as_deref()), (ErrorCode::PushMalformed, Some("body.message")), "{e:?}");
+            assert_eq!(
+                (e.code, e.path.as_deref()),
+                (ErrorCode::PushMalformed, Some("body.message")),
+                "{e:?}"
+            );
             assert!(e.message.contains("deeper than 64"), "{}", e.message);
             let sig = sign::sign(&secret(), "", [(MESSAGE, message.as_str())]).unwrap();
-            let obj = format!("{{\"message\":{},\"_aop_signature\":\"{}\"}}", as_json_string(&message), sig.as_str());
-            assert_eq!(verify_body_json(&secret(), &obj).unwrap_err().code, ErrorCode::PushMalformed);
+            let obj = format!(
+                "{{\"message\":{},\"_aop_signature\":\"{}\"}}",
+                as_json_string(&message),
+                sig.as_str()
+            );
+            assert_eq!(
+                verify_body_json(&secret(), &obj).unwrap_err().code,
+                ErrorCode::PushMalformed
+            );
             // The same depth in the JSON of the call itself.
             let input = format!("{{\"appSecret\":\"{SECRET}\",\"body\":{nest}}}");
             assert_eq!(verify_push_json(&input).unwrap_err().code, ErrorCode::InvalidJson);
-            assert_eq!(verify_body_json(&secret(), &nest).unwrap_err().code, ErrorCode::InvalidJson);
+            assert_eq!(
+                verify_body_json(&secret(), &nest).unwrap_err().code,
+                ErrorCode::InvalidJson
+            );
         }
     }
 
     #[test]
     fn entry_point() {
-        let input = format!("{{\"appSecret\":\"{SECRET}\",\"body\":{}}}", as_json_string(&signed_body(MSG)));
+        let input = format!(
+            "{{\"appSecret\":\"{SECRET}\",\"body\":{}}}",
+            as_json_string(&signed_body(MSG))
+        );
         assert!(verify_push_json(&input).is_ok());
         let e = verify_push_json("{\"appSecret\":\"\",\"body\":\"x\"}").unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidCredentials);

@@ -80,7 +80,10 @@ fn invalid(path: &str, message: String) -> KjbError {
 
 /// A URL path segment: letters, digits, `.`, `_`, `-`, not all dots.
 fn segment_ok(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')) && !s.bytes().all(|b| b == b'.')
+    !s.is_empty()
+        && s.len() <= 128
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && !s.bytes().all(|b| b == b'.')
 }
 
 fn text_field<'a>(raw: &'a RawValue, path: &str, what: &str) -> Result<Cow<'a, str>> {
@@ -90,9 +93,19 @@ fn text_field<'a>(raw: &'a RawValue, path: &str, what: &str) -> Result<Cow<'a, s
 /// `version`: a number or a string of digits.
 fn version_text<'a>(raw: &'a RawValue) -> Result<Cow<'a, str>> {
     let t = token(raw);
-    let s = if t.starts_with('"') { json_str(raw).unwrap_or(Cow::Borrowed("")) } else { Cow::Borrowed(t) };
+    let s = if t.starts_with('"') {
+        json_str(raw).unwrap_or(Cow::Borrowed(""))
+    } else {
+        Cow::Borrowed(t)
+    };
     if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid("version", format!("version must be the API version, a small whole number such as 1; got {}", clip(&s))));
+        return Err(invalid(
+            "version",
+            format!(
+                "version must be the API version, a small whole number such as 1; got {}",
+                clip(&s)
+            ),
+        ));
     }
     Ok(s)
 }
@@ -100,7 +113,8 @@ fn version_text<'a>(raw: &'a RawValue) -> Result<Cow<'a, str>> {
 /// `timestamp` → `_aop_timestamp`: milliseconds since the epoch (`Date.now()`), a number or a
 /// string of digits, 13 digits (2001–2286): a value in seconds is refused, not sent.
 fn timestamp<'a>(raw: &'a RawValue) -> Result<Cow<'a, str>> {
-    const WANT: &str = "timestamp must be milliseconds since the epoch, e.g. Date.now() = 1700000000000";
+    const WANT: &str =
+        "timestamp must be milliseconds since the epoch, e.g. Date.now() = 1700000000000";
     let t = token(raw);
     let s = match t.as_bytes().first() {
         Some(b'"') => json_str(raw).unwrap_or(Cow::Borrowed("")),
@@ -118,7 +132,11 @@ fn timestamp<'a>(raw: &'a RawValue) -> Result<Cow<'a, str>> {
 }
 
 fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost") || host == "[::1]" || host.strip_prefix("127.").is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+    host.eq_ignore_ascii_case("localhost")
+        || host == "[::1]"
+        || host
+            .strip_prefix("127.")
+            .is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
 }
 
 /// `baseUrl` replaces `https://gw.open.1688.com` (a sandbox, a proxy): `https://host[:port][/path]`;
@@ -128,7 +146,9 @@ pub(crate) fn base_url(raw: Option<&RawValue>) -> Result<Cow<'_, str>> {
     const P: &str = "baseUrl";
     let Some(raw) = raw.filter(|r| !params::is_null(r)) else { return Ok(Cow::Borrowed(GATEWAY)) };
     let s = text_field(raw, P, "a URL such as \"https://gw.open.1688.com\"")?;
-    let bad = |why: &str| invalid(P, format!("baseUrl must look like \"https://host[:port][/path]\" (plain http only for localhost); \"{}\" {why}", clip(&s)));
+    let bad = |why: &str| {
+        invalid(P, format!("baseUrl must look like \"https://host[:port][/path]\" (plain http only for localhost); \"{}\" {why}", clip(&s)))
+    };
     let (https, rest) = if let Some(r) = s.strip_prefix("https://") {
         (true, r)
     } else if let Some(r) = s.strip_prefix("http://") {
@@ -149,7 +169,11 @@ pub(crate) fn base_url(raw: Option<&RawValue>) -> Result<Cow<'_, str>> {
         authority.split(':').next().unwrap_or("")
     };
     let port = authority.get(host.len()..).unwrap_or("");
-    if host.is_empty() || !host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'[' | b']' | b':')) {
+    if host.is_empty()
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'[' | b']' | b':'))
+    {
         return Err(bad("has no valid host name"));
     }
     if !port.is_empty() {
@@ -158,8 +182,13 @@ pub(crate) fn base_url(raw: Option<&RawValue>) -> Result<Cow<'_, str>> {
             return Err(bad("has an invalid port"));
         }
     }
-    if !path.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'.' | b'_' | b'~' | b'%')) {
-        return Err(bad("has characters that do not belong in a base URL (query, fragment, spaces…)"));
+    if !path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'.' | b'_' | b'~' | b'%'))
+    {
+        return Err(bad(
+            "has characters that do not belong in a base URL (query, fragment, spaces…)",
+        ));
     }
     if !https && !is_loopback(host) {
         return Err(bad("uses plain http: the gateway is always called over https (http is allowed for localhost only)"));
@@ -189,14 +218,24 @@ fn resolve<'w>(w: &'w RequestWire<'_>) -> Result<Resolved<'w>> {
     if let Some(raw) = w.namespace.filter(|r| !params::is_null(r)) {
         let ns = text_field(raw, "namespace", "a namespace such as \"com.alibaba.trade\"")?;
         if namespace.as_deref().is_some_and(|p| p != ns.as_ref()) {
-            return Err(invalid("namespace", format!("namespace \"{}\" contradicts the one in api \"{}\"", clip(&ns), clip(&w.api))));
+            return Err(invalid(
+                "namespace",
+                format!(
+                    "namespace \"{}\" contradicts the one in api \"{}\"",
+                    clip(&ns),
+                    clip(&w.api)
+                ),
+            ));
         }
         namespace = Some(ns);
     }
     let version = w.version.filter(|r| !params::is_null(r)).map(version_text).transpose()?;
     if let Some(ns) = &namespace {
         if !segment_ok(ns) {
-            return Err(invalid("namespace", format!("namespace must be like \"com.alibaba.trade\"; got \"{}\"", clip(ns))));
+            return Err(invalid(
+                "namespace",
+                format!("namespace must be like \"com.alibaba.trade\"; got \"{}\"", clip(ns)),
+            ));
         }
     }
     match spec {
@@ -221,7 +260,11 @@ fn resolve<'w>(w: &'w RequestWire<'_>) -> Result<Resolved<'w>> {
 }
 
 /// Checks and orders everything that goes into the call. `app_key` was validated by the caller.
-pub(crate) fn prepare<'a>(w: &'a RequestWire<'a>, app_key: &str, origin: Origin) -> Result<Prepared<'a>> {
+pub(crate) fn prepare<'a>(
+    w: &'a RequestWire<'a>,
+    app_key: &str,
+    origin: Origin,
+) -> Result<Prepared<'a>> {
     let Resolved { spec, namespace, version, name } = resolve(w)?;
     let token = match (spec, w.access_token.filter(|r| !params::is_null(r))) {
         (_, Some(raw)) => Some(creds::access_token(Some(raw), "accessToken")?),
@@ -233,22 +276,48 @@ pub(crate) fn prepare<'a>(w: &'a RequestWire<'a>, app_key: &str, origin: Origin)
     let stamp = w.timestamp.filter(|r| !params::is_null(r)).map(timestamp).transpose()?;
 
     let given: &[(Cow<'a, str>, &'a RawValue)] = w.params.as_ref().map_or(&[], |p| p.0.as_slice());
-    let mut out: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::with_capacity(given.len().saturating_add(3));
+    let mut out: Vec<(Cow<'a, str>, Cow<'a, str>)> =
+        Vec::with_capacity(given.len().saturating_add(3));
     if let Some(t) = token {
         out.push((Cow::Borrowed("access_token"), t));
     }
     for (key, raw) in given {
         let path = || format!("params.{key}");
         match key.as_ref() {
-            "access_token" => return Err(invalid(&path(), "pass the access token as accessToken, not inside params".into())),
-            "_aop_timestamp" => return Err(invalid(&path(), "pass the time as timestamp (ms since the epoch), not inside params".into())),
-            "_aop_signature" => return Err(invalid(&path(), "params must not carry a signature: signRequest computes it".into())),
+            "access_token" => {
+                return Err(invalid(
+                    &path(),
+                    "pass the access token as accessToken, not inside params".into(),
+                ))
+            }
+            "_aop_timestamp" => {
+                return Err(invalid(
+                    &path(),
+                    "pass the time as timestamp (ms since the epoch), not inside params".into(),
+                ))
+            }
+            "_aop_signature" => {
+                return Err(invalid(
+                    &path(),
+                    "params must not carry a signature: signRequest computes it".into(),
+                ))
+            }
             "" => return Err(invalid("params", "params has an empty key".into())),
             _ => {}
         }
         let read = |path: &str| match spec {
             Some(spec) => {
-                let p = spec.param(key).ok_or_else(|| invalid(path, format!("{} is not a parameter of {}; it takes: {}", clip(key), spec.name, spec.param_names())))?;
+                let p = spec.param(key).ok_or_else(|| {
+                    invalid(
+                        path,
+                        format!(
+                            "{} is not a parameter of {}; it takes: {}",
+                            clip(key),
+                            spec.name,
+                            spec.param_names()
+                        ),
+                    )
+                })?;
                 params::typed(p, raw, path, spec.name, origin)
             }
             None => params::generic(raw, path, origin),
@@ -268,11 +337,17 @@ pub(crate) fn prepare<'a>(w: &'a RequestWire<'a>, app_key: &str, origin: Origin)
             if let Some(d) = p.default {
                 out.push((Cow::Borrowed(p.name), Cow::Borrowed(d)));
             } else if p.required {
-                return Err(invalid(&format!("params.{}", p.name), format!("params.{} is required by {}", p.name, spec.name)));
+                return Err(invalid(
+                    &format!("params.{}", p.name),
+                    format!("params.{} is required by {}", p.name, spec.name),
+                ));
             }
         }
         if !spec.one_of.is_empty() && !spec.one_of.iter().any(|n| out.iter().any(|(k, _)| k == n)) {
-            return Err(invalid("params", format!("{} needs one of: {}", spec.name, spec.one_of.join(", "))));
+            return Err(invalid(
+                "params",
+                format!("{} needs one of: {}", spec.name, spec.one_of.join(", ")),
+            ));
         }
     }
     if let Some(t) = stamp {
@@ -281,7 +356,9 @@ pub(crate) fn prepare<'a>(w: &'a RequestWire<'a>, app_key: &str, origin: Origin)
 
     let base = base_url(w.base_url)?;
     let segments = [version.as_ref(), namespace.as_ref(), name, app_key];
-    let mut url_path = String::with_capacity(segments.iter().fold(7usize, |n, s| n.saturating_add(s.len()).saturating_add(1)));
+    let mut url_path = String::with_capacity(
+        segments.iter().fold(7usize, |n, s| n.saturating_add(s.len()).saturating_add(1)),
+    );
     url_path.push_str("param2");
     for segment in segments {
         url_path.push('/');
@@ -322,9 +399,16 @@ pub(crate) fn build_out(p: &Prepared<'_>) -> Result<String> {
 pub(crate) fn sign_out(mut p: Prepared<'_>, secret: &Secret) -> Result<String> {
     // Room for the body with some escapes (an id list has one every 20 bytes); the exact
     // encoded size would cost a pass over every byte, and a longer body just grows the buffer.
-    let raw_len = p.pairs().fold(0usize, |n, (k, v)| n.saturating_add(k.len()).saturating_add(v.len()).saturating_add(2));
-    let body_len = raw_len.saturating_add(raw_len / 4).saturating_add(SIGNATURE_FIELD.len()).saturating_add(SIGNATURE_LEN);
-    let mut out = String::with_capacity(body_len.saturating_add(p.url_len()).saturating_add(CONTENT_TYPE.len()).saturating_add(80));
+    let raw_len = p.pairs().fold(0usize, |n, (k, v)| {
+        n.saturating_add(k.len()).saturating_add(v.len()).saturating_add(2)
+    });
+    let body_len = raw_len
+        .saturating_add(raw_len / 4)
+        .saturating_add(SIGNATURE_FIELD.len())
+        .saturating_add(SIGNATURE_LEN);
+    let mut out = String::with_capacity(
+        body_len.saturating_add(p.url_len()).saturating_add(CONTENT_TYPE.len()).saturating_add(80),
+    );
     out.push_str("{\"method\":\"POST\",\"url\":");
     crate::text::push_str(&mut out, &p.url());
     out.push_str(",\"headers\":{\"content-type\":\"");
@@ -359,13 +443,38 @@ mod tests {
     #[test]
     fn base_urls() {
         assert_eq!(base_url(None).unwrap(), GATEWAY);
-        for ok in ["\"https://gw.open.1688.com/\"", "\"http://127.0.0.1:8080\"", "\"http://localhost:3000/sandbox\"", "\"http://[::1]:9\"", "\"https://proxy.example.com/1688\""] {
+        for ok in [
+            "\"https://gw.open.1688.com/\"",
+            "\"http://127.0.0.1:8080\"",
+            "\"http://localhost:3000/sandbox\"",
+            "\"http://[::1]:9\"",
+            "\"https://proxy.example.com/1688\"",
+        ] {
             assert!(base_url(Some(&raw(ok))).is_ok(), "{ok}");
         }
-        assert_eq!(base_url(Some(&raw("\"https://a.example/x/\""))).unwrap(), "https://a.example/x");
-        for bad in ["\"http://gw.open.1688.com\"", "\"ftp://x\"", "\"https://\"", "\"https://u:p@h\"", "\"https://h/?q=1\"", "\"https://h#f\"", "\"https://h:port\"", "\"//h\"", "5", "\"https://h /x\"", "\"http://127.0.0.1.evil.com\""] {
+        assert_eq!(
+            base_url(Some(&raw("\"https://a.example/x/\""))).unwrap(),
+            "https://a.example/x"
+        );
+        for bad in [
+            "\"http://gw.open.1688.com\"",
+            "\"ftp://x\"",
+            "\"https://\"",
+            "\"https://u:p@h\"",
+            "\"https://h/?q=1\"",
+            "\"https://h#f\"",
+            "\"https://h:port\"",
+            "\"//h\"",
+            "5",
+            "\"https://h /x\"",
+            "\"http://127.0.0.1.evil.com\"",
+        ] {
             let e = base_url(Some(&raw(bad))).unwrap_err();
-            assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("baseUrl")), "{bad}");
+            assert_eq!(
+                (e.code, e.path.as_deref()),
+                (ErrorCode::InvalidInput, Some("baseUrl")),
+                "{bad}"
+            );
         }
     }
 
@@ -387,8 +496,16 @@ mod tests {
 
     fn serde_sign_out(p: &Prepared<'_>, secret: &Secret) -> String {
         let sig = sign::sign(secret, &p.url_path, p.pairs()).unwrap();
-        let body = form::encode_pairs(p.pairs().chain(std::iter::once(("_aop_signature", sig.as_str()))));
-        crate::json::to_json(&SignOut { method: "POST", url: &p.url(), headers: Headers { content_type: CONTENT_TYPE }, body, signature: sig.as_str() }).unwrap()
+        let body =
+            form::encode_pairs(p.pairs().chain(std::iter::once(("_aop_signature", sig.as_str()))));
+        crate::json::to_json(&SignOut {
+            method: "POST",
+            url: &p.url(),
+            headers: Headers { content_type: CONTENT_TYPE },
+            body,
+            signature: sig.as_str(),
+        })
+        .unwrap()
     }
 
     #[test]
@@ -405,10 +522,18 @@ mod tests {
             assert_eq!(sign_out(p, &secret).unwrap(), want, "{input}");
         }
         // A base URL that needs escaping (not one `base_url` lets through) takes the other path.
-        let p = Prepared { base: Cow::Borrowed("https://h/\"\u{e9}"), url_path: "param2/1/n/a/1".into(), params: vec![(Cow::Borrowed("k"), Cow::Borrowed("v"))] };
+        let p = Prepared {
+            base: Cow::Borrowed("https://h/\"\u{e9}"),
+            url_path: "param2/1/n/a/1".into(),
+            params: vec![(Cow::Borrowed("k"), Cow::Borrowed("v"))],
+        };
         let want = serde_sign_out(&p, &secret);
         assert_eq!(sign_out(p, &secret).unwrap(), want);
-        let p = Prepared { base: Cow::Borrowed(GATEWAY), url_path: "param2/1/n/a/1".into(), params: vec![] };
+        let p = Prepared {
+            base: Cow::Borrowed(GATEWAY),
+            url_path: "param2/1/n/a/1".into(),
+            params: vec![],
+        };
         let want = serde_sign_out(&p, &secret);
         assert_eq!(sign_out(p, &secret).unwrap(), want);
     }
@@ -417,8 +542,20 @@ mod tests {
     fn timestamps() {
         assert_eq!(timestamp(&raw("1700000000000")).unwrap(), "1700000000000");
         assert_eq!(timestamp(&raw("\"1700000000000\"")).unwrap(), "1700000000000");
-        for bad in ["1700000000", "1700000000000.5", "-1700000000000", "\"abc\"", "true", "\"01700000000000\"", "17000000000000"] {
-            assert_eq!(timestamp(&raw(bad)).unwrap_err().path.as_deref(), Some("timestamp"), "{bad}");
+        for bad in [
+            "1700000000",
+            "1700000000000.5",
+            "-1700000000000",
+            "\"abc\"",
+            "true",
+            "\"01700000000000\"",
+            "17000000000000",
+        ] {
+            assert_eq!(
+                timestamp(&raw(bad)).unwrap_err().path.as_deref(),
+                Some("timestamp"),
+                "{bad}"
+            );
         }
         assert!(timestamp(&raw("1700000000")).unwrap_err().message.contains("seconds"));
     }

@@ -38,7 +38,8 @@ const MAX_QUOTED: usize = 200;
 
 /// Server text for a message: clipped, control characters blanked.
 fn quote_server(s: &str) -> String {
-    let mut out: String = s.chars().take(MAX_QUOTED).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut out: String =
+        s.chars().take(MAX_QUOTED).map(|c| if c.is_control() { ' ' } else { c }).collect();
     if s.chars().nth(MAX_QUOTED).is_some() {
         out.push('…');
     }
@@ -68,7 +69,8 @@ fn first_text(o: &Map<String, Value>, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|k| text_of(o.get(*k)))
 }
 
-const MESSAGE_KEYS: &[&str] = &["errorMsg", "erroMsg", "errorMessage", "error_message", "message", "msg"];
+const MESSAGE_KEYS: &[&str] =
+    &["errorMsg", "erroMsg", "errorMessage", "error_message", "message", "msg"];
 
 fn with_detail(code: ErrorCode, message: String, detail: GatewayDetail) -> KjbError {
     let mut e = KjbError::new(code, message);
@@ -79,24 +81,41 @@ fn with_detail(code: ErrorCode, message: String, detail: GatewayDetail) -> KjbEr
 /// The parameter a `gw.ParamMissing` message names ("Required argument orderId …").
 fn missing_param(message: &str) -> Option<&str> {
     let lower = message.to_ascii_lowercase();
-    let at = lower.find("argument").map(|i| i.saturating_add("argument".len())).or_else(|| lower.find("parameter").map(|i| i.saturating_add("parameter".len())))?;
-    let rest = message.get(at..)?.trim_start_matches(|c: char| c == 's' || c == ':' || c == '\'' || c == '"' || c == '[' || c.is_whitespace());
-    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(rest.len());
+    let at = lower
+        .find("argument")
+        .map(|i| i.saturating_add("argument".len()))
+        .or_else(|| lower.find("parameter").map(|i| i.saturating_add("parameter".len())))?;
+    let rest = message.get(at..)?.trim_start_matches(|c: char| {
+        c == 's' || c == ':' || c == '\'' || c == '"' || c == '[' || c.is_whitespace()
+    });
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .unwrap_or(rest.len());
     rest.get(..end).filter(|n| !n.is_empty())
 }
 
 /// True for 1688's answer to a missing, expired or revoked access token.
 fn token_expired(status: u16, code: Option<&str>, message: Option<&str>) -> bool {
-    code == Some(TOKEN_CODE) || (status == 401 && code.is_none() && message.is_some_and(|m| m.to_ascii_lowercase().contains("need user authorized")))
+    code == Some(TOKEN_CODE)
+        || (status == 401
+            && code.is_none()
+            && message.is_some_and(|m| m.to_ascii_lowercase().contains("need user authorized")))
 }
 
 /// A refusal by the gateway itself (HTTP 4xx/5xx, `error_code`), classified by gateway-1688.md
 /// §4: rate limits are retryable, the 401 answer is `TOKEN_EXPIRED`, every other code is final
 /// and its message says what to change.
-pub(crate) fn gateway_error(api: &str, status: u16, code: Option<String>, message: Option<String>, request_id: Option<String>) -> KjbError {
+pub(crate) fn gateway_error(
+    api: &str,
+    status: u16,
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+) -> KjbError {
     let expired = token_expired(status, code.as_deref(), message.as_deref());
     let code = if expired { Some(TOKEN_CODE.to_string()) } else { code };
-    let retryable = !expired && (status == 429 || code.as_deref().is_some_and(|c| RETRYABLE.contains(&c)));
+    let retryable =
+        !expired && (status == 429 || code.as_deref().is_some_and(|c| RETRYABLE.contains(&c)));
     let mut text = format!("the 1688 gateway refused {api} (HTTP {status}");
     if let Some(c) = &code {
         text.push_str(", ");
@@ -125,7 +144,17 @@ pub(crate) fn gateway_error(api: &str, status: u16, code: Option<String>, messag
     };
     text.push_str(&hint);
     let code_kind = if expired { ErrorCode::TokenExpired } else { ErrorCode::GatewayError };
-    with_detail(code_kind, text, GatewayDetail { gateway_code: code, http_status: Some(status), retryable, request_id, gateway_message: message.as_deref().map(quote_server) })
+    with_detail(
+        code_kind,
+        text,
+        GatewayDetail {
+            gateway_code: code,
+            http_status: Some(status),
+            retryable,
+            request_id,
+            gateway_message: message.as_deref().map(quote_server),
+        },
+    )
 }
 
 fn request_id(o: Option<&Map<String, Value>>) -> Option<String> {
@@ -143,7 +172,11 @@ fn id_strings(v: Option<&Value>) -> Vec<String> {
     }
     match v {
         Some(Value::Array(a)) => a.iter().filter_map(one).collect(),
-        Some(Value::String(s)) => s.split([',', ' ', '[', ']', '"']).filter(|t| !t.is_empty()).map(str::to_string).collect(),
+        Some(Value::String(s)) => s
+            .split([',', ' ', '[', ']', '"'])
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect(),
         Some(Value::Number(n)) => vec![n.to_string()],
         _ => Vec::new(),
     }
@@ -154,7 +187,13 @@ fn id_strings(v: Option<&Value>) -> Vec<String> {
 fn check(api: &str, status: u16, v: &Value) -> Result<()> {
     let Some(o) = v.as_object() else { return Ok(()) };
     if let Some(code) = text_of(o.get("error_code")) {
-        return Err(gateway_error(api, status, Some(code), first_text(o, MESSAGE_KEYS), request_id(Some(o))));
+        return Err(gateway_error(
+            api,
+            status,
+            Some(code),
+            first_text(o, MESSAGE_KEYS),
+            request_id(Some(o)),
+        ));
     }
     let business = |o: &Map<String, Value>, code: Option<String>| {
         let message = first_text(o, MESSAGE_KEYS);
@@ -168,14 +207,25 @@ fn check(api: &str, status: u16, v: &Value) -> Result<()> {
             text.push_str(": ");
             text.push_str(&quote_server(m));
         }
-        let refused = id_strings(o.get("cantPayOrderList").or_else(|| o.get("payFailureOrderList")));
+        let refused =
+            id_strings(o.get("cantPayOrderList").or_else(|| o.get("payFailureOrderList")));
         if !refused.is_empty() {
             text.push_str("; orders refused: ");
             text.push_str(&quote_server(&refused.join(", ")));
         }
         text.push_str(business_hint(code.as_deref(), message.as_deref()));
         let gateway_message = message.as_deref().map(quote_server);
-        with_detail(ErrorCode::BusinessError, text, GatewayDetail { gateway_code: code, http_status: Some(status), retryable: false, request_id: request_id(Some(o)), gateway_message })
+        with_detail(
+            ErrorCode::BusinessError,
+            text,
+            GatewayDetail {
+                gateway_code: code,
+                http_status: Some(status),
+                retryable: false,
+                request_id: request_id(Some(o)),
+                gateway_message,
+            },
+        )
     };
     let success = flag(o.get("success"));
     let code = first_text(o, &["errorCode", "error_code"]);
@@ -192,7 +242,9 @@ fn check(api: &str, status: u16, v: &Value) -> Result<()> {
 
 /// What to do about the business errors gateway-1688.md §4 documents.
 fn business_hint(code: Option<&str>, message: Option<&str>) -> &'static str {
-    let says = |needle: &str| code.is_some_and(|c| c.contains(needle)) || message.is_some_and(|m| m.contains(needle));
+    let says = |needle: &str| {
+        code.is_some_and(|c| c.contains(needle)) || message.is_some_and(|m| m.contains(needle))
+    };
     match code {
         Some("400_4") => "; none of these orders can be paid by KJB",
         Some("500_2") => "; the access token belongs to a sub-account: have the buyer's main account authorise the app and use its token",
@@ -212,7 +264,9 @@ fn unexpected(api: &str, status: u16, why: &str) -> KjbError {
 
 /// Where an answer's fields are: at the top, or inside a `result` wrapper.
 fn field<'v>(o: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
-    o.get(key).filter(|v| !v.is_null()).or_else(|| o.get("result").and_then(Value::as_object).and_then(|r| r.get(key)).filter(|v| !v.is_null()))
+    o.get(key).filter(|v| !v.is_null()).or_else(|| {
+        o.get("result").and_then(Value::as_object).and_then(|r| r.get(key)).filter(|v| !v.is_null())
+    })
 }
 
 #[derive(Serialize)]
@@ -223,8 +277,10 @@ struct PayUrlOut {
 }
 
 fn pay_url(api: &str, status: u16, o: &Map<String, Value>) -> Result<String> {
-    let url = field(o, "payUrl").and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
-    let refused = id_strings(field(o, "cantPayOrderList").or_else(|| field(o, "payFailureOrderList")));
+    let url =
+        field(o, "payUrl").and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
+    let refused =
+        id_strings(field(o, "cantPayOrderList").or_else(|| field(o, "payFailureOrderList")));
     if url.is_none() && refused.is_empty() {
         return Err(unexpected(api, status, "it has neither payUrl nor refused orders"));
     }
@@ -266,9 +322,16 @@ fn pay_way(api: &str, status: u16, o: &Map<String, Value>) -> Result<String> {
     let (pay_fee, pay_fee_fen) = match text_of(row.get("payFee")) {
         None => (None, None),
         Some(fen) => {
-            let n = money::digits_id(&fen).ok().or((fen == "0").then_some(0)).and_then(|n| i64::try_from(n).ok());
+            let n = money::digits_id(&fen)
+                .ok()
+                .or((fen == "0").then_some(0))
+                .and_then(|n| i64::try_from(n).ok());
             let Some(n) = n else {
-                return Err(unexpected(api, status, &format!("payFee {} is not a whole number of fen", quote_server(&fen))));
+                return Err(unexpected(
+                    api,
+                    status,
+                    &format!("payFee {} is not a whole number of fen", quote_server(&fen)),
+                ));
             };
             (Some(money::fmt_cny(Decimal::new(n, 2))), Some(fen))
         }
@@ -287,13 +350,18 @@ fn pay_way(api: &str, status: u16, o: &Map<String, Value>) -> Result<String> {
             // already quoted every integer above 2^53 − 1, and turning it back into a number
             // would hand JS a rounded value.
             Some(Value::String(s)) => match s.parse::<u64>() {
-                Ok(n) if n <= money::MAX_SAFE_INTEGER && s.bytes().all(|b| b.is_ascii_digit()) => Value::from(n),
+                Ok(n) if n <= money::MAX_SAFE_INTEGER && s.bytes().all(|b| b.is_ascii_digit()) => {
+                    Value::from(n)
+                }
                 _ => Value::String(s.clone()),
             },
             _ => Value::Null,
         };
         kjb |= code.as_u64().is_some_and(|n| KJB_CHANNELS.contains(&n));
-        channels.push(Channel { code, name: c.get("name").and_then(Value::as_str).map(str::to_string) });
+        channels.push(Channel {
+            code,
+            name: c.get("name").and_then(Value::as_str).map(str::to_string),
+        });
     }
     crate::json::to_json(&PayWayOut {
         order_id: text_of(row.get("orderId")),
@@ -310,7 +378,14 @@ fn status_code(raw: &RawValue) -> Result<u16> {
     let s = t.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(t);
     match s.parse::<u16>() {
         Ok(n) if (100..=599).contains(&n) => Ok(n),
-        _ => Err(KjbError::at(ErrorCode::InvalidInput, "status", format!("status must be the HTTP status code (response.status), 100–599; got {}", money::clip(t)))),
+        _ => Err(KjbError::at(
+            ErrorCode::InvalidInput,
+            "status",
+            format!(
+                "status must be the HTTP status code (response.status), 100–599; got {}",
+                money::clip(t)
+            ),
+        )),
     }
 }
 
@@ -319,10 +394,21 @@ pub(crate) fn parse_response_json(input: &str) -> Result<String> {
     let w: ResponseWire<'_> = json::parse(input)?;
     let status = status_code(w.status)?;
     if api::split_name(&w.api).1.is_empty() {
-        return Err(KjbError::at(ErrorCode::InvalidInput, "api", "api must be the name of the API that was called"));
+        return Err(KjbError::at(
+            ErrorCode::InvalidInput,
+            "api",
+            "api must be the name of the API that was called",
+        ));
     }
     let body = super::creds::json_str(w.body).ok_or_else(|| {
-        KjbError::at(ErrorCode::InvalidInput, "body", format!("body must be the raw response text (await response.text()); got {}", kind(w.body)))
+        KjbError::at(
+            ErrorCode::InvalidInput,
+            "body",
+            format!(
+                "body must be the raw response text (await response.text()); got {}",
+                kind(w.body)
+            ),
+        )
     })?;
     parse(&w.api, status, &body)
 }
@@ -345,7 +431,8 @@ pub(crate) fn parse(api: &str, status: u16, body: &str) -> Result<String> {
             Some(Answer::Shaped(shape)) => Numbers::QuoteIdsAnd(shape.money_keys()),
             _ => Numbers::QuoteIds,
         };
-        let printed = ids::compact(text, numbers).map_err(|_| KjbError::internal("id quoting refused a number"))?;
+        let printed = ids::compact(text, numbers)
+            .map_err(|_| KjbError::internal("id quoting refused a number"))?;
         serde_json::from_str::<Value>(&printed).ok().map(|value| (printed, value))
     } else {
         None
@@ -385,7 +472,9 @@ pub(crate) fn parse(api: &str, status: u16, body: &str) -> Result<String> {
         (Answer::Decoded, _) => Ok(printed),
         (Answer::PayUrl, Some(o)) => pay_url(api, status, o),
         (Answer::PayWay, Some(o)) => pay_way(api, status, o),
-        (Answer::Shaped(_), _) | (_, None) => Err(unexpected(api, status, "it is not a JSON object")),
+        (Answer::Shaped(_), _) | (_, None) => {
+            Err(unexpected(api, status, "it is not a JSON object"))
+        }
     }
 }
 
@@ -405,34 +494,69 @@ mod tests {
 
     #[test]
     fn url_answers_keep_19_digit_ids() {
-        let v = ok(CBP, r#"{"success":"true","payUrl":"https://pay.1688.com/x?a=1","cantPayOrderList":[3535260697417660107,3535260697417660108]}"#);
+        let v = ok(
+            CBP,
+            r#"{"success":"true","payUrl":"https://pay.1688.com/x?a=1","cantPayOrderList":[3535260697417660107,3535260697417660108]}"#,
+        );
         assert_eq!(v["payUrl"], "https://pay.1688.com/x?a=1");
         assert_eq!(v["refused"], serde_json::json!(["3535260697417660107", "3535260697417660108"]));
-        let v = ok("alibaba.alipay.url.get", r#"{"success":true,"payUrl":"u","payFailureOrderList":{}}"#);
+        let v = ok(
+            "alibaba.alipay.url.get",
+            r#"{"success":true,"payUrl":"u","payFailureOrderList":{}}"#,
+        );
         assert_eq!(v["refused"], serde_json::json!([]));
         let v = ok(CBP, r#"{"success":true,"payUrl":"u","cantPayOrderList":null}"#);
         assert_eq!(v["refused"], serde_json::json!([]));
-        let v = ok(CBP, "\u{feff} {\"success\":true,\"cantPayOrderList\":\"3535260697417660107,5\"}\n");
+        let v =
+            ok(CBP, "\u{feff} {\"success\":true,\"cantPayOrderList\":\"3535260697417660107,5\"}\n");
         assert_eq!(v["payUrl"], Value::Null);
         assert_eq!(v["refused"], serde_json::json!(["3535260697417660107", "5"]));
-        let v = ok("com.alibaba.trade:alibaba.creditPay.url.get", r#"{"result":{"success":true,"payUrl":"u"}}"#);
+        let v = ok(
+            "com.alibaba.trade:alibaba.creditPay.url.get",
+            r#"{"result":{"success":true,"payUrl":"u"}}"#,
+        );
         assert_eq!(v["payUrl"], "u");
         assert_eq!(err(CBP, 200, r#"{"success":true}"#).code, ErrorCode::GatewayError);
     }
 
     #[test]
     fn business_errors() {
-        let e = err(CBP, 200, r#"{"success":"false","errorCode":"400_4","errorMsg":"no order","cantPayOrderList":[3535260697417660107]}"#);
+        let e = err(
+            CBP,
+            200,
+            r#"{"success":"false","errorCode":"400_4","errorMsg":"no order","cantPayOrderList":[3535260697417660107]}"#,
+        );
         assert_eq!(e.code, ErrorCode::BusinessError);
         let g = e.gateway.as_ref().unwrap();
-        assert_eq!((g.gateway_code.as_deref(), g.http_status, g.retryable), (Some("400_4"), Some(200), false));
-        assert!(e.message.contains("no order") && e.message.contains("3535260697417660107"), "{}", e.message);
-        let e = err("alibaba.alipay.url.get", 200, r#"{"success":false,"errorCode":"E1","erroMsg":"sic"}"#);
+        assert_eq!(
+            (g.gateway_code.as_deref(), g.http_status, g.retryable),
+            (Some("400_4"), Some(200), false)
+        );
+        assert!(
+            e.message.contains("no order") && e.message.contains("3535260697417660107"),
+            "{}",
+            e.message
+        );
+        let e = err(
+            "alibaba.alipay.url.get",
+            200,
+            r#"{"success":false,"errorCode":"E1","erroMsg":"sic"}"#,
+        );
         assert!(e.message.contains("sic"));
         let e = err("x.y", 200, r#"{"errorCode":"E2","errorMessage":"bare"}"#);
-        assert_eq!((e.code, e.gateway.unwrap().gateway_code.as_deref()), (ErrorCode::BusinessError, Some("E2")));
-        let e = err("alibaba.trade.pay.protocolPay.preparePay", 200, r#"{"result":{"success":false,"code":"PAY_FAIL","message":"m"}}"#);
-        assert_eq!((e.code, e.gateway.unwrap().gateway_code.as_deref()), (ErrorCode::BusinessError, Some("PAY_FAIL")));
+        assert_eq!(
+            (e.code, e.gateway.unwrap().gateway_code.as_deref()),
+            (ErrorCode::BusinessError, Some("E2"))
+        );
+        let e = err(
+            "alibaba.trade.pay.protocolPay.preparePay",
+            200,
+            r#"{"result":{"success":false,"code":"PAY_FAIL","message":"m"}}"#,
+        );
+        assert_eq!(
+            (e.code, e.gateway.unwrap().gateway_code.as_deref()),
+            (ErrorCode::BusinessError, Some("PAY_FAIL"))
+        );
     }
 
     /// Every code of gateway-1688.md §4, as the live gateway sends it.
@@ -447,39 +571,174 @@ mod tests {
             says: &'static [&'static str],
         }
         let cases = [
-            Case { status: 400, body: r#"{"error_code":"gw.QosAppFrequencyLimit","error_message":"App call exceeds limited frequency","request_id":"r1"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.QosAppFrequencyLimit"), retryable: true, says: &["App call exceeds limited frequency", "back-off", "qps"] },
-            Case { status: 400, body: r#"{"error_code":"gw.QosRequestLimit","error_message":"too fast"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.QosRequestLimit"), retryable: true, says: &["back-off"] },
-            Case { status: 429, body: "", code: ErrorCode::GatewayError, gateway_code: None, retryable: true, says: &["HTTP 429", "back-off"] },
-            Case { status: 429, body: "Too Many Requests", code: ErrorCode::GatewayError, gateway_code: None, retryable: true, says: &["back-off"] },
-            Case { status: 401, body: r#"{"error_code":"401","error_message":"Request need user authorized","request_id":"r2"}"#, code: ErrorCode::TokenExpired, gateway_code: Some("401"), retryable: false, says: &["Request need user authorized", "refresh", "authorise"] },
-            Case { status: 401, body: "Request need user authorized", code: ErrorCode::TokenExpired, gateway_code: Some("401"), retryable: false, says: &["refresh"] },
-            Case { status: 400, body: r#"{"error_code":"gw.SignatureInvalid","error_message":"Signature invalid"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.SignatureInvalid"), retryable: false, says: &["appSecret", "will not help"] },
-            Case { status: 400, body: r#"{"error_code":"gw.APIACLDecline","error_message":"AppKey is not allowed(acl)"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.APIACLDecline"), retryable: false, says: &["AppKey is not allowed(acl)", "subscribe the solution", "permission"] },
-            Case { status: 400, body: r#"{"error_code":"gw.APIUnsupported","error_message":"API unsupported"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.APIUnsupported"), retryable: false, says: &["api name", "version"] },
-            Case { status: 400, body: r#"{"error_code":"gw.ParamMissing","error_message":"Required argument orderIdList is missing"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.ParamMissing"), retryable: false, says: &["add the required parameter orderIdList"] },
-            Case { status: 400, body: r#"{"error_code":"gw.ParamMissing","error_message":"Required argument: 'webSite'"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.ParamMissing"), retryable: false, says: &["parameter webSite"] },
-            Case { status: 400, body: r#"{"error_code":"gw.NoUsageLeftError","error_message":"SLA bill has no usage left"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.NoUsageLeftError"), retryable: false, says: &["SLA bill has no usage left", "paid call quota is used up"] },
-            Case { status: 400, body: r#"{"error_code":"gw.AppKeyNotFound","error_message":"appKey not found"}"#, code: ErrorCode::GatewayError, gateway_code: Some("gw.AppKeyNotFound"), retryable: false, says: &["check appKey"] },
-            Case { status: 502, body: "<html><body>Bad Gateway</body></html>", code: ErrorCode::GatewayError, gateway_code: None, retryable: false, says: &["Bad Gateway", "try again later"] },
-            Case { status: 503, body: "", code: ErrorCode::GatewayError, gateway_code: None, retryable: false, says: &["HTTP 503"] },
-            Case { status: 500, body: r#"{"message":"internal"}"#, code: ErrorCode::GatewayError, gateway_code: None, retryable: false, says: &["internal", "try again later"] },
+            Case {
+                status: 400,
+                body: r#"{"error_code":"gw.QosAppFrequencyLimit","error_message":"App call exceeds limited frequency","request_id":"r1"}"#,
+                code: ErrorCode::GatewayError,
+                gateway_code: Some("gw.QosAppFrequencyLimit"),
+                retryable: true,
+                says: &["App call exceeds limited frequency", "back-off", "qps"],
+            },
+            Case {
+                status: 400,
+                body: r#"{"error_code":"gw.QosRequestLimit","error_message":"too fast"}"#,
+                code: ErrorCode::GatewayError,
+                gateway_code: Some("gw.QosRequestLimit"),
+                retryable: true,
+                says: &["back-off"],
+            },
+            Case {
+                status: 429,
+                body: "",
+                code: ErrorCode::GatewayError,
+                gateway_code: None,
+                retryable: true,
+                says: &["HTTP 429", "back-off"],
+            },
+            Case {
+                status: 429,
+                body: "Too Many Requests",
+                code: ErrorCode::GatewayError,
+                gateway_code: None,
+                retryable: true,
+                says: &["back-off"],
+            },
+            Case {
+                status: 401,
+                body: r#"{"error_code":"401","error_message":"Request need user authorized","request_id":"r2"}"#,
+                code: ErrorCode::TokenExpired,
+                gateway_code: Some("401"),
+                retryable: false,
+                says: &["Request need user authorized", "refresh", "authorise"],
+            },
+            Case {
+                status: 401,
+                body: "Request need user authorized",
+                code: ErrorCode::TokenExpired,
+                gateway_code: Some("401"),
+                retryable: false,
+                says: &["refresh"],
+            },
+            Case {
+                status: 400,
+                body: r#"{"error_code":"gw.SignatureInvalid","error_message":"Signature invalid"}"#,
+                code: ErrorCode::GatewayError,
+                gateway_code: Some("gw.SignatureInvalid"),
+                retryable: false,
+                says: &["appSecret", "will not help"],
+            },
+            Case {
+                status: 400,
+                body: r#"{"error_code":"gw.APIACLDecline","error_message":"AppKey is not allowed(acl)"}"#,
+                code: ErrorCode::GatewayError,
+                gateway_code: Some("gw.APIACLDecline"),
+                retryable: false,
+                says: &["AppKey is not allowed(acl)", "subscribe the solution", "permission"],
+            },
+            Case {
+                status: 400,
+                body: r#"{"error_code":"gw.APIUnsupported","error_message":"API unsupported"}"#,
+                code: ErrorCode::GatewayError,
+                gateway_code: Some("gw.APIUnsupported"),
+                retryable: false,
+                says: &["api name", "version"],
+            },
+            Case {
+                status: 400,
+                body: r#"{"error_code":"gw.ParamMissing","error_message":"Required argument orderIdList is missing"}"#,
+                code: ErrorCode::GatewayError,
+                gateway_code: Some("gw.ParamMissing"),
+                retryable: false,
+                says: &["add the required parameter orderIdList"],
+            },
+            Case {
+                status: 400,
+                body: r#"{"error_code":"gw.ParamMissing","error_message":"Required argument: 'webSite'"}"#,
+                code: ErrorCode::GatewayError,
+                gateway_code: Some("gw.ParamMissing"),
+                retryable: false,
+                says: &["parameter webSite"],
+            },
+            Case {
+                status: 400,
+                body: r#"{"error_code":"gw.NoUsageLeftError","error_message":"SLA bill has no usage left"}"#,
+                code: ErrorCode::GatewayError,
+                gateway_code: Some("gw.NoUsageLeftError"),
+                retryable: false,
+                says: &["SLA bill has no usage left", "paid call quota is used up"],
+            },
+            Case {
+                status: 400,
+                body: r#"{"error_code":"gw.AppKeyNotFound","error_message":"appKey not found"}"#,
+                code: ErrorCode::GatewayError,
+                gateway_code: Some("gw.AppKeyNotFound"),
+                retryable: false,
+                says: &["check appKey"],
+            },
+            Case {
+                status: 502,
+                body: "<html><body>Bad Gateway</body></html>",
+                code: ErrorCode::GatewayError,
+                gateway_code: None,
+                retryable: false,
+                says: &["Bad Gateway", "try again later"],
+            },
+            Case {
+                status: 503,
+                body: "",
+                code: ErrorCode::GatewayError,
+                gateway_code: None,
+                retryable: false,
+                says: &["HTTP 503"],
+            },
+            Case {
+                status: 500,
+                body: r#"{"message":"internal"}"#,
+                code: ErrorCode::GatewayError,
+                gateway_code: None,
+                retryable: false,
+                says: &["internal", "try again later"],
+            },
         ];
         for c in &cases {
             let e = err(CBP, c.status, c.body);
             let g = e.gateway.as_ref().unwrap();
-            assert_eq!((e.code, g.gateway_code.as_deref(), g.http_status, g.retryable), (c.code, c.gateway_code, Some(c.status), c.retryable), "{}: {e:?}", c.body);
+            assert_eq!(
+                (e.code, g.gateway_code.as_deref(), g.http_status, g.retryable),
+                (c.code, c.gateway_code, Some(c.status), c.retryable),
+                "{}: {e:?}",
+                c.body
+            );
             for s in c.says {
                 assert!(e.message.contains(s), "{}: {:?} lacks {s:?}", c.body, e.message);
             }
         }
         // The JSON the JS layer rebuilds its KjbError from.
-        let e = err(CBP, 401, r#"{"error_code":"401","error_message":"Request need user authorized"}"#);
+        let e =
+            err(CBP, 401, r#"{"error_code":"401","error_message":"Request need user authorized"}"#);
         let v: Value = serde_json::from_str(&e.to_json()).unwrap();
-        assert_eq!((v["code"].as_str(), v["gatewayCode"].as_str(), v["httpStatus"].as_u64(), v["retryable"].as_bool()), (Some("TOKEN_EXPIRED"), Some("401"), Some(401), Some(false)));
+        assert_eq!(
+            (
+                v["code"].as_str(),
+                v["gatewayCode"].as_str(),
+                v["httpStatus"].as_u64(),
+                v["retryable"].as_bool()
+            ),
+            (Some("TOKEN_EXPIRED"), Some("401"), Some(401), Some(false))
+        );
         assert_eq!(v["gatewayMessage"], "Request need user authorized");
-        let e = err(CBP, 400, r#"{"error_code":"gw.QosAppFrequencyLimit","error_message":"App call exceeds limited frequency","request_id":"r1"}"#);
+        let e = err(
+            CBP,
+            400,
+            r#"{"error_code":"gw.QosAppFrequencyLimit","error_message":"App call exceeds limited frequency","request_id":"r1"}"#,
+        );
         assert_eq!(e.gateway.as_ref().unwrap().request_id.as_deref(), Some("r1"));
-        assert!(!err(CBP, 401, r#"{"error_code":"gw.SignatureInvalid","error_message":"bad sig"}"#).gateway.unwrap().retryable);
+        assert!(
+            !err(CBP, 401, r#"{"error_code":"gw.SignatureInvalid","error_message":"bad sig"}"#)
+                .gateway
+                .unwrap()
+                .retryable
+        );
         let e = err(CBP, 200, r#"{"error_code":"gw.APIACLDecline"}"#);
         assert_eq!(e.gateway.unwrap().http_status, Some(200));
         for body in ["", "   ", "<html>", "null", "{\"a\":", "\u{0}"] {
@@ -494,15 +753,39 @@ mod tests {
     #[test]
     fn documented_business_errors() {
         let cases = [
-            ("alibaba.alipay.url.get", r#"{"success":false,"errorCode":"Batch pay : not surport MANUAL-TRADE!","erroMsg":"Batch pay : not surport MANUAL-TRADE!"}"#, "Batch pay : not surport MANUAL-TRADE!", "MANUAL-TRADE"),
-            ("alibaba.alipay.url.get", r#"{"success":false,"errorCode":"操作库存失败:PRODUCT_TRADE_STAT_ERROR","erroMsg":"操作库存失败:PRODUCT_TRADE_STAT_ERROR"}"#, "操作库存失败:PRODUCT_TRADE_STAT_ERROR", "stock"),
-            (CBP, r#"{"success":"false","errorCode":"400_4","errorMsg":"no order can pay"}"#, "no order can pay", "none of these orders"),
-            ("alibaba.trade.payWay.query", r#"{"success":false,"errorCode":"500_2","errorMsg":"sub account"}"#, "sub account", "main account"),
+            (
+                "alibaba.alipay.url.get",
+                r#"{"success":false,"errorCode":"Batch pay : not surport MANUAL-TRADE!","erroMsg":"Batch pay : not surport MANUAL-TRADE!"}"#,
+                "Batch pay : not surport MANUAL-TRADE!",
+                "MANUAL-TRADE",
+            ),
+            (
+                "alibaba.alipay.url.get",
+                r#"{"success":false,"errorCode":"操作库存失败:PRODUCT_TRADE_STAT_ERROR","erroMsg":"操作库存失败:PRODUCT_TRADE_STAT_ERROR"}"#,
+                "操作库存失败:PRODUCT_TRADE_STAT_ERROR",
+                "stock",
+            ),
+            (
+                CBP,
+                r#"{"success":"false","errorCode":"400_4","errorMsg":"no order can pay"}"#,
+                "no order can pay",
+                "none of these orders",
+            ),
+            (
+                "alibaba.trade.payWay.query",
+                r#"{"success":false,"errorCode":"500_2","errorMsg":"sub account"}"#,
+                "sub account",
+                "main account",
+            ),
         ];
         for (api, body, kept, says) in cases {
             let e = err(api, 200, body);
             let g = e.gateway.as_ref().unwrap();
-            assert_eq!((e.code, g.retryable, g.gateway_message.as_deref()), (ErrorCode::BusinessError, false, Some(kept)), "{body}");
+            assert_eq!(
+                (e.code, g.retryable, g.gateway_message.as_deref()),
+                (ErrorCode::BusinessError, false, Some(kept)),
+                "{body}"
+            );
             assert!(e.message.contains(says), "{}", e.message);
         }
     }
@@ -518,13 +801,25 @@ mod tests {
         assert_eq!(v["payFeeFen"], "123456");
         assert_eq!(v["kjb"], true);
         assert_eq!(v["channels"][1], serde_json::json!({"code":16,"name":"跨境宝"}));
-        let v = ok("alibaba.trade.payWay.query", r#"{"resultList":[{"orderId":"5","payFee":"7","channels":{}}]}"#);
+        let v = ok(
+            "alibaba.trade.payWay.query",
+            r#"{"resultList":[{"orderId":"5","payFee":"7","channels":{}}]}"#,
+        );
         assert_eq!((v["payFee"].as_str(), v["kjb"].as_bool()), (Some("0.07"), Some(false)));
         assert_eq!(v["channels"], serde_json::json!([]));
-        let v = ok("alibaba.trade.payWay.query", r#"{"resultList":{"orderId":"5","payFee":0,"channels":[{"code":"20","name":"k"}]}}"#);
+        let v = ok(
+            "alibaba.trade.payWay.query",
+            r#"{"resultList":{"orderId":"5","payFee":0,"channels":[{"code":"20","name":"k"}]}}"#,
+        );
         assert_eq!((v["payFee"].as_str(), v["kjb"].as_bool()), (Some("0.00"), Some(true)));
-        assert_eq!(err("alibaba.trade.payWay.query", 200, r#"{"resultList":{"payFee":12.5}}"#).code, ErrorCode::GatewayError);
-        assert_eq!(err("alibaba.trade.payWay.query", 200, r#"{"success":true}"#).code, ErrorCode::GatewayError);
+        assert_eq!(
+            err("alibaba.trade.payWay.query", 200, r#"{"resultList":{"payFee":12.5}}"#).code,
+            ErrorCode::GatewayError
+        );
+        assert_eq!(
+            err("alibaba.trade.payWay.query", 200, r#"{"success":true}"#).code,
+            ErrorCode::GatewayError
+        );
     }
 
     #[test]
@@ -532,8 +827,14 @@ mod tests {
         let out = parse("alibaba.trade.get.buyerView", 200, r#"{"success":"true","result":{"baseInfo":{"id":3535260697417660107,"status":"waitbuyerpay","totalAmount":12.50,"buyerID":"b2b-1"}}}"#).unwrap();
         // Money as a CNY string (yuan on the wire), ids as strings (answers.rs shapes it).
         let v: Value = serde_json::from_str(&out).unwrap();
-        assert_eq!(v, serde_json::json!({"success":"true","result":{"baseInfo":{"id":"3535260697417660107","status":"waitbuyerpay","totalAmount":"12.50","buyerID":"b2b-1"}}}));
-        assert_eq!(parse("some.unknown.api", 200, "[1, 9007199254740993]").unwrap(), "[1,\"9007199254740993\"]");
+        assert_eq!(
+            v,
+            serde_json::json!({"success":"true","result":{"baseInfo":{"id":"3535260697417660107","status":"waitbuyerpay","totalAmount":"12.50","buyerID":"b2b-1"}}})
+        );
+        assert_eq!(
+            parse("some.unknown.api", 200, "[1, 9007199254740993]").unwrap(),
+            "[1,\"9007199254740993\"]"
+        );
     }
 
     /// Found by `cargo fuzz run gateway_parse`: a channel code above 2^53 − 1 (quoted by the
@@ -542,15 +843,28 @@ mod tests {
     #[test]
     fn pay_way_channel_codes_above_2_53_stay_strings() {
         for code in ["17308602676620779810", "\"17308602676620779810\"", "9007199254740992"] {
-            let body = format!(r#"{{"resultList":{{"orderId":"5","payFee":1,"channels":[{{"code":{code},"name":"x"}},{{"code":"16","name":"k"}}]}}}}"#);
+            let body = format!(
+                r#"{{"resultList":{{"orderId":"5","payFee":1,"channels":[{{"code":{code},"name":"x"}},{{"code":"16","name":"k"}}]}}}}"#
+            );
             let out = parse("alibaba.trade.payWay.query", 200, &body).unwrap();
             let v: Value = serde_json::from_str(&out).unwrap();
             assert_eq!(v["channels"][0]["code"], code.trim_matches('"'), "{out}");
             assert_eq!(v["channels"][1]["code"], 16);
             assert_eq!(v["kjb"], true);
         }
-        let v: Value = serde_json::from_str(&parse("alibaba.trade.payWay.query", 200, r#"{"resultList":{"channels":[{"code":"+16"},{"code":9007199254740991}]}}"#).unwrap()).unwrap();
-        assert_eq!(v["channels"], serde_json::json!([{"code": "+16", "name": null}, {"code": 9007199254740991u64, "name": null}]));
+        let v: Value = serde_json::from_str(
+            &parse(
+                "alibaba.trade.payWay.query",
+                200,
+                r#"{"resultList":{"channels":[{"code":"+16"},{"code":9007199254740991}]}}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            v["channels"],
+            serde_json::json!([{"code": "+16", "name": null}, {"code": 9007199254740991u64, "name": null}])
+        );
     }
 
     /// Found by `cargo fuzz run gateway_parse`: a number that no float holds passed the
@@ -558,21 +872,32 @@ mod tests {
     /// parse of the re-printed text, which was reported as an INTERNAL error (a kjb bug).
     #[test]
     fn numbers_out_of_float_range_are_a_bad_body_not_a_bug() {
-        for (status, body) in [(200, r#"{"success":true,"payUrl":"u","x":1E400}"#), (117, r#"{"a":[1E400]}"#), (503, "[-1e999]")] {
+        for (status, body) in [
+            (200, r#"{"success":true,"payUrl":"u","x":1E400}"#),
+            (117, r#"{"a":[1E400]}"#),
+            (503, "[-1e999]"),
+        ] {
             let e = err(CBP, status, body);
             assert_eq!(e.code, ErrorCode::GatewayError, "{body}: {e:?}");
             assert_eq!(e.gateway.as_ref().and_then(|g| g.http_status), Some(status));
             assert!(e.message.contains("not valid JSON"), "{}", e.message);
         }
         // Large but finite numbers are read (and integers above 2^53 quoted).
-        assert_eq!(parse("x.y", 200, "[1E300,123456789012345678901234567890]").unwrap(), "[1E300,\"123456789012345678901234567890\"]");
+        assert_eq!(
+            parse("x.y", 200, "[1E300,123456789012345678901234567890]").unwrap(),
+            "[1E300,\"123456789012345678901234567890\"]"
+        );
     }
 
     /// Nesting is bounded by `json::precheck` (iterative) before any recursive parser runs:
     /// 100,000 levels are an INVALID_JSON error, not a stack overflow, at every status.
     #[test]
     fn deep_bodies_are_refused_without_recursion() {
-        for body in ["[".repeat(100_000), "{\"a\":".repeat(100_000), format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000))] {
+        for body in [
+            "[".repeat(100_000),
+            "{\"a\":".repeat(100_000),
+            format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000)),
+        ] {
             for status in [200, 500] {
                 let e = err(CBP, status, &body);
                 assert_eq!(e.code, ErrorCode::InvalidJson, "{e:?}");
@@ -580,7 +905,8 @@ mod tests {
                 assert!(e.message.contains("deeper than 64"), "{}", e.message);
             }
         }
-        let input = serde_json::json!({"api": CBP, "status": 200, "body": "[".repeat(100_000)}).to_string();
+        let input =
+            serde_json::json!({"api": CBP, "status": 200, "body": "[".repeat(100_000)}).to_string();
         assert_eq!(parse_response_json(&input).unwrap_err().code, ErrorCode::InvalidJson);
         // 64 levels are fine.
         let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));

@@ -143,16 +143,22 @@ fn cmp_joined(a: &(&str, &str), b: &(&str, &str)) -> Ordering {
 
 /// The parameters in signing order; `_aop_signature` itself is never signed.
 fn sorted<'p>(params: impl IntoIterator<Item = (&'p str, &'p str)>) -> Vec<(&'p str, &'p str)> {
-    let mut v: Vec<(&str, &str)> = params.into_iter().filter(|(k, _)| *k != "_aop_signature").collect();
+    let mut v: Vec<(&str, &str)> =
+        params.into_iter().filter(|(k, _)| *k != "_aop_signature").collect();
     // A heapsort (crate::sort): the standard sort's code is large for a dozen parameters.
     crate::sort::sort_by(&mut v, cmp_joined);
     v
 }
 
 /// The exact text that is signed (for display and debugging; signing streams it instead).
-pub(crate) fn string_to_sign<'p>(url_path: &str, params: impl IntoIterator<Item = (&'p str, &'p str)>) -> String {
+pub(crate) fn string_to_sign<'p>(
+    url_path: &str,
+    params: impl IntoIterator<Item = (&'p str, &'p str)>,
+) -> String {
     let params = sorted(params);
-    let len = params.iter().fold(url_path.len(), |n, (k, v)| n.saturating_add(k.len()).saturating_add(v.len()));
+    let len = params
+        .iter()
+        .fold(url_path.len(), |n, (k, v)| n.saturating_add(k.len()).saturating_add(v.len()));
     let mut s = String::with_capacity(len);
     s.push_str(url_path);
     for (k, v) in params {
@@ -163,20 +169,37 @@ pub(crate) fn string_to_sign<'p>(url_path: &str, params: impl IntoIterator<Item 
 }
 
 /// Signs `url_path` (empty for params-only) and `params`.
-pub fn sign<'p>(secret: &Secret, url_path: &str, params: impl IntoIterator<Item = (&'p str, &'p str)>) -> Result<Signature> {
+pub fn sign<'p>(
+    secret: &Secret,
+    url_path: &str,
+    params: impl IntoIterator<Item = (&'p str, &'p str)>,
+) -> Result<Signature> {
     finish(secret, url_path, sorted(params))
 }
 
 /// [`sign`] for parameters the caller owns and no longer needs in their order: they are sorted
 /// where they are, saving the copy `sign` makes.
-pub(crate) fn sign_sorting<K: AsRef<str>, V: AsRef<str>>(secret: &Secret, url_path: &str, params: &mut [(K, V)]) -> Result<Signature> {
-    crate::sort::sort_by(params, |(ka, va), (kb, vb)| cmp_joined(&(ka.as_ref(), va.as_ref()), &(kb.as_ref(), vb.as_ref())));
-    let pairs = params.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).filter(|(k, _)| *k != "_aop_signature");
+pub(crate) fn sign_sorting<K: AsRef<str>, V: AsRef<str>>(
+    secret: &Secret,
+    url_path: &str,
+    params: &mut [(K, V)],
+) -> Result<Signature> {
+    crate::sort::sort_by(params, |(ka, va), (kb, vb)| {
+        cmp_joined(&(ka.as_ref(), va.as_ref()), &(kb.as_ref(), vb.as_ref()))
+    });
+    let pairs = params
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .filter(|(k, _)| *k != "_aop_signature");
     finish(secret, url_path, pairs)
 }
 
 /// The signature of `url_path` and `params`, already in signing order.
-fn finish<'p>(secret: &Secret, url_path: &str, params: impl IntoIterator<Item = (&'p str, &'p str)>) -> Result<Signature> {
+fn finish<'p>(
+    secret: &Secret,
+    url_path: &str,
+    params: impl IntoIterator<Item = (&'p str, &'p str)>,
+) -> Result<Signature> {
     let parts = params.into_iter().flat_map(|(k, v)| [k.as_bytes(), v.as_bytes()]);
     let digest = secret.hmac(std::iter::once(url_path.as_bytes()).chain(parts));
     let mut out = [0u8; SIGNATURE_LEN];
@@ -199,10 +222,25 @@ mod tests {
 
     #[test]
     fn joined_order_is_the_order_of_the_joined_strings() {
-        let pairs = [("a", ""), ("a", "b"), ("ab", ""), ("ab", "a"), ("a", "ba"), ("b", "a"), ("", "ab"), ("type", "ORDER"), ("typeList", "[1]"), ("", "")];
+        let pairs = [
+            ("a", ""),
+            ("a", "b"),
+            ("ab", ""),
+            ("ab", "a"),
+            ("a", "ba"),
+            ("b", "a"),
+            ("", "ab"),
+            ("type", "ORDER"),
+            ("typeList", "[1]"),
+            ("", ""),
+        ];
         for a in &pairs {
             for b in &pairs {
-                assert_eq!(cmp_joined(a, b), format!("{}{}", a.0, a.1).cmp(&format!("{}{}", b.0, b.1)), "{a:?} {b:?}");
+                assert_eq!(
+                    cmp_joined(a, b),
+                    format!("{}{}", a.0, a.1).cmp(&format!("{}{}", b.0, b.1)),
+                    "{a:?} {b:?}"
+                );
             }
         }
     }
@@ -216,7 +254,10 @@ mod tests {
         assert_eq!(a.as_str().len(), SIGNATURE_LEN);
         assert!(a.as_str().bytes().all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(&c)));
         assert!(a.matches(a.as_str()));
-        assert!(!a.matches(&a.as_str().to_ascii_lowercase()) || a.as_str().bytes().all(|c| c.is_ascii_digit()));
+        assert!(
+            !a.matches(&a.as_str().to_ascii_lowercase())
+                || a.as_str().bytes().all(|c| c.is_ascii_digit())
+        );
         assert!(!a.matches(""));
         assert!(!a.matches(&format!("{}0", a.as_str())));
     }
@@ -226,14 +267,32 @@ mod tests {
         let k = Secret::from_str_copy("k");
         let keys: Vec<String> = (0..40).map(|i| format!("p{:02}", (i * 7) % 40)).collect();
         for n in [0, 1, 15, 16, 17, 40] {
-            let params: Vec<(&str, &str)> = keys.iter().take(n).map(|k| (k.as_str(), "v")).collect();
+            let params: Vec<(&str, &str)> =
+                keys.iter().take(n).map(|k| (k.as_str(), "v")).collect();
             let mut with_signature = params.clone();
             with_signature.insert(n / 2, ("_aop_signature", "X"));
-            let want = k.hmac([string_to_sign("u/", params.iter().copied()).as_bytes()]).iter().flat_map(|b| hex_pair(*b)).collect::<Vec<u8>>();
-            assert_eq!(sign(&k, "u/", params.iter().copied()).unwrap().as_str().as_bytes(), want.as_slice(), "{n}");
-            assert_eq!(sign(&k, "u/", with_signature.iter().copied()).unwrap(), sign(&k, "u/", params.iter().copied()).unwrap(), "{n}");
-            let mut owned: Vec<(String, String)> = with_signature.iter().rev().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-            assert_eq!(sign_sorting(&k, "u/", &mut owned).unwrap(), sign(&k, "u/", params).unwrap(), "{n}");
+            let want = k
+                .hmac([string_to_sign("u/", params.iter().copied()).as_bytes()])
+                .iter()
+                .flat_map(|b| hex_pair(*b))
+                .collect::<Vec<u8>>();
+            assert_eq!(
+                sign(&k, "u/", params.iter().copied()).unwrap().as_str().as_bytes(),
+                want.as_slice(),
+                "{n}"
+            );
+            assert_eq!(
+                sign(&k, "u/", with_signature.iter().copied()).unwrap(),
+                sign(&k, "u/", params.iter().copied()).unwrap(),
+                "{n}"
+            );
+            let mut owned: Vec<(String, String)> =
+                with_signature.iter().rev().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            assert_eq!(
+                sign_sorting(&k, "u/", &mut owned).unwrap(),
+                sign(&k, "u/", params).unwrap(),
+                "{n}"
+            );
         }
     }
 
@@ -243,10 +302,23 @@ mod tests {
         let hex = |d: [u8; DIGEST_LEN]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
         let cases: [(Vec<u8>, Vec<u8>, &str); 5] = [
             (vec![0x0b; 20], b"Hi There".to_vec(), "b617318655057264e28bc0b6fb378c8ef146be00"),
-            (b"Jefe".to_vec(), b"what do ya want for nothing?".to_vec(), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"),
+            (
+                b"Jefe".to_vec(),
+                b"what do ya want for nothing?".to_vec(),
+                "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
+            ),
             (vec![0xaa; 20], vec![0xdd; 50], "125d7342b9ac11cd91a39af48aa17b4f63f175d3"),
-            (vec![0xaa; 80], b"Test Using Larger Than Block-Size Key - Hash Key First".to_vec(), "aa4ae5e15272d00e95705637ce8a3b55ed402112"),
-            (vec![0xaa; 80], b"Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data".to_vec(), "e8e99d0f45237d786d6bbaa7965c7808bbff1a91"),
+            (
+                vec![0xaa; 80],
+                b"Test Using Larger Than Block-Size Key - Hash Key First".to_vec(),
+                "aa4ae5e15272d00e95705637ce8a3b55ed402112",
+            ),
+            (
+                vec![0xaa; 80],
+                b"Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data"
+                    .to_vec(),
+                "e8e99d0f45237d786d6bbaa7965c7808bbff1a91",
+            ),
         ];
         for (key, data, want) in cases {
             let secret = Secret(Zeroizing::new(key));

@@ -30,7 +30,10 @@ pub struct Signer {
 
 impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Signer").field("app_key", &self.app_key).field("secret", &self.secret).finish()
+        f.debug_struct("Signer")
+            .field("app_key", &self.app_key)
+            .field("secret", &self.secret)
+            .finish()
     }
 }
 
@@ -52,7 +55,11 @@ impl Signer {
     pub fn sign_json(&self, input: &str, origin: Origin) -> Result<String> {
         let w: RequestWire<'_> = json::parse(input)?;
         if w.app_secret.is_some() {
-            return Err(KjbError::at(ErrorCode::InvalidInput, "appSecret", "the Signer already holds the app secret: leave appSecret out of sign()'s input"));
+            return Err(KjbError::at(
+                ErrorCode::InvalidInput,
+                "appSecret",
+                "the Signer already holds the app secret: leave appSecret out of sign()'s input",
+            ));
         }
         if let Some(raw) = w.app_key {
             let given = creds::app_key(Some(raw), "appKey")?;
@@ -77,7 +84,11 @@ impl Signer {
     /// An OAuth token request (`getToken` with either grant, or `postponeToken`) as
     /// `{"url","body"}` JSON text. The body carries `client_secret` by 1688's design, so the
     /// text is for `fetch` only and lives in a buffer that is wiped when dropped.
-    pub fn token_request_json(&self, input: &str, _origin: Origin) -> Result<zeroize::Zeroizing<String>> {
+    pub fn token_request_json(
+        &self,
+        input: &str,
+        _origin: Origin,
+    ) -> Result<zeroize::Zeroizing<String>> {
         super::token::request_json(&self.secret, &self.app_key, input)
     }
 }
@@ -90,9 +101,16 @@ mod tests {
 
     #[test]
     fn secret_never_shows() {
-        let s = Signer::from_json(&format!("{{\"appKey\":\"1234567\",\"appSecret\":\"{SECRET}\"}}"), Origin::Js).unwrap();
+        let s = Signer::from_json(
+            &format!("{{\"appKey\":\"1234567\",\"appSecret\":\"{SECRET}\"}}"),
+            Origin::Js,
+        )
+        .unwrap();
         let dbg = format!("{s:?} {s:#?}");
-        assert!(!dbg.contains(SECRET) && dbg.contains("1234567") && dbg.contains("<redacted>"), "{dbg}");
+        assert!(
+            !dbg.contains(SECRET) && dbg.contains("1234567") && dbg.contains("<redacted>"),
+            "{dbg}"
+        );
         // Errors from every path that touches the secret.
         let mut errors = vec![
             s.sign_json("{\"api\":\"alibaba.crossBorderPay.url.get\",\"params\":{\"orderIdList\":[]},\"accessToken\":\"t\"}", Origin::Js).unwrap_err(),
@@ -105,9 +123,27 @@ mod tests {
             Signer::from_json(&format!("{{\"appKey\":\"1\",\"appSecret\":\"{SECRET}\",\"x\":1}}"), Origin::Js).unwrap_err(),
             Signer::from_json(&format!("{{\"appKey\":\"1\",\"appSecret\":\"{SECRET}\""), Origin::Js).unwrap_err(),
         ];
-        errors.push(crate::api::sign_request(&format!("{{\"api\":\"x\",\"appKey\":\"1\",\"appSecret\":{{\"s\":\"{SECRET}\"}}}}"), Origin::Js).unwrap_err());
-        errors.push(crate::api::signature(&format!("{{\"appSecret\":\"{SECRET}\",\"urlPath\":5,\"params\":{{}}}}"), Origin::Js).unwrap_err());
-        errors.push(crate::api::verify_push(&format!("{{\"appSecret\":\"{SECRET}\",\"body\":\"message=%ZZ\"}}"), Origin::Js).unwrap_err());
+        errors.push(
+            crate::api::sign_request(
+                &format!("{{\"api\":\"x\",\"appKey\":\"1\",\"appSecret\":{{\"s\":\"{SECRET}\"}}}}"),
+                Origin::Js,
+            )
+            .unwrap_err(),
+        );
+        errors.push(
+            crate::api::signature(
+                &format!("{{\"appSecret\":\"{SECRET}\",\"urlPath\":5,\"params\":{{}}}}"),
+                Origin::Js,
+            )
+            .unwrap_err(),
+        );
+        errors.push(
+            crate::api::verify_push(
+                &format!("{{\"appSecret\":\"{SECRET}\",\"body\":\"message=%ZZ\"}}"),
+                Origin::Js,
+            )
+            .unwrap_err(),
+        );
         for e in &errors {
             let shown = format!("{e} {e:?} {}", e.to_json());
             assert!(!shown.contains(SECRET) && !shown.contains("DEADBEEF"), "{shown}");
@@ -116,16 +152,29 @@ mod tests {
 
     #[test]
     fn signs_like_sign_request() {
-        let s = Signer::from_json("{\"appKey\":\"1234567\",\"appSecret\":\"TESTSECRET123\"}", Origin::Js).unwrap();
+        let s = Signer::from_json(
+            "{\"appKey\":\"1234567\",\"appSecret\":\"TESTSECRET123\"}",
+            Origin::Js,
+        )
+        .unwrap();
         assert_eq!(s.app_key(), "1234567");
         let req = r#""api":"alibaba.alipay.url.get","accessToken":"00000000-test-token-0000","params":{"orderIdList":["3535260697417660107"]}"#;
         let a = s.sign_json(&format!("{{{req}}}"), Origin::Js).unwrap();
-        let b = crate::api::sign_request(&format!("{{{req},\"appKey\":\"1234567\",\"appSecret\":\"TESTSECRET123\"}}"), Origin::Js).unwrap();
+        let b = crate::api::sign_request(
+            &format!("{{{req},\"appKey\":\"1234567\",\"appSecret\":\"TESTSECRET123\"}}"),
+            Origin::Js,
+        )
+        .unwrap();
         assert_eq!(a, b);
-        assert_eq!(s.sign_json(&format!("{{{req},\"appKey\":\"1234567\"}}"), Origin::Js).unwrap(), b);
+        assert_eq!(
+            s.sign_json(&format!("{{{req},\"appKey\":\"1234567\"}}"), Origin::Js).unwrap(),
+            b
+        );
         let e = s.sign_json(&format!("{{{req},\"appKey\":\"7654321\"}}"), Origin::Js).unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidCredentials, Some("appKey")));
-        let e = s.sign_json(&format!("{{{req},\"appSecret\":\"TESTSECRET123\"}}"), Origin::Js).unwrap_err();
+        let e = s
+            .sign_json(&format!("{{{req},\"appSecret\":\"TESTSECRET123\"}}"), Origin::Js)
+            .unwrap_err();
         assert_eq!((e.code, e.path.as_deref()), (ErrorCode::InvalidInput, Some("appSecret")));
     }
 }

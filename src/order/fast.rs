@@ -26,7 +26,10 @@ const MAX_UNKNOWN_KEYS: usize = 24;
 /// is read, with its index; `None` leaves the list to the general path. `each` may give up too
 /// (`None`), and otherwise hands back the order's item vector, emptied, for the next order: a
 /// list is read with one item vector, not one per order.
-pub(super) fn each<'s>(text: &'s str, mut each: impl FnMut(usize, OrderWire<'s>) -> Option<Vec<ItemWire<'s>>>) -> Option<()> {
+pub(super) fn each<'s>(
+    text: &'s str,
+    mut each: impl FnMut(usize, OrderWire<'s>) -> Option<Vec<ItemWire<'s>>>,
+) -> Option<()> {
     let mut p = Reader { s: text, i: 0, keys: Vec::new() };
     let mut items = Vec::new();
     p.ws();
@@ -248,7 +251,9 @@ impl<'s> Reader<'s> {
             // 8 bytes at a time up to the next byte that needs a look (the last < 8 bytes of
             // the text go one by one). A local cursor keeps the loop in registers.
             let mut i = self.i;
-            while let Some(chunk) = b.get(i..i.saturating_add(8)).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+            while let Some(chunk) =
+                b.get(i..i.saturating_add(8)).and_then(|c| <[u8; 8]>::try_from(c).ok())
+            {
                 let found = special(u64::from_le_bytes(chunk));
                 if found != 0 {
                     i = i.saturating_add((found.trailing_zeros() / 8) as usize);
@@ -421,7 +426,11 @@ impl<'s> Reader<'s> {
 
     /// An array at the cursor whose depth (open containers, itself included) is `depth`;
     /// `element` reads each element (the cursor on it) and gets the depth of the array.
-    fn array(&mut self, depth: usize, mut element: impl FnMut(&mut Self, usize) -> Option<()>) -> Option<()> {
+    fn array(
+        &mut self,
+        depth: usize,
+        mut element: impl FnMut(&mut Self, usize) -> Option<()>,
+    ) -> Option<()> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -462,7 +471,11 @@ impl<'s> Reader<'s> {
     /// An object at the cursor whose depth is `depth`. `member` gets each key (with its field,
     /// if it is one of `F`'s) with the cursor on its value, reads the value and says
     /// whether the key is one it knows; repeated keys, known or not, are refused here.
-    fn object<F: Fields>(&mut self, depth: usize, mut member: impl FnMut(&mut Self, &'s str, Option<F>, usize) -> Option<bool>) -> Option<()> {
+    fn object<F: Fields>(
+        &mut self,
+        depth: usize,
+        mut member: impl FnMut(&mut Self, &'s str, Option<F>, usize) -> Option<bool>,
+    ) -> Option<()> {
         let known = F::KEYS;
         if depth > MAX_DEPTH {
             return None;
@@ -513,7 +526,8 @@ impl<'s> Reader<'s> {
     fn skip(&mut self, depth: usize) -> Option<()> {
         match self.peek()? {
             b'"' => self.string().map(drop),
-            b'{' => self.object::<NoField>(depth.saturating_add(1), |p, _, _, d| p.skip(d).map(|_| false)),
+            b'{' => self
+                .object::<NoField>(depth.saturating_add(1), |p, _, _, d| p.skip(d).map(|_| false)),
             b'[' => self.array(depth.saturating_add(1), |p, d| p.skip(d)),
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
@@ -542,7 +556,11 @@ impl<'s> Reader<'s> {
             }
             Some(true)
         })?;
-        Some(SupplierWire { kjb: kjb.map(Into::into), kua_jing_bao: kua_jing_bao.map(Into::into), chengxintong: chengxintong?.into() })
+        Some(SupplierWire {
+            kjb: kjb.map(Into::into),
+            kua_jing_bao: kua_jing_bao.map(Into::into),
+            chengxintong: chengxintong?.into(),
+        })
     }
 
     fn item(&mut self, depth: usize) -> Option<ItemWire<'s>> {
@@ -574,8 +592,16 @@ impl<'s> Reader<'s> {
     /// One order (an element of the top-level array, so at depth 2); its items go into `list`,
     /// which is empty.
     fn order(&mut self, mut list: Vec<ItemWire<'s>>) -> Option<OrderWire<'s>> {
-        let (mut order_id, mut amount, mut currency, mut status, mut trade_type, mut trade_type_code) = (None, None, None, None, None, None);
-        let (mut supplier, mut items, mut seller_order, mut red_envelope, mut pay_by) = (None, None, None, None, None);
+        let (
+            mut order_id,
+            mut amount,
+            mut currency,
+            mut status,
+            mut trade_type,
+            mut trade_type_code,
+        ) = (None, None, None, None, None, None);
+        let (mut supplier, mut items, mut seller_order, mut red_envelope, mut pay_by) =
+            (None, None, None, None, None);
         self.object(2, |p, _, field: Option<OrderField>, d| {
             match field {
                 Some(OrderField::OrderId) => {
@@ -712,13 +738,22 @@ mod tests {
             format!("[{ORDER},]"),
             format!("[{ORDER}] x"),
             format!("[{ORDER}]]"),
-            one(&|o| o.replace("\"amount\":\"257.62\"", "\"amount\":\"257.62\",\"amount\":\"1.00\"")),
+            one(&|o| {
+                o.replace("\"amount\":\"257.62\"", "\"amount\":\"257.62\",\"amount\":\"1.00\"")
+            }),
             one(&|o| o.replace("\"loginId\":\"s-1\"", "\"loginId\":\"s-1\",\"loginId\":\"s-2\"")),
             one(&|o| o.replace("\"status\":\"waitbuyerpay\"", "\"status\":null")),
             one(&|o| o.replace("\"status\":\"waitbuyerpay\",", "")),
             one(&|o| o.replace("\"chengxintong\":true", "\"chengxintong\":1")),
-            one(&|o| o.replace("\"kjb\":true,\"chengxintong\"", "\"kjb\":\"yes\",\"chengxintong\"")),
-            one(&|o| o.replace("\"orderId\":\"3535260697417660107\"", "\"orderId\":\"35352606974176601\\u0030\"")),
+            one(&|o| {
+                o.replace("\"kjb\":true,\"chengxintong\"", "\"kjb\":\"yes\",\"chengxintong\"")
+            }),
+            one(&|o| {
+                o.replace(
+                    "\"orderId\":\"3535260697417660107\"",
+                    "\"orderId\":\"35352606974176601\\u0030\"",
+                )
+            }),
             one(&|o| o.replace("\"orderId\"", "\"order\\u0049d\"")),
             one(&|o| o.replace("\"amount\":\"257.62\"", "\"amount\":01")),
             one(&|o| o.replace("\"amount\":\"257.62\"", "\"amount\":1.")),
@@ -727,8 +762,13 @@ mod tests {
             one(&|o| o.replace("[1031910,\"Toys\"]", "[-1]")),
             one(&|o| o.replace("[1031910,\"Toys\"]", "1.5")),
             one(&|o| o.replace("[1031910,\"Toys\"]", "99999999999999999999")),
-            one(&|o| o.replace("\"sellerOrder\":false", "\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]")),
-            one(&|o| o.replace("\"items\":[", "\"items\":{").replace("}],\"sellerOrder\"", "}},\"sellerOrder\"")),
+            one(&|o| {
+                o.replace("\"sellerOrder\":false", "\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]")
+            }),
+            one(&|o| {
+                o.replace("\"items\":[", "\"items\":{")
+                    .replace("}],\"sellerOrder\"", "}},\"sellerOrder\"")
+            }),
             one(&|o| o.replace("\"title\":\"积木\"", "\"title\":\"\\ud800\"")),
         ] {
             assert!(orders(&text).is_none(), "the fast path took {text}");
@@ -736,7 +776,15 @@ mod tests {
         }
         // An item is at depth 4 (list, order, items, item): 60 more levels reach the limit of 64
         // and are taken, 61 are not — by either path.
-        let nest = |n: usize| format!("[{}]", ORDER.replace("\"kjb\":true}", &format!("\"kjb\":true,\"deep\":{}{}}}", "[".repeat(n), "]".repeat(n))));
+        let nest = |n: usize| {
+            format!(
+                "[{}]",
+                ORDER.replace(
+                    "\"kjb\":true}",
+                    &format!("\"kjb\":true,\"deep\":{}{}}}", "[".repeat(n), "]".repeat(n))
+                )
+            )
+        };
         assert!(orders(&nest(60)).is_some() && general(&nest(60)).is_some());
         assert!(orders(&nest(61)).is_none() && general(&nest(61)).is_none());
     }
@@ -818,7 +866,20 @@ mod tests {
             }
         }
         fn title(&mut self) -> String {
-            let words = ["LED", "desk", "lamp", "护眼台灯", "积木", "seed beads", "种子", "USB-C", "cable", "1 m", "花籽", "玩具"];
+            let words = [
+                "LED",
+                "desk",
+                "lamp",
+                "护眼台灯",
+                "积木",
+                "seed beads",
+                "种子",
+                "USB-C",
+                "cable",
+                "1 m",
+                "花籽",
+                "玩具",
+            ];
             let mut t = String::new();
             for _ in 0..=self.below(4) {
                 if !t.is_empty() {
@@ -832,7 +893,13 @@ mod tests {
             format!("\"{t}\"")
         }
         fn category(&mut self) -> String {
-            let one = |g: &mut Gen| if g.chance(50) { g.below(10_000_000).to_string() } else { format!("\"{}\"", g.pick(&["运动户外", "Toys", "种子", "electronics"])) };
+            let one = |g: &mut Gen| {
+                if g.chance(50) {
+                    g.below(10_000_000).to_string()
+                } else {
+                    format!("\"{}\"", g.pick(&["运动户外", "Toys", "种子", "electronics"]))
+                }
+            };
             match self.below(5) {
                 0 => "null".to_string(),
                 1 | 2 => one(self),
@@ -849,7 +916,10 @@ mod tests {
                 let j = self.below(i as u64 + 1) as usize;
                 members.swap(i, j);
             }
-            let parts: Vec<String> = members.iter().map(|(k, v)| format!("{}\"{k}\"{}:{}{v}", self.ws(), self.ws(), self.ws())).collect();
+            let parts: Vec<String> = members
+                .iter()
+                .map(|(k, v)| format!("{}\"{k}\"{}:{}{v}", self.ws(), self.ws(), self.ws()))
+                .collect();
             format!("{{{}{}}}", parts.join(","), self.ws())
         }
         fn item(&mut self) -> String {
@@ -868,7 +938,11 @@ mod tests {
         fn order(&mut self) -> String {
             let supplier_kjb = if self.chance(80) { "kjb" } else { "kuaJingBao" };
             let supplier = {
-                let m = vec![("loginId", format!("\"s-{}\"", self.below(100))), (supplier_kjb, self.flag().to_string()), ("chengxintong", self.flag().to_string())];
+                let m = vec![
+                    ("loginId", format!("\"s-{}\"", self.below(100))),
+                    (supplier_kjb, self.flag().to_string()),
+                    ("chengxintong", self.flag().to_string()),
+                ];
                 self.object(m)
             };
             let items: Vec<String> = (0..self.below(4)).map(|_| self.item()).collect();
@@ -878,7 +952,10 @@ mod tests {
                 ("orderId", self.id()),
                 ("amount", self.amount()),
                 ("status", format!("\"{status}\"")),
-                (if self.chance(70) { "tradeType" } else { "tradeTypeCode" }, format!("\"{trade}\"")),
+                (
+                    if self.chance(70) { "tradeType" } else { "tradeTypeCode" },
+                    format!("\"{trade}\""),
+                ),
                 ("supplier", supplier),
                 ("items", format!("[{}]", items.join(","))),
             ];
@@ -917,7 +994,10 @@ mod tests {
                 taken += 1;
             }
         }
-        assert!(taken * 100 >= LISTS * 90, "the fast path took only {taken} of {LISTS} generated order lists");
+        assert!(
+            taken * 100 >= LISTS * 90,
+            "the fast path took only {taken} of {LISTS} generated order lists"
+        );
     }
 
     proptest! {

@@ -30,7 +30,10 @@ const MANUAL = '2026112510010130'; // call 1: the manual order itself
 const STOCK = '2026112510030390'; // call 3: 操作库存失败:PRODUCT_TRADE_STAT_ERROR
 const CLOSES = ['2026112510006078', '2026112510019247']; // call 4; payTimeout 1 day, created 22 h before the sandbox started
 
-const VIEWPORTS = [{ width: 1280, height: 800 }, { width: 390, height: 844 }];
+const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+];
 const LANGS = ['en', 'zh'];
 
 // What the page says, per language (the assertions read the page as its user would).
@@ -42,10 +45,15 @@ const TEXT = {
     imported: /^48 orders imported from 1688 \(1 getBuyerOrderList answer, read by kjb's ordersFrom1688\)$/,
     summary: /^40 of 48 orders eligible for KJB · 8 blocked$/,
     seeds: /goods KJB refuses/,
-    overLimit: /\(11,267,605\.64 USD at 7\.1 CNY per USD\) is above KJB's single-transaction limit of 10,000,000\.00 USD/,
+    overLimit:
+      /\(11,267,605\.64 USD at 7\.1 CNY per USD\) is above KJB's single-transaction limit of 10,000,000\.00 USD/,
     refreshed: /the gateway answered 401 "Request need user authorized": kjb refreshed the token/,
     linksDone: /^2 cashier links ready; 23 orders refused\./,
-    refusal: { REFUSED: /KJB will not pay this order now/, MANUAL_ORDER: /cannot batch-pay an order the seller placed by hand/, PRODUCT_TRADE_STAT_ERROR: /could not reserve the stock/ },
+    refusal: {
+      REFUSED: /KJB will not pay this order now/,
+      MANUAL_ORDER: /cannot batch-pay an order the seller placed by hand/,
+      PRODUCT_TRADE_STAT_ERROR: /could not reserve the stock/,
+    },
     detail: /^Gateway: \S/,
     dropped: /will not deliver the next push/,
     pulled: /^Pulled 1 message \(1 new\) and confirmed them/,
@@ -63,7 +71,11 @@ const TEXT = {
     overLimit: /折合 11,267,605\.64 美元）超过跨境宝单笔限额 10,000,000\.00 美元/,
     refreshed: /网关返回 401 "Request need user authorized"：kjb 已刷新令牌/,
     linksDone: /^已生成 2 个收银台链接；23 笔订单被拒绝。/,
-    refusal: { REFUSED: /跨境宝暂不能支付该订单/, MANUAL_ORDER: /1688 不支持批量支付卖家手工下的订单/, PRODUCT_TRADE_STAT_ERROR: /1688 操作库存失败/ },
+    refusal: {
+      REFUSED: /跨境宝暂不能支付该订单/,
+      MANUAL_ORDER: /1688 不支持批量支付卖家手工下的订单/,
+      PRODUCT_TRADE_STAT_ERROR: /1688 操作库存失败/,
+    },
     detail: /^网关原文：\S/,
     dropped: /沙箱不会投递下一条推送/,
     pulled: /^拉取了 1 条消息（1 条新消息）并已确认/,
@@ -98,7 +110,8 @@ async function withDemo(viewport, fn) {
     for (const { url, text } of seen) assert.ok(!text.includes(SECRET), `${url} does not carry the app secret`);
     const tokens = await (await fetch(`${demo.url}/_sandbox/state`)).text();
     for (const t of new Set(tokens.match(/[0-9a-f]{32}/g) || [])) {
-      for (const { url, text } of seen) if (!url.includes('/_sandbox/')) assert.ok(!text.includes(t), `${url} does not carry a sandbox token`);
+      for (const { url, text } of seen)
+        if (!url.includes('/_sandbox/')) assert.ok(!text.includes(t), `${url} does not carry a sandbox token`);
     }
   } finally {
     await browser.close();
@@ -120,8 +133,14 @@ async function pressByKeyboard(page, selector) {
 
 /** No sideways scrolling: the page is never wider than the window. */
 async function assertNoHorizontalScroll(page, where) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-  assert.ok(scrollWidth <= innerWidth, `${where}: the page scrolls sideways (scrollWidth ${scrollWidth} > innerWidth ${innerWidth})`);
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  assert.ok(
+    scrollWidth <= innerWidth,
+    `${where}: the page scrolls sideways (scrollWidth ${scrollWidth} > innerWidth ${innerWidth})`,
+  );
 }
 
 /** A screenshot of the window, after checking the page does not scroll sideways. */
@@ -153,7 +172,8 @@ async function assertChartReadable(page, where) {
   const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   assert.ok(boxes.tiers.length >= 1, `${where}: the chart labels its tier thresholds`);
   for (const label of boxes.tiers) {
-    for (const bar of boxes.bars) assert.ok(!overlap(label, bar), `${where}: a bar covers the tier label "${label.text}"`);
+    for (const bar of boxes.bars)
+      assert.ok(!overlap(label, bar), `${where}: a bar covers the tier label "${label.text}"`);
   }
   assert.ok(boxes.months.length >= 4, `${where}: at least every third month is labelled (${boxes.months.length})`);
   for (let i = 1; i < boxes.months.length; i++) {
@@ -164,11 +184,17 @@ async function assertChartReadable(page, where) {
 
 /** The ids each cashier button pays, by the plan row (batch) it sits in. */
 async function buttonsByRow(page) {
-  return page.locator('#batches-body tr').evaluateAll((rows) => rows.map((tr) => ({
-    batch: tr.dataset.batch,
-    ids: [...tr.querySelectorAll('td.ids code')].map((c) => c.textContent),
-    buttons: [...tr.querySelectorAll('.cashier-link')].map((a) => ({ ids: a.dataset.orderIds.split(','), batch: a.dataset.batch, text: a.textContent })),
-  })));
+  return page.locator('#batches-body tr').evaluateAll((rows) =>
+    rows.map((tr) => ({
+      batch: tr.dataset.batch,
+      ids: [...tr.querySelectorAll('td.ids code')].map((c) => c.textContent),
+      buttons: [...tr.querySelectorAll('.cashier-link')].map((a) => ({
+        ids: a.dataset.orderIds.split(','),
+        batch: a.dataset.batch,
+        text: a.textContent,
+      })),
+    })),
+  );
 }
 
 /** Every button pays only orders of its own row, none of them paid already. */
@@ -188,7 +214,11 @@ function assertButtonsMatchRows(rows, paid = new Set()) {
 /** Waits until the text of `selector` matches `re` (the page renders after the answer arrives). */
 async function waitForText(page, selector, re) {
   try {
-    await page.waitForFunction(([sel, source, flags]) => new RegExp(source, flags).test(document.querySelector(sel)?.textContent ?? ''), [selector, re.source, re.flags], { timeout: 10000 });
+    await page.waitForFunction(
+      ([sel, source, flags]) => new RegExp(source, flags).test(document.querySelector(sel)?.textContent ?? ''),
+      [selector, re.source, re.flags],
+      { timeout: 10000 },
+    );
   } catch {
     assert.match(await page.locator(selector).textContent(), re);
   }
@@ -212,7 +242,9 @@ async function getLinks(page) {
 async function payOnCashier({ context, errors }, link, outcome, viewport, name) {
   const [cashier] = await Promise.all([context.waitForEvent('page'), link.click()]);
   cashier.on('pageerror', (e) => errors.push(`cashier: ${e}`));
-  cashier.on('console', (m) => { if (m.type() === 'error') errors.push(`cashier: ${m.text()}`); });
+  cashier.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`cashier: ${m.text()}`);
+  });
   await cashier.setViewportSize(viewport);
   await cashier.waitForLoadState();
   assert.match(cashier.url(), /\/cashier\?token=/);
@@ -240,7 +272,11 @@ for (const lang of LANGS) {
           assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
         }
         assert.match(await page.locator('#account-status').textContent(), T.notConnected);
-        assert.equal(await page.locator('#import').isDisabled(), true, 'nothing to import before the account is connected');
+        assert.equal(
+          await page.locator('#import').isDisabled(),
+          true,
+          'nothing to import before the account is connected',
+        );
         await shot(page, `${tag}-0-start`);
 
         // Connect: the sandbox's OAuth page, "Authorize", back with a token (kept by the server).
@@ -267,7 +303,12 @@ for (const lang of LANGS) {
         assert.equal(await seeds.getAttribute('data-status'), 'blocked');
         assert.match(await seeds.locator('.reason[data-code="PROHIBITED_GOODS"] .reason-text').textContent(), T.seeds);
         // Limit messages print amounts with thousands separators, in both languages.
-        assert.match(await page.locator(`tr[data-order-id="${OVER_LIMIT}"] .reason[data-code="OVER_TRANSACTION_LIMIT"] .reason-text`).textContent(), T.overLimit);
+        assert.match(
+          await page
+            .locator(`tr[data-order-id="${OVER_LIMIT}"] .reason[data-code="OVER_TRANSACTION_LIMIT"] .reason-text`)
+            .textContent(),
+          T.overLimit,
+        );
         await assertChartReadable(page, tag);
         await shotOf(page.locator('section.fee'), `${tag}-2-fee`);
         await page.locator('#orders-h').scrollIntoViewIfNeeded();
@@ -286,17 +327,37 @@ for (const lang of LANGS) {
         // Cashier links: one per plan batch; refusals in the page's language, 1688's text as detail.
         await getLinks(page);
         await waitForText(page, '#links-note', T.linksDone);
-        for (const [id, code] of [[KJB_REFUSED, 'REFUSED'], [MANUAL, 'MANUAL_ORDER'], [STOCK, 'PRODUCT_TRADE_STAT_ERROR']]) {
+        for (const [id, code] of [
+          [KJB_REFUSED, 'REFUSED'],
+          [MANUAL, 'MANUAL_ORDER'],
+          [STOCK, 'PRODUCT_TRADE_STAT_ERROR'],
+        ]) {
           const row = page.locator(`#orders-body tr[data-order-id="${id}"]`);
           assert.equal(await row.getAttribute('data-status'), 'refused');
-          assert.match(await row.locator(`.reason[data-code="GATEWAY_${code}"] .reason-text`).textContent(), T.refusal[code]);
-          assert.match(await row.locator(`.reason[data-code="GATEWAY_${code}"] .reason-detail`).textContent(), T.detail);
-          assert.match(await page.locator(`#refused li[data-order-id="${id}"] .reason-text`).textContent(), T.refusal[code]);
+          assert.match(
+            await row.locator(`.reason[data-code="GATEWAY_${code}"] .reason-text`).textContent(),
+            T.refusal[code],
+          );
+          assert.match(
+            await row.locator(`.reason[data-code="GATEWAY_${code}"] .reason-detail`).textContent(),
+            T.detail,
+          );
+          assert.match(
+            await page.locator(`#refused li[data-order-id="${id}"] .reason-text`).textContent(),
+            T.refusal[code],
+          );
         }
         let rows = await buttonsByRow(page);
-        assert.deepEqual(rows.map((r) => r.buttons.length), [0, 1, 0, 1]);
+        assert.deepEqual(
+          rows.map((r) => r.buttons.length),
+          [0, 1, 0, 1],
+        );
         assertButtonsMatchRows(rows);
-        assert.equal(await page.locator(`#orders-body tr[data-order-id="${BIG_ID}"]`).getAttribute('data-status'), 'refused', 'call 1 is refused whole');
+        assert.equal(
+          await page.locator(`#orders-body tr[data-order-id="${BIG_ID}"]`).getAttribute('data-status'),
+          'refused',
+          'call 1 is refused whole',
+        );
         await shotOf(page.locator('section.plan'), `${tag}-4-plan`);
 
         // Call 2 paid on the sandbox cashier: the signed push turns its rows paid, live.
@@ -304,13 +365,17 @@ for (const lang of LANGS) {
         const paidIds = (await first.getAttribute('data-order-ids')).split(',');
         assert.equal(paidIds.length, 10, `link 2 pays call 2 whole: ${paidIds}`);
         await payOnCashier({ context, errors }, first, 'successed', viewport, `${tag}-5-cashier`);
-        for (const id of paidIds) await page.locator(`#orders-body tr[data-order-id="${id}"][data-status="paid"]`).waitFor({ timeout: 10000 });
+        for (const id of paidIds)
+          await page.locator(`#orders-body tr[data-order-id="${id}"][data-status="paid"]`).waitFor({ timeout: 10000 });
         for (const id of paidIds) assert.equal(await reconState(page, id), 'paid');
 
         // After the partial payment, links again: each button still pays its own row's unpaid orders.
         await getLinks(page);
         rows = await buttonsByRow(page);
-        assert.deepEqual(rows.map((r) => r.buttons.length), [0, 0, 0, 1]);
+        assert.deepEqual(
+          rows.map((r) => r.buttons.length),
+          [0, 0, 0, 1],
+        );
         assertButtonsMatchRows(rows, new Set(paidIds));
 
         // Call 4 fails (ACCOUNT_BALANCE_NOT_ENOUGH) and its push is lost: pulled instead.
@@ -321,7 +386,8 @@ for (const lang of LANGS) {
         assert.equal(failIds.length, 7, `link 4: call 4 but its 3 refused orders: ${failIds}`);
         for (const id of CLOSES) assert.ok(failIds.includes(id));
         await payOnCashier({ context, errors }, last, 'ACCOUNT_BALANCE_NOT_ENOUGH', viewport, `${tag}-6-cashier-fail`);
-        for (const id of failIds) assert.equal(await reconState(page, id), 'awaitingPayment', 'the lost push told nobody');
+        for (const id of failIds)
+          assert.equal(await reconState(page, id), 'awaitingPayment', 'the lost push told nobody');
         await clickAndWait(page, '#pull', '/api/pull');
         await waitForText(page, '#recon-note', T.pulled);
         for (const id of failIds) {
@@ -339,27 +405,44 @@ for (const lang of LANGS) {
         await waitForText(page, '#recon-note', T.advanced);
         for (const id of CLOSES) {
           await page.locator(`#recon-body tr[data-order-id="${id}"][data-state="closed"]`).waitFor({ timeout: 10000 });
-          assert.match(await page.locator(`#recon-body tr[data-order-id="${id}"] .reason-text`).textContent(), T.closed);
+          assert.match(
+            await page.locator(`#recon-body tr[data-order-id="${id}"] .reason-text`).textContent(),
+            T.closed,
+          );
         }
 
         // 1688's own word on each order (buyerView) agrees.
         await clickAndWait(page, '#reread', '/api/status');
-        await waitForText(page, '#recon-note', lang === 'en' ? /^Read the status of 40 orders from 1688/ : /^已从 1688 读取 40 笔订单的状态/);
+        await waitForText(
+          page,
+          '#recon-note',
+          lang === 'en' ? /^Read the status of 40 orders from 1688/ : /^已从 1688 读取 40 笔订单的状态/,
+        );
 
         // Reconciled: every order sent to the cashier is paid, failed (with a reason) or closed.
-        const recon = await page.locator('#recon-body tr').evaluateAll((trs) => trs.map((tr) => ({
-          id: tr.dataset.orderId, state: tr.dataset.state, reason: tr.querySelector('.reason-text')?.textContent ?? '',
-        })));
+        const recon = await page.locator('#recon-body tr').evaluateAll((trs) =>
+          trs.map((tr) => ({
+            id: tr.dataset.orderId,
+            state: tr.dataset.state,
+            reason: tr.querySelector('.reason-text')?.textContent ?? '',
+          })),
+        );
         assert.equal(recon.length, 40, 'every eligible order went to the cashier');
         const states = new Set(recon.map((r) => r.state));
         assert.deepEqual([...states].sort(), ['closed', 'failed', 'paid']);
         for (const r of recon) {
           assert.ok(['paid', 'failed', 'closed'].includes(r.state), `${r.id} ends ${r.state}`);
           if (r.state !== 'paid') assert.ok(r.reason.length > 10, `${r.id} ${r.state}: the reason is given`);
-          if (lang === 'zh' && r.state !== 'paid') assert.match(r.reason, /[\u4e00-\u9fff]/, `${r.id}: the reason is in Chinese`);
+          if (lang === 'zh' && r.state !== 'paid')
+            assert.match(r.reason, /[\u4e00-\u9fff]/, `${r.id}: the reason is in Chinese`);
         }
         const summary = page.locator('#recon-summary');
-        assert.deepEqual(await summary.evaluate((e) => ({ ...e.dataset })), { paid: '10', failed: '28', closed: '2', awaitingPayment: '0' });
+        assert.deepEqual(await summary.evaluate((e) => ({ ...e.dataset })), {
+          paid: '10',
+          failed: '28',
+          closed: '2',
+          awaitingPayment: '0',
+        });
         await shotOf(page.locator('section.recon'), `${tag}-7-recon`);
         await page.locator('#recon-h').scrollIntoViewIfNeeded();
         await shot(page, `${tag}-7-reconciled`);
@@ -368,11 +451,30 @@ for (const lang of LANGS) {
 
         // An outage (HTTP 502 without a 1688 body) while asking again: the calls land in
         // failed[], each row says so, nothing else is lost.
-        await page.evaluate(() => fetch('/_sandbox/fail', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"status": 502, "count": 20, "api": "alibaba.crossBorderPay.url.get"}' }));
+        await page.evaluate(() =>
+          fetch('/_sandbox/fail', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"status": 502, "count": 20, "api": "alibaba.crossBorderPay.url.get"}',
+          }),
+        );
         await getLinks(page);
-        await waitForText(page, '#links-note', lang === 'en' ? /^0 cashier links ready; 28 orders not linked \(the gateway call failed: ask again\)/ : /^已生成 0 个收银台链接；28 笔订单未生成链接（网关调用失败，请重试）/);
-        assert.deepEqual(await page.locator('#batches-body tr .call-failed').allTextContents(), Array(3).fill(lang === 'en' ? 'call failed: HTTP 502' : '调用失败：HTTP 502'));
-        assert.equal(await page.locator('#batches-body tr[data-batch="2"] .call-failed').count(), 0, 'a paid call is not asked again');
+        await waitForText(
+          page,
+          '#links-note',
+          lang === 'en'
+            ? /^0 cashier links ready; 28 orders not linked \(the gateway call failed: ask again\)/
+            : /^已生成 0 个收银台链接；28 笔订单未生成链接（网关调用失败，请重试）/,
+        );
+        assert.deepEqual(
+          await page.locator('#batches-body tr .call-failed').allTextContents(),
+          Array(3).fill(lang === 'en' ? 'call failed: HTTP 502' : '调用失败：HTTP 502'),
+        );
+        assert.equal(
+          await page.locator('#batches-body tr[data-batch="2"] .call-failed').count(),
+          0,
+          'a paid call is not asked again',
+        );
         await shotOf(page.locator('section.plan'), `${tag}-9-outage`);
 
         assert.deepEqual(errors, []);
@@ -398,7 +500,11 @@ test('demo: CSV upload, pasted JSON with a 19-digit number id, input errors show
     assert.match(await page.locator('#source').textContent(), /orders\.csv \(CSV, 2 orders\)/);
 
     await page.locator('#toggle-paste').click();
-    await page.locator('#paste').fill('[{"orderId": 9223372036854775807, "amount": "10.00", "status": "waitbuyerpay", "tradeType": "assureTrade", "supplier": {"loginId": "s", "kjb": true, "chengxintong": true}, "items": [{"offerId": 1}]}]');
+    await page
+      .locator('#paste')
+      .fill(
+        '[{"orderId": 9223372036854775807, "amount": "10.00", "status": "waitbuyerpay", "tradeType": "assureTrade", "supplier": {"loginId": "s", "kjb": true, "chengxintong": true}, "items": [{"offerId": 1}]}]',
+      );
     await page.locator('#use-paste').click();
     await page.waitForSelector('#orders-body tr[data-order-id="9223372036854775807"]');
 
@@ -406,7 +512,11 @@ test('demo: CSV upload, pasted JSON with a 19-digit number id, input errors show
     await page.locator('#fx[aria-invalid="true"]').waitFor();
     assert.match(await page.locator('#banner').textContent(), /INVALID_RATE at fx\.usd/);
     assert.equal(await page.locator('#orders-section.stale').count(), 1, 'the plan shown is the last good one');
-    assert.equal(await page.locator('#get-links').isDisabled(), true, 'no links from a stale plan (nor before connecting)');
+    assert.equal(
+      await page.locator('#get-links').isDisabled(),
+      true,
+      'no links from a stale plan (nor before connecting)',
+    );
     await page.locator('#fx').fill('7.10');
     await page.locator('#banner').waitFor({ state: 'hidden' });
     assert.equal(await page.locator('#orders-section.stale').count(), 0);
@@ -421,8 +531,14 @@ async function connect(demo) {
   assert.equal(start.status, 302);
   const q = new URL(start.headers.get('location')).searchParams;
   const authorized = await fetch(`${demo.url}/oauth/authorize`, {
-    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ client_id: q.get('client_id'), redirect_uri: q.get('redirect_uri'), state: q.get('state') }).toString(),
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      client_id: q.get('client_id'),
+      redirect_uri: q.get('redirect_uri'),
+      state: q.get('state'),
+    }).toString(),
   });
   assert.equal(authorized.status, 302);
   const back = await fetch(authorized.headers.get('location'), { redirect: 'manual' });
@@ -437,7 +553,13 @@ test('demo backend: the secret and the token stay on the server; pushes are veri
       assert.equal(res.status, 200, path);
       assert.ok(!(await res.text()).includes(SECRET), `${path} does not carry the app secret`);
     }
-    for (const path of ['/server.mjs', '/pkg/sandbox/default-config.json', '/pkg/lib/node.cjs', '/../www/server.mjs', '/sample-orders.json']) {
+    for (const path of [
+      '/server.mjs',
+      '/pkg/sandbox/default-config.json',
+      '/pkg/lib/node.cjs',
+      '/../www/server.mjs',
+      '/sample-orders.json',
+    ]) {
       assert.equal((await fetch(`${demo.url}${path}`)).status, 404, path);
     }
     const wasm = await fetch(`${demo.url}/pkg/web/kjb_bg.wasm`);
@@ -446,14 +568,16 @@ test('demo backend: the secret and the token stay on the server; pushes are veri
     // A push not signed with the app secret is refused and changes nothing.
     const message = JSON.stringify({ msgId: '1', type: 'ORDER_BUYER_VIEW_ORDER_PAY', data: { orderId: 1001 } });
     const forged = await fetch(`${demo.url}/push`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ message, _aop_signature: 'A'.repeat(40) }).toString(),
     });
     assert.equal(forged.status, 401);
     assert.deepEqual((await (await fetch(`${demo.url}/api/messages`)).json()).messages, []);
 
     // Nothing reaches the gateway before the buyer connects; a callback with an unknown state is refused.
-    const post = (path, body) => fetch(`${demo.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (path, body) =>
+      fetch(`${demo.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     for (const path of ['/api/cashier-links', '/api/import', '/api/token/expire', '/api/status']) {
       const res = await post(path, '{"orderIds": ["2026112510000000"]}');
       assert.equal(res.status, 409, path);
@@ -467,7 +591,8 @@ test('demo backend: the secret and the token stay on the server; pushes are veri
     assert.equal(info.token.connected, true);
     const sandboxState = await (await fetch(`${demo.url}/_sandbox/state`)).text();
     const infoText = JSON.stringify(info);
-    for (const t of new Set(sandboxState.match(/[0-9a-f]{32}/g) || [])) assert.ok(!infoText.includes(t), 'the token stays on the server');
+    for (const t of new Set(sandboxState.match(/[0-9a-f]{32}/g) || []))
+      assert.ok(!infoText.includes(t), 'the token stays on the server');
 
     const links = (body) => post('/api/cashier-links', body);
     assert.equal((await links('{"orderIds": [9007199254740993]}')).status, 400, 'an unsafe number id is refused');
@@ -478,15 +603,28 @@ test('demo backend: the secret and the token stay on the server; pushes are veri
     assert.equal(ok.links.length, 1);
     assert.match(ok.links[0].payUrl, new RegExp(`^${demo.url}/cashier\\?token=`));
     // Per plan batch: a business error of one call refuses that call's ids, the other keeps its link.
-    const two = await (await links('{"batches": [["2026112510000000", "2026112510003039"], ["2026112510010130", "2026112510011143"]]}')).json();
-    assert.deepEqual(two.links.map((l) => [l.batch, l.orderIds]), [[0, ['2026112510000000']]]);
-    assert.deepEqual(two.refused.map((r) => [r.batch, r.orderId, r.code]), [
-      [0, '2026112510003039', 'REFUSED'], [1, '2026112510010130', 'MANUAL_ORDER'], [1, '2026112510011143', 'MANUAL_ORDER'],
-    ]);
+    const two = await (
+      await links('{"batches": [["2026112510000000", "2026112510003039"], ["2026112510010130", "2026112510011143"]]}')
+    ).json();
+    assert.deepEqual(
+      two.links.map((l) => [l.batch, l.orderIds]),
+      [[0, ['2026112510000000']]],
+    );
+    assert.deepEqual(
+      two.refused.map((r) => [r.batch, r.orderId, r.code]),
+      [
+        [0, '2026112510003039', 'REFUSED'],
+        [1, '2026112510010130', 'MANUAL_ORDER'],
+        [1, '2026112510011143', 'MANUAL_ORDER'],
+      ],
+    );
     // A call that fails after its retries (here an outage, HTTP 502) lands in failed, with its ids.
     await post('/_sandbox/fail', '{"status": 502, "count": 5, "api": "alibaba.crossBorderPay.url.get"}');
     const down = await (await links('{"batches": [["2026112510004052"]]}')).json();
-    assert.deepEqual(down.failed.map((f) => [f.batch, f.orderIds, f.error.code]), [[0, ['2026112510004052'], 'GATEWAY_ERROR']]);
+    assert.deepEqual(
+      down.failed.map((f) => [f.batch, f.orderIds, f.error.code]),
+      [[0, ['2026112510004052'], 'GATEWAY_ERROR']],
+    );
 
     // A token that expires when the refresh token has expired too: TOKEN_EXPIRED, and the
     // account shows as not connected (connect again).
@@ -496,7 +634,10 @@ test('demo backend: the secret and the token stay on the server; pushes are veri
     assert.equal((await ended.json()).error.code, 'TOKEN_EXPIRED');
     const after = (await (await fetch(`${demo.url}/api/info`)).json()).token;
     assert.equal(after.connected, false);
-    assert.deepEqual(after.log.map((e) => e.event), ['connected', 'expired', 'ended']);
+    assert.deepEqual(
+      after.log.map((e) => e.event),
+      ['connected', 'expired', 'ended'],
+    );
   } finally {
     await demo.close();
   }

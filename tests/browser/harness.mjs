@@ -7,8 +7,13 @@ import { join, normalize, extname } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.json': 'application/json', '.wasm': 'application/wasm', '.css': 'text/css', '.ts': 'text/plain',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.ts': 'text/plain',
 };
 
 /** Serves `root` on a free loopback port; `routes` maps exact paths to inline HTML. */
@@ -35,9 +40,17 @@ export async function serve(root, routes = {}) {
 }
 
 export const CHROMIUM_ARGS = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-default-apps', '--disable-extensions-except=', '--mute-audio',
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--disable-extensions-except=',
+  '--mute-audio',
 ];
 
 /** Launches Debian's Chromium with a fresh profile; returns {context, page, errors, close}. */
@@ -52,9 +65,16 @@ export async function launch({ args = [], headless = true, viewport = { width: 1
   const page = context.pages()[0] || (await context.newPage());
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   return {
-    context, page, errors,
-    close: async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); },
+    context,
+    page,
+    errors,
+    close: async () => {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

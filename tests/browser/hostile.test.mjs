@@ -16,7 +16,9 @@ test('hostile input in Chromium: KjbError every time, and the next call works', 
       const kjb = await import('/pkg/lib/web.mjs');
       await kjb.init();
       const { hostileCases } = await import('/tests/node/hostile-cases.mjs');
-      const fail = (msg) => { throw new Error(msg || 'assertion failed'); };
+      const fail = (msg) => {
+        throw new Error(msg || 'assertion failed');
+      };
       const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
       const tiny = {
         ok: (v, msg) => v || fail(msg),

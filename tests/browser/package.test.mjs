@@ -15,13 +15,22 @@ test('web build in Chromium: NOT_INITIALIZED before init, then the same answers 
     const out = await browser.page.evaluate(async () => {
       const kjb = await import('/lib/web.mjs');
       const r = {};
-      try { kjb.quoteFee({ amount: '1' }); } catch (e) { r.before = [e.name, e.code, e instanceof kjb.KjbError]; }
+      try {
+        kjb.quoteFee({ amount: '1' });
+      } catch (e) {
+        r.before = [e.name, e.code, e instanceof kjb.KjbError];
+      }
       await kjb.default();
       await kjb.init(); // a second init is harmless
       r.quote = kjb.quoteFee({ amount: '10.00', history: ['150000'] });
       r.bad = [];
       for (const amount of ['abc', -1, NaN, '1.005', 1e21]) {
-        try { kjb.quoteFee({ amount }); r.bad.push('no error'); } catch (e) { r.bad.push([e.code, e.path, e instanceof kjb.KjbError]); }
+        try {
+          kjb.quoteFee({ amount });
+          r.bad.push('no error');
+        } catch (e) {
+          r.bad.push([e.code, e.path, e instanceof kjb.KjbError]);
+        }
       }
       r.after = kjb.quoteFee({ amount: '100' }).fee;
       r.tiers = kjb.feeSchedule().tiers.length;

@@ -48,10 +48,22 @@ test('fee and schedule', async () => {
 
 test('check and plan keep a 19-digit id written as a JSON number exactly', async () => {
   const check = await ok(['check', sample('check.json')]);
-  assert.deepEqual(check.json.results.map((r) => [r.orderId, r.eligible]), [[BIG, true], ['2026112510014182', false]]);
+  assert.deepEqual(
+    check.json.results.map((r) => [r.orderId, r.eligible]),
+    [
+      [BIG, true],
+      ['2026112510014182', false],
+    ],
+  );
   const plan = await ok(['plan', sample('plan.json')]);
-  assert.deepEqual(plan.json.batches.map((b) => b.orderIds), [[BIG, '3535260697417660108']]);
-  assert.deepEqual(plan.json.rejected.map((r) => r.orderId), ['2026112510014182']);
+  assert.deepEqual(
+    plan.json.batches.map((b) => b.orderIds),
+    [[BIG, '3535260697417660108']],
+  );
+  assert.deepEqual(
+    plan.json.rejected.map((r) => r.orderId),
+    ['2026112510014182'],
+  );
   assert.ok(plan.text.includes(`"${BIG}"`));
 });
 
@@ -65,8 +77,14 @@ test('stdin works the same as a file', async () => {
 test('sign reproduces the SDK vector V1 from ids written as JSON numbers; the secret may come from KJB_APP_SECRET', async () => {
   const { json } = await ok(['sign', sample('sign.json')]);
   assert.equal(json.signature, 'DB4E13177991F0EAEE5F0AD2E6A515D604A15E53');
-  assert.equal(json.body, 'access_token=00000000-test-token-0000&orderIdList=%5B3535260697417660107%2C3535260697417660108%2C3535260697417660109%5D&_aop_signature=DB4E13177991F0EAEE5F0AD2E6A515D604A15E53');
-  const input = JSON.stringify({ ...JSON.parse(readFileSync(sample('sign.json'), 'utf8').replace(/\[(\d+), (\d+), (\d+)\]/, '["$1","$2","$3"]')), appSecret: undefined });
+  assert.equal(
+    json.body,
+    'access_token=00000000-test-token-0000&orderIdList=%5B3535260697417660107%2C3535260697417660108%2C3535260697417660109%5D&_aop_signature=DB4E13177991F0EAEE5F0AD2E6A515D604A15E53',
+  );
+  const input = JSON.stringify({
+    ...JSON.parse(readFileSync(sample('sign.json'), 'utf8').replace(/\[(\d+), (\d+), (\d+)\]/, '["$1","$2","$3"]')),
+    appSecret: undefined,
+  });
   const viaEnv = await ok(['sign', '-'], { input, env: { KJB_APP_SECRET: 'TESTSECRET123' } });
   assert.equal(viaEnv.json.signature, json.signature);
   assert.ok(!viaEnv.text.includes('TESTSECRET123'));
@@ -84,7 +102,10 @@ test('verify-push and parse give ids as strings', async () => {
 });
 
 test('bad input: exit code 2 and {"error":{code, message, path}} on stderr', async () => {
-  assert.deepEqual(await bad(['fee', sample('bad-amount.json')]).then((e) => [e.code, e.path]), ['INVALID_AMOUNT', 'amount']);
+  assert.deepEqual(await bad(['fee', sample('bad-amount.json')]).then((e) => [e.code, e.path]), [
+    'INVALID_AMOUNT',
+    'amount',
+  ]);
   const json = await bad(['fee', sample('bad-json.json')]);
   assert.equal(json.code, 'INVALID_JSON');
   assert.deepEqual([json.line, json.column], [2, 22]);
@@ -104,7 +125,8 @@ test('bad input: exit code 2 and {"error":{code, message, path}} on stderr', asy
 test('--help and --version', async () => {
   const help = await kjb(['--help']);
   assert.equal(help.code, 0);
-  for (const cmd of ['fee', 'check', 'plan', 'sign', 'verify-push', 'parse', 'sandbox']) assert.ok(help.stdout.includes(cmd), cmd);
+  for (const cmd of ['fee', 'check', 'plan', 'sign', 'verify-push', 'parse', 'sandbox'])
+    assert.ok(help.stdout.includes(cmd), cmd);
   const version = await kjb(['--version']);
   const pj = createRequire(import.meta.url)('kjb/package.json');
   assert.equal(version.stdout.trim(), pj.version);
@@ -122,7 +144,9 @@ test('kjb sandbox starts the sandbox and prints its URL', async () => {
 });
 
 test('plan given a bare order list says what the object around it holds', async () => {
-  const orders = JSON.stringify(JSON.parse(readFileSync(sample('plan.json'), 'utf8').replace(/(\d{17,})/g, '"$1"')).orders);
+  const orders = JSON.stringify(
+    JSON.parse(readFileSync(sample('plan.json'), 'utf8').replace(/(\d{17,})/g, '"$1"')).orders,
+  );
   const error = await bad(['plan', '-'], { input: orders });
   assert.equal(error.code, 'INVALID_INPUT');
   for (const field of ['"orders"', '"buyer"', '"fx"']) assert.ok(error.message.includes(field), error.message);
@@ -149,31 +173,57 @@ test('kjb token: exchanges a code or refreshes with the secret from KJB_APP_SECR
         res.statusCode = 400;
         return res.end('{"error":"invalid_grant","error_description":"code is unknown, used or expired"}');
       }
-      const refresh = form.get('grant_type') === 'authorization_code' ? ',"refresh_token":"r-1","refresh_token_timeout":"20270527183000+0800"' : '';
-      res.end(`{"aliId":"1","resource_owner":"buyer","memberId":"b2b-1","expires_in":"36000","access_token":"a-${seen.length}"${refresh}}`);
+      const refresh =
+        form.get('grant_type') === 'authorization_code'
+          ? ',"refresh_token":"r-1","refresh_token_timeout":"20270527183000+0800"'
+          : '';
+      res.end(
+        `{"aliId":"1","resource_owner":"buyer","memberId":"b2b-1","expires_in":"36000","access_token":"a-${seen.length}"${refresh}}`,
+      );
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const baseUrl = `http://127.0.0.1:${server.address().port}`;
   try {
     const env = { KJB_APP_SECRET: secret };
-    const exchanged = await kjb(['token', '-'], { input: JSON.stringify({ appKey: '1234567', code: 'good-code', redirectUri: 'https://erp.example.com/cb', baseUrl }), env });
+    const exchanged = await kjb(['token', '-'], {
+      input: JSON.stringify({
+        appKey: '1234567',
+        code: 'good-code',
+        redirectUri: 'https://erp.example.com/cb',
+        baseUrl,
+      }),
+      env,
+    });
     assert.equal(exchanged.code, 0, exchanged.stderr);
     const token = JSON.parse(exchanged.stdout);
     assert.equal(token.accessToken, 'a-1');
     assert.equal(token.refreshToken, 'r-1');
     assert.equal(token.refreshTokenExpiresAt, '2027-05-27T10:30:00.000Z');
-    const refreshed = await kjb(['token'], { input: JSON.stringify({ appKey: '1234567', refreshToken: 'r-1', baseUrl }), env });
+    const refreshed = await kjb(['token'], {
+      input: JSON.stringify({ appKey: '1234567', refreshToken: 'r-1', baseUrl }),
+      env,
+    });
     assert.equal(refreshed.code, 0, refreshed.stderr);
     assert.equal(JSON.parse(refreshed.stdout).accessToken, 'a-2');
-    assert.deepEqual(seen, [['/openapi/http/1/system.oauth2/getToken/1234567', 'authorization_code'], ['/openapi/http/1/system.oauth2/getToken/1234567', 'refresh_token']]);
-    const used = await kjb(['token'], { input: JSON.stringify({ appKey: '1234567', code: 'used', redirectUri: 'https://erp.example.com/cb', baseUrl }), env });
+    assert.deepEqual(seen, [
+      ['/openapi/http/1/system.oauth2/getToken/1234567', 'authorization_code'],
+      ['/openapi/http/1/system.oauth2/getToken/1234567', 'refresh_token'],
+    ]);
+    const used = await kjb(['token'], {
+      input: JSON.stringify({ appKey: '1234567', code: 'used', redirectUri: 'https://erp.example.com/cb', baseUrl }),
+      env,
+    });
     assert.equal(used.code, 2);
     assert.equal(JSON.parse(used.stderr).error.gatewayCode, 'invalid_grant');
-    const noSecret = await kjb(['token'], { input: JSON.stringify({ appKey: '1234567', refreshToken: 'r-1', baseUrl }), env: { KJB_APP_SECRET: '' } });
+    const noSecret = await kjb(['token'], {
+      input: JSON.stringify({ appKey: '1234567', refreshToken: 'r-1', baseUrl }),
+      env: { KJB_APP_SECRET: '' },
+    });
     assert.equal(noSecret.code, 2);
     assert.equal(JSON.parse(noSecret.stderr).error.path, 'appSecret');
-    for (const r of [exchanged, refreshed, used, noSecret]) assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret));
+    for (const r of [exchanged, refreshed, used, noSecret])
+      assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret));
   } finally {
     server.close();
   }

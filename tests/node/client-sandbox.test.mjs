@@ -38,7 +38,11 @@ after(async () => {
 beforeEach(() => sb.sandbox.reset());
 
 async function control(route, body) {
-  const r = await fetch(`${sb.url}/_sandbox/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(`${sb.url}/_sandbox/${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   assert.equal(r.status, 200, `${route}: ${await r.clone().text()}`);
   return r.json();
 }
@@ -51,18 +55,34 @@ async function calls() {
 const freshIds = (n) => Array.from({ length: n }, (_, i) => String(3535260697400000000n + BigInt(i) * 7n));
 
 function client(extra = {}) {
-  return new KjbClient({ appKey: APP_KEY, appSecret: SECRET, baseUrl: sb.url, token: { accessToken: ACCESS, refreshToken: REFRESH }, retryDelayMs: 20, ...extra });
+  return new KjbClient({
+    appKey: APP_KEY,
+    appSecret: SECRET,
+    baseUrl: sb.url,
+    token: { accessToken: ACCESS, refreshToken: REFRESH },
+    retryDelayMs: 20,
+    ...extra,
+  });
 }
 
 function everyIdOnce(input, out) {
-  const seen = [...out.links.flatMap((l) => l.orderIds), ...out.refused.map((r) => r.orderId), ...out.failed.flatMap((f) => f.orderIds)];
+  const seen = [
+    ...out.links.flatMap((l) => l.orderIds),
+    ...out.refused.map((r) => r.orderId),
+    ...out.failed.flatMap((f) => f.orderIds),
+  ];
   assert.equal(seen.length, input.length, 'every id exactly once');
   assert.deepEqual([...seen].sort(), [...input].sort());
 }
 
 function noSecret(...values) {
   for (const v of values) {
-    for (const text of [util.inspect(v, { depth: Infinity, showHidden: true }), JSON.stringify(v) ?? '', v && v.stack ? v.stack : '', String(v)]) {
+    for (const text of [
+      util.inspect(v, { depth: Infinity, showHidden: true }),
+      JSON.stringify(v) ?? '',
+      v && v.stack ? v.stack : '',
+      String(v),
+    ]) {
       assert.ok(!text.includes(SECRET), `the secret shows in ${text.slice(0, 200)}`);
     }
   }
@@ -119,7 +139,10 @@ test('without a refresh token an expired token throws TOKEN_EXPIRED', async () =
   await control('qps', { qps: 0 });
   await control('expire-token', { accessToken: ACCESS });
   const c = client({ token: { accessToken: ACCESS }, qps: 200 });
-  const err = await c.cashierUrls(freshIds(30)).then(() => null, (e) => e);
+  const err = await c.cashierUrls(freshIds(30)).then(
+    () => null,
+    (e) => e,
+  );
   assert.ok(err instanceof KjbError, String(err));
   assert.equal(err.code, 'TOKEN_EXPIRED');
   assert.equal(err.gatewayCode, '401');
@@ -129,16 +152,28 @@ test('without a refresh token an expired token throws TOKEN_EXPIRED', async () =
 });
 
 test('exchangeCode with a code from the authorise page returns a token the sandbox accepts; the secret shows nowhere', async () => {
-  const page = await fetch(`${sb.url}/oauth/authorize?client_id=${APP_KEY}&site=1688&redirect_uri=${encodeURIComponent(REDIRECT)}&state=s1`);
+  const page = await fetch(
+    `${sb.url}/oauth/authorize?client_id=${APP_KEY}&site=1688&redirect_uri=${encodeURIComponent(REDIRECT)}&state=s1`,
+  );
   assert.equal(page.status, 200);
   assert.match(await page.text(), /Authori[sz]e/);
-  const granted = await fetch(`${sb.url}/oauth/authorize`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ client_id: APP_KEY, redirect_uri: REDIRECT, state: 's1' }) });
+  const granted = await fetch(`${sb.url}/oauth/authorize`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({ client_id: APP_KEY, redirect_uri: REDIRECT, state: 's1' }),
+  });
   assert.equal(granted.status, 302);
   const back = new URL(granted.headers.get('location'));
   assert.equal(back.searchParams.get('state'), 's1');
   const code = back.searchParams.get('code');
   const tokens = [];
-  const c = new KjbClient({ appKey: APP_KEY, appSecret: SECRET, baseUrl: sb.url, onToken: (t) => tokens.push(t), qps: 100 });
+  const c = new KjbClient({
+    appKey: APP_KEY,
+    appSecret: SECRET,
+    baseUrl: sb.url,
+    onToken: (t) => tokens.push(t),
+    qps: 100,
+  });
   const token = await c.exchangeCode({ code, redirectUri: REDIRECT });
   assert.equal(typeof token.accessToken, 'string');
   assert.equal(typeof token.refreshToken, 'string');
@@ -148,7 +183,10 @@ test('exchangeCode with a code from the authorise page returns a token the sandb
   assert.deepEqual(tokens, [token]);
   const out = await c.cashierUrls(freshIds(3));
   assert.equal(out.links.length, 1, 'the new token works');
-  const again = await c.exchangeCode({ code, redirectUri: REDIRECT }).then(() => null, (e) => e);
+  const again = await c.exchangeCode({ code, redirectUri: REDIRECT }).then(
+    () => null,
+    (e) => e,
+  );
   assert.ok(again instanceof KjbError);
   assert.equal(again.gatewayCode, 'invalid_grant');
   const refreshed = await c.refreshToken();
@@ -163,32 +201,62 @@ test('a MANUAL-TRADE batch refuses its ids, the other links are kept, a 502 batc
   const manual = config.orders.find((o) => o.manualTrade).orderId;
   const stock = config.orders.find((o) => o.stockError).orderId;
   const plain = freshIds(40);
-  const input = [...plain.slice(0, 10), manual, ...plain.slice(10, 19), stock, ...plain.slice(19, 28), ...plain.slice(28, 38)];
+  const input = [
+    ...plain.slice(0, 10),
+    manual,
+    ...plain.slice(10, 19),
+    stock,
+    ...plain.slice(19, 28),
+    ...plain.slice(28, 38),
+  ];
   await control('fail', { status: 502, count: 1 });
   const out = await client({ qps: 200, concurrency: 1 }).cashierUrls(input);
   everyIdOnce(input, out);
   assert.equal(out.failed.length, 1);
   assert.deepEqual(out.failed[0].orderIds, input.slice(0, 10));
-  assert.deepEqual([out.failed[0].error.code, out.failed[0].error.httpStatus, out.failed[0].error.retryable], ['GATEWAY_ERROR', 502, false]);
-  assert.deepEqual(out.refused.filter((r) => r.code === 'MANUAL_ORDER').map((r) => r.orderId), input.slice(10, 20));
+  assert.deepEqual(
+    [out.failed[0].error.code, out.failed[0].error.httpStatus, out.failed[0].error.retryable],
+    ['GATEWAY_ERROR', 502, false],
+  );
+  assert.deepEqual(
+    out.refused.filter((r) => r.code === 'MANUAL_ORDER').map((r) => r.orderId),
+    input.slice(10, 20),
+  );
   assert.equal(out.refused.find((r) => r.code === 'MANUAL_ORDER').reason, 'Batch pay : not surport MANUAL-TRADE!');
-  assert.deepEqual(out.refused.filter((r) => r.code === 'PRODUCT_TRADE_STAT_ERROR').map((r) => r.orderId), input.slice(20, 30));
-  assert.deepEqual(out.links.map((l) => l.orderIds), [input.slice(30, 40)]);
+  assert.deepEqual(
+    out.refused.filter((r) => r.code === 'PRODUCT_TRADE_STAT_ERROR').map((r) => r.orderId),
+    input.slice(20, 30),
+  );
+  assert.deepEqual(
+    out.links.map((l) => l.orderIds),
+    [input.slice(30, 40)],
+  );
 });
 
 test('the quota running out mid-run throws gw.NoUsageLeftError with the links obtained so far in partial', async () => {
   await control('qps', { qps: 0 });
   await control('quota', { calls: 3 });
   const input = freshIds(100);
-  const err = await client({ qps: 200, concurrency: 1 }).cashierUrls(input).then(() => null, (e) => e);
+  const err = await client({ qps: 200, concurrency: 1 })
+    .cashierUrls(input)
+    .then(
+      () => null,
+      (e) => e,
+    );
   assert.ok(err instanceof KjbError, String(err));
   assert.equal(err.code, 'GATEWAY_ERROR');
   assert.equal(err.gatewayCode, 'gw.NoUsageLeftError');
   assert.equal(err.retryable, false);
   assert.match(err.message, /quota/);
   assert.equal(err.partial.links.length, 3);
-  assert.deepEqual(err.partial.links.flatMap((l) => l.orderIds), input.slice(0, 30));
-  assert.deepEqual(err.partial.failed.map((f) => f.orderIds), [input.slice(30, 40)]);
+  assert.deepEqual(
+    err.partial.links.flatMap((l) => l.orderIds),
+    input.slice(0, 30),
+  );
+  assert.deepEqual(
+    err.partial.failed.map((f) => f.orderIds),
+    [input.slice(30, 40)],
+  );
   assert.deepEqual(err.partial.pending, input.slice(40));
   noSecret(err);
 });
@@ -198,7 +266,13 @@ test('orderStatus reads buyerView; pullMessages and confirmMessages go through t
   const unpaid = config.orders.find((o) => o.status === 'waitbuyerpay');
   const c = client({ qps: 200 });
   const status = await c.orderStatus([paid.orderId, unpaid.orderId]);
-  assert.deepEqual(status.map((s) => [s.orderId, s.status, s.paid, s.closed]), [[paid.orderId, 'waitsellersend', true, false], [unpaid.orderId, 'waitbuyerpay', false, false]]);
+  assert.deepEqual(
+    status.map((s) => [s.orderId, s.status, s.paid, s.closed]),
+    [
+      [paid.orderId, 'waitsellersend', true, false],
+      [unpaid.orderId, 'waitbuyerpay', false, false],
+    ],
+  );
   const msgs = await c.pullMessages();
   assert.ok(Array.isArray(msgs));
   for (const m of msgs) assert.equal(typeof m.msgId, 'string');

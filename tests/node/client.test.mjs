@@ -41,7 +41,12 @@ function client(extra = {}) {
 /** What the sandbox config says KJB refuses (computed from the config, not from the sandbox). */
 function refusedByConfig(order) {
   const supplier = config.suppliers.find((s) => s.loginId === order.supplier);
-  return Boolean(order.kjbRefused) || (supplier && supplier.kjb === false) || (order.status || 'waitbuyerpay') !== 'waitbuyerpay' || (order.tradeType || 'assureTrade') !== 'assureTrade';
+  return (
+    Boolean(order.kjbRefused) ||
+    (supplier && supplier.kjb === false) ||
+    (order.status || 'waitbuyerpay') !== 'waitbuyerpay' ||
+    (order.tradeType || 'assureTrade') !== 'assureTrade'
+  );
 }
 
 test('KjbClient is exported by the package (import and require) and typed', async () => {
@@ -70,40 +75,63 @@ test('45 orders, some refused: links of up to 10 ids in batch order, refusals wi
     const batch = ids.slice(i, i + 10);
     const breaker = batch.map((id) => byId.get(id)).find(batchBreaker);
     if (breaker) {
-      for (const id of batch) expectedRefused.push([id, breaker.manualTrade ? 'MANUAL_ORDER' : 'PRODUCT_TRADE_STAT_ERROR']);
+      for (const id of batch)
+        expectedRefused.push([id, breaker.manualTrade ? 'MANUAL_ORDER' : 'PRODUCT_TRADE_STAT_ERROR']);
       continue;
     }
     const payable = batch.filter((id) => !refusedByConfig(byId.get(id)));
-    for (const id of batch) if (refusedByConfig(byId.get(id))) expectedRefused.push([id, payable.length ? 'REFUSED' : '400_4']);
+    for (const id of batch)
+      if (refusedByConfig(byId.get(id))) expectedRefused.push([id, payable.length ? 'REFUSED' : '400_4']);
     if (payable.length) expectedLinks.push(payable);
   }
   assert.ok(expectedRefused.length >= 5, 'the default config has refused orders among the first 45');
   const { fetch, calls } = countingFetch();
   const out = await client({ fetch }).cashierUrls(ids);
   assert.equal(calls.length, 5);
-  assert.deepEqual(out.links.map((l) => l.orderIds), expectedLinks);
+  assert.deepEqual(
+    out.links.map((l) => l.orderIds),
+    expectedLinks,
+  );
   for (const link of out.links) assert.match(link.payUrl, new RegExp(`^${sb.url}/cashier\\?token=[0-9a-f]+$`));
-  assert.deepEqual(out.refused.map((r) => [r.orderId, r.code === '400_4' ? 'REFUSED' : r.code]).sort(), expectedRefused.map(([id, code]) => [id, code === '400_4' ? 'REFUSED' : code]).sort());
+  assert.deepEqual(
+    out.refused.map((r) => [r.orderId, r.code === '400_4' ? 'REFUSED' : r.code]).sort(),
+    expectedRefused.map(([id, code]) => [id, code === '400_4' ? 'REFUSED' : code]).sort(),
+  );
   for (const r of out.refused) assert.ok(typeof r.reason === 'string' && r.reason !== '', r.orderId);
-  assert.ok(out.refused.some((r) => r.reason === 'Batch pay : not surport MANUAL-TRADE!') || !expectedRefused.some(([, c]) => c === 'MANUAL_ORDER'));
+  assert.ok(
+    out.refused.some((r) => r.reason === 'Batch pay : not surport MANUAL-TRADE!') ||
+      !expectedRefused.some(([, c]) => c === 'MANUAL_ORDER'),
+  );
   assert.deepEqual(out.failed, []);
   const all = [...out.links.flatMap((l) => l.orderIds), ...out.refused.map((r) => r.orderId)];
   assert.deepEqual([...all].sort(), [...ids].sort());
   // The sandbox saw exactly these calls, each signed correctly.
-  assert.deepEqual(sb.sandbox.state.calls.map((c) => c.status), [200, 200, 200, 200, 200]);
+  assert.deepEqual(
+    sb.sandbox.state.calls.map((c) => c.status),
+    [200, 200, 200, 200, 200],
+  );
 });
 
 test('maxPerCall splits differently and is validated before any call', async () => {
-  const ids = config.orders.filter((o) => !batchBreaker(o)).slice(0, 45).map((o) => o.orderId);
+  const ids = config.orders
+    .filter((o) => !batchBreaker(o))
+    .slice(0, 45)
+    .map((o) => o.orderId);
   const { fetch, calls } = countingFetch();
   const c = client({ fetch });
   const out = await c.cashierUrls(ids, { maxPerCall: 30 });
   assert.equal(out.links.length, 2);
   assert.equal(calls.length, 2);
   for (const maxPerCall of [0, 31, 2.5, '10']) {
-    await assert.rejects(c.cashierUrls(ids, { maxPerCall }), (e) => e instanceof KjbError && e.code === 'INVALID_INPUT' && e.path === 'maxPerCall');
+    await assert.rejects(
+      c.cashierUrls(ids, { maxPerCall }),
+      (e) => e instanceof KjbError && e.code === 'INVALID_INPUT' && e.path === 'maxPerCall',
+    );
   }
-  await assert.rejects(c.cashierUrls(ids, { api: 'alibaba.trade.payWay.query' }), (e) => e.code === 'INVALID_INPUT' && e.path === 'api');
+  await assert.rejects(
+    c.cashierUrls(ids, { api: 'alibaba.trade.payWay.query' }),
+    (e) => e.code === 'INVALID_INPUT' && e.path === 'api',
+  );
   assert.equal(calls.length, 2);
   assert.deepEqual(await c.cashierUrls([]), { links: [], refused: [], failed: [] });
 });
@@ -113,11 +141,21 @@ test('order ids: strings, BigInt and safe numbers; unsafe numbers and junk refus
   const c = client({ fetch });
   const safe = config.orders.find((o) => !refusedByConfig(o) && !BIG.includes(o.orderId)).orderId;
   const out = await c.cashierUrls([BigInt(BIG[0]), BIG[1], Number(safe), BIG[0]]);
-  assert.deepEqual(out.links.map((l) => l.orderIds), [[BIG[0], BIG[1], safe]]);
+  assert.deepEqual(
+    out.links.map((l) => l.orderIds),
+    [[BIG[0], BIG[1], safe]],
+  );
   assert.equal(calls.length, 1);
-  await assert.rejects(c.cashierUrls([BIG[1], Number(BIG[0])]), (e) => e instanceof KjbError && e.code === 'UNSAFE_ORDER_ID' && e.path === 'orderIds[1]');
+  await assert.rejects(
+    c.cashierUrls([BIG[1], Number(BIG[0])]),
+    (e) => e instanceof KjbError && e.code === 'UNSAFE_ORDER_ID' && e.path === 'orderIds[1]',
+  );
   for (const bad of ['12a', '', '0', '0123', -5, 1.5, null, {}, '99999999999999999999']) {
-    await assert.rejects(c.cashierUrls(['1', bad]), (e) => e.code === 'INVALID_ORDER_ID' && e.path === 'orderIds[1]', String(bad));
+    await assert.rejects(
+      c.cashierUrls(['1', bad]),
+      (e) => e.code === 'INVALID_ORDER_ID' && e.path === 'orderIds[1]',
+      String(bad),
+    );
   }
   await assert.rejects(c.cashierUrls('3535260697417660107'), (e) => e.code === 'INVALID_INPUT');
   assert.equal(calls.length, 1);
@@ -130,8 +168,14 @@ test('19-digit ids survive the round trip, in links and in the refused list', as
   try {
     const c = new KjbClient({ ...APP, baseUrl: own.url });
     const out = await c.cashierUrls([BIG[0], BIG[1], '9223372036854775807']);
-    assert.deepEqual(out.links.map((l) => l.orderIds), [[BIG[0], '9223372036854775807']]);
-    assert.deepEqual(out.refused.map((r) => r.orderId), [BIG[1]]);
+    assert.deepEqual(
+      out.links.map((l) => l.orderIds),
+      [[BIG[0], '9223372036854775807']],
+    );
+    assert.deepEqual(
+      out.refused.map((r) => r.orderId),
+      [BIG[1]],
+    );
     // The sandbox sent them back as JSON numbers, as 1688 does.
     const session = [...own.sandbox.state.sessions.values()][0];
     assert.deepEqual(session.orderIds, [BIG[0], '9223372036854775807']);
@@ -156,7 +200,11 @@ test('a forced rate limit is retried with back-off and then succeeds', async () 
 });
 
 test('rate limiting past the retry budget lands the call in failed, retryable (control endpoint over HTTP)', async () => {
-  const r = await fetch(`${sb.url}/_sandbox/rate-limit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"count":10}' });
+  const r = await fetch(`${sb.url}/_sandbox/rate-limit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"count":10}',
+  });
   assert.equal(r.status, 200);
   const { fetch: f, calls } = countingFetch();
   const out = await client({ fetch: f, retries: 2 }).cashierUrls([BIG[0]]);
@@ -177,7 +225,13 @@ test('a wrong secret gives GATEWAY_ERROR gw.SignatureInvalid, not retried, and n
   let error;
   await assert.rejects(c.cashierUrls(config.orders.slice(0, 25).map((o) => o.orderId)), (e) => {
     error = e;
-    return e instanceof KjbError && e.code === 'GATEWAY_ERROR' && e.gatewayCode === 'gw.SignatureInvalid' && e.retryable === false && e.httpStatus >= 400;
+    return (
+      e instanceof KjbError &&
+      e.code === 'GATEWAY_ERROR' &&
+      e.gatewayCode === 'gw.SignatureInvalid' &&
+      e.retryable === false &&
+      e.httpStatus >= 400
+    );
   });
   assert.equal(calls.length, 1, 'fails fast: no retry, no further batch');
   assert.deepEqual(error.partial.links, []);
@@ -185,10 +239,20 @@ test('a wrong secret gives GATEWAY_ERROR gw.SignatureInvalid, not retried, and n
   assert.equal(error.partial.pending.length, 15);
   // With calls in parallel, each batch is still tried once only.
   const { fetch: f2, calls: calls2 } = countingFetch();
-  await assert.rejects(new KjbClient({ ...APP, appSecret: secret, baseUrl: sb.url, fetch: f2, qps: 200 }).cashierUrls(config.orders.map((o) => o.orderId)), (e) => e.gatewayCode === 'gw.SignatureInvalid');
+  await assert.rejects(
+    new KjbClient({ ...APP, appSecret: secret, baseUrl: sb.url, fetch: f2, qps: 200 }).cashierUrls(
+      config.orders.map((o) => o.orderId),
+    ),
+    (e) => e.gatewayCode === 'gw.SignatureInvalid',
+  );
   assert.ok(calls2.length <= 4, `${calls2.length} calls: no more than the calls already under way (concurrency 4)`);
   assert.equal(new Set(calls2.map((x) => x.body.replace(/_aop_timestamp=\d+&?/, ''))).size, calls2.length);
-  for (const text of [error.message, error.stack, JSON.stringify(error), util.inspect(error, { depth: 10, showHidden: true })]) {
+  for (const text of [
+    error.message,
+    error.stack,
+    JSON.stringify(error),
+    util.inspect(error, { depth: 10, showHidden: true }),
+  ]) {
     assert.ok(!text.includes(secret), text);
   }
   for (const call of calls) assert.ok(!call.body.includes(secret));
@@ -198,20 +262,39 @@ test('the secret is in no JS property: JSON, inspect, string, own keys, construc
   const secret = 'VERY-SECRET-9f3c';
   const c = new KjbClient({ ...APP, appSecret: secret, baseUrl: 'https://gw.example.invalid' });
   const views = [
-    JSON.stringify(c), String(c), util.inspect(c), util.inspect(c, { showHidden: true, depth: Infinity, customInspect: false }),
-    JSON.stringify(Object.getOwnPropertyNames(c).map((k) => c[k])), JSON.stringify(Object.getOwnPropertySymbols(c).map(String)),
+    JSON.stringify(c),
+    String(c),
+    util.inspect(c),
+    util.inspect(c, { showHidden: true, depth: Infinity, customInspect: false }),
+    JSON.stringify(Object.getOwnPropertyNames(c).map((k) => c[k])),
+    JSON.stringify(Object.getOwnPropertySymbols(c).map(String)),
   ];
   for (const v of views) assert.ok(!v.includes(secret), v);
   assert.deepEqual(JSON.parse(JSON.stringify(c)), { appKey: '1234567', baseUrl: 'https://gw.example.invalid' });
   assert.equal(c.appKey, '1234567');
-  for (const bad of [{ appKey: 'abc' }, { accessToken: '' }, { timeoutMs: -1 }, { baseUrl: 'ftp://x' }, { baseUrl: 'http://10.0.0.5:8080' }, { fetch: 42 }]) {
-    assert.throws(() => new KjbClient({ ...APP, appSecret: secret, ...bad }), (e) => {
-      assert.ok(e instanceof KjbError, String(e));
-      assert.ok(!e.message.includes(secret) && !JSON.stringify(e).includes(secret) && !util.inspect(e).includes(secret));
-      return true;
-    });
+  for (const bad of [
+    { appKey: 'abc' },
+    { accessToken: '' },
+    { timeoutMs: -1 },
+    { baseUrl: 'ftp://x' },
+    { baseUrl: 'http://10.0.0.5:8080' },
+    { fetch: 42 },
+  ]) {
+    assert.throws(
+      () => new KjbClient({ ...APP, appSecret: secret, ...bad }),
+      (e) => {
+        assert.ok(e instanceof KjbError, String(e));
+        assert.ok(
+          !e.message.includes(secret) && !JSON.stringify(e).includes(secret) && !util.inspect(e).includes(secret),
+        );
+        return true;
+      },
+    );
   }
-  assert.throws(() => new KjbClient(), (e) => e.code === 'INVALID_INPUT');
+  assert.throws(
+    () => new KjbClient(),
+    (e) => e.code === 'INVALID_INPUT',
+  );
   c.free();
   return assert.rejects(c.cashierUrls(['1']), (e) => e instanceof KjbError);
 });
@@ -221,22 +304,35 @@ test('a gateway that does not answer in time: the call lands in failed as GATEWA
   const { fetch, calls } = countingFetch();
   const started = Date.now();
   const out = await client({ fetch, timeoutMs: 150 }).cashierUrls([BIG[0]]);
-  assert.deepEqual(out.failed.map((f) => [f.orderIds, f.error.code, f.error.gatewayCode, f.error.retryable]), [[[BIG[0]], 'GATEWAY_ERROR', 'TIMEOUT', false]]);
+  assert.deepEqual(
+    out.failed.map((f) => [f.orderIds, f.error.code, f.error.gatewayCode, f.error.retryable]),
+    [[[BIG[0]], 'GATEWAY_ERROR', 'TIMEOUT', false]],
+  );
   assert.ok(Date.now() - started < 1500);
   assert.equal(calls.length, 1);
   // An injected fetch that never settles on its own is aborted by the timeout too.
-  const hanging = (_url, init) => new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+  const hanging = (_url, init) =>
+    new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
   const hung = await client({ fetch: hanging, timeoutMs: 50 }).cashierUrls([BIG[0]]);
   assert.equal(hung.failed[0].error.gatewayCode, 'TIMEOUT');
   // call() throws it.
-  await assert.rejects(client({ fetch: hanging, timeoutMs: 50 }).call('alibaba.trade.payWay.query', { orderId: BIG[0] }), (e) => e instanceof KjbError && e.gatewayCode === 'TIMEOUT');
+  await assert.rejects(
+    client({ fetch: hanging, timeoutMs: 50 }).call('alibaba.trade.payWay.query', { orderId: BIG[0] }),
+    (e) => e instanceof KjbError && e.gatewayCode === 'TIMEOUT',
+  );
 });
 
 test('an unreachable gateway: the call lands in failed as GATEWAY_ERROR NETWORK', async () => {
   const dead = new KjbClient({ ...APP, baseUrl: 'http://127.0.0.1:9' });
   const out = await dead.cashierUrls([BIG[0]]);
   const { error } = out.failed[0];
-  assert.ok(error.code === 'GATEWAY_ERROR' && error.gatewayCode === 'NETWORK' && error.retryable === false && /127\.0\.0\.1:9/.test(error.message), error.message);
+  assert.ok(
+    error.code === 'GATEWAY_ERROR' &&
+      error.gatewayCode === 'NETWORK' &&
+      error.retryable === false &&
+      /127\.0\.0\.1:9/.test(error.message),
+    error.message,
+  );
 });
 
 test('400_4 (no order payable) refuses the batch instead of failing the run', async () => {
@@ -244,8 +340,14 @@ test('400_4 (no order payable) refuses the batch instead of failing the run', as
   const payable = config.orders.filter((o) => !refusedByConfig(o)).map((o) => o.orderId);
   const ids = [...refused.slice(0, 2), ...payable.slice(0, 2)];
   const out = await client().cashierUrls(ids, { maxPerCall: 2 });
-  assert.deepEqual(out.links.map((l) => l.orderIds), [payable.slice(0, 2)]);
-  assert.deepEqual(out.refused.map((r) => r.orderId), refused.slice(0, 2));
+  assert.deepEqual(
+    out.links.map((l) => l.orderIds),
+    [payable.slice(0, 2)],
+  );
+  assert.deepEqual(
+    out.refused.map((r) => r.orderId),
+    refused.slice(0, 2),
+  );
   for (const r of out.refused) {
     assert.ok(['400_4', 'REFUSED'].includes(r.code), r.code);
     assert.equal(typeof r.reason, 'string');
@@ -255,11 +357,17 @@ test('400_4 (no order payable) refuses the batch instead of failing the run', as
 });
 
 test('concurrency keeps links in batch order whatever order the answers come in', async () => {
-  const ids = config.orders.filter((o) => !refusedByConfig(o) && !batchBreaker(o)).map((o) => o.orderId).slice(0, 24);
+  const ids = config.orders
+    .filter((o) => !refusedByConfig(o) && !batchBreaker(o))
+    .map((o) => o.orderId)
+    .slice(0, 24);
   const { fetch, calls } = countingFetch({ delay: () => Math.random() * 40 });
   const out = await client({ fetch, concurrency: 4 }).cashierUrls(ids, { maxPerCall: 3 });
   assert.equal(calls.length, 8);
-  assert.deepEqual(out.links.map((l) => l.orderIds), Array.from({ length: 8 }, (_, i) => ids.slice(i * 3, i * 3 + 3)));
+  assert.deepEqual(
+    out.links.map((l) => l.orderIds),
+    Array.from({ length: 8 }, (_, i) => ids.slice(i * 3, i * 3 + 3)),
+  );
 });
 
 test('fetch is looked up at call time; a caller signal aborts the run', async () => {
@@ -280,14 +388,23 @@ test('fetch is looked up at call time; a caller signal aborts the run', async ()
   sb.sandbox.delay(1000, 1);
   const run = c.cashierUrls([BIG[0]], { signal: controller.signal });
   setTimeout(() => controller.abort(new Error('stopped by the user')), 30);
-  await assert.rejects(run, (e) => e instanceof KjbError && e.code === 'ABORTED' && /stopped by the user/.test(e.message));
+  await assert.rejects(
+    run,
+    (e) => e instanceof KjbError && e.code === 'ABORTED' && /stopped by the user/.test(e.message),
+  );
 });
 
 test('the other url APIs: alipay.url.get (payFailureOrderList) and call() for payWay', async () => {
   const paid = config.orders.find((o) => o.status === 'waitsellersend').orderId;
   const out = await client().cashierUrls([BIG[0], paid], { api: 'alibaba.alipay.url.get' });
-  assert.deepEqual(out.links.map((l) => l.orderIds), [[BIG[0]]]);
-  assert.deepEqual(out.refused.map((r) => r.orderId), [paid]);
+  assert.deepEqual(
+    out.links.map((l) => l.orderIds),
+    [[BIG[0]]],
+  );
+  assert.deepEqual(
+    out.refused.map((r) => r.orderId),
+    [paid],
+  );
   assert.match(out.refused[0].reason, /payFailureOrderList/);
   const way = await client().call('alibaba.trade.payWay.query', { orderId: BIG[0] });
   assert.equal(way.orderId, BIG[0]);
@@ -307,11 +424,20 @@ test('backend-signed flow: sign() elsewhere, no secret in the client', async () 
     },
   });
   const out = await c.cashierUrls([BIG[0], BIG[1]]);
-  assert.deepEqual(out.links.map((l) => l.orderIds), [BIG]);
+  assert.deepEqual(
+    out.links.map((l) => l.orderIds),
+    [BIG],
+  );
   assert.equal(requests.length, 1);
   assert.equal(requests[0].api, 'alibaba.crossBorderPay.url.get');
   assert.equal(requests[0].accessToken, undefined);
-  assert.throws(() => new KjbClient({ ...APP, sign: () => null }), (e) => e.code === 'INVALID_INPUT' && e.path === 'appSecret');
+  assert.throws(
+    () => new KjbClient({ ...APP, sign: () => null }),
+    (e) => e.code === 'INVALID_INPUT' && e.path === 'appSecret',
+  );
   const broken = new KjbClient({ baseUrl: sb.url, sign: () => null });
-  await assert.rejects(broken.cashierUrls([BIG[0]]), (e) => e instanceof KjbError && e.code === 'INVALID_INPUT' && e.path === 'sign');
+  await assert.rejects(
+    broken.cashierUrls([BIG[0]]),
+    (e) => e instanceof KjbError && e.code === 'INVALID_INPUT' && e.path === 'sign',
+  );
 });

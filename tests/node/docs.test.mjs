@@ -73,13 +73,22 @@ test('every error code of the package is in docs/api.md with its meaning', () =>
 });
 
 test('every code the package JS raises is a declared error code', () => {
-  const files = [...readdirSync(`${root}lib`).filter((f) => /\.(mjs|cjs)$/.test(f)).map((f) => `lib/${f}`), 'bin/kjb.cjs'];
+  const files = [
+    ...readdirSync(`${root}lib`)
+      .filter((f) => /\.(mjs|cjs)$/.test(f))
+      .map((f) => `lib/${f}`),
+    'bin/kjb.cjs',
+  ];
   const raised = new Set();
   for (const file of files) {
     for (const m of read(file).matchAll(/new (?:KjbError|InputError)\('([A-Z0-9_]+)'/g)) raised.add(m[1]);
   }
-  assert.ok(raised.has('ABORTED') && raised.has('TOKEN_EXPIRED'), `the client raises ABORTED and TOKEN_EXPIRED: ${[...raised]}`);
-  for (const code of raised) assert.ok(errorCodes.includes(code), `the package raises ${code}, which ErrorCode in index.d.ts lacks`);
+  assert.ok(
+    raised.has('ABORTED') && raised.has('TOKEN_EXPIRED'),
+    `the client raises ABORTED and TOKEN_EXPIRED: ${[...raised]}`,
+  );
+  for (const code of raised)
+    assert.ok(errorCodes.includes(code), `the package raises ${code}, which ErrorCode in index.d.ts lacks`);
 });
 
 test('the declared error and reason codes are the ones the wasm core really has', () => {
@@ -94,13 +103,20 @@ test('the declared error and reason codes are the ones the wasm core really has'
 
 test('the docs error table lists only codes the package has', () => {
   for (const code of documentedCodes('## Errors', '| code | when |')) {
-    assert.ok(errorCodes.includes(code), `docs/api.md documents the error code ${code}, which the package does not have`);
+    assert.ok(
+      errorCodes.includes(code),
+      `docs/api.md documents the error code ${code}, which the package does not have`,
+    );
   }
 });
 
 test('every eligibility reason code is in docs/api.md with its severity and rule, and no other', () => {
   const documented = documentedCodes(REASONS, '| code | severity |');
-  assert.deepEqual([...documented].sort(), [...reasonCodes].sort(), 'the reason codes of docs/api.md are the package\'s');
+  assert.deepEqual(
+    [...documented].sort(),
+    [...reasonCodes].sort(),
+    "the reason codes of docs/api.md are the package's",
+  );
   for (const code of reasonCodes) {
     const [severity, rule] = row(code, REASONS);
     assert.match(severity, /^(block|warn)\b/, `${code}: severity`);
@@ -132,7 +148,11 @@ test('every eligibility reason code is in docs/api.md with its severity and rule
 
 test('every refusal code of cashierUrls is in docs/api.md with its meaning, and no other', () => {
   const documented = documentedCodes(CASHIER, '| code | meaning |');
-  assert.deepEqual([...documented].sort(), [...refusalCodes].sort(), 'the refusal codes of docs/api.md are the package\'s');
+  assert.deepEqual(
+    [...documented].sort(),
+    [...refusalCodes].sort(),
+    "the refusal codes of docs/api.md are the package's",
+  );
   const client = read('lib/client.mjs');
   for (const code of refusalCodes) {
     assert.ok(client.includes(`'${code}'`), `RefusedOrder declares ${code}, which the client never gives`);

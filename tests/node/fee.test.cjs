@@ -17,7 +17,24 @@ test('require and import share one KjbError class', async () => {
 });
 
 test('every export of the contract is there', () => {
-  for (const name of ['feeSchedule', 'quoteFee', 'checkOrders', 'planPayment', 'buildRequest', 'signRequest', 'signature', 'parseResponse', 'verifyPush', 'authorizeUrl', 'orderIds', 'Signer', 'KjbClient', 'KjbError', 'init', 'initSync']) {
+  for (const name of [
+    'feeSchedule',
+    'quoteFee',
+    'checkOrders',
+    'planPayment',
+    'buildRequest',
+    'signRequest',
+    'signature',
+    'parseResponse',
+    'verifyPush',
+    'authorizeUrl',
+    'orderIds',
+    'Signer',
+    'KjbClient',
+    'KjbError',
+    'init',
+    'initSync',
+  ]) {
     assert.equal(typeof kjb[name], 'function', name);
   }
 });
@@ -30,7 +47,21 @@ test('TypeScript declarations ship for import and require', () => {
   assert.deepEqual(Object.keys(pj.exports['.'])[0], 'types');
   for (const f of ['index.d.ts', 'index.d.mts', 'index.d.cts']) {
     const dts = fs.readFileSync(path.join(root, f), 'utf8');
-    for (const name of ['feeSchedule', 'quoteFee', 'checkOrders', 'planPayment', 'buildRequest', 'signRequest', 'signature', 'parseResponse', 'verifyPush', 'authorizeUrl', 'orderIds', 'init', 'initSync']) {
+    for (const name of [
+      'feeSchedule',
+      'quoteFee',
+      'checkOrders',
+      'planPayment',
+      'buildRequest',
+      'signRequest',
+      'signature',
+      'parseResponse',
+      'verifyPush',
+      'authorizeUrl',
+      'orderIds',
+      'init',
+      'initSync',
+    ]) {
       assert.match(dts, new RegExp(`export declare function ${name}\\(`), `${f}: ${name}`);
     }
     assert.match(dts, /export declare class Signer/);

@@ -15,7 +15,12 @@ const APP_KEY = '1234567';
 const SECRET = 'TESTSECRET123';
 const ACCESS = '00000000-test-token-0000';
 const REFRESH = '00000000-test-refresh-0000';
-const KJB_SUPPLIERS = ['yiwu-starlight-toys', 'shenzhen-bright-electronics', 'guangzhou-silkroad-textile', 'ningbo-harbor-home'];
+const KJB_SUPPLIERS = [
+  'yiwu-starlight-toys',
+  'shenzhen-bright-electronics',
+  'guangzhou-silkroad-textile',
+  'ningbo-harbor-home',
+];
 const N = 40;
 /** Orders 35…39 must be paid within an hour of creation; the others have 1688's default 3 days. */
 const SHORT = new Set([35, 36, 37, 38, 39]);
@@ -85,7 +90,11 @@ after(async () => {
 });
 
 async function control(route, body) {
-  const res = await fetch(`${sb.url}/_sandbox/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${sb.url}/_sandbox/${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   assert.equal(res.status, 200, `${route}: ${await res.clone().text()}`);
   return res.json();
 }
@@ -102,7 +111,11 @@ async function rawCall(signer, api, params) {
 async function payCashier(payUrl, outcome) {
   const token = new URL(payUrl).searchParams.get('token');
   assert.ok(token, `a cashier link with a token: ${payUrl}`);
-  const res = await fetch(`${sb.url}/cashier/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(outcome ? { token, outcome } : { token }) });
+  const res = await fetch(`${sb.url}/cashier/pay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(outcome ? { token, outcome } : { token }),
+  });
   const answer = await res.json();
   assert.equal(res.status, 200, JSON.stringify(answer));
   return answer;
@@ -113,55 +126,110 @@ const sorted = (ids) => [...ids].sort();
 
 test('the payment loop: 40 orders imported, planned, linked, paid or failed, pushed, pulled, closed and confirmed', async (t) => {
   const signer = new Signer({ appKey: APP_KEY, appSecret: SECRET });
-  const client = new KjbClient({ appKey: APP_KEY, appSecret: SECRET, baseUrl: sb.url, token: { accessToken: ACCESS, refreshToken: REFRESH }, qps: 200, concurrency: 8 });
-  const suppliers = Object.fromEntries(defaultConfig().suppliers.map((s) => [s.loginId, { kjb: s.kjb, chengxintong: s.chengxintong }]));
+  const client = new KjbClient({
+    appKey: APP_KEY,
+    appSecret: SECRET,
+    baseUrl: sb.url,
+    token: { accessToken: ACCESS, refreshToken: REFRESH },
+    qps: 200,
+    concurrency: 8,
+  });
+  const suppliers = Object.fromEntries(
+    defaultConfig().suppliers.map((s) => [s.loginId, { kjb: s.kjb, chengxintong: s.chengxintong }]),
+  );
   const account = defaultConfig().account;
-  const buyer = { verified: account.verified, alipayPersonalLinked: account.alipayPersonalLinked, alipayBusinessLinked: account.alipayBusinessLinked, kjbActivated: account.kjbActivated };
+  const buyer = {
+    verified: account.verified,
+    alipayPersonalLinked: account.alipayPersonalLinked,
+    alipayBusinessLinked: account.alipayBusinessLinked,
+    kjbActivated: account.kjbActivated,
+  };
   const ids = Array.from({ length: N }, (_, i) => idOf(i));
   let orders;
   let plan;
   let run;
 
-  await t.test('import: the getBuyerOrderList answer through ordersFrom1688, ready for checkOrders without edits', async () => {
-    const text = await rawCall(signer, 'alibaba.trade.getBuyerOrderList', { page: '1', pageSize: '50' });
-    assert.match(text, /"id":3535260697417660\d{3}[,}]/, 'the answer carries the ids as JSON numbers too');
-    orders = ordersFrom1688(text, { suppliers });
-    assert.equal(orders.length, N);
-    assert.deepEqual(sorted(orders.map((o) => o.orderId)), sorted(ids), 'every id keeps its 19 digits (idOfStr)');
-    const cfg = config().orders;
-    for (const o of orders) {
-      const want = cfg.find((c) => c.orderId === o.orderId);
-      assert.equal(o.amount, want.amount, `${o.orderId} amount as a CNY string`);
-      assert.equal(o.status, 'waitbuyerpay');
-      assert.equal(o.tradeType, 'assureTrade');
-      assert.deepEqual(o.supplier, { loginId: want.supplier, kjb: true, chengxintong: true });
-      assert.deepEqual(o.items.map((it) => it.offerId), [want.items[0].offerId]);
-      assert.deepEqual(o.missing, [], `${o.orderId}: nothing missing`);
-      // payBy = createTime + payTimeout, within the run's seconds of the sandbox's start.
-      const left = Date.parse(o.payBy) - Date.now();
-      const expected = (want.createTime + want.payTimeout) * 1000;
-      assert.ok(Math.abs(left - expected) < 60_000, `${o.orderId} payBy ${o.payBy}: ${left} ms left, expected about ${expected}`);
-    }
-    // The same order read alone (buyerView) imports to the same thing.
-    const one = ordersFrom1688(await rawCall(signer, 'alibaba.trade.get.buyerView', { webSite: '1688', orderId: idOf(5) }), { suppliers });
-    assert.deepEqual(one, orders.filter((o) => o.orderId === idOf(5)));
-    const checked = checkOrders({ orders, buyer, fx: account.fx });
-    assert.deepEqual(checked.results.filter((r) => !r.eligible), [], 'every imported order is eligible');
-  });
+  await t.test(
+    'import: the getBuyerOrderList answer through ordersFrom1688, ready for checkOrders without edits',
+    async () => {
+      const text = await rawCall(signer, 'alibaba.trade.getBuyerOrderList', { page: '1', pageSize: '50' });
+      assert.match(text, /"id":3535260697417660\d{3}[,}]/, 'the answer carries the ids as JSON numbers too');
+      orders = ordersFrom1688(text, { suppliers });
+      assert.equal(orders.length, N);
+      assert.deepEqual(sorted(orders.map((o) => o.orderId)), sorted(ids), 'every id keeps its 19 digits (idOfStr)');
+      const cfg = config().orders;
+      for (const o of orders) {
+        const want = cfg.find((c) => c.orderId === o.orderId);
+        assert.equal(o.amount, want.amount, `${o.orderId} amount as a CNY string`);
+        assert.equal(o.status, 'waitbuyerpay');
+        assert.equal(o.tradeType, 'assureTrade');
+        assert.deepEqual(o.supplier, { loginId: want.supplier, kjb: true, chengxintong: true });
+        assert.deepEqual(
+          o.items.map((it) => it.offerId),
+          [want.items[0].offerId],
+        );
+        assert.deepEqual(o.missing, [], `${o.orderId}: nothing missing`);
+        // payBy = createTime + payTimeout, within the run's seconds of the sandbox's start.
+        const left = Date.parse(o.payBy) - Date.now();
+        const expected = (want.createTime + want.payTimeout) * 1000;
+        assert.ok(
+          Math.abs(left - expected) < 60_000,
+          `${o.orderId} payBy ${o.payBy}: ${left} ms left, expected about ${expected}`,
+        );
+      }
+      // The same order read alone (buyerView) imports to the same thing.
+      const one = ordersFrom1688(
+        await rawCall(signer, 'alibaba.trade.get.buyerView', { webSite: '1688', orderId: idOf(5) }),
+        { suppliers },
+      );
+      assert.deepEqual(
+        one,
+        orders.filter((o) => o.orderId === idOf(5)),
+      );
+      const checked = checkOrders({ orders, buyer, fx: account.fx });
+      assert.deepEqual(
+        checked.results.filter((r) => !r.eligible),
+        [],
+        'every imported order is eligible',
+      );
+    },
+  );
 
-  await t.test('plan and cashier links: four batches; the refused order refused with the gateway reason, every id once', async () => {
-    plan = planPayment({ orders, buyer, fx: account.fx, history: account.history, paidTodayUsd: account.paidTodayUsd });
-    assert.deepEqual([plan.rejected, plan.deferred], [[], []]);
-    assert.deepEqual(plan.batches.map((b) => b.orderIds.length), [10, 10, 10, 10]);
-    run = await client.cashierUrls(plan.batches.flatMap((b) => b.orderIds), { maxPerCall: 10 });
-    assert.deepEqual(run.failed, []);
-    assert.deepEqual(run.refused.map((r) => [r.orderId, r.code]), [[idOf(REFUSED), 'REFUSED']]);
-    assert.deepEqual(run.links.map((l) => l.orderIds), plan.batches.map((b) => b.orderIds.filter((id) => id !== idOf(REFUSED))), 'links follow the plan');
-    const before = paymentState({ links: run });
-    assert.equal(before.length, N);
-    assert.equal(before.filter((s) => s.state === 'awaitingPayment').length, N - 1);
-    assert.equal(byId(before)[idOf(REFUSED)].state, 'failed');
-  });
+  await t.test(
+    'plan and cashier links: four batches; the refused order refused with the gateway reason, every id once',
+    async () => {
+      plan = planPayment({
+        orders,
+        buyer,
+        fx: account.fx,
+        history: account.history,
+        paidTodayUsd: account.paidTodayUsd,
+      });
+      assert.deepEqual([plan.rejected, plan.deferred], [[], []]);
+      assert.deepEqual(
+        plan.batches.map((b) => b.orderIds.length),
+        [10, 10, 10, 10],
+      );
+      run = await client.cashierUrls(
+        plan.batches.flatMap((b) => b.orderIds),
+        { maxPerCall: 10 },
+      );
+      assert.deepEqual(run.failed, []);
+      assert.deepEqual(
+        run.refused.map((r) => [r.orderId, r.code]),
+        [[idOf(REFUSED), 'REFUSED']],
+      );
+      assert.deepEqual(
+        run.links.map((l) => l.orderIds),
+        plan.batches.map((b) => b.orderIds.filter((id) => id !== idOf(REFUSED))),
+        'links follow the plan',
+      );
+      const before = paymentState({ links: run });
+      assert.equal(before.length, N);
+      assert.equal(before.filter((s) => s.state === 'awaitingPayment').length, N - 1);
+      assert.equal(byId(before)[idOf(REFUSED)].state, 'failed');
+    },
+  );
 
   // The cashiers paid: the first one pays, the second fails for the balance; the others wait.
   let paidLink;
@@ -170,91 +238,142 @@ test('the payment loop: 40 orders imported, planned, linked, paid or failed, pus
   let pulled;
   let statuses;
 
-  await t.test('pay the first cashier: the receiver answers 500 once, the sandbox re-sends, every push verifies', async () => {
-    paidLink = run.links.find((l) => l.orderIds.every((id) => !SHORT.has(ids.indexOf(id))));
-    const page = await fetch(paidLink.payUrl);
-    assert.equal(page.status, 200);
-    const html = await page.text();
-    for (const id of paidLink.orderIds) assert.ok(html.includes(id), `the cashier page lists ${id}`);
-    receiver.failNext = 1;
-    const paid = await payCashier(paidLink.payUrl);
-    assert.deepEqual([paid.paid, paid.outcome], [true, 'successed']);
-    assert.deepEqual(sorted(paid.orderIds), sorted(paidLink.orderIds));
-    await sb.sandbox.idle();
-    assert.deepEqual(receiver.invalid, [], 'every push verifies');
-    const refusedOnce = receiver.got.filter((g) => g.status === 500);
-    assert.equal(refusedOnce.length, 1);
-    const again = receiver.got.filter((g) => g.message.msgId === refusedOnce[0].message.msgId);
-    assert.deepEqual(again.map((g) => g.status), [500, 200], 'the push answered 500 came again and was taken');
-    assert.deepEqual(again[1].message, again[0].message, 'the re-sent push is the same message');
-    const accepted = receiver.accepted();
-    assert.equal(new Set(accepted.map((m) => m.msgId)).size, 1 + paidLink.orderIds.length, 'one ORDER_BATCH_PAY and one ORDER_BUYER_VIEW_ORDER_PAY per order');
-    const batch = accepted.find((m) => m.type === 'ORDER_BATCH_PAY');
-    assert.deepEqual(batch.data.batchPay.map((b) => [b.orderId, b.status, b.paid]), paidLink.orderIds.map((id) => [id, 'successed', true]));
-    assert.deepEqual(sorted(accepted.filter((m) => m.type === 'ORDER_BUYER_VIEW_ORDER_PAY').map((m) => String(m.data.orderId))), sorted(paidLink.orderIds));
-    const now = byId(paymentState({ links: run, pushes: accepted }));
-    for (const id of paidLink.orderIds) {
-      assert.equal(now[id].state, 'paid', id);
-      assert.ok(!Number.isNaN(Date.parse(now[id].paidAt)), `${id} paidAt ${now[id].paidAt}`);
-    }
-  });
-
-  await t.test('the second cashier fails with ACCOUNT_BALANCE_NOT_ENOUGH and its push is lost: pulled instead', async () => {
-    failedLink = run.links.find((l) => l !== paidLink && l.orderIds.every((id) => !SHORT.has(ids.indexOf(id))));
-    waiting = run.links.filter((l) => l !== paidLink && l !== failedLink);
-    await control('drop-push', { count: 1 });
-    const before = receiver.got.length;
-    const failed = await payCashier(failedLink.payUrl, 'ACCOUNT_BALANCE_NOT_ENOUGH');
-    assert.deepEqual([failed.paid, failed.outcome], [false, 'ACCOUNT_BALANCE_NOT_ENOUGH']);
-    await sb.sandbox.idle();
-    assert.equal(receiver.got.length, before, 'the lost push never reached the receiver');
-    // Without the lost push the failed batch still looks unpaid.
-    const blind = byId(paymentState({ links: run, pushes: receiver.accepted() }));
-    for (const id of failedLink.orderIds) assert.equal(blind[id].state, 'awaitingPayment', id);
-    pulled = await client.pullMessages({ pageSize: 200 });
-    assert.equal(pulled.length, 1, `only the lost message is unconfirmed: ${JSON.stringify(pulled.map((m) => [m.msgId, m.type]))}`);
-    const [lost] = pulled;
-    assert.equal(typeof lost.msgId, 'string');
-    assert.equal(lost.type, 'ORDER_BATCH_PAY');
-    assert.ok(!receiver.got.some((g) => g.message.msgId === lost.msgId));
-    assert.deepEqual(lost.data.batchPay.map((b) => [b.orderId, b.status, b.paid]), failedLink.orderIds.map((id) => [id, 'ACCOUNT_BALANCE_NOT_ENOUGH', false]));
-    // The pulled message says what the lost push would have said (the pull API carries no bizKey).
-    const record = sb.sandbox.state.pushes.find((p) => p.msgId === lost.msgId);
-    assert.equal(record.dropped, true);
-    const pushed = verifyPush({ appSecret: SECRET, body: { message: record.message, _aop_signature: record.signature } });
-    const core = ({ msgId, type, gmtBorn, userInfo, data, extraInfo }) => ({ msgId, type, gmtBorn, userInfo, data, extraInfo });
-    assert.deepEqual(core(lost), core(pushed));
-  });
-
-  await t.test('the clock passes the short pay timeouts: those unpaid orders close and push a close topic', async () => {
-    const pushedBefore = receiver.accepted().length;
-    const advanced = await control('advance', { seconds: 3600 });
-    const short = ids.filter((_, i) => SHORT.has(i));
-    assert.deepEqual(sorted(advanced.closed), sorted(short));
-    await sb.sandbox.idle();
-    const closes = receiver.accepted().slice(pushedBefore);
-    assert.deepEqual(closes.map((m) => m.type), short.map(() => 'ORDER_BUYER_VIEW_ORDER_BOPS_CLOSE'));
-    assert.deepEqual(sorted(closes.map((m) => String(m.data.orderId))), sorted(short));
-    statuses = await client.orderStatus(ids);
-    assert.deepEqual(statuses.map((s) => s.orderId), ids, 'orderStatus answers in input order');
-    for (const s of statuses) {
-      const i = ids.indexOf(s.orderId);
-      if (paidLink.orderIds.includes(s.orderId)) {
-        assert.deepEqual([s.status, s.paid, s.closed], ['waitsellersend', true, false], s.orderId);
-        assert.ok(s.payTime, `${s.orderId} has a payTime`);
-      } else if (SHORT.has(i)) {
-        assert.deepEqual([s.paid, s.closed], [false, true], s.orderId);
-      } else {
-        assert.deepEqual([s.status, s.paid, s.closed], ['waitbuyerpay', false, false], s.orderId);
+  await t.test(
+    'pay the first cashier: the receiver answers 500 once, the sandbox re-sends, every push verifies',
+    async () => {
+      paidLink = run.links.find((l) => l.orderIds.every((id) => !SHORT.has(ids.indexOf(id))));
+      const page = await fetch(paidLink.payUrl);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      for (const id of paidLink.orderIds) assert.ok(html.includes(id), `the cashier page lists ${id}`);
+      receiver.failNext = 1;
+      const paid = await payCashier(paidLink.payUrl);
+      assert.deepEqual([paid.paid, paid.outcome], [true, 'successed']);
+      assert.deepEqual(sorted(paid.orderIds), sorted(paidLink.orderIds));
+      await sb.sandbox.idle();
+      assert.deepEqual(receiver.invalid, [], 'every push verifies');
+      const refusedOnce = receiver.got.filter((g) => g.status === 500);
+      assert.equal(refusedOnce.length, 1);
+      const again = receiver.got.filter((g) => g.message.msgId === refusedOnce[0].message.msgId);
+      assert.deepEqual(
+        again.map((g) => g.status),
+        [500, 200],
+        'the push answered 500 came again and was taken',
+      );
+      assert.deepEqual(again[1].message, again[0].message, 'the re-sent push is the same message');
+      const accepted = receiver.accepted();
+      assert.equal(
+        new Set(accepted.map((m) => m.msgId)).size,
+        1 + paidLink.orderIds.length,
+        'one ORDER_BATCH_PAY and one ORDER_BUYER_VIEW_ORDER_PAY per order',
+      );
+      const batch = accepted.find((m) => m.type === 'ORDER_BATCH_PAY');
+      assert.deepEqual(
+        batch.data.batchPay.map((b) => [b.orderId, b.status, b.paid]),
+        paidLink.orderIds.map((id) => [id, 'successed', true]),
+      );
+      assert.deepEqual(
+        sorted(accepted.filter((m) => m.type === 'ORDER_BUYER_VIEW_ORDER_PAY').map((m) => String(m.data.orderId))),
+        sorted(paidLink.orderIds),
+      );
+      const now = byId(paymentState({ links: run, pushes: accepted }));
+      for (const id of paidLink.orderIds) {
+        assert.equal(now[id].state, 'paid', id);
+        assert.ok(!Number.isNaN(Date.parse(now[id].paidAt)), `${id} paidAt ${now[id].paidAt}`);
       }
-    }
-  });
+    },
+  );
+
+  await t.test(
+    'the second cashier fails with ACCOUNT_BALANCE_NOT_ENOUGH and its push is lost: pulled instead',
+    async () => {
+      failedLink = run.links.find((l) => l !== paidLink && l.orderIds.every((id) => !SHORT.has(ids.indexOf(id))));
+      waiting = run.links.filter((l) => l !== paidLink && l !== failedLink);
+      await control('drop-push', { count: 1 });
+      const before = receiver.got.length;
+      const failed = await payCashier(failedLink.payUrl, 'ACCOUNT_BALANCE_NOT_ENOUGH');
+      assert.deepEqual([failed.paid, failed.outcome], [false, 'ACCOUNT_BALANCE_NOT_ENOUGH']);
+      await sb.sandbox.idle();
+      assert.equal(receiver.got.length, before, 'the lost push never reached the receiver');
+      // Without the lost push the failed batch still looks unpaid.
+      const blind = byId(paymentState({ links: run, pushes: receiver.accepted() }));
+      for (const id of failedLink.orderIds) assert.equal(blind[id].state, 'awaitingPayment', id);
+      pulled = await client.pullMessages({ pageSize: 200 });
+      assert.equal(
+        pulled.length,
+        1,
+        `only the lost message is unconfirmed: ${JSON.stringify(pulled.map((m) => [m.msgId, m.type]))}`,
+      );
+      const [lost] = pulled;
+      assert.equal(typeof lost.msgId, 'string');
+      assert.equal(lost.type, 'ORDER_BATCH_PAY');
+      assert.ok(!receiver.got.some((g) => g.message.msgId === lost.msgId));
+      assert.deepEqual(
+        lost.data.batchPay.map((b) => [b.orderId, b.status, b.paid]),
+        failedLink.orderIds.map((id) => [id, 'ACCOUNT_BALANCE_NOT_ENOUGH', false]),
+      );
+      // The pulled message says what the lost push would have said (the pull API carries no bizKey).
+      const record = sb.sandbox.state.pushes.find((p) => p.msgId === lost.msgId);
+      assert.equal(record.dropped, true);
+      const pushed = verifyPush({
+        appSecret: SECRET,
+        body: { message: record.message, _aop_signature: record.signature },
+      });
+      const core = ({ msgId, type, gmtBorn, userInfo, data, extraInfo }) => ({
+        msgId,
+        type,
+        gmtBorn,
+        userInfo,
+        data,
+        extraInfo,
+      });
+      assert.deepEqual(core(lost), core(pushed));
+    },
+  );
+
+  await t.test(
+    'the clock passes the short pay timeouts: those unpaid orders close and push a close topic',
+    async () => {
+      const pushedBefore = receiver.accepted().length;
+      const advanced = await control('advance', { seconds: 3600 });
+      const short = ids.filter((_, i) => SHORT.has(i));
+      assert.deepEqual(sorted(advanced.closed), sorted(short));
+      await sb.sandbox.idle();
+      const closes = receiver.accepted().slice(pushedBefore);
+      assert.deepEqual(
+        closes.map((m) => m.type),
+        short.map(() => 'ORDER_BUYER_VIEW_ORDER_BOPS_CLOSE'),
+      );
+      assert.deepEqual(sorted(closes.map((m) => String(m.data.orderId))), sorted(short));
+      statuses = await client.orderStatus(ids);
+      assert.deepEqual(
+        statuses.map((s) => s.orderId),
+        ids,
+        'orderStatus answers in input order',
+      );
+      for (const s of statuses) {
+        const i = ids.indexOf(s.orderId);
+        if (paidLink.orderIds.includes(s.orderId)) {
+          assert.deepEqual([s.status, s.paid, s.closed], ['waitsellersend', true, false], s.orderId);
+          assert.ok(s.payTime, `${s.orderId} has a payTime`);
+        } else if (SHORT.has(i)) {
+          assert.deepEqual([s.paid, s.closed], [false, true], s.orderId);
+        } else {
+          assert.deepEqual([s.status, s.paid, s.closed], ['waitbuyerpay', false, false], s.orderId);
+        }
+      }
+    },
+  );
 
   await t.test('paymentState: every order in the right state, whatever the order and repeats of the events', () => {
     // Every push the receiver verified (the 500'd one twice), then the pulled one.
     const pushes = [...receiver.got.map((g) => g.message), ...pulled];
     const final = paymentState({ links: run, pushes, statuses });
-    assert.deepEqual(final.map((s) => s.orderId), sorted(ids), 'one state per order, sorted by id');
+    assert.deepEqual(
+      final.map((s) => s.orderId),
+      sorted(ids),
+      'one state per order, sorted by id',
+    );
     const states = byId(final);
     const want = (id) => {
       const i = ids.indexOf(id);
@@ -266,7 +385,9 @@ test('the payment loop: 40 orders imported, planned, linked, paid or failed, pus
     for (const id of ids) assert.equal(states[id].state, want(id), `${id} (order ${ids.indexOf(id)})`);
     const count = (s) => final.filter((x) => x.state === s).length;
     assert.deepEqual([count('paid'), count('failed'), count('closed'), count('awaitingPayment')], [10, 10, 5, 15]);
-    assert.ok(waiting.flatMap((l) => l.orderIds).every((id) => ['closed', 'awaitingPayment'].includes(states[id].state)));
+    assert.ok(
+      waiting.flatMap((l) => l.orderIds).every((id) => ['closed', 'awaitingPayment'].includes(states[id].state)),
+    );
     for (const id of paidLink.orderIds) {
       // Paid during this run (before the clock was moved on).
       assert.ok(Math.abs(Date.parse(states[id].paidAt) - Date.now()) < 60_000, `${id} paidAt ${states[id].paidAt}`);
@@ -280,12 +401,16 @@ test('the payment loop: 40 orders imported, planned, linked, paid or failed, pus
     }
     assert.equal(states[idOf(REFUSED)].reason.code, 'REFUSED');
     assert.ok(states[idOf(REFUSED)].reason.message.length > 0);
-    for (const i of SHORT) assert.ok(states[idOf(i)].reason && states[idOf(i)].reason.message, `closed order ${i} says why`);
+    for (const i of SHORT)
+      assert.ok(states[idOf(i)].reason && states[idOf(i)].reason.message, `closed order ${i} says why`);
     // The same events in another order, with repeats, give the same answer.
     const shuffled = [...pushes, ...pushes.slice(0, 7)].reverse();
     assert.deepEqual(paymentState({ statuses: [...statuses].reverse(), pushes: shuffled, links: [run, run] }), final);
     // The pushes and the pulled message alone (no statuses) already tell every state.
-    assert.deepEqual(paymentState({ links: run, pushes }).map((s) => [s.orderId, s.state]), final.map((s) => [s.orderId, s.state]));
+    assert.deepEqual(
+      paymentState({ links: run, pushes }).map((s) => [s.orderId, s.state]),
+      final.map((s) => [s.orderId, s.state]),
+    );
   });
 
   await t.test('confirmed messages are no longer pulled', async () => {
@@ -301,11 +426,20 @@ test('a receiver down for every attempt: the sandbox gives up after pushRetry.at
   receiver.got.length = 0;
   receiver.invalid.length = 0;
   const { attempts, baseMs } = config().pushRetry;
-  const client = new KjbClient({ appKey: APP_KEY, appSecret: SECRET, baseUrl: sb.url, token: { accessToken: ACCESS, refreshToken: REFRESH }, qps: 200 });
+  const client = new KjbClient({
+    appKey: APP_KEY,
+    appSecret: SECRET,
+    baseUrl: sb.url,
+    token: { accessToken: ACCESS, refreshToken: REFRESH },
+    qps: 200,
+  });
   const first = Array.from({ length: 10 }, (_, i) => idOf(i));
   const second = Array.from({ length: 10 }, (_, i) => idOf(20 + i));
   const run = await client.cashierUrls([...first, ...second]);
-  assert.deepEqual(run.links.map((l) => l.orderIds), [first, second]);
+  assert.deepEqual(
+    run.links.map((l) => l.orderIds),
+    [first, second],
+  );
 
   receiver.failNext = 1_000;
   await payCashier(run.links[0].payUrl);
@@ -315,19 +449,38 @@ test('a receiver down for every attempt: the sandbox gives up after pushRetry.at
   assert.equal(msgIds.length, 11);
   for (const msgId of msgIds) {
     const tries = receiver.got.filter((g) => g.message.msgId === msgId);
-    assert.deepEqual(tries.map((g) => g.status), Array(attempts).fill(500), `${msgId}: tried ${attempts} times, then left`);
+    assert.deepEqual(
+      tries.map((g) => g.status),
+      Array(attempts).fill(500),
+      `${msgId}: tried ${attempts} times, then left`,
+    );
     // Back-off: the pause before try n+1 is at least baseMs × 2^(n-1) (a lower bound holds on a busy machine too).
     for (let n = 1; n < tries.length; n++) {
       const gap = tries[n].at - tries[n - 1].at;
       assert.ok(gap >= baseMs * 2 ** (n - 1) - 2, `${msgId}: ${gap.toFixed(1)} ms before try ${n + 1}`);
     }
     const record = sb.sandbox.state.pushes.find((p) => p.msgId === msgId);
-    assert.deepEqual([record.delivered, record.confirmed, record.attempts, record.status], [false, false, attempts, 500]);
+    assert.deepEqual(
+      [record.delivered, record.confirmed, record.attempts, record.status],
+      [false, false, attempts, 500],
+    );
   }
   const pulled = await client.pullMessages({ pageSize: 200 });
   assert.deepEqual(sorted(pulled.map((m) => m.msgId)), sorted(msgIds), 'every undelivered message can be pulled');
-  const core = ({ msgId, type, gmtBorn, userInfo, data, extraInfo }) => ({ msgId, type, gmtBorn, userInfo, data, extraInfo });
-  for (const m of pulled) assert.deepEqual(core(m), core(receiver.got.find((g) => g.message.msgId === m.msgId).message), `${m.msgId}: pulled as pushed`);
+  const core = ({ msgId, type, gmtBorn, userInfo, data, extraInfo }) => ({
+    msgId,
+    type,
+    gmtBorn,
+    userInfo,
+    data,
+    extraInfo,
+  });
+  for (const m of pulled)
+    assert.deepEqual(
+      core(m),
+      core(receiver.got.find((g) => g.message.msgId === m.msgId).message),
+      `${m.msgId}: pulled as pushed`,
+    );
   const fromPull = byId(paymentState({ links: run, pushes: pulled }));
   for (const id of first) assert.equal(fromPull[id].state, 'paid', id);
   for (const id of second) assert.equal(fromPull[id].state, 'awaitingPayment', id);
@@ -347,7 +500,8 @@ test('a receiver down for every attempt: the sandbox gives up after pushRetry.at
   const once = paymentState({ links: run, pushes: [...pulled, ...distinct] });
   assert.deepEqual(paymentState({ links: run, pushes: [...got, ...pulled, ...got] }), once);
   const states = byId(once);
-  for (const id of [...first, ...second]) assert.equal(states[id].state, 'paid', `${id}: paid after the frozen account was sorted out`);
+  for (const id of [...first, ...second])
+    assert.equal(states[id].state, 'paid', `${id}: paid after the frozen account was sorted out`);
 
   assert.equal(await client.confirmMessages(pulled.map((m) => m.msgId)), true);
   assert.deepEqual(await client.pullMessages({ pageSize: 200 }), []);
@@ -358,15 +512,27 @@ test('each documented batch-payment failure reaches paymentState with its own re
   receiver.got.length = 0;
   receiver.invalid.length = 0;
   receiver.failNext = 0;
-  const client = new KjbClient({ appKey: APP_KEY, appSecret: SECRET, baseUrl: sb.url, token: { accessToken: ACCESS, refreshToken: REFRESH }, qps: 200 });
+  const client = new KjbClient({
+    appKey: APP_KEY,
+    appSecret: SECRET,
+    baseUrl: sb.url,
+    token: { accessToken: ACCESS, refreshToken: REFRESH },
+    qps: 200,
+  });
   const outcomes = ['ACCOUNT_BALANCE_NOT_ENOUGH', 'ACCOUNT_NOT_EXIST', 'ACCOUNT_FROZEN', 'PARAM_ILLEGAL'];
-  const run = await client.cashierUrls(outcomes.map((_, i) => idOf(i)), { maxPerCall: 1 });
+  const run = await client.cashierUrls(
+    outcomes.map((_, i) => idOf(i)),
+    { maxPerCall: 1 },
+  );
   assert.equal(run.links.length, outcomes.length);
   for (const [i, outcome] of outcomes.entries()) await payCashier(run.links[i].payUrl, outcome);
   await sb.sandbox.idle();
   assert.deepEqual(receiver.invalid, []);
   const pushes = receiver.accepted();
-  assert.deepEqual(pushes.map((m) => m.type), outcomes.map(() => 'ORDER_BATCH_PAY'));
+  assert.deepEqual(
+    pushes.map((m) => m.type),
+    outcomes.map(() => 'ORDER_BATCH_PAY'),
+  );
   const states = byId(paymentState({ links: run, pushes }));
   const messages = new Set();
   for (const [i, outcome] of outcomes.entries()) {
@@ -380,5 +546,9 @@ test('each documented batch-payment failure reaches paymentState with its own re
   }
   assert.equal(messages.size, outcomes.length, 'four different messages');
   const statuses = await client.orderStatus(outcomes.map((_, i) => idOf(i)));
-  assert.deepEqual(statuses.map((s) => [s.paid, s.closed]), outcomes.map(() => [false, false]), 'a failed batch leaves the orders unpaid and open');
+  assert.deepEqual(
+    statuses.map((s) => [s.paid, s.closed]),
+    outcomes.map(() => [false, false]),
+    'a failed batch leaves the orders unpaid and open',
+  );
 });

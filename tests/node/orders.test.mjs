@@ -26,7 +26,11 @@ function heavy(n, filler, repeat = 40) {
 
 const warned = (plan) => plan.batches.flatMap((b) => b.warnings.map((w) => w.orderId));
 
-for (const [what, filler] of [['Chinese (3 bytes a unit)', '纯棉短袖'], ['emoji (surrogate pairs)', '😀'], ['mixed', 'a纯😀b']]) {
+for (const [what, filler] of [
+  ['Chinese (3 bytes a unit)', '纯棉短袖'],
+  ['emoji (surrogate pairs)', '😀'],
+  ['mixed', 'a纯😀b'],
+]) {
   test(`orders text that outgrows the first guess arrives whole: ${what}`, () => {
     const orders = heavy(800, filler);
     const text = JSON.stringify(orders);
@@ -37,7 +41,13 @@ for (const [what, filler] of [['Chinese (3 bytes a unit)', '纯棉短袖'], ['em
     assert.equal(fromText.totals.orders, 800);
     // The keyword is the last thing in every title: every order warns only if its bytes all arrived.
     assert.equal(warned(fromText).length, 800);
-    assert.equal(fromText.totals.amount, orders.reduce((s, o) => s + Math.round(Number(o.amount) * 100), 0).toFixed(0).replace(/(\d\d)$/, '.$1'));
+    assert.equal(
+      fromText.totals.amount,
+      orders
+        .reduce((s, o) => s + Math.round(Number(o.amount) * 100), 0)
+        .toFixed(0)
+        .replace(/(\d\d)$/, '.$1'),
+    );
   });
 }
 
@@ -64,17 +74,32 @@ test('a lone surrogate (JSON.stringify writes it as an escape) is refused the sa
   };
   const small = error(() => checkOrders({ ...base, orders: [order(1, 'ok \ud800 ok')] }));
   assert.equal(small.code, 'INVALID_JSON');
-  assert.deepEqual(error(() => checkOrders({ ...base, orders: big })), { ...small, path: small.path.replace('orders[0]', 'orders[300]') });
-  assert.deepEqual(error(() => checkOrders({ ...base, orders: JSON.stringify(big) })), { ...small, path: small.path.replace('orders[0]', 'orders[300]') });
+  assert.deepEqual(
+    error(() => checkOrders({ ...base, orders: big })),
+    { ...small, path: small.path.replace('orders[0]', 'orders[300]') },
+  );
+  assert.deepEqual(
+    error(() => checkOrders({ ...base, orders: JSON.stringify(big) })),
+    { ...small, path: small.path.replace('orders[0]', 'orders[300]') },
+  );
 });
 
 test('errors in staged text keep their position and path, and the next call works', () => {
   const orders = heavy(300, '纯棉');
   const text = JSON.stringify(orders);
   const broken = `${text.slice(0, -2)},}]`;
-  assert.throws(() => planPayment({ ...base, orders: broken }), (e) => e instanceof KjbError && e.code === 'INVALID_JSON' && e.line === 1 && e.column > 0);
+  assert.throws(
+    () => planPayment({ ...base, orders: broken }),
+    (e) => e instanceof KjbError && e.code === 'INVALID_JSON' && e.line === 1 && e.column > 0,
+  );
   const badAmount = [...orders.slice(0, 200), { ...orders[200], amount: '1.005' }];
-  assert.throws(() => planPayment({ ...base, orders: JSON.stringify(badAmount) }), (e) => e.code === 'INVALID_AMOUNT' && e.path === 'orders[200].amount');
-  assert.throws(() => planPayment({ ...base, orders: badAmount }), (e) => e.code === 'INVALID_AMOUNT' && e.path === 'orders[200].amount');
+  assert.throws(
+    () => planPayment({ ...base, orders: JSON.stringify(badAmount) }),
+    (e) => e.code === 'INVALID_AMOUNT' && e.path === 'orders[200].amount',
+  );
+  assert.throws(
+    () => planPayment({ ...base, orders: badAmount }),
+    (e) => e.code === 'INVALID_AMOUNT' && e.path === 'orders[200].amount',
+  );
   assert.equal(planPayment({ ...base, orders: text }).totals.orders, 300);
 });

@@ -11,13 +11,21 @@ import { parseResponse, verifyPush } from 'kjb';
 import { startSandbox, createSandbox, defaultConfig, aopSignature } from 'kjb/sandbox';
 import { firstLine } from './support.mjs';
 
-const APP = { appKey: '1234567', appSecret: 'TESTSECRET123', accessToken: '00000000-test-token-0000', refreshToken: '00000000-test-refresh-0000' };
+const APP = {
+  appKey: '1234567',
+  appSecret: 'TESTSECRET123',
+  accessToken: '00000000-test-token-0000',
+  refreshToken: '00000000-test-refresh-0000',
+};
 const BIG = '3535260697417660107';
 const TRADE = 'com.alibaba.trade';
 // Vector V1 of tests/fixtures/signing-vectors.json in the repository (signed by a public 1688 SDK).
 const V1 = {
   urlPath: 'param2/1/com.alibaba.trade/alibaba.alipay.url.get/1234567',
-  params: { access_token: '00000000-test-token-0000', orderIdList: '[3535260697417660107,3535260697417660108,3535260697417660109]' },
+  params: {
+    access_token: '00000000-test-token-0000',
+    orderIdList: '[3535260697417660107,3535260697417660108,3535260697417660109]',
+  },
   signature: 'DB4E13177991F0EAEE5F0AD2E6A515D604A15E53',
   body: 'access_token=00000000-test-token-0000&orderIdList=%5B3535260697417660107%2C3535260697417660108%2C3535260697417660109%5D&_aop_signature=DB4E13177991F0EAEE5F0AD2E6A515D604A15E53',
 };
@@ -28,13 +36,25 @@ const V11 = {
 };
 // 1688's own documented answers (open.1688.com API pages), bodies verbatim.
 const DOCUMENTED = {
-  'alibaba.trade.payWay.query': '{"resultList":{"channels":[{"code":1,"name":"支付宝"}],"orderId":"239695213738498520","payFee":32120,"timeout":"2018-11-04 14:00:45"},"success":true}',
-  'alibaba.accountPeriod.list.buyerView': '{"resultList":{"accountPeriodList":[{"gmtQuota":"20190110114140000+0800","quota":90000000,"sellerCompanyName":"AOP对外测试账号01","sellerLoginId":"alitestforisv01","statusStr":"有效","surplusQuota":90000000,"tapDateStr":"120天","tapOverdue":0}],"totalCount":"1"},"success":true}',
-  'trade.orderpay.analysis': '{"result":{"success":true,"code":null,"message":null,"result":{"orderTotalCount":2,"totalPayFee":150000,"orderIds":[265354896466,854635455],"payChannel":{"channel":"alipay","avaliable":true}}}}',
-  'push.query.messageList': '{"pushMessagePage":{"datas":[{"gmtBorn":1399452484000,"topicGroup":"CAIGOU1","data":{"quotationId":123},"msgId":68891027,"type":"CAIGOU_MSG_BUYER_MARK_QUOTATION","userInfo":"memberId","appKey":"123456","topicName":"MSG_BUYER_MARK_QUOTATION"}],"totalCount":1}}',
+  'alibaba.trade.payWay.query':
+    '{"resultList":{"channels":[{"code":1,"name":"支付宝"}],"orderId":"239695213738498520","payFee":32120,"timeout":"2018-11-04 14:00:45"},"success":true}',
+  'alibaba.accountPeriod.list.buyerView':
+    '{"resultList":{"accountPeriodList":[{"gmtQuota":"20190110114140000+0800","quota":90000000,"sellerCompanyName":"AOP对外测试账号01","sellerLoginId":"alitestforisv01","statusStr":"有效","surplusQuota":90000000,"tapDateStr":"120天","tapOverdue":0}],"totalCount":"1"},"success":true}',
+  'trade.orderpay.analysis':
+    '{"result":{"success":true,"code":null,"message":null,"result":{"orderTotalCount":2,"totalPayFee":150000,"orderIds":[265354896466,854635455],"payChannel":{"channel":"alipay","avaliable":true}}}}',
+  'push.query.messageList':
+    '{"pushMessagePage":{"datas":[{"gmtBorn":1399452484000,"topicGroup":"CAIGOU1","data":{"quotationId":123},"msgId":68891027,"type":"CAIGOU_MSG_BUYER_MARK_QUOTATION","userInfo":"memberId","appKey":"123456","topicName":"MSG_BUYER_MARK_QUOTATION"}],"totalCount":1}}',
 };
 // 400_3 is not here: trade.cancel documents it.
-const INVENTED = ['gw.QosRequestLimit', 'gw.AccessTokenInvalid', 'gw.APINotFound', 'gw.MissingParameter', '400_1', '400_2', '400_5'];
+const INVENTED = [
+  'gw.QosRequestLimit',
+  'gw.AccessTokenInvalid',
+  'gw.APINotFound',
+  'gw.MissingParameter',
+  '400_1',
+  '400_2',
+  '400_5',
+];
 
 let sb;
 let receiver;
@@ -55,17 +75,29 @@ async function startReceiver() {
       bodies.push(body);
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'success' : 'fail');
       const still = [];
-      for (const w of waiting) (w.test(bodies) ? w.resolve(bodies.slice()) : still.push(w));
+      for (const w of waiting) w.test(bodies) ? w.resolve(bodies.slice()) : still.push(w);
       waiting = still;
     });
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   r.url = `http://127.0.0.1:${server.address().port}/push`;
   /** Resolves once `test(bodies)` holds. */
-  r.until = (t, ms = 5000) => (t(bodies) ? Promise.resolve(bodies.slice()) : new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the receiver got ${bodies.length} pushes, not what the test waits for`)), ms);
-    waiting.push({ test: t, resolve: (v) => { clearTimeout(timer); resolve(v); } });
-  }));
+  r.until = (t, ms = 5000) =>
+    t(bodies)
+      ? Promise.resolve(bodies.slice())
+      : new Promise((resolve, reject) => {
+          const timer = setTimeout(
+            () => reject(new Error(`the receiver got ${bodies.length} pushes, not what the test waits for`)),
+            ms,
+          );
+          waiting.push({
+            test: t,
+            resolve: (v) => {
+              clearTimeout(timer);
+              resolve(v);
+            },
+          });
+        });
   r.close = () => new Promise((ok) => server.close(ok));
   return r;
 }
@@ -98,17 +130,31 @@ function hmac(secret, urlPath, pairs) {
 }
 
 /** Calls `ns:api` signed with node:crypto; `token: null` sends no access token. */
-async function call(api, params = {}, { ns = TRADE, base = sb.url, appKey = APP.appKey, secret = APP.appSecret, token = APP.accessToken } = {}) {
+async function call(
+  api,
+  params = {},
+  { ns = TRADE, base = sb.url, appKey = APP.appKey, secret = APP.appSecret, token = APP.accessToken } = {},
+) {
   const p = { ...params };
   if (token !== null) p.access_token = token;
   const urlPath = `param2/1/${ns}/${api}/${appKey}`;
   const body = new URLSearchParams({ ...p, _aop_signature: hmac(secret, urlPath, Object.entries(p)) });
-  const res = await fetch(`${base}/openapi/${urlPath}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' }, body });
+  const res = await fetch(`${base}/openapi/${urlPath}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+    body,
+  });
   const text = await res.text();
   return { status: res.status, body: text, type: res.headers.get('content-type'), json: () => JSON.parse(text) };
 }
 
-const post = (path, body, type = 'application/json', base = sb.url) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body), redirect: 'manual' });
+const post = (path, body, type = 'application/json', base = sb.url) =>
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    redirect: 'manual',
+  });
 const control = async (path, body) => {
   const r = await post(path, body);
   assert.equal(r.status, 200, `${path}: ${r.status}`);
@@ -132,7 +178,8 @@ function assertSameShape(ours, documented, path = '') {
     }
     return;
   }
-  if (documented !== null) assert.equal(typeof ours, typeof documented, `${path}: ${JSON.stringify(ours)} is not a ${typeof documented}`);
+  if (documented !== null)
+    assert.equal(typeof ours, typeof documented, `${path}: ${JSON.stringify(ours)} is not a ${typeof documented}`);
 }
 
 /** A cashier token for `ids` via crossBorderPay.url.get. */
@@ -144,7 +191,13 @@ async function cashier(ids, api = 'alibaba.crossBorderPay.url.get') {
   return new URL(payUrl).searchParams.get('token');
 }
 const pay = (token, outcome) => post('/cashier/pay', { token, ...(outcome ? { outcome } : {}) });
-const messagesOf = (bodies) => bodies.map((b) => ({ ...JSON.parse(new URLSearchParams(b.text).get('message')), raw: new URLSearchParams(b.text).get('message'), signature: new URLSearchParams(b.text).get('_aop_signature'), status: b.status }));
+const messagesOf = (bodies) =>
+  bodies.map((b) => ({
+    ...JSON.parse(new URLSearchParams(b.text).get('message')),
+    raw: new URLSearchParams(b.text).get('message'),
+    signature: new URLSearchParams(b.text).get('_aop_signature'),
+    status: b.status,
+  }));
 
 // ---- signing and gateway errors -------------------------------------------------------------
 
@@ -154,7 +207,10 @@ test('the sandbox signature is the protocol one (vectors V1 and V11), and it acc
   assert.equal(hmac(APP.appSecret, V1.urlPath, Object.entries(V1.params)), V1.signature);
   const r = await post(`/openapi/${V1.urlPath}`, V1.body, 'application/x-www-form-urlencoded; charset=UTF-8');
   assert.equal(r.status, 200);
-  assert.match(await r.text(), /^\{"success":true,"payUrl":"http:\/\/127\.0\.0\.1:\d+\/cashier\?token=[0-9a-f]+","payFailureOrderList":\[\]\}$/);
+  assert.match(
+    await r.text(),
+    /^\{"success":true,"payUrl":"http:\/\/127\.0\.0\.1:\d+\/cashier\?token=[0-9a-f]+","payFailureOrderList":\[\]\}$/,
+  );
 });
 
 test('gateway errors are the documented codes with their HTTP statuses, and none of the invented ones', async () => {
@@ -171,34 +227,72 @@ test('gateway errors are the documented codes with their HTTP statuses, and none
   const params = { orderId: BIG };
   await expect(await call('alibaba.trade.payWay.query', params, { secret: 'WRONG' }), 400, 'gw.SignatureInvalid');
   await expect(await call('alibaba.trade.payWay.query', params, { appKey: '7654321' }), 400, 'gw.AppKeyNotFound');
-  await expect(await call('alibaba.trade.payWay.query', params, { token: null }), 401, '401', 'Request need user authorized');
-  await expect(await call('alibaba.trade.payWay.query', params, { token: 'unknown-token' }), 401, '401', 'Request need user authorized');
+  await expect(
+    await call('alibaba.trade.payWay.query', params, { token: null }),
+    401,
+    '401',
+    'Request need user authorized',
+  );
+  await expect(
+    await call('alibaba.trade.payWay.query', params, { token: 'unknown-token' }),
+    401,
+    '401',
+    'Request need user authorized',
+  );
   await expect(await call('alibaba.trade.noSuchApi', params), 400, 'gw.APIUnsupported');
-  await expect(await call('alibaba.trade.payWay.query', params, { ns: 'com.alibaba.account' }), 400, 'gw.APIUnsupported');
+  await expect(
+    await call('alibaba.trade.payWay.query', params, { ns: 'com.alibaba.account' }),
+    400,
+    'gw.APIUnsupported',
+  );
   await expect(await call('alibaba.crossBorderPay.url.get', {}), 400, 'gw.ParamMissing');
   await control('/_sandbox/rate-limit', { count: 1 });
-  await expect(await call('alibaba.trade.payWay.query', params), 400, 'gw.QosAppFrequencyLimit', 'App call exceeds limited frequency');
+  await expect(
+    await call('alibaba.trade.payWay.query', params),
+    400,
+    'gw.QosAppFrequencyLimit',
+    'App call exceeds limited frequency',
+  );
   await control('/_sandbox/quota', { calls: 1 });
   assert.equal((await call('alibaba.trade.payWay.query', params)).status, 200);
-  await expect(await call('alibaba.trade.payWay.query', params), 400, 'gw.NoUsageLeftError', 'SLA bill has no usage left');
+  await expect(
+    await call('alibaba.trade.payWay.query', params),
+    400,
+    'gw.NoUsageLeftError',
+    'SLA bill has no usage left',
+  );
   await control('/_sandbox/quota', { calls: null });
   assert.equal((await call('alibaba.trade.payWay.query', params)).status, 200);
   // A body changed after signing.
   const urlPath = `param2/1/${TRADE}/alibaba.trade.payWay.query/${APP.appKey}`;
   const p = { access_token: APP.accessToken, orderId: BIG };
-  const tampered = new URLSearchParams({ ...p, orderId: '3535260697417660108', _aop_signature: hmac(APP.appSecret, urlPath, Object.entries(p)) });
+  const tampered = new URLSearchParams({
+    ...p,
+    orderId: '3535260697417660108',
+    _aop_signature: hmac(APP.appSecret, urlPath, Object.entries(p)),
+  });
   const r = await post(`/openapi/${urlPath}`, tampered.toString(), 'application/x-www-form-urlencoded');
   assert.equal(r.status, 400);
   assert.equal((await r.json()).error_code, 'gw.SignatureInvalid');
 
   // An app without permission for an API (solution not subscribed).
   const cfg = testConfig();
-  cfg.apps.push({ appKey: '7777777', appSecret: 'ACLSECRET', accessToken: 'acl-token', apis: ['alibaba.trade.payWay.query'] });
+  cfg.apps.push({
+    appKey: '7777777',
+    appSecret: 'ACLSECRET',
+    accessToken: 'acl-token',
+    apis: ['alibaba.trade.payWay.query'],
+  });
   const own = await startSandbox({ config: cfg });
   try {
     const opts = { base: own.url, appKey: '7777777', secret: 'ACLSECRET', token: 'acl-token' };
     assert.equal((await call('alibaba.trade.payWay.query', params, opts)).status, 200);
-    await expect(await call('alibaba.trade.get.buyerView', params, opts), 400, 'gw.APIACLDecline', 'AppKey is not allowed(acl)');
+    await expect(
+      await call('alibaba.trade.get.buyerView', params, opts),
+      400,
+      'gw.APIACLDecline',
+      'AppKey is not allowed(acl)',
+    );
     // The token is checked before the API permission.
     await expect(await call('alibaba.trade.get.buyerView', params, { ...opts, token: 'nope' }), 401, '401');
   } finally {
@@ -206,12 +300,23 @@ test('gateway errors are the documented codes with their HTTP statuses, and none
   }
   const calls = await (await fetch(`${sb.url}/_sandbox/calls`)).json();
   for (const c of calls) assert.ok(!INVENTED.includes(c.code), `invented code ${c.code}`);
-  assert.deepEqual([...new Set(seen)].sort(), ['401', 'gw.APIACLDecline', 'gw.APIUnsupported', 'gw.AppKeyNotFound', 'gw.NoUsageLeftError', 'gw.ParamMissing', 'gw.QosAppFrequencyLimit', 'gw.SignatureInvalid']);
+  assert.deepEqual([...new Set(seen)].sort(), [
+    '401',
+    'gw.APIACLDecline',
+    'gw.APIUnsupported',
+    'gw.AppKeyNotFound',
+    'gw.NoUsageLeftError',
+    'gw.ParamMissing',
+    'gw.QosAppFrequencyLimit',
+    'gw.SignatureInvalid',
+  ]);
 });
 
 test('the per-app rate limit is a real rate: a burst past qps is refused, the observed rate stays within it', async () => {
   await control('/_sandbox/qps', { qps: 5 });
-  const burst = await Promise.all(Array.from({ length: 12 }, () => call('alibaba.trade.payWay.query', { orderId: BIG })));
+  const burst = await Promise.all(
+    Array.from({ length: 12 }, () => call('alibaba.trade.payWay.query', { orderId: BIG })),
+  );
   const ok = burst.filter((r) => r.status === 200).length;
   assert.equal(ok, 5);
   for (const r of burst.filter((x) => x.status !== 200)) {
@@ -226,10 +331,13 @@ test('the per-app rate limit is a real rate: a burst past qps is refused, the ob
   }
   const calls = await (await fetch(`${sb.url}/_sandbox/calls`)).json();
   const accepted = calls.filter((c) => c.status === 200).map((c) => c.t);
-  for (const t of accepted) assert.ok(accepted.filter((x) => x >= t && x - t < 1000).length <= 5, 'more than qps accepted calls in a second');
+  for (const t of accepted)
+    assert.ok(accepted.filter((x) => x >= t && x - t < 1000).length <= 5, 'more than qps accepted calls in a second');
   assert.deepEqual(Object.keys(calls[0]).sort(), ['api', 'code', 'status', 't']);
   await control('/_sandbox/qps', { qps: 0 });
-  const free = await Promise.all(Array.from({ length: 20 }, () => call('alibaba.trade.payWay.query', { orderId: BIG })));
+  const free = await Promise.all(
+    Array.from({ length: 20 }, () => call('alibaba.trade.payWay.query', { orderId: BIG })),
+  );
   assert.ok(free.every((r) => r.status === 200));
 });
 
@@ -250,15 +358,26 @@ test('/_sandbox/fail answers HTTP errors that are not 1688 answers, for one API 
 
 // ---- OAuth and tokens -----------------------------------------------------------------------
 
-const tokenCall = (form) => post(`/openapi/http/1/system.oauth2/getToken/${APP.appKey}`, new URLSearchParams(form).toString(), 'application/x-www-form-urlencoded');
+const tokenCall = (form) =>
+  post(
+    `/openapi/http/1/system.oauth2/getToken/${APP.appKey}`,
+    new URLSearchParams(form).toString(),
+    'application/x-www-form-urlencoded',
+  );
 
 async function authorize(redirectUri = 'http://127.0.0.1:9/callback', st = 'opaque-42') {
-  const pageRes = await fetch(`${sb.url}/oauth/authorize?client_id=${APP.appKey}&site=1688&redirect_uri=${encodeURIComponent(redirectUri)}&state=${st}`);
+  const pageRes = await fetch(
+    `${sb.url}/oauth/authorize?client_id=${APP.appKey}&site=1688&redirect_uri=${encodeURIComponent(redirectUri)}&state=${st}`,
+  );
   assert.equal(pageRes.status, 200);
   const html = await pageRes.text();
   assert.match(html, /<button type="submit">Authorize<\/button>/);
   assert.match(html, /<form method="post" action="authorize">/);
-  const r = await post('/oauth/authorize', new URLSearchParams({ client_id: APP.appKey, redirect_uri: redirectUri, state: st }).toString(), 'application/x-www-form-urlencoded');
+  const r = await post(
+    '/oauth/authorize',
+    new URLSearchParams({ client_id: APP.appKey, redirect_uri: redirectUri, state: st }).toString(),
+    'application/x-www-form-urlencoded',
+  );
   assert.equal(r.status, 302);
   const location = new URL(r.headers.get('location'));
   assert.equal(`${location.origin}${location.pathname}`, redirectUri);
@@ -270,11 +389,26 @@ test('OAuth: the authorise page redirects with a code; getToken exchanges it onc
   const redirectUri = 'http://127.0.0.1:9/callback';
   const code = await authorize(redirectUri);
   assert.match(code, /^[0-9a-f]{32}$/);
-  const form = { grant_type: 'authorization_code', need_refresh_token: 'true', client_id: APP.appKey, client_secret: APP.appSecret, redirect_uri: redirectUri, code };
+  const form = {
+    grant_type: 'authorization_code',
+    need_refresh_token: 'true',
+    client_id: APP.appKey,
+    client_secret: APP.appSecret,
+    redirect_uri: redirectUri,
+    code,
+  };
   let r = await tokenCall(form);
   assert.equal(r.status, 200);
   const tok = await r.json();
-  assert.deepEqual(Object.keys(tok).sort(), ['access_token', 'aliId', 'expires_in', 'memberId', 'refresh_token', 'refresh_token_timeout', 'resource_owner']);
+  assert.deepEqual(Object.keys(tok).sort(), [
+    'access_token',
+    'aliId',
+    'expires_in',
+    'memberId',
+    'refresh_token',
+    'refresh_token_timeout',
+    'resource_owner',
+  ]);
   assert.equal(tok.expires_in, '36000');
   assert.equal(tok.memberId, defaultConfig().account.memberId);
   assert.match(tok.refresh_token_timeout, /^\d{14}\+0800$/);
@@ -284,7 +418,10 @@ test('OAuth: the authorise page redirects with a code; getToken exchanges it onc
   assert.equal(r.status, 400);
   assert.equal((await r.json()).error, 'invalid_grant');
   // The new token is accepted by the gateway.
-  assert.equal((await call('alibaba.trade.get.buyerView', { webSite: '1688', orderId: BIG }, { token: tok.access_token })).status, 200);
+  assert.equal(
+    (await call('alibaba.trade.get.buyerView', { webSite: '1688', orderId: BIG }, { token: tok.access_token })).status,
+    200,
+  );
   // Wrong secret, wrong redirect_uri.
   const again = await authorize(redirectUri);
   assert.equal((await tokenCall({ ...form, code: again, client_secret: 'WRONG' })).status, 401);
@@ -296,23 +433,63 @@ test('OAuth: the authorise page redirects with a code; getToken exchanges it onc
   assert.equal((await tokenCall({ ...form, code: late })).status, 400);
 
   // Refresh grant: a new access token (the refresh token stays the same).
-  r = await tokenCall({ grant_type: 'refresh_token', client_id: APP.appKey, client_secret: APP.appSecret, refresh_token: tok.refresh_token });
+  r = await tokenCall({
+    grant_type: 'refresh_token',
+    client_id: APP.appKey,
+    client_secret: APP.appSecret,
+    refresh_token: tok.refresh_token,
+  });
   assert.equal(r.status, 200);
   const fresh = await r.json();
   assert.equal(fresh.expires_in, '36000');
   assert.notEqual(fresh.access_token, tok.access_token);
   assert.equal(fresh.refresh_token, undefined);
-  assert.equal((await call('alibaba.trade.get.buyerView', { orderId: BIG }, { token: fresh.access_token })).status, 200);
+  assert.equal(
+    (await call('alibaba.trade.get.buyerView', { orderId: BIG }, { token: fresh.access_token })).status,
+    200,
+  );
   // expire-token: that token now answers 401, the others still work.
   await control('/_sandbox/expire-token', { accessToken: fresh.access_token });
-  assert.equal((await call('alibaba.trade.get.buyerView', { orderId: BIG }, { token: fresh.access_token })).status, 401);
+  assert.equal(
+    (await call('alibaba.trade.get.buyerView', { orderId: BIG }, { token: fresh.access_token })).status,
+    401,
+  );
   assert.equal((await call('alibaba.trade.get.buyerView', { orderId: BIG }, { token: tok.access_token })).status, 200);
   // The configured refresh token works too; an unknown one does not.
-  assert.equal((await tokenCall({ grant_type: 'refresh_token', client_id: APP.appKey, client_secret: APP.appSecret, refresh_token: APP.refreshToken })).status, 200);
-  assert.equal((await tokenCall({ grant_type: 'refresh_token', client_id: APP.appKey, client_secret: APP.appSecret, refresh_token: 'nope' })).status, 400);
+  assert.equal(
+    (
+      await tokenCall({
+        grant_type: 'refresh_token',
+        client_id: APP.appKey,
+        client_secret: APP.appSecret,
+        refresh_token: APP.refreshToken,
+      })
+    ).status,
+    200,
+  );
+  assert.equal(
+    (
+      await tokenCall({
+        grant_type: 'refresh_token',
+        client_id: APP.appKey,
+        client_secret: APP.appSecret,
+        refresh_token: 'nope',
+      })
+    ).status,
+    400,
+  );
 
   // postponeToken: a new refresh token with a later timeout.
-  r = await post(`/openapi/param2/1/system.oauth2/postponeToken/${APP.appKey}`, new URLSearchParams({ client_id: APP.appKey, client_secret: APP.appSecret, refresh_token: tok.refresh_token, access_token: tok.access_token }).toString(), 'application/x-www-form-urlencoded');
+  r = await post(
+    `/openapi/param2/1/system.oauth2/postponeToken/${APP.appKey}`,
+    new URLSearchParams({
+      client_id: APP.appKey,
+      client_secret: APP.appSecret,
+      refresh_token: tok.refresh_token,
+      access_token: tok.access_token,
+    }).toString(),
+    'application/x-www-form-urlencoded',
+  );
   assert.equal(r.status, 200);
   const postponed = await r.json();
   assert.match(postponed.refresh_token_timeout, /^\d{14}\+0800$/);
@@ -334,7 +511,17 @@ test('tokens live tokenLifetimeSec on the sandbox clock; an app without a refres
     const r = await call('alibaba.trade.get.buyerView', { orderId: BIG }, { base: own.url });
     assert.equal(r.status, 401);
     assert.equal(r.json().error_code, '401');
-    const refresh = await post('/openapi/http/1/system.oauth2/getToken/8888888', new URLSearchParams({ grant_type: 'refresh_token', client_id: '8888888', client_secret: 'LONGLIVED', refresh_token: 'long-lived-token' }).toString(), 'application/x-www-form-urlencoded', own.url);
+    const refresh = await post(
+      '/openapi/http/1/system.oauth2/getToken/8888888',
+      new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: '8888888',
+        client_secret: 'LONGLIVED',
+        refresh_token: 'long-lived-token',
+      }).toString(),
+      'application/x-www-form-urlencoded',
+      own.url,
+    );
     assert.equal(refresh.status, 400);
   } finally {
     await own.close();
@@ -346,7 +533,12 @@ test('tokens live tokenLifetimeSec on the sandbox clock; an app without a refres
 test('crossBorderPay.url.get: "true" as a string, {} for an empty list, 19-digit ids as exact JSON numbers; 400_4 when nothing is payable', async () => {
   const refusedId = defaultConfig().orders.find((o) => o.kjbRefused).orderId;
   let r = await call('alibaba.crossBorderPay.url.get', { orderIdList: `[${BIG},${refusedId}]` });
-  assert.match(r.body, new RegExp(`^\\{"success":"true","payUrl":"http://127\\.0\\.0\\.1:\\d+/cashier\\?token=[0-9a-f]+","cantPayOrderList":\\[${refusedId}\\]\\}$`));
+  assert.match(
+    r.body,
+    new RegExp(
+      `^\\{"success":"true","payUrl":"http://127\\.0\\.0\\.1:\\d+/cashier\\?token=[0-9a-f]+","cantPayOrderList":\\[${refusedId}\\]\\}$`,
+    ),
+  );
   r = await call('alibaba.crossBorderPay.url.get', { orderIdList: `[${BIG}]` });
   assert.match(r.body, /"cantPayOrderList":\{\}\}$/);
   r = await call('alibaba.crossBorderPay.url.get', { orderIdList: `[${refusedId}]` });
@@ -364,11 +556,21 @@ test('manualTrade and stockError orders: the documented free-text errors, for an
   const stock = defaultConfig().orders.find((o) => o.stockError).orderId;
   let r = await call('alibaba.alipay.url.get', { orderIdList: `[${BIG},${manual}]` });
   assert.equal(r.status, 200);
-  assert.equal(r.body, '{"success":false,"errorCode":"Batch pay : not surport MANUAL-TRADE!","erroMsg":"Batch pay : not surport MANUAL-TRADE!"}');
+  assert.equal(
+    r.body,
+    '{"success":false,"errorCode":"Batch pay : not surport MANUAL-TRADE!","erroMsg":"Batch pay : not surport MANUAL-TRADE!"}',
+  );
   r = await call('alibaba.crossBorderPay.url.get', { orderIdList: `[${manual}]` });
-  assert.deepEqual(r.json(), { success: 'false', errorCode: 'Batch pay : not surport MANUAL-TRADE!', errorMsg: 'Batch pay : not surport MANUAL-TRADE!' });
+  assert.deepEqual(r.json(), {
+    success: 'false',
+    errorCode: 'Batch pay : not surport MANUAL-TRADE!',
+    errorMsg: 'Batch pay : not surport MANUAL-TRADE!',
+  });
   r = await call('alibaba.alipay.url.get', { orderIdList: `[${stock},${BIG}]` });
-  assert.equal(r.body, '{"success":false,"errorCode":"操作库存失败:PRODUCT_TRADE_STAT_ERROR","erroMsg":"操作库存失败:PRODUCT_TRADE_STAT_ERROR"}');
+  assert.equal(
+    r.body,
+    '{"success":false,"errorCode":"操作库存失败:PRODUCT_TRADE_STAT_ERROR","erroMsg":"操作库存失败:PRODUCT_TRADE_STAT_ERROR"}',
+  );
   // Without them the same batch gets a link.
   assert.equal((await call('alibaba.alipay.url.get', { orderIdList: `[${BIG}]` })).json().success, true);
 });
@@ -385,9 +587,16 @@ test('payWay.query, accountPeriod, orderpay.analysis and messageList answer in t
   assert.match(r.body, /"orderId":"3535260697417660107"/);
   const order = defaultConfig().orders.find((o) => o.orderId === BIG);
   assert.equal(r.json().resultList.payFee, Math.round(Number(order.amount) * 100));
-  assert.deepEqual(r.json().resultList.channels.map((c) => c.code), [1, 16, 20, 3]);
+  assert.deepEqual(
+    r.json().resultList.channels.map((c) => c.code),
+    [1, 16, 20, 3],
+  );
   const notKjb = defaultConfig().orders.find((o) => o.kjbRefused).orderId;
-  assert.ok(!(await call('alibaba.trade.payWay.query', { orderId: notKjb })).json().resultList.channels.some((c) => c.code === 16));
+  assert.ok(
+    !(await call('alibaba.trade.payWay.query', { orderId: notKjb }))
+      .json()
+      .resultList.channels.some((c) => c.code === 16),
+  );
 
   r = await call('alibaba.accountPeriod.list.buyerView', {});
   assertSameShape(r.json(), JSON.parse(DOCUMENTED['alibaba.accountPeriod.list.buyerView']));
@@ -410,8 +619,19 @@ test('payWay.query, accountPeriod, orderpay.analysis and messageList answer in t
 });
 
 test('crossBasic, account.basic and protocolPay.isopen', async () => {
-  let r = await call('alibaba.account.agent.crossBasic', { loginId: 'hangzhou-greenleaf-garden' }, { ns: 'com.alibaba.account' });
-  assert.deepEqual(Object.keys(r.json().result).sort(), ['categoryName', 'companyName', 'kuaJingBao', 'loginId', 'shopUrl', 'supplierName']);
+  let r = await call(
+    'alibaba.account.agent.crossBasic',
+    { loginId: 'hangzhou-greenleaf-garden' },
+    { ns: 'com.alibaba.account' },
+  );
+  assert.deepEqual(Object.keys(r.json().result).sort(), [
+    'categoryName',
+    'companyName',
+    'kuaJingBao',
+    'loginId',
+    'shopUrl',
+    'supplierName',
+  ]);
   assert.equal(r.json().result.kuaJingBao, false);
   r = await call('alibaba.account.agent.crossBasic', { loginId: 'yiwu-starlight-toys' }, { ns: 'com.alibaba.account' });
   assert.equal(r.json().result.kuaJingBao, true);
@@ -424,12 +644,18 @@ test('crossBasic, account.basic and protocolPay.isopen', async () => {
   assert.equal(r.status, 200);
   assert.equal(r.json().result.success, true);
   // As its API page documents: per channel, the statuses as strings.
-  assert.deepEqual(r.json().result.result.paymentAgreements.map((a) => [a.payChannel, a.bindingStatus, a.signedStatus]), [['SHEGOU', 'true', 'true'], ['ALIPAY', 'true', 'true']]);
+  assert.deepEqual(
+    r.json().result.result.paymentAgreements.map((a) => [a.payChannel, a.bindingStatus, a.signedStatus]),
+    [
+      ['SHEGOU', 'true', 'true'],
+      ['ALIPAY', 'true', 'true'],
+    ],
+  );
 });
 
 // ---- orders: buyerView, getBuyerOrderList, cancel -------------------------------------------
 
-test('buyerView: 1688\'s shape, id as an exact JSON number beside idOfStr, yuan/fen units; paying flips status and payTime', async () => {
+test("buyerView: 1688's shape, id as an exact JSON number beside idOfStr, yuan/fen units; paying flips status and payTime", async () => {
   let r = await call('alibaba.trade.get.buyerView', { webSite: '1688', orderId: BIG });
   assert.equal(r.status, 200);
   assert.match(r.body, /^\{"result":\{"baseInfo":\{"id":3535260697417660107,/);
@@ -447,9 +673,14 @@ test('buyerView: 1688\'s shape, id as an exact JSON number beside idOfStr, yuan/
   assert.equal(v.tradeTerms[0].payStatus, '1');
   assert.equal(v.productItems[0].name, order.items[0].title);
   // Money: totalAmount = sumProductPayment + shippingFee + discount/100 (discount in fen).
-  const discounted = defaultConfig().orders.find((o) => o.discount && o.shippingFee === undefined) || defaultConfig().orders.find((o) => o.discount);
+  const discounted =
+    defaultConfig().orders.find((o) => o.discount && o.shippingFee === undefined) ||
+    defaultConfig().orders.find((o) => o.discount);
   const d = (await call('alibaba.trade.get.buyerView', { orderId: discounted.orderId })).json().result.baseInfo;
-  assert.equal(Math.round(d.sumProductPayment * 100) + Math.round((d.shippingFee || 0) * 100) + d.discount, Math.round(d.totalAmount * 100));
+  assert.equal(
+    Math.round(d.sumProductPayment * 100) + Math.round((d.shippingFee || 0) * 100) + d.discount,
+    Math.round(d.totalAmount * 100),
+  );
   assert.equal(d.discount, discounted.discount);
 
   const token = await cashier([BIG]);
@@ -472,19 +703,26 @@ test('getBuyerOrderList: buyerView-shaped pages with totalRecord, status and mod
   assert.equal(first.result.length, 20);
   assert.ok(first.result.every((o) => o.baseInfo && o.baseInfo.idOfStr && Array.isArray(o.productItems)));
   const pages = [first.result];
-  for (let page = 2; page <= 3; page += 1) pages.push((await call('alibaba.trade.getBuyerOrderList', { page: String(page), pageSize: '20' })).json().result);
+  for (let page = 2; page <= 3; page += 1)
+    pages.push((await call('alibaba.trade.getBuyerOrderList', { page: String(page), pageSize: '20' })).json().result);
   const ids = pages.flat().map((o) => o.baseInfo.idOfStr);
   assert.deepEqual([...ids].sort(), all.map((o) => o.orderId).sort());
   // Ids as exact numbers in the text too.
   assert.ok(pages.flat().every((o) => String(o.baseInfo.id).length > 0));
   r = await call('alibaba.trade.getBuyerOrderList', { orderStatus: 'waitsellersend', page: '1', pageSize: '50' });
-  assert.deepEqual(r.json().result.map((o) => o.baseInfo.idOfStr), all.filter((o) => o.status === 'waitsellersend').map((o) => o.orderId));
+  assert.deepEqual(
+    r.json().result.map((o) => o.baseInfo.idOfStr),
+    all.filter((o) => o.status === 'waitsellersend').map((o) => o.orderId),
+  );
   // Paid orders show up in a modify-time window starting now.
   const since = (await state()).clock.replace(/[- :]/g, '');
   const token = await cashier([BIG]);
   await pay(token);
   r = await call('alibaba.trade.getBuyerOrderList', { modifyStartTime: `${since}000+0800`, page: '1', pageSize: '50' });
-  assert.deepEqual(r.json().result.map((o) => o.baseInfo.idOfStr), [BIG]);
+  assert.deepEqual(
+    r.json().result.map((o) => o.baseInfo.idOfStr),
+    [BIG],
+  );
 });
 
 test('trade.cancel closes an unpaid order and pushes the close topic; paid, unknown and too-fresh orders are refused', async () => {
@@ -501,13 +739,34 @@ test('trade.cancel closes an unpaid order and pushes the close topic; paid, unkn
   assert.deepEqual(r.json(), { success: false, errorCode: 'ORDER_STATUS_ERROR', errorMessage: '订单状态错误' });
   r = await call('alibaba.trade.cancel', { webSite: '1688', tradeID: BIG, cancelReason: 'whatever' });
   assert.equal(r.json().success, false);
-  const strict = await startSandbox({ config: testConfig({ strictOrders: true, orders: [...defaultConfig().orders, { orderId: '1999999999999999990', amount: '1.00', createTime: 0, supplier: 'yiwu-starlight-toys' }, { orderId: '1999999999999999980', amount: '1.00', createTime: -3600, otherBuyer: true }] }) });
+  const strict = await startSandbox({
+    config: testConfig({
+      strictOrders: true,
+      orders: [
+        ...defaultConfig().orders,
+        { orderId: '1999999999999999990', amount: '1.00', createTime: 0, supplier: 'yiwu-starlight-toys' },
+        { orderId: '1999999999999999980', amount: '1.00', createTime: -3600, otherBuyer: true },
+      ],
+    }),
+  });
   try {
-    r = await call('alibaba.trade.cancel', { tradeID: '1999999999999999999', cancelReason: 'other' }, { base: strict.url });
+    r = await call(
+      'alibaba.trade.cancel',
+      { tradeID: '1999999999999999999', cancelReason: 'other' },
+      { base: strict.url },
+    );
     assert.equal(r.json().errorCode, 'ORDER_NOT_EXIST');
-    r = await call('alibaba.trade.cancel', { tradeID: '1999999999999999990', cancelReason: 'other' }, { base: strict.url });
+    r = await call(
+      'alibaba.trade.cancel',
+      { tradeID: '1999999999999999990', cancelReason: 'other' },
+      { base: strict.url },
+    );
     assert.equal(r.json().errorCode, 'CLOSE_ORDER_TOO_FAST');
-    r = await call('alibaba.trade.cancel', { tradeID: '1999999999999999980', cancelReason: 'other' }, { base: strict.url });
+    r = await call(
+      'alibaba.trade.cancel',
+      { tradeID: '1999999999999999980', cancelReason: 'other' },
+      { base: strict.url },
+    );
     assert.equal(r.json().errorCode, '400_3'); // documented: not this buyer's (or seller's) order
   } finally {
     await strict.close();
@@ -521,8 +780,13 @@ test('paying pushes ORDER_BATCH_PAY (ids as strings) and per-order ORDER_BUYER_V
   const token = await cashier(ids);
   const page = await (await fetch(`${sb.url}/cashier?token=${token}`)).text();
   assert.match(page, /<button type="submit">Pay ¥\d+\.\d\d<\/button>/);
-  for (const o of ['successed', 'ACCOUNT_BALANCE_NOT_ENOUGH', 'ACCOUNT_NOT_EXIST', 'ACCOUNT_FROZEN', 'PARAM_ILLEGAL']) assert.ok(page.includes(`<option value="${o}">`), o);
-  const res = await post('/cashier/pay', new URLSearchParams({ token }).toString(), 'application/x-www-form-urlencoded');
+  for (const o of ['successed', 'ACCOUNT_BALANCE_NOT_ENOUGH', 'ACCOUNT_NOT_EXIST', 'ACCOUNT_FROZEN', 'PARAM_ILLEGAL'])
+    assert.ok(page.includes(`<option value="${o}">`), o);
+  const res = await post(
+    '/cashier/pay',
+    new URLSearchParams({ token }).toString(),
+    'application/x-www-form-urlencoded',
+  );
   assert.equal(res.status, 303);
   const msgs = messagesOf(await receiver.until((b) => b.length >= 4));
   for (const m of msgs) {
@@ -532,7 +796,10 @@ test('paying pushes ORDER_BATCH_PAY (ids as strings) and per-order ORDER_BUYER_V
   }
   const batch = msgs.find((m) => m.type === 'ORDER_BATCH_PAY');
   assert.match(batch.raw, /"batchPay":\[\{"orderId":"3535260697417660107","status":"successed"\}/);
-  assert.deepEqual(batch.data.batchPay.map((b) => [b.orderId, b.status]), ids.map((id) => [id, 'successed']));
+  assert.deepEqual(
+    batch.data.batchPay.map((b) => [b.orderId, b.status]),
+    ids.map((id) => [id, 'successed']),
+  );
   const perOrder = msgs.filter((m) => m.type === 'ORDER_BUYER_VIEW_ORDER_PAY');
   assert.equal(perOrder.length, 3);
   assert.ok(perOrder.some((m) => /"orderId":3535260697417660107[,}]/.test(m.raw)));
@@ -555,14 +822,27 @@ test('the cashier fails a batch with each documented status: ORDER_BATCH_PAY car
     assert.equal(answer.outcome, outcome);
     const [msg] = messagesOf(await receiver.until((b) => b.length >= 1));
     assert.equal(msg.type, 'ORDER_BATCH_PAY');
-    assert.deepEqual(msg.data.batchPay, [{ orderId: BIG, status: outcome }, { orderId: '2026112510000000', status: outcome }]);
-    assert.equal((await call('alibaba.trade.get.buyerView', { orderId: BIG })).json().result.baseInfo.status, 'waitbuyerpay');
-    assert.match(await (await fetch(`${sb.url}/cashier?token=${token}`)).text(), new RegExp(`Payment failed: ${outcome}`));
+    assert.deepEqual(msg.data.batchPay, [
+      { orderId: BIG, status: outcome },
+      { orderId: '2026112510000000', status: outcome },
+    ]);
+    assert.equal(
+      (await call('alibaba.trade.get.buyerView', { orderId: BIG })).json().result.baseInfo.status,
+      'waitbuyerpay',
+    );
+    assert.match(
+      await (await fetch(`${sb.url}/cashier?token=${token}`)).text(),
+      new RegExp(`Payment failed: ${outcome}`),
+    );
   }
   // The form route takes the outcome too; an unknown outcome is refused.
   const token = await cashier([BIG]);
   assert.equal((await pay(token, 'NOPE')).status, 400);
-  const res = await post('/cashier/pay', new URLSearchParams({ token, outcome: 'ACCOUNT_FROZEN' }).toString(), 'application/x-www-form-urlencoded');
+  const res = await post(
+    '/cashier/pay',
+    new URLSearchParams({ token, outcome: 'ACCOUNT_FROZEN' }).toString(),
+    'application/x-www-form-urlencoded',
+  );
   assert.equal(res.status, 303);
   // After a failure the buyer can pay.
   assert.equal((await (await pay(token)).json()).paid, true);
@@ -575,7 +855,10 @@ test('a push the receiver answers 500 is re-sent until it answers 200; duplicate
   const bodies = await receiver.until((b) => b.filter((x) => x.status === 200).length >= 2);
   const msgs = messagesOf(bodies);
   const failed = msgs.find((m) => m.status === 500);
-  assert.ok(msgs.some((m) => m.status === 200 && m.msgId === failed.msgId), 'the refused message came again');
+  assert.ok(
+    msgs.some((m) => m.status === 200 && m.msgId === failed.msgId),
+    'the refused message came again',
+  );
   const s = await state();
   assert.ok(s.pushes.every((p) => p.delivered));
   assert.equal(s.pushes.find((p) => p.msgId === String(failed.msgId)).attempts, 2);
@@ -608,7 +891,8 @@ test('a dropped push stays for push.query.messageList until push.message.confirm
   const delivered = messagesOf(await receiver.until((b) => b.length >= 1));
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(receiver.bodies.length, 1); // one of the two pushes was dropped
-  const pull = async (params = {}) => (await call('push.query.messageList', params, { ns: 'cn.alibaba.open', token: null })).json().pushMessagePage;
+  const pull = async (params = {}) =>
+    (await call('push.query.messageList', params, { ns: 'cn.alibaba.open', token: null })).json().pushMessagePage;
   let page = await pull();
   assert.equal(page.totalCount, 1);
   const [lost] = page.datas;
@@ -620,7 +904,10 @@ test('a dropped push stays for push.query.messageList until push.message.confirm
   assert.equal((await pull()).totalCount, 1);
   assert.equal((await pull({ type: 'NOTHING_LIKE_IT' })).totalCount, 0);
   // pageSize outside 20–200 is refused.
-  assert.equal((await call('push.query.messageList', { pageSize: '10' }, { ns: 'cn.alibaba.open', token: null })).json().success, false);
+  assert.equal(
+    (await call('push.query.messageList', { pageSize: '10' }, { ns: 'cn.alibaba.open', token: null })).json().success,
+    false,
+  );
   const rawPage = (await call('push.query.messageList', {}, { ns: 'cn.alibaba.open', token: null })).body;
   const msgId = /"msgId":([0-9]+)/.exec(rawPage)[1];
   const r = await call('push.message.confirm', { msgIdList: `[${msgId}]` }, { ns: 'cn.alibaba.open', token: null });
@@ -628,12 +915,18 @@ test('a dropped push stays for push.query.messageList until push.message.confirm
   page = await pull();
   assert.equal(page.totalCount, 0);
   // Signed like every call: a wrong signature is refused.
-  assert.equal((await call('push.query.messageList', {}, { ns: 'cn.alibaba.open', token: null, secret: 'WRONG' })).status, 400);
+  assert.equal(
+    (await call('push.query.messageList', {}, { ns: 'cn.alibaba.open', token: null, secret: 'WRONG' })).status,
+    400,
+  );
 });
 
 test('unpaid orders close after createTime + payTimeout on the sandbox clock, with a close push', async () => {
   const orders = defaultConfig().orders.filter((o) => o.status === 'waitbuyerpay');
-  const soon = orders.filter((o) => o.createTime + o.payTimeout < 4 * 3600).map((o) => o.orderId).sort();
+  const soon = orders
+    .filter((o) => o.createTime + o.payTimeout < 4 * 3600)
+    .map((o) => o.orderId)
+    .sort();
   assert.ok(soon.length >= 1, 'the default config has orders whose payTimeout ends today');
   await pay(await cashier([BIG]));
   await receiver.until((b) => b.length >= 2);
@@ -647,7 +940,10 @@ test('unpaid orders close after createTime + payTimeout on the sandbox clock, wi
   assert.equal(v.closeReason, 'BUYER_NO_PAY');
   assert.equal(v.closeOperateType, 'CLOSE_TRADE_BY_SYSTEM');
   // A closed order is not payable; a paid one never closes.
-  assert.equal((await call('alibaba.crossBorderPay.url.get', { orderIdList: `[${soon[0]}]` })).json().errorCode, '400_4');
+  assert.equal(
+    (await call('alibaba.crossBorderPay.url.get', { orderIdList: `[${soon[0]}]` })).json().errorCode,
+    '400_4',
+  );
   await control('/_sandbox/advance', { seconds: 30 * 86400 });
   assert.equal((await call('alibaba.trade.get.buyerView', { orderId: BIG })).status, 401); // the token expired too
   let s = await state();
@@ -655,13 +951,19 @@ test('unpaid orders close after createTime + payTimeout on the sandbox clock, wi
   assert.ok(s.orders.filter((o) => o.status === 'waitbuyerpay').length === 0);
   await sb.sandbox.idle();
   s = await state();
-  assert.ok(s.pushes.every((p) => p.delivered), 'every close was pushed');
+  assert.ok(
+    s.pushes.every((p) => p.delivered),
+    'every close was pushed',
+  );
 });
 
 test('the cashier page fits a 390 px screen: viewport meta, stacked rows below 40rem, wrapping ids', async () => {
   const page = await (await fetch(`${sb.url}/cashier?token=${await cashier([BIG])}`)).text();
   assert.match(page, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
-  assert.match(page, /@media \(max-width:40rem\)\{thead\{display:none\}table,tbody,tfoot,tr,td,th\{display:block;width:100%\}caption\{display:block/);
+  assert.match(
+    page,
+    /@media \(max-width:40rem\)\{thead\{display:none\}table,tbody,tfoot,tr,td,th\{display:block;width:100%\}caption\{display:block/,
+  );
   assert.match(page, /overflow-wrap:anywhere/);
   assert.match(page, /button,select\{font:inherit;max-width:100%\}/);
 });
@@ -680,23 +982,42 @@ test('the kjb core reads what the sandbox sends: url answers and both push topic
   const batch = msgs.find((m) => m.type === 'ORDER_BATCH_PAY');
   assert.equal(batch.data.batchPay[0].orderId, BIG);
   assert.equal(batch.data.batchPay[0].status, 'successed');
-  assert.throws(() => verifyPush({ appSecret: 'WRONG', body: bodies[0].text }), (e) => e.code === 'PUSH_SIGNATURE_INVALID');
+  assert.throws(
+    () => verifyPush({ appSecret: 'WRONG', body: bodies[0].text }),
+    (e) => e.code === 'PUSH_SIGNATURE_INVALID',
+  );
 });
 
 test('protocolPay.preparePay pays one order, answers the same for a repeated opRequestId, and pushes like a batch payment', async () => {
   const order = defaultConfig().orders.find((o) => o.orderId === '2026112510000000');
-  const param = (extra) => JSON.stringify({ orderId: 2026112510000000, payChannel: 'kjpayV2', payAmount: Math.round(Number(order.amount) * 100), opRequestId: 'op-1', ...extra });
+  const param = (extra) =>
+    JSON.stringify({
+      orderId: 2026112510000000,
+      payChannel: 'kjpayV2',
+      payAmount: Math.round(Number(order.amount) * 100),
+      opRequestId: 'op-1',
+      ...extra,
+    });
   let r = await call('alibaba.trade.pay.protocolPay.preparePay', { tradeWithholdPreparePayParam: param() });
-  assert.deepEqual(r.json(), { result: { success: true, code: '200', message: 'success', result: { payChannel: 'kjpayV2', paySuccess: true } } });
+  assert.deepEqual(r.json(), {
+    result: { success: true, code: '200', message: 'success', result: { payChannel: 'kjpayV2', paySuccess: true } },
+  });
   const again = await call('alibaba.trade.pay.protocolPay.preparePay', { tradeWithholdPreparePayParam: param() });
   assert.equal(again.body, r.body);
   const msgs = messagesOf(await receiver.until((b) => b.length >= 2));
   assert.deepEqual(msgs.map((m) => m.type).sort(), ['ORDER_BATCH_PAY', 'ORDER_BUYER_VIEW_ORDER_PAY']);
-  assert.equal((await call('alibaba.trade.get.buyerView', { orderId: order.orderId })).json().result.baseInfo.status, 'waitsellersend');
+  assert.equal(
+    (await call('alibaba.trade.get.buyerView', { orderId: order.orderId })).json().result.baseInfo.status,
+    'waitsellersend',
+  );
   // A wrong amount, a new request for a paid order, garbage.
-  r = await call('alibaba.trade.pay.protocolPay.preparePay', { tradeWithholdPreparePayParam: param({ orderId: BIG, payAmount: 1, opRequestId: 'op-2' }) });
+  r = await call('alibaba.trade.pay.protocolPay.preparePay', {
+    tradeWithholdPreparePayParam: param({ orderId: BIG, payAmount: 1, opRequestId: 'op-2' }),
+  });
   assert.equal(r.json().result.code, 'PAY_AMOUNT_MISMATCH');
-  r = await call('alibaba.trade.pay.protocolPay.preparePay', { tradeWithholdPreparePayParam: param({ opRequestId: 'op-3' }) });
+  r = await call('alibaba.trade.pay.protocolPay.preparePay', {
+    tradeWithholdPreparePayParam: param({ opRequestId: 'op-3' }),
+  });
   assert.equal(r.json().result.success, false);
   r = await call('alibaba.trade.pay.protocolPay.preparePay', { tradeWithholdPreparePayParam: '{not json' });
   assert.equal(r.json().result.success, false);
@@ -709,7 +1030,10 @@ test('creditPay.url.get answers like crossBorderPay and pays through 诚e赊', a
   const token = new URL(r.json().payUrl).searchParams.get('token');
   assert.match(await (await fetch(`${sb.url}/cashier?token=${token}`)).text(), /诚e赊 eCredit cashier/);
   await pay(token);
-  assert.deepEqual((await call('alibaba.trade.get.buyerView', { orderId: BIG })).json().result.baseInfo.payChannelList, ['诚e赊']);
+  assert.deepEqual(
+    (await call('alibaba.trade.get.buyerView', { orderId: BIG })).json().result.baseInfo.payChannelList,
+    ['诚e赊'],
+  );
 });
 
 test('control routes: delay, push-url, reset, state and orders; bad bodies are refused', async () => {
@@ -739,7 +1063,14 @@ test('control routes: delay, push-url, reset, state and orders; bad bodies are r
   const orders = await (await fetch(`${sb.url}/_sandbox/orders`)).json();
   assert.equal(orders.orders.length, defaultConfig().orders.length);
   assert.equal(orders.buyer.kjbActivated, true);
-  for (const [path, body] of [['/_sandbox/qps', { qps: -1 }], ['/_sandbox/quota', { calls: 'x' }], ['/_sandbox/advance', { seconds: 'x' }], ['/_sandbox/fail', { status: 99 }], ['/_sandbox/rate-limit', '{not json'], ['/_sandbox/nope', {}]]) {
+  for (const [path, body] of [
+    ['/_sandbox/qps', { qps: -1 }],
+    ['/_sandbox/quota', { calls: 'x' }],
+    ['/_sandbox/advance', { seconds: 'x' }],
+    ['/_sandbox/fail', { status: 99 }],
+    ['/_sandbox/rate-limit', '{not json'],
+    ['/_sandbox/nope', {}],
+  ]) {
     const r = await post(path, body);
     assert.ok(r.status === 400 || r.status === 404, `${path}: ${r.status}`);
   }
@@ -756,13 +1087,26 @@ test('hostile input: garbage ids and bodies get a 1688-style answer, oversized b
     const r = await call('alibaba.trade.get.buyerView', { orderId: id });
     assert.equal(r.json().success, false, id);
   }
-  const big = await post(`/openapi/param2/1/${TRADE}/alibaba.trade.payWay.query/${APP.appKey}`, `a=${'x'.repeat(1 << 21)}`, 'application/x-www-form-urlencoded').catch((e) => e);
+  const big = await post(
+    `/openapi/param2/1/${TRADE}/alibaba.trade.payWay.query/${APP.appKey}`,
+    `a=${'x'.repeat(1 << 21)}`,
+    'application/x-www-form-urlencoded',
+  ).catch((e) => e);
   assert.ok(big instanceof Error || big.status === 413);
   assert.equal((await call('alibaba.trade.payWay.query', { orderId: BIG })).status, 200); // still answering
   assert.throws(() => createSandbox({ config: { apps: [] } }), /apps must list at least one app/);
-  // biome-ignore lint/correctness/noPrecisionLoss: a JSON-number id that has already lost digits is what this refuses
-  assert.throws(() => createSandbox({ config: { ...defaultConfig(), orders: [{ orderId: 3535260697417660107, amount: '1.00' }] } }), /orderId must be a 1688 order id as a string/);
-  assert.throws(() => createSandbox({ config: { ...defaultConfig(), orders: [{ orderId: '1', amount: '1.00', createTime: 'yesterday' }] } }), /createTime/);
+  assert.throws(
+    // biome-ignore lint/correctness/noPrecisionLoss: a JSON-number id that has already lost digits is what this refuses
+    () => createSandbox({ config: { ...defaultConfig(), orders: [{ orderId: 3535260697417660107, amount: '1.00' }] } }),
+    /orderId must be a 1688 order id as a string/,
+  );
+  assert.throws(
+    () =>
+      createSandbox({
+        config: { ...defaultConfig(), orders: [{ orderId: '1', amount: '1.00', createTime: 'yesterday' }] },
+      }),
+    /createTime/,
+  );
 });
 
 test('unknown order ids are payable unless the config is strict', async () => {

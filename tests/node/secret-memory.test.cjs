@@ -95,7 +95,10 @@ function stackTop(bytes) {
     }
   }
   if (top === undefined) throw new Error('no __stack_pointer global found in the module');
-  if (dataFrom < top) throw new Error(`the data (0x${dataFrom.toString(16)}) starts below the stack top (0x${top.toString(16)}): the stack is not first`);
+  if (dataFrom < top)
+    throw new Error(
+      `the data (0x${dataFrom.toString(16)}) starts below the stack top (0x${top.toString(16)}): the stack is not first`,
+    );
   return top;
 }
 
@@ -142,7 +145,12 @@ function deepestUsed(top) {
   return top;
 }
 
-const request = { api: 'alibaba.crossBorderPay.url.get', appKey: '1234567', accessToken: 'tok', params: { orderIdList: ['3535260697417660107'] } };
+const request = {
+  api: 'alibaba.crossBorderPay.url.get',
+  appKey: '1234567',
+  accessToken: 'tok',
+  params: { orderIdList: ['3535260697417660107'] },
+};
 const message = '{"msgId":1,"type":"ORDER_BATCH_PAY","data":{}}';
 
 /** Every call that takes the secret, succeeding and refused. */
@@ -158,7 +166,12 @@ function secretCalls(secret) {
   assert.throws(() => signer.sign({ ...request, api: 'no.such.api' }), kjb.KjbError);
   signer.free();
   // The legacy signed authorisation URL.
-  kjb.authorizeUrl({ appKey: '1234567', redirectUri: 'https://erp.example.com/callback', state: 's', appSecret: secret });
+  kjb.authorizeUrl({
+    appKey: '1234567',
+    redirectUri: 'https://erp.example.com/callback',
+    state: 's',
+    appSecret: secret,
+  });
   // A secret longer than SHA-1's block is hashed into the key block first.
   kjb.signature({ appSecret: secret.repeat(4), urlPath: '', params: { message } });
 }
@@ -181,7 +194,14 @@ test('the stack: secret-carrying calls leave no secret or key block there, and s
   );
   // The scan looks where calls run: a call without a scrub leaves its traces there.
   paintStack(top);
-  kjb.buildRequest({ api: 'a.b', namespace: 'n', version: '1', appKey: '1234567', accessToken: 'tok', params: { remark: 'probe-Kx7' } });
+  kjb.buildRequest({
+    api: 'a.b',
+    namespace: 'n',
+    version: '1',
+    appKey: '1234567',
+    accessToken: 'tok',
+    params: { remark: 'probe-Kx7' },
+  });
   const used = top - deepestUsed(top);
   t.diagnostic(`buildRequest (signRequest without the signing) used ${used} bytes of stack`);
   assert.ok(used > 0 && used < CALL_SCRUB_BYTES, `buildRequest used ${used} bytes of stack`);
@@ -196,7 +216,15 @@ test('the heap and everywhere else: no copy of the app secret after signing, ver
     kjb.quoteFee({ amount: '1', history: Array(2000).fill('1') });
     keep.push(new kjb.Signer({ appKey: '1', appSecret: 'x'.repeat(1000 + i * 500) }));
   }
-  kjb.signRequest({ api: 'a.b', namespace: 'n', version: '1', appKey: '1234567', accessToken: 'tok', appSecret: SECRET, params: { remark: '中'.repeat(20000) } });
+  kjb.signRequest({
+    api: 'a.b',
+    namespace: 'n',
+    version: '1',
+    appKey: '1234567',
+    accessToken: 'tok',
+    appSecret: SECRET,
+    params: { remark: '中'.repeat(20000) },
+  });
   // A secret with escapes is decoded by kjb itself, leaving no copy behind.
   const escaped = `${SECRET}"q\\q\tq`;
   kjb.signature({ appSecret: escaped, urlPath: '', params: { a: 'b' } });
@@ -208,17 +236,29 @@ test('the heap and everywhere else: no copy of the app secret after signing, ver
   // The check itself can see: what a call leaves behind is found.
   const probe = 'probe-text-Kx7-left-behind';
   assert.throws(() => kjb.quoteFee({ amount: '1', [probe]: 1 }), kjb.KjbError);
-  assert.notEqual(Buffer.from(instance.exports.memory.buffer).indexOf(probe), -1, 'an error message naming the key stays in memory: the scan works');
+  assert.notEqual(
+    Buffer.from(instance.exports.memory.buffer).indexOf(probe),
+    -1,
+    'an error message naming the key stays in memory: the scan works',
+  );
 });
 
 test('the OAuth token requests, which carry the secret in their body, leave no copy of it in wasm memory', async () => {
   const bodies = [];
-  const answer = '{"aliId":"1","resource_owner":"r","memberId":"m","expires_in":"36000","access_token":"new-access","refresh_token":"new-refresh","refresh_token_timeout":"20270527183000+0800"}';
+  const answer =
+    '{"aliId":"1","resource_owner":"r","memberId":"m","expires_in":"36000","access_token":"new-access","refresh_token":"new-refresh","refresh_token_timeout":"20270527183000+0800"}';
   const fetch = async (_url, init) => {
     bodies.push(init.body);
     return { status: 200, text: async () => answer };
   };
-  const client = new kjb.KjbClient({ appKey: '1234567', appSecret: SECRET, token: { accessToken: 'old', refreshToken: 'old-refresh' }, fetch, baseUrl: 'https://gw.example.invalid', qps: 1000 });
+  const client = new kjb.KjbClient({
+    appKey: '1234567',
+    appSecret: SECRET,
+    token: { accessToken: 'old', refreshToken: 'old-refresh' },
+    fetch,
+    baseUrl: 'https://gw.example.invalid',
+    qps: 1000,
+  });
   await client.exchangeCode({ code: 'the-code', redirectUri: 'https://erp.example.com/cb' });
   await client.refreshToken();
   await client.postponeToken();
@@ -226,7 +266,8 @@ test('the OAuth token requests, which carry the secret in their body, leave no c
   await assert.rejects(client.exchangeCode({ code: '', redirectUri: 'https://erp.example.com/cb' }), kjb.KjbError);
   client.free();
   assert.equal(bodies.length, 3);
-  for (const b of bodies) assert.equal(new URLSearchParams(b).get('client_secret'), SECRET, 'the body did carry the secret to fetch');
+  for (const b of bodies)
+    assert.equal(new URLSearchParams(b).get('client_secret'), SECRET, 'the body did carry the secret to fetch');
   const memory = Buffer.from(instance.exports.memory.buffer);
   assert.equal(memory.indexOf(SECRET), -1, 'the secret is still in wasm memory');
   assert.equal(memory.indexOf(encodeURIComponent(SECRET)), -1, 'the form-encoded secret is still in wasm memory');

@@ -16,9 +16,7 @@ import { chromium } from 'playwright-core';
 import { build as viteBuild, createServer as viteDevServer } from 'vite';
 import webpack from 'webpack';
 import { serve, launch, CHROMIUM_ARGS } from '../browser/harness.mjs';
-import {
-  run, inputs, checkAnswers, EXPECTED_QUOTE, ELIGIBLE, REJECTED, EXPECTED_TOTALS,
-} from './support.mjs';
+import { run, inputs, checkAnswers, EXPECTED_QUOTE, ELIGIBLE, REJECTED, EXPECTED_TOTALS } from './support.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SRC = fileURLToPath(new URL('.', import.meta.url));
@@ -31,14 +29,22 @@ before(async () => {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   // One tarball for every consumer, exactly what `npm publish` would upload.
-  const { stdout } = await run('npm', ['pack', join(REPO, 'pkg'), '--pack-destination', WORK, '--silent'], { cwd: REPO });
+  const { stdout } = await run('npm', ['pack', join(REPO, 'pkg'), '--pack-destination', WORK, '--silent'], {
+    cwd: REPO,
+  });
   renameSync(at(stdout.trim().split('\n').pop()), at('kjb.tgz'));
   cpSync(join(SRC, 'inputs.json'), at('inputs.json'));
-  const skip = (p) => !relative(SRC, p).split(sep).some((part) => part === 'node_modules' || part.startsWith('dist'));
+  const skip = (p) =>
+    !relative(SRC, p)
+      .split(sep)
+      .some((part) => part === 'node_modules' || part.startsWith('dist'));
   for (const c of CONSUMERS) cpSync(join(SRC, c), at(c), { recursive: true, filter: skip });
   // Each consumer's package.json depends on "file:../kjb.tgz": a plain `npm install`.
-  await Promise.all(CONSUMERS.map((c) =>
-    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline'], { cwd: at(c) })));
+  await Promise.all(
+    CONSUMERS.map((c) =>
+      run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline'], { cwd: at(c) }),
+    ),
+  );
   // The extension as committed, plus the package files its build step copies in.
   const extSrc = join(REPO, 'www', 'extension');
   cpSync(extSrc, at('extension'), { recursive: true, filter: (p) => !relative(extSrc, p).startsWith('vendor') });
@@ -51,7 +57,8 @@ test('the tarball installs as a user gets it: a real copy, no sources', () => {
     assert.ok(!lstatSync(dir).isSymbolicLink(), `${c}: kjb is a copy, not a link into the repo`);
     const files = readdirSync(dir);
     assert.ok(!files.includes('src') && !files.includes('Cargo.toml'), `${c}: ${files}`);
-    for (const f of ['index.d.ts', 'index.d.mts', 'index.d.cts', 'lib', 'web', 'node']) assert.ok(files.includes(f), `${c} lacks ${f}`);
+    for (const f of ['index.d.ts', 'index.d.mts', 'index.d.cts', 'lib', 'web', 'node'])
+      assert.ok(files.includes(f), `${c} lacks ${f}`);
   }
 });
 
@@ -107,7 +114,9 @@ describe('in headless Chromium', () => {
     const page = await browser.context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     try {
       await page.goto(url);
       await page.waitForFunction(() => window.kjbResults, null, { timeout: 20_000 });
@@ -121,8 +130,11 @@ describe('in headless Chromium', () => {
 
   async function checkBundledApp(t, url) {
     const { results, errors } = await resultsOf(url);
-    assert.deepEqual(results.page.beforeInit.error && [results.page.beforeInit.error.code, results.page.beforeInit.error.isKjbError],
-      ['NOT_INITIALIZED', true], 'calling before init() throws KjbError NOT_INITIALIZED');
+    assert.deepEqual(
+      results.page.beforeInit.error && [results.page.beforeInit.error.code, results.page.beforeInit.error.isKjbError],
+      ['NOT_INITIALIZED', true],
+      'calling before init() throws KjbError NOT_INITIALIZED',
+    );
     await t.test('page', (st) => checkAnswers(st, results.page));
     await t.test('module worker', (st) => checkAnswers(st, results.worker));
     assert.deepEqual(errors, []);
@@ -131,13 +143,20 @@ describe('in headless Chromium', () => {
   test('Vite build: no config; page and bundled module worker', async (t) => {
     await viteBuild({ root: at('vite'), configFile: false, logLevel: 'warn' });
     const assets = readdirSync(at('vite', 'dist', 'assets'));
-    assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 1, `one wasm asset, shared by page and worker: ${assets}`);
+    assert.equal(
+      assets.filter((f) => f.endsWith('.wasm')).length,
+      1,
+      `one wasm asset, shared by page and worker: ${assets}`,
+    );
     await checkBundledApp(t, `${await served(at('vite', 'dist'))}/index.html`);
   });
 
   test('Vite dev server: no config (no optimizeDeps.exclude needed)', async (t) => {
     const server = await viteDevServer({
-      root: at('vite'), configFile: false, logLevel: 'warn', server: { host: '127.0.0.1', port: 0, hmr: false },
+      root: at('vite'),
+      configFile: false,
+      logLevel: 'warn',
+      server: { host: '127.0.0.1', port: 0, hmr: false },
     });
     await server.listen();
     try {
@@ -150,20 +169,31 @@ describe('in headless Chromium', () => {
   async function webpackBuild(config) {
     const stats = await new Promise((resolve, reject) => webpack(config, (e, s) => (e ? reject(e) : resolve(s))));
     const info = stats.toJson({ all: false, errors: true, warnings: true });
-    assert.deepEqual([...info.errors, ...info.warnings].map((m) => m.message || String(m)), [], 'webpack: no errors, no warnings');
+    assert.deepEqual(
+      [...info.errors, ...info.warnings].map((m) => m.message || String(m)),
+      [],
+      'webpack: no errors, no warnings',
+    );
     return stats;
   }
 
   test('webpack 5: the documented config (entry and output only; no experiments, no loader)', async (t) => {
     const { default: config } = await import(at('webpack', 'webpack.config.mjs'));
     await webpackBuild(config);
-    assert.ok(readdirSync(at('webpack', 'dist')).some((f) => f.endsWith('.wasm')), 'the wasm is emitted as an asset');
+    assert.ok(
+      readdirSync(at('webpack', 'dist')).some((f) => f.endsWith('.wasm')),
+      'the wasm is emitted as an asset',
+    );
     await checkBundledApp(t, `${await served(at('webpack'))}/index.html`);
   });
 
   test('webpack 5: also with experiments.asyncWebAssembly on', async (t) => {
     const { default: config } = await import(at('webpack', 'webpack.config.mjs'));
-    await webpackBuild({ ...config, experiments: { asyncWebAssembly: true }, output: { ...config.output, path: at('webpack', 'dist-async') } });
+    await webpackBuild({
+      ...config,
+      experiments: { asyncWebAssembly: true },
+      output: { ...config.output, path: at('webpack', 'dist-async') },
+    });
     const html = readFileSync(at('webpack', 'index.html'), 'utf8').replace('./dist/', './dist-async/');
     await checkBundledApp(t, `${await served(at('webpack'), { '/async.html': html })}/async.html`);
   });
@@ -182,7 +212,11 @@ function unpackedExtensionId(path) {
   return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
 }
 
-const withoutComments = (js) => js.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '').replace(/<!--[\s\S]*?-->/g, '');
+const withoutComments = (js) =>
+  js
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '')
+    .replace(/<!--[\s\S]*?-->/g, '');
 
 describe('Manifest V3 extension (www/extension) in Chromium', () => {
   const ext = at('extension');
@@ -197,7 +231,8 @@ describe('Manifest V3 extension (www/extension) in Chromium', () => {
       ignoreDefaultArgs: ['--disable-extensions'],
       args: [
         ...CHROMIUM_ARGS.filter((a) => !a.startsWith('--disable-extensions-except')),
-        `--disable-extensions-except=${ext}`, `--load-extension=${ext}`,
+        `--disable-extensions-except=${ext}`,
+        `--load-extension=${ext}`,
       ],
     });
     // The service worker starts when the extension installs; its URL carries the extension id.
@@ -218,15 +253,24 @@ describe('Manifest V3 extension (www/extension) in Chromium', () => {
     const manifest = JSON.parse(readFileSync(join(REPO, 'www/extension/manifest.json'), 'utf8'));
     assert.equal(manifest.manifest_version, 3);
     assert.deepEqual(manifest.background, { service_worker: 'service-worker.js', type: 'module' });
-    assert.equal(manifest.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
+    assert.equal(
+      manifest.content_security_policy.extension_pages,
+      "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+    );
     for (const f of ['service-worker.js', 'popup.js', 'content.js', 'popup.html']) {
       const text = withoutComments(readFileSync(join(REPO, 'www/extension', f), 'utf8'));
-      assert.doesNotMatch(text, /\bSigner\b|signRequest|appSecret|app_secret/, `${f} must not sign: that stays on a backend`);
+      assert.doesNotMatch(
+        text,
+        /\bSigner\b|signRequest|appSecret|app_secret/,
+        `${f} must not sign: that stays on a backend`,
+      );
       assert.doesNotMatch(text, /\bimport\s*\(/, `${f}: static imports only`);
     }
     const committed = readdirSync(join(REPO, 'www/extension'), { recursive: true }).map(String);
-    assert.ok(!committed.some((f) => /kjb_bg\.wasm$|(^|\/)kjb\.js$|web\.mjs$|api\.mjs$/.test(f) && !f.startsWith('vendor')),
-      'no copy of package code outside vendor/');
+    assert.ok(
+      !committed.some((f) => /kjb_bg\.wasm$|(^|\/)kjb\.js$|web\.mjs$|api\.mjs$/.test(f) && !f.startsWith('vendor')),
+      'no copy of package code outside vendor/',
+    );
   });
 
   test('content script reads the order list; popup and service worker run kjb under the MV3 CSP', async (t) => {
@@ -237,13 +281,18 @@ describe('Manifest V3 extension (www/extension) in Chromium', () => {
 
     const popup = await context.newPage();
     popup.on('pageerror', (e) => errors.push(String(e)));
-    popup.on('console', (m) => { if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) errors.push(m.text()); });
+    popup.on('console', (m) => {
+      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) errors.push(m.text());
+    });
     await popup.goto(`chrome-extension://${id}/popup.html`);
     await popup.waitForSelector('body[data-state=ready], body[data-state=failed]', { timeout: 20_000 });
     const text = (sel) => popup.textContent(sel).then((s) => s.trim());
     assert.equal(await popup.getAttribute('body', 'data-state'), 'ready', await text('#plan-error'));
     assert.match(await text('#source'), /^4 orders read from/);
-    assert.deepEqual(JSON.parse(await popup.inputValue('#orders')).map((o) => o.orderId), inputs.plan.orders.map((o) => o.orderId));
+    assert.deepEqual(
+      JSON.parse(await popup.inputValue('#orders')).map((o) => o.orderId),
+      inputs.plan.orders.map((o) => o.orderId),
+    );
 
     // The tier line is computed in the popup itself as the buyer types.
     await popup.fill('#history', inputs.plan.history.join(', '));
@@ -269,7 +318,10 @@ describe('Manifest V3 extension (www/extension) in Chromium', () => {
       assert.equal(batches.length, 2);
       assert.deepEqual(batches.flatMap((b) => b.orderIds.split(',')).sort(), ELIGIBLE);
       const fen = (s) => Number(s.replace('.', ''));
-      assert.equal(batches.reduce((s, b) => s + fen(b.fee), 0), fen(EXPECTED_TOTALS.fee));
+      assert.equal(
+        batches.reduce((s, b) => s + fen(b.fee), 0),
+        fen(EXPECTED_TOTALS.fee),
+      );
       const rejected = await popup.$$eval('#rejected li', (lis) => lis.map((li) => ({ ...li.dataset })));
       assert.equal(rejected.length, 1);
       assert.equal(rejected[0].orderId, REJECTED);

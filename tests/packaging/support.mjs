@@ -18,10 +18,17 @@ export async function checkAnswers(t, out) {
 /** `actual` has at least the fields of `expected`, recursively (more fields are welcome). */
 export function assertFields(actual, expected, where = '') {
   if (expected === null || typeof expected !== 'object') {
-    assert.deepEqual(actual, expected, `${where || 'value'}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    assert.deepEqual(
+      actual,
+      expected,
+      `${where || 'value'}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+    );
     return;
   }
-  assert.ok(actual !== null && typeof actual === 'object', `${where}: expected an object, got ${JSON.stringify(actual)}`);
+  assert.ok(
+    actual !== null && typeof actual === 'object',
+    `${where}: expected an object, got ${JSON.stringify(actual)}`,
+  );
   for (const key of Object.keys(expected)) assertFields(actual[key], expected[key], where ? `${where}.${key}` : key);
 }
 
@@ -32,8 +39,14 @@ function ok(result, name) {
 }
 
 export const EXPECTED_QUOTE = {
-  amount: '3833.33', fee: '5.75', rate: '0.0015', tier: 2, applicableAmount: '150000.00',
-  basis: 'lastMonth', lastMonth: '150000.00', average: '115000.00',
+  amount: '3833.33',
+  fee: '5.75',
+  rate: '0.0015',
+  tier: 2,
+  applicableAmount: '150000.00',
+  basis: 'lastMonth',
+  lastMonth: '150000.00',
+  average: '115000.00',
   next: { tier: 3, rate: '0.0008', from: '3000000.00', volumeNeeded: '2850000.00', fee: '3.07' },
 };
 
@@ -57,7 +70,10 @@ function assertUsd(usd, cny, where) {
   assert.equal(typeof usd, 'string', `${where}: amountUsd is a decimal string`);
   assert.match(usd, /^\d+(\.\d+)?$/, `${where}: amountUsd ${usd}`);
   const want = Number(cny) / Number(inputs.plan.fx.usd);
-  assert.ok(Math.abs(Number(usd) - want) < 0.011, `${where}: amountUsd ${usd} is not ${cny} CNY / ${inputs.plan.fx.usd}`);
+  assert.ok(
+    Math.abs(Number(usd) - want) < 0.011,
+    `${where}: amountUsd ${usd} is not ${cny} CNY / ${inputs.plan.fx.usd}`,
+  );
 }
 
 export function checkPlan(result) {
@@ -71,16 +87,28 @@ export function checkPlan(result) {
     ...plan.rejected.map((r) => r.orderId),
     ...plan.deferred.map((d) => d.orderId),
   ];
-  assert.deepEqual([...seen].sort(), inputs.plan.orders.map((o) => o.orderId).sort(), 'every order appears exactly once');
+  assert.deepEqual(
+    [...seen].sort(),
+    inputs.plan.orders.map((o) => o.orderId).sort(),
+    'every order appears exactly once',
+  );
 
-  assert.deepEqual(plan.batches.flatMap((b) => b.orderIds).sort(), ELIGIBLE, 'the eligible orders are batched, 19-digit ids intact');
+  assert.deepEqual(
+    plan.batches.flatMap((b) => b.orderIds).sort(),
+    ELIGIBLE,
+    'the eligible orders are batched, 19-digit ids intact',
+  );
   assert.equal(plan.batches.length, 2, 'three payable orders at maxPerCall 2 make two gateway calls');
   for (const [i, b] of plan.batches.entries()) {
     const where = `batches[${i}]`;
     assert.equal(b.api, 'alibaba.crossBorderPay.url.get', `${where}.api`);
     assert.ok(b.orderIds.length >= 1 && b.orderIds.length <= inputs.plan.maxPerCall, `${where}: 1..maxPerCall ids`);
     assert.equal(b.amount, yuan(b.orderIds.reduce((s, id) => s + amountOf[id], 0)), `${where}.amount`);
-    assert.equal(b.fee, yuan(b.orderIds.reduce((s, id) => s + ORDER_FEE[id], 0)), `${where}.fee is the sum of per-order fees`);
+    assert.equal(
+      b.fee,
+      yuan(b.orderIds.reduce((s, id) => s + ORDER_FEE[id], 0)),
+      `${where}.fee is the sum of per-order fees`,
+    );
     assertUsd(b.amountUsd, b.amount, where);
   }
 
@@ -105,7 +133,10 @@ export function checkRequest(result) {
   assert.equal(req.url, `https://gw.open.1688.com/openapi/${EXPECTED_URL_PATH}`);
   assert.ok(Array.isArray(req.params), 'params is a list of [key, value] pairs');
   for (const p of req.params) {
-    assert.ok(Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string', `param pair ${JSON.stringify(p)}`);
+    assert.ok(
+      Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string',
+      `param pair ${JSON.stringify(p)}`,
+    );
   }
   const params = new Map(req.params);
   assert.equal(params.size, req.params.length, 'no key twice');
@@ -113,7 +144,12 @@ export function checkRequest(result) {
   assert.equal(params.get('orderIdList'), '[3535260697417660107]', 'ids go as a JSON array of numbers, digits intact');
   assert.ok(!params.has('_aop_signature'), 'unsigned: no signature, no secret');
   // The gateway's string to sign: urlPath + the byte-wise sorted `key + value` strings.
-  const sorted = req.params.map(([k, v]) => Buffer.from(k + v, 'utf8')).sort(Buffer.compare).map(String);
+  const sorted = req.params
+    .map(([k, v]) => Buffer.from(k + v, 'utf8'))
+    .sort(Buffer.compare)
+    .map(String);
   assert.equal(req.stringToSign, EXPECTED_URL_PATH + sorted.join(''));
-  assert.ok(req.stringToSign.includes('access_tokentok') && req.stringToSign.includes('orderIdList[3535260697417660107]'));
+  assert.ok(
+    req.stringToSign.includes('access_tokentok') && req.stringToSign.includes('orderIdList[3535260697417660107]'),
+  );
 }

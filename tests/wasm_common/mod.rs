@@ -5,7 +5,6 @@
 use kjb::wasm;
 use wasm_bindgen_test::*;
 
-
 /// quoteFee as the JS layer calls it: the input staged into wasm memory first.
 fn quote(input: &str) -> Result<String, String> {
     wasm::stage_bytes(input.as_bytes());
@@ -30,7 +29,13 @@ fn quote_fee_contract_example() {
 
 #[wasm_bindgen_test]
 fn bad_money_throws_a_coded_error_and_the_next_call_works() {
-    for bad in [r#"{"amount":"abc"}"#, r#"{"amount":-1}"#, r#"{"amount":null}"#, r#"{"amount":"1.005"}"#, r#"{"amount":1e+21}"#] {
+    for bad in [
+        r#"{"amount":"abc"}"#,
+        r#"{"amount":-1}"#,
+        r#"{"amount":null}"#,
+        r#"{"amount":"1.005"}"#,
+        r#"{"amount":1e+21}"#,
+    ] {
         let err = quote(bad).unwrap_err();
         assert_eq!(field(&err, "code"), "INVALID_AMOUNT", "{bad}");
         assert_eq!(field(&err, "path"), "amount", "{bad}");
@@ -43,7 +48,10 @@ fn bad_money_throws_a_coded_error_and_the_next_call_works() {
 fn hostile_json_is_refused_not_trapped() {
     let deep = "[".repeat(100_000);
     assert_eq!(field(&quote(&deep).unwrap_err(), "code"), "INVALID_JSON");
-    assert_eq!(field(&quote(r#"{"amount":"1","amount":"2"}"#).unwrap_err(), "code"), "INVALID_JSON");
+    assert_eq!(
+        field(&quote(r#"{"amount":"1","amount":"2"}"#).unwrap_err(), "code"),
+        "INVALID_JSON"
+    );
     assert_eq!(field(&quote("\u{feff}{\"amount\":\"1\"}").unwrap(), "amount"), "1.00");
 }
 

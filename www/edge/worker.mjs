@@ -24,14 +24,21 @@ export default {
     signer ||= new Signer({ appKey: env.APP_KEY, appSecret: env.APP_SECRET });
     try {
       if (request.method === 'GET' && url.pathname === '/sign') {
-        return json(200, signer.sign({
-          api: 'alibaba.crossBorderPay.url.get', params: { orderIdList: ids(url) }, accessToken: env.ACCESS_TOKEN,
-          ...(env.GATEWAY_URL ? { baseUrl: env.GATEWAY_URL } : {}),
-        }));
+        return json(
+          200,
+          signer.sign({
+            api: 'alibaba.crossBorderPay.url.get',
+            params: { orderIdList: ids(url) },
+            accessToken: env.ACCESS_TOKEN,
+            ...(env.GATEWAY_URL ? { baseUrl: env.GATEWAY_URL } : {}),
+          }),
+        );
       }
       if (request.method === 'GET' && url.pathname === '/cashier') {
         const client = new KjbClient({
-          appKey: env.APP_KEY, appSecret: env.APP_SECRET, accessToken: env.ACCESS_TOKEN,
+          appKey: env.APP_KEY,
+          appSecret: env.APP_SECRET,
+          accessToken: env.ACCESS_TOKEN,
           ...(env.GATEWAY_URL ? { baseUrl: env.GATEWAY_URL } : {}),
         });
         try {

@@ -18,7 +18,9 @@ function percent(rate) {
 }
 
 function history() {
-  return $('history').value.split(/[\s,;，]+/).filter(Boolean);
+  return $('history')
+    .value.split(/[\s,;，]+/)
+    .filter(Boolean);
 }
 
 function showError(el, e) {
@@ -32,7 +34,8 @@ function updateTier() {
     const q = quoteFee({ amount: '0', history: history() });
     $('tier').textContent = String(q.tier);
     $('rate').textContent = percent(q.rate);
-    $('basis').textContent = `(by ${q.basis === 'lastMonth' ? 'last month' : 'the monthly average'}: ${q.applicableAmount} CNY)`;
+    $('basis').textContent =
+      `(by ${q.basis === 'lastMonth' ? 'last month' : 'the monthly average'}: ${q.applicableAmount} CNY)`;
     showError($('tier-error'), null);
     return q;
   } catch (e) {
@@ -59,14 +62,35 @@ function renderPlan(plan) {
   $('amount-usd').textContent = t.amountUsd;
   $('fee-tier').textContent = String(t.tier);
   $('fee-rate').textContent = percent(t.rate);
-  $('batches').replaceChildren(...plan.batches.map((b) =>
-    li(`${b.orderIds.length} order${b.orderIds.length === 1 ? '' : 's'}, ${b.amount} CNY, fee ${b.fee}: ${b.orderIds.join(', ')}`,
-      { 'data-order-ids': b.orderIds.join(','), 'data-amount': b.amount, 'data-fee': b.fee })));
-  const why = (x) => x.reasons.filter((r) => r.severity === 'block').map((r) => `${r.message} (${r.messageZh})`).join('; ');
-  $('rejected').replaceChildren(...plan.rejected.map((r) =>
-    li(`${r.orderId}: ${why(r)}`, { 'data-order-id': r.orderId, 'data-codes': r.reasons.map((x) => x.code).join(',') })));
-  $('deferred').replaceChildren(...plan.deferred.map((d) =>
-    li(`${d.orderId}: ${why(d)}`, { 'data-order-id': d.orderId, 'data-codes': d.reasons.map((x) => x.code).join(',') })));
+  $('batches').replaceChildren(
+    ...plan.batches.map((b) =>
+      li(
+        `${b.orderIds.length} order${b.orderIds.length === 1 ? '' : 's'}, ${b.amount} CNY, fee ${b.fee}: ${b.orderIds.join(', ')}`,
+        { 'data-order-ids': b.orderIds.join(','), 'data-amount': b.amount, 'data-fee': b.fee },
+      ),
+    ),
+  );
+  const why = (x) =>
+    x.reasons
+      .filter((r) => r.severity === 'block')
+      .map((r) => `${r.message} (${r.messageZh})`)
+      .join('; ');
+  $('rejected').replaceChildren(
+    ...plan.rejected.map((r) =>
+      li(`${r.orderId}: ${why(r)}`, {
+        'data-order-id': r.orderId,
+        'data-codes': r.reasons.map((x) => x.code).join(','),
+      }),
+    ),
+  );
+  $('deferred').replaceChildren(
+    ...plan.deferred.map((d) =>
+      li(`${d.orderId}: ${why(d)}`, {
+        'data-order-id': d.orderId,
+        'data-codes': d.reasons.map((x) => x.code).join(','),
+      }),
+    ),
+  );
   $('rejected-title').hidden = plan.rejected.length === 0;
   $('deferred-title').hidden = plan.deferred.length === 0;
   $('result').hidden = false;
@@ -134,10 +158,12 @@ async function main() {
   await init(); // the popup's own wasm instance
   updateTier();
   $('history').addEventListener('input', updateTier);
-  $('plan').addEventListener('click', () => planPayment().catch((e) => {
-    showError($('plan-error'), e);
-    setState('failed');
-  }));
+  $('plan').addEventListener('click', () =>
+    planPayment().catch((e) => {
+      showError($('plan-error'), e);
+      setState('failed');
+    }),
+  );
   setState('ready');
   if ($('orders').value && $('fx').value) $('plan').click(); // settings known: plan at once
 }

@@ -39,14 +39,32 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     // From the content script: keep the page's orders for the popup, count them on the badge.
     // Kept as JSON text: chrome.storage would reorder the keys of objects.
     const orders = Array.isArray(msg.orders) ? msg.orders : [];
-    const entry = { ordersText: JSON.stringify(orders, null, 1), count: orders.length, page: String(msg.page || ''), title: String(msg.title || ''), at: Date.now() };
-    chrome.storage.session.set({ lastOrders: entry })
-      .then(() => chrome.action.setBadgeText({ text: orders.length ? String(orders.length) : '', tabId: sender.tab && sender.tab.id }))
-      .then(() => sendResponse({ stored: orders.length }), (e) => sendResponse({ error: errorOf(e) }));
+    const entry = {
+      ordersText: JSON.stringify(orders, null, 1),
+      count: orders.length,
+      page: String(msg.page || ''),
+      title: String(msg.title || ''),
+      at: Date.now(),
+    };
+    chrome.storage.session
+      .set({ lastOrders: entry })
+      .then(() =>
+        chrome.action.setBadgeText({
+          text: orders.length ? String(orders.length) : '',
+          tabId: sender.tab && sender.tab.id,
+        }),
+      )
+      .then(
+        () => sendResponse({ stored: orders.length }),
+        (e) => sendResponse({ error: errorOf(e) }),
+      );
     return true;
   }
   if (msg.type === 'kjb:plan') {
-    ready.then(() => sendResponse(plan(msg.input)), (e) => sendResponse({ engine: 'service-worker', loadError: errorOf(e) }));
+    ready.then(
+      () => sendResponse(plan(msg.input)),
+      (e) => sendResponse({ engine: 'service-worker', loadError: errorOf(e) }),
+    );
     return true;
   }
   return false;

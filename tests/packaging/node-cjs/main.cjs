@@ -10,8 +10,10 @@ const attempt = (f) => {
   }
 };
 
-console.log(JSON.stringify({
-  quote: attempt(() => quoteFee(inputs.quote)),
-  plan: attempt(() => planPayment(inputs.plan)),
-  request: attempt(() => buildRequest(inputs.request)),
-}));
+console.log(
+  JSON.stringify({
+    quote: attempt(() => quoteFee(inputs.quote)),
+    plan: attempt(() => planPayment(inputs.plan)),
+    request: attempt(() => buildRequest(inputs.request)),
+  }),
+);

@@ -12,8 +12,10 @@ const attempt = (f) => {
 };
 
 await init(); // a no-op in Node, there for code shared with browsers
-console.log(JSON.stringify({
-  quote: attempt(() => quoteFee(inputs.quote)),
-  plan: attempt(() => planPayment(inputs.plan)),
-  request: attempt(() => buildRequest(inputs.request)),
-}));
+console.log(
+  JSON.stringify({
+    quote: attempt(() => quoteFee(inputs.quote)),
+    plan: attempt(() => planPayment(inputs.plan)),
+    request: attempt(() => buildRequest(inputs.request)),
+  }),
+);

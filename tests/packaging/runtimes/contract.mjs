@@ -8,7 +8,13 @@
 export async function contract(kjb, ctx) {
   const { KjbError } = kjb;
   const caught = (e) => ({
-    error: { name: e && e.name, code: e && e.code, message: String(e && e.message), path: e && e.path, isKjbError: e instanceof KjbError },
+    error: {
+      name: e && e.name,
+      code: e && e.code,
+      message: String(e && e.message),
+      path: e && e.path,
+      isKjbError: e instanceof KjbError,
+    },
   });
   const attempt = (f) => {
     try {
@@ -26,11 +32,25 @@ export async function contract(kjb, ctx) {
       // in the vector, options in signRequest.
       const [, version, namespace, api] = v.urlPath.split('/');
       const { access_token: accessToken, _aop_timestamp: timestamp, ...params } = v.params;
-      const r = attempt(() => kjb.signRequest({
-        namespace, api, version: Number(version), params, appKey: v.appKey, accessToken, appSecret: v.appSecret,
-        ...(timestamp === undefined ? {} : { timestamp: Number(timestamp) }),
-      }));
-      signed.push({ id: v.id, signature: r.ok && r.ok.signature, body: r.ok && r.ok.body, url: r.ok && r.ok.url, error: r.error });
+      const r = attempt(() =>
+        kjb.signRequest({
+          namespace,
+          api,
+          version: Number(version),
+          params,
+          appKey: v.appKey,
+          accessToken,
+          appSecret: v.appSecret,
+          ...(timestamp === undefined ? {} : { timestamp: Number(timestamp) }),
+        }),
+      );
+      signed.push({
+        id: v.id,
+        signature: r.ok && r.ok.signature,
+        body: r.ok && r.ok.body,
+        url: r.ok && r.ok.url,
+        error: r.error,
+      });
     } else if (v.kind === 'oauth_authorize') {
       const r = attempt(() => kjb.signature({ appSecret: v.appSecret, urlPath: v.urlPath, params: v.params }));
       signed.push({ id: v.id, signature: r.ok, error: r.error });
@@ -44,8 +64,10 @@ export async function contract(kjb, ctx) {
 
   // Hostile input: a 19-digit id as an unsafe JS number, a malformed amount, a non-object.
   const hostile = {
-    // biome-ignore lint/correctness/noPrecisionLoss: the unsafe JS number id is the hostile input
-    unsafeNumber: attempt(() => kjb.buildRequest({ ...ctx.inputs.request, params: { orderIdList: [3535260697417660107] } })).error || null,
+    unsafeNumber:
+      // biome-ignore lint/correctness/noPrecisionLoss: the unsafe JS number id is the hostile input
+      attempt(() => kjb.buildRequest({ ...ctx.inputs.request, params: { orderIdList: [3535260697417660107] } }))
+        .error || null,
     badAmount: attempt(() => kjb.quoteFee({ amount: '1.005', history: ['150000'] })).error || null,
     notAnObject: attempt(() => kjb.quoteFee(42)).error || null,
     // ...and the module still answers afterwards.
@@ -56,8 +78,11 @@ export async function contract(kjb, ctx) {
   if (ctx.sandboxUrl) {
     try {
       const c = new kjb.KjbClient({
-        appKey: '1234567', appSecret: 'TESTSECRET123', accessToken: '00000000-test-token-0000',
-        baseUrl: ctx.sandboxUrl, retryDelayMs: 5,
+        appKey: '1234567',
+        appSecret: 'TESTSECRET123',
+        accessToken: '00000000-test-token-0000',
+        baseUrl: ctx.sandboxUrl,
+        retryDelayMs: 5,
       });
       const out = await c.cashierUrls(ctx.orderIds);
       client = { ok: out, shown: JSON.stringify(c) };

@@ -3,6 +3,4 @@ const { readFileSync } = require('node:fs');
 const kjb = require('kjb');
 
 const ctx = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-import('./contract.mjs')
-  .then(({ contract }) => contract(kjb, ctx))
-  .then((out) => console.log(JSON.stringify(out)));
+import('./contract.mjs').then(({ contract }) => contract(kjb, ctx)).then((out) => console.log(JSON.stringify(out)));

@@ -17,7 +17,12 @@ kjb.initSync(new Uint8Array(0));
 const isKjb = (e: unknown): boolean => e instanceof KjbError && e.code === 'NOT_INITIALIZED';
 
 // @ts-expect-error history is a list of monthly totals, not one number
-planPayment({ orders: [], buyer: { verified: true, alipayPersonalLinked: true, alipayBusinessLinked: true, kjbActivated: true }, fx: { usd: '7' }, history: 150000 });
+planPayment({
+  orders: [],
+  buyer: { verified: true, alipayPersonalLinked: true, alipayBusinessLinked: true, kjbActivated: true },
+  fx: { usd: '7' },
+  history: 150000,
+});
 // @ts-expect-error an unsigned request has no signature
 const sig: string = req.signature;
 

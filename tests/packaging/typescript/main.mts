@@ -12,7 +12,10 @@ const nextFee: string | undefined = quote.next?.fee;
 
 const orders: Order[] = [
   {
-    orderId: 3535260697417660107n, amount: '1000.00', status: 'waitbuyerpay', tradeType: 'assureTrade',
+    orderId: 3535260697417660107n,
+    amount: '1000.00',
+    status: 'waitbuyerpay',
+    tradeType: 'assureTrade',
     supplier: { loginId: 'sz-cable-factory', kjb: true, chengxintong: true },
     items: [{ offerId: '554456348334', title: 'USB-C cable 1 m' }],
   },
@@ -62,11 +65,16 @@ planPayment({ ...input, buyer: { verified: true, alipayPersonalLinked: true, ali
 planPayment({
   ...input,
   buyer: { verified: true, alipayPersonalLinked: true, alipayBusinessLinked: true, kuaJingBao: true },
-  orders: [{
-    orderId: '3535260697417660107', amount: '1.00', status: 'waitbuyerpay', tradeTypeCode: 'assureTrade',
-    supplier: { loginId: 's', kuaJingBao: true, chengxintong: true },
-    items: [{ offerId: '1', category: [1031910, 'Toys'] }],
-  }],
+  orders: [
+    {
+      orderId: '3535260697417660107',
+      amount: '1.00',
+      status: 'waitbuyerpay',
+      tradeTypeCode: 'assureTrade',
+      supplier: { loginId: 's', kuaJingBao: true, chengxintong: true },
+      items: [{ offerId: '1', category: [1031910, 'Toys'] }],
+    },
+  ],
   limits: { perDayUsd: '1000000' },
 });
 // @ts-expect-error limits has two keys; a misspelt one is refused at run time too
