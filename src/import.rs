@@ -14,7 +14,7 @@
 //! amount, or an item without its offer id, is an error: there is no order to check.
 
 use crate::error::{ErrorCode, KjbError, Result};
-use crate::gateway::response;
+use crate::gateway::response::{self, flag};
 use crate::json;
 use crate::money;
 use crate::time;
@@ -74,15 +74,6 @@ fn text(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn flag(v: Option<&Value>) -> Option<bool> {
-    match v? {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
         _ => None,
     }
 }

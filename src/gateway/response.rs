@@ -56,7 +56,7 @@ fn text_of(v: Option<&Value>) -> Option<String> {
 }
 
 /// `true`/`false`, as booleans or as the strings some APIs send.
-fn flag(v: Option<&Value>) -> Option<bool> {
+pub(crate) fn flag(v: Option<&Value>) -> Option<bool> {
     match v? {
         Value::Bool(b) => Some(*b),
         Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),

@@ -81,7 +81,7 @@ test('every code the package JS raises is a declared error code', () => {
   ];
   const raised = new Set();
   for (const file of files) {
-    for (const m of read(file).matchAll(/new (?:KjbError|InputError)\('([A-Z0-9_]+)'/g)) raised.add(m[1]);
+    for (const m of read(file).matchAll(/new (?:KjbError|InputError)\(\s*'([A-Z0-9_]+)'/g)) raised.add(m[1]);
   }
   assert.ok(
     raised.has('ABORTED') && raised.has('TOKEN_EXPIRED'),
