@@ -16,11 +16,11 @@ const ready: Promise<void> = kjb.init();
 kjb.initSync(new Uint8Array(0));
 const isKjb = (e: unknown): boolean => e instanceof KjbError && e.code === 'NOT_INITIALIZED';
 
-// @ts-expect-error history is a list of monthly totals, not one number
 planPayment({
   orders: [],
   buyer: { verified: true, alipayPersonalLinked: true, alipayBusinessLinked: true, kjbActivated: true },
   fx: { usd: '7' },
+  // @ts-expect-error history is a list of monthly totals, not one number
   history: 150000,
 });
 // @ts-expect-error an unsigned request has no signature
