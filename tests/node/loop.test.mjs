@@ -124,6 +124,16 @@ async function payCashier(payUrl, outcome) {
 const byId = (states) => Object.fromEntries(states.map((s) => [s.orderId, s]));
 const sorted = (ids) => [...ids].sort();
 
+/** What a pushed and a pulled message both say (bizKey aside: the pull answer carries none). */
+const core = ({ msgId, type, gmtBorn, userInfo, data, extraInfo }) => ({
+  msgId,
+  type,
+  gmtBorn,
+  userInfo,
+  data,
+  extraInfo,
+});
+
 test('the payment loop: 40 orders imported, planned, linked, paid or failed, pushed, pulled, closed and confirmed', async (t) => {
   const signer = new Signer({ appKey: APP_KEY, appSecret: SECRET });
   const client = new KjbClient({
@@ -319,14 +329,6 @@ test('the payment loop: 40 orders imported, planned, linked, paid or failed, pus
         appSecret: SECRET,
         body: { message: record.message, _aop_signature: record.signature },
       });
-      const core = ({ msgId, type, gmtBorn, userInfo, data, extraInfo }) => ({
-        msgId,
-        type,
-        gmtBorn,
-        userInfo,
-        data,
-        extraInfo,
-      });
       assert.deepEqual(core(lost), core(pushed));
     },
   );
@@ -467,14 +469,6 @@ test('a receiver down for every attempt: the sandbox gives up after pushRetry.at
   }
   const pulled = await client.pullMessages({ pageSize: 200 });
   assert.deepEqual(sorted(pulled.map((m) => m.msgId)), sorted(msgIds), 'every undelivered message can be pulled');
-  const core = ({ msgId, type, gmtBorn, userInfo, data, extraInfo }) => ({
-    msgId,
-    type,
-    gmtBorn,
-    userInfo,
-    data,
-    extraInfo,
-  });
   for (const m of pulled)
     assert.deepEqual(
       core(m),
