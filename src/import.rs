@@ -16,11 +16,11 @@
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::gateway::response::{self, flag};
 use crate::json;
+use crate::json::{Map, Value};
 use crate::money;
 use crate::time;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -154,7 +154,13 @@ fn order(o: &Value, path: &str, suppliers: &HashMap<String, Facts>) -> Result<Va
     if kjb.is_none() || cxt.is_none() {
         missing.push("suppliers[sellerLoginId]".into());
     }
-    let supplier = json!({"loginId": login, "kjb": fact(kjb), "chengxintong": fact(cxt)});
+    let supplier: Map = [
+        ("loginId".to_string(), Value::from(login)),
+        ("kjb".to_string(), fact(kjb)),
+        ("chengxintong".to_string(), fact(cxt)),
+    ]
+    .into_iter()
+    .collect();
 
     let mut items = Vec::new();
     match o.get("productItems") {
@@ -213,7 +219,7 @@ fn order(o: &Value, path: &str, suppliers: &HashMap<String, Facts>) -> Result<Va
     out.insert("currency".into(), Value::from("CNY"));
     out.insert("status".into(), Value::String(status));
     out.insert("tradeType".into(), Value::String(trade_type));
-    out.insert("supplier".into(), supplier);
+    out.insert("supplier".into(), Value::Object(supplier));
     out.insert("items".into(), Value::Array(items));
     match flag(base.get("sellerOrder")) {
         Some(b) => {
@@ -283,7 +289,7 @@ pub(crate) fn orders_from_1688_json(input: &str) -> Result<String> {
         }
         e
     })?;
-    let value: Value = serde_json::from_str(&shaped)
+    let value: Value = json::parse_value(&shaped)
         .map_err(|_| KjbError::internal("the shaped answer did not read back"))?;
     let (orders, base): (Vec<&Value>, &str) = match (value.get("result"), value.get("baseInfo")) {
         (Some(Value::Array(list)), _) => (list.iter().collect(), "answer.result"),
@@ -311,6 +317,8 @@ pub(crate) fn orders_from_1688_json(input: &str) -> Result<String> {
 mod tests {
     use super::*;
     use crate::json::Origin;
+    #[allow(unused_imports)]
+    use serde_json::{json, Map, Value};
 
     const DOC: &str = include_str!("../tests/fixtures/1688-buyerView-documented.json");
 
@@ -478,7 +486,7 @@ mod speed {
         crate::json::precheck(&answer).unwrap();
         println!("precheck: {:?}", t.elapsed());
         let t = std::time::Instant::now();
-        let mut v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        let mut v = crate::json::parse_value(&answer).unwrap();
         println!("from_str: {:?}", t.elapsed());
         let t = std::time::Instant::now();
         crate::json::to_json(&v).unwrap();

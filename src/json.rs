@@ -5,12 +5,16 @@
 //! repeated keys are refused (a repeated `amount` is how a forged order would slip a second
 //! value past a reviewer), and every failure becomes a [`KjbError`] with a path or a position.
 
+mod de;
+mod value;
+
+pub(crate) use value::{Map, Value};
+
 use crate::error::{ErrorCode, KjbError, Result};
-use crate::text::join_path;
 use serde::de::Deserialize;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 /// Serialises an output; our output types hold only strings, numbers and booleans.
 ///
@@ -119,189 +123,20 @@ pub fn strip_bom(text: &str) -> &str {
 /// Parses `text` into `T` after the policy checks; errors carry the failing field's path.
 pub(crate) fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T> {
     let text = strip_bom(text);
-    precheck(text)?;
-    serde_json::from_str::<T>(text).map_err(|e| {
-        // Syntax errors get a path too: "orders[17].title" finds a bad escape faster than a column.
-        let path = path_at(text, e.line(), e.column());
-        from_serde(&e, &path)
-    })
+    // A repeated key or too deep a nesting anywhere in the text is what gets reported, even
+    // when reading stopped earlier at a value of the wrong type: the policy comes first.
+    de::from_str(text).map_err(|e| precheck(text).err().unwrap_or(e))
 }
 
-/// The field path (`orders[2].supplier.kjb`) of the value at serde_json's error position.
-///
-/// serde_json reports a type error at the first byte of the offending value and a missing
-/// field at the closing `}` of its object, by line and column. Walking the text up to that
-/// byte while tracking keys and indices recovers the path without wrapping every
-/// deserializer in a path tracker (which doubled the generic code in the wasm).
-pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
-    let mut offset = 0usize;
-    if line > 1 {
-        match text.match_indices('\n').nth(line.saturating_sub(2)) {
-            Some((nl, _)) => offset = nl.saturating_add(1),
-            None => return String::new(),
-        }
-    }
-    let end = offset.saturating_add(column).min(text.len());
-    enum Seg {
-        Obj { key: Option<String>, expect_key: bool },
-        Arr { index: usize, has_value: bool },
-    }
-    let bytes = text.as_bytes();
-    let mut stack: Vec<Seg> = Vec::new();
-    let mut i = 0usize;
-    let value_starts = |stack: &mut Vec<Seg>| {
-        if let Some(Seg::Arr { has_value, .. }) = stack.last_mut() {
-            *has_value = true;
-        }
-    };
-    while i < end {
-        let Some(&b) = bytes.get(i) else { break };
-        match b {
-            b'"' => {
-                let start = i;
-                i = i.saturating_add(1);
-                while let Some(&c) = bytes.get(i) {
-                    match c {
-                        b'\\' => i = i.saturating_add(2),
-                        b'"' => break,
-                        _ => i = i.saturating_add(1),
-                    }
-                }
-                let raw = text.get(start..=i.min(text.len().saturating_sub(1))).unwrap_or("");
-                match stack.last_mut() {
-                    Some(Seg::Obj { key, expect_key }) if *expect_key => {
-                        *expect_key = false;
-                        *key = Some(
-                            serde_json::from_str::<String>(raw)
-                                .unwrap_or_else(|_| raw.trim_matches('"').to_string()),
-                        );
-                    }
-                    _ => value_starts(&mut stack),
-                }
-            }
-            b'{' => {
-                value_starts(&mut stack);
-                stack.push(Seg::Obj { key: None, expect_key: true });
-            }
-            b'[' => {
-                value_starts(&mut stack);
-                stack.push(Seg::Arr { index: 0, has_value: false });
-            }
-            b'}' | b']' => {
-                stack.pop();
-            }
-            b',' => match stack.last_mut() {
-                Some(Seg::Arr { index, has_value }) => {
-                    *index = index.saturating_add(1);
-                    *has_value = false;
-                }
-                Some(Seg::Obj { expect_key, .. }) => *expect_key = true,
-                None => {}
-            },
-            b' ' | b'\t' | b'\n' | b'\r' | b':' => {}
-            _ => value_starts(&mut stack),
-        }
-        i = i.saturating_add(1);
-    }
-    let mut path = String::new();
-    for seg in &stack {
-        match seg {
-            Seg::Obj { key: Some(k), expect_key: false } => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(k);
-            }
-            Seg::Arr { index, has_value: true } => path.push_str(&format!("[{index}]")),
-            _ => {}
-        }
-    }
-    path
+/// Reads `text` whole into a [`Value`] tree, under the same policy as [`parse`].
+pub(crate) fn parse_value(text: &str) -> Result<Value> {
+    de::value(strip_bom(text))
 }
 
-/// Turns a serde_json error into a `KjbError`: syntax problems are `INVALID_JSON` with a
-/// position, shape problems `INVALID_INPUT` with a path.
-pub(crate) fn from_serde(e: &serde_json::Error, path: &str) -> KjbError {
-    let full = e.to_string();
-    let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let msg = full.strip_suffix(&suffix).unwrap_or(&full);
-    let mut err = if e.is_syntax() && is_lone_surrogate(msg) {
-        KjbError::at(ErrorCode::InvalidJson, path, format!("invalid JSON: {msg}: the string holds half of a UTF-16 surrogate pair (like \\ud800 alone), which JSON.stringify writes for a broken character; remove or replace that character"))
-    } else if e.is_syntax() || e.is_eof() {
-        KjbError::at(
-            ErrorCode::InvalidJson,
-            path,
-            format!("invalid JSON: {}", syntax_in_words(msg)),
-        )
-    } else if let Some(field) = missing_field(msg) {
-        // serde reports a missing field at its parent; the caller needs the field itself.
-        let full = join_path(path, field);
-        KjbError::at(
-            ErrorCode::InvalidInput,
-            full.as_str(),
-            format!("{full} is required but missing (an undefined value counts as missing)"),
-        )
-    } else {
-        KjbError::at(ErrorCode::InvalidInput, path, msg.to_string())
-    };
-    if e.line() > 0 {
-        err.line = Some(e.line());
-        err.column = Some(e.column());
-    }
-    err
-}
-
-/// serde_json's syntax messages ("expected ident", "EOF while parsing a list") name parser
-/// states; these say what is wrong in the text and how JSON wants it written.
-fn syntax_in_words(msg: &str) -> &str {
-    match msg {
-        "EOF while parsing a list" => "the text ends inside a list: a closing ] is missing",
-        "EOF while parsing an object" => "the text ends inside an object: a closing } is missing",
-        "EOF while parsing a string" => "the text ends inside a string: a closing \" is missing",
-        "EOF while parsing a value" => "the text ends where a value should follow (is it empty or cut short?)",
-        "expected `:`" => "a key must be followed by ':' and its value",
-        "expected `,` or `]`" => "list elements must be separated by ',' and the list closed by ']'",
-        "expected `,` or `}`" => "object members must be separated by ',' and the object closed by '}'",
-        "expected ident" => "a word that is not a JSON value: write true, false and null in lower case, and put strings in double quotes",
-        "expected value" => "a value is missing or is not JSON: a string in double quotes, a number, true, false, null, an object or a list",
-        "key must be a string" => "object keys must be strings in double quotes",
-        "invalid escape" => "a string has a backslash escape JSON does not know: JSON allows \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX",
-        "invalid number" => "a number is not written as JSON writes numbers (no leading zeros, '+', hex, or '.' without digits after it)",
-        "number out of range" => "a number is too large",
-        "invalid unicode code point" => "a \\u escape is not a valid character",
-        "control character (\\u0000-\\u001F) found while parsing a string" => {
-            "a string holds a raw control character (a tab or a line break): write it escaped, as \\t or \\n"
-        }
-        "trailing comma" => "a ',' before a closing ] or } is not allowed in JSON",
-        "trailing characters" => "there is more text after the JSON value",
-        "recursion limit exceeded" => "the JSON nests too deeply",
-        _ => msg,
-    }
-}
-
-/// serde_json's words for an escaped lone surrogate, which a JS string can hold and
-/// `JSON.stringify` prints (`"\ud800"`), though no UTF-8 text can.
-fn is_lone_surrogate(msg: &str) -> bool {
-    msg.contains("surrogate") || msg == "unexpected end of hex escape"
-}
-
-fn missing_field(msg: &str) -> Option<&str> {
-    msg.strip_prefix("missing field `")?.strip_suffix('`')
-}
-
-/// Line and column (1-based, columns in characters) of byte `offset` in `text`.
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count().saturating_add(1);
-    let col = match before.rfind('\n') {
-        Some(nl) => before.get(nl.saturating_add(1)..).unwrap_or("").chars().count(),
-        None => before.chars().count(),
-    };
-    (line, col.saturating_add(1))
-}
-
+#[cold]
+#[inline(never)]
 fn scan_error(text: &str, offset: usize, message: String) -> KjbError {
-    let (line, column) = position(text, offset);
+    let (line, column) = de::position(text, offset);
     let mut e =
         KjbError::new(ErrorCode::InvalidJson, format!("{message} (line {line}, column {column})"));
     e.line = Some(line);
@@ -309,8 +144,8 @@ fn scan_error(text: &str, offset: usize, message: String) -> KjbError {
     e
 }
 
-/// Objects with more keys than this switch from a linear scan to a hash set, so a hostile
-/// object with 100,000 keys costs O(n), not O(n²).
+/// Objects with more keys than this switch from a linear scan to an ordered set, so a hostile
+/// object with 100,000 keys costs O(n log n), not O(n²).
 const LINEAR_KEYS: usize = 24;
 
 struct Frame<'a> {
@@ -319,27 +154,7 @@ struct Frame<'a> {
     expect_key: bool,
     /// Index into the shared key stack where this object's keys start.
     keys_from: usize,
-    big: Option<HashSet<Cow<'a, str>>>,
-}
-
-/// From byte `i` of a string's content, the index of the next `"` or `\`, found 8 bytes at a
-/// time (the exact "has a zero byte" test); near the end of the text it may stop early, at the
-/// last few bytes, which the caller then reads one by one. Nearly all of an order list's bytes
-/// are inside strings, so this is most of what the precheck costs.
-fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    while let Some(chunk) = bytes.get(i..i.saturating_add(8)) {
-        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else { break };
-        let w = u64::from_le_bytes(chunk);
-        let found = zero(w ^ 0x2222_2222_2222_2222) | zero(w ^ 0x5c5c_5c5c_5c5c_5c5c);
-        if found != 0 {
-            return i.saturating_add((found.trailing_zeros() / 8) as usize);
-        }
-        i = i.saturating_add(8);
-    }
-    i
+    big: Option<BTreeSet<Cow<'a, str>>>,
 }
 
 /// Checks nesting depth and duplicate keys in one pass over the bytes, without building a tree.
@@ -357,7 +172,7 @@ pub(crate) fn precheck(text: &str) -> Result<()> {
                 let mut escaped = false;
                 i = i.saturating_add(1);
                 loop {
-                    i = skip_plain(bytes, i);
+                    i = de::skip_plain(bytes, i);
                     match bytes.get(i) {
                         None => return Ok(()), // unterminated: serde_json reports it with position
                         Some(b'\\') => {
@@ -374,7 +189,7 @@ pub(crate) fn precheck(text: &str) -> Result<()> {
                         frame.expect_key = false;
                         let raw = text.get(start..=end).unwrap_or("");
                         let key: Cow<'_, str> = if escaped {
-                            match serde_json::from_str::<String>(raw) {
+                            match de::from_str::<String>(raw) {
                                 Ok(k) => Cow::Owned(k),
                                 Err(_) => return Ok(()), // bad escape: serde_json reports it
                             }
@@ -387,7 +202,8 @@ pub(crate) fn precheck(text: &str) -> Result<()> {
                             let mine = keys.get(frame.keys_from..).unwrap_or(&[]);
                             let dup = mine.contains(&key);
                             if !dup && mine.len() >= LINEAR_KEYS {
-                                let mut set: HashSet<Cow<'_, str>> = mine.iter().cloned().collect();
+                                let mut set: BTreeSet<Cow<'_, str>> =
+                                    mine.iter().cloned().collect();
                                 set.insert(key.clone());
                                 frame.big = Some(set);
                             }
@@ -448,6 +264,7 @@ pub(crate) fn precheck(text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::join_path;
     use serde::Deserialize;
 
     #[derive(Deserialize, Debug)]

@@ -35,7 +35,7 @@ fn token(t: &str) -> Token<'_> {
     match t.as_bytes().first() {
         // Nearly every string token has no escape: its content is the text between the quotes,
         // borrowed rather than decoded into a new `String` (20,000 amounts and ids per 10,000
-        // orders). Anything else is decoded by serde_json as before.
+        // orders). Anything else is decoded by the JSON reader.
         Some(b'"') => match t.get(1..t.len().saturating_sub(1)) {
             Some(inner)
                 if t.len() >= 2
@@ -44,7 +44,7 @@ fn token(t: &str) -> Token<'_> {
             {
                 Token::Str(Cow::Borrowed(inner))
             }
-            _ => match serde_json::from_str::<String>(t) {
+            _ => match crate::json::parse::<String>(t) {
                 Ok(s) => Token::Str(Cow::Owned(s)),
                 Err(_) => Token::Other("a malformed string"),
             },

@@ -571,7 +571,7 @@ pub(crate) fn source<'s>(
         (None, Some(t)) => Ok(Source { text: t, origin: Origin::Text, embedded: false }),
         (Some(raw), None) if raw.get().trim_start().starts_with('"') => {
             let decoded: String =
-                serde_json::from_str(raw.get()).map_err(|e| json::from_serde(&e, "orders"))?;
+                json::parse(raw.get()).map_err(|e: KjbError| e.under("orders"))?;
             Ok(Source {
                 text: holder.insert(decoded).as_str(),
                 origin: Origin::Text,

@@ -22,10 +22,10 @@
 
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::json;
+use crate::json::Value;
 use crate::money;
 use crate::time;
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Why an order failed or closed.
@@ -315,7 +315,7 @@ impl Fold {
 
 /// `paymentState({links?, pushes?, statuses?})`.
 pub(crate) fn payment_state_json(input: &str) -> Result<String> {
-    let v: Value = json::parse(input)?;
+    let v: Value = json::parse_value(input)?;
     let Some(o) = v.as_object() else {
         return Err(bad(
             "",
@@ -371,7 +371,8 @@ pub(crate) fn payment_state_json(input: &str) -> Result<String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use serde_json::json;
+    #[allow(unused_imports)]
+    use serde_json::{json, Map, Value};
 
     fn state(events: Value) -> Value {
         serde_json::from_str(&payment_state_json(&events.to_string()).unwrap()).unwrap()

@@ -541,12 +541,9 @@ fn entry_of<'a>(raw: &'a serde_json::value::RawValue, path: &str) -> Result<Entr
             ));
         }
         // The whole input already passed the depth and repeated-key checks.
-        return serde_json::from_str::<EntryWire<'a>>(text).map_err(|e| {
-            let at = crate::json::path_at(text, e.line(), e.column());
-            crate::json::from_serde(&e, &crate::text::join_path(path, &at))
-        });
+        return crate::json::parse::<EntryWire<'a>>(text).map_err(|e| e.under(path));
     }
-    let name: String = serde_json::from_str(text).map_err(|_| {
+    let name: String = crate::json::parse(text).map_err(|_| {
         KjbError::at(ErrorCode::InvalidInput, path, format!("{path} is not a readable string"))
     })?;
     let trimmed = name.trim();

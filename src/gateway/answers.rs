@@ -7,9 +7,9 @@
 //! digits and never passes through a float.
 
 use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
+use crate::json::{Map, Value};
 use crate::money;
 use rust_decimal::Decimal;
-use serde_json::{Map, Value};
 
 /// Which answer family an API gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,7 +137,7 @@ fn walk(v: &mut Value, shape: Shape) -> std::result::Result<(), Deep> {
     }
 }
 
-fn object(o: &mut Map<String, Value>, shape: Shape) -> std::result::Result<(), Deep> {
+fn object(o: &mut Map, shape: Shape) -> std::result::Result<(), Deep> {
     // `…OfStr` wins over the number beside it (which a float may already have rounded).
     let spelled: Vec<(String, String)> = o
         .iter()
@@ -192,7 +192,7 @@ pub(crate) const ORDER_TOPICS: &[&str] = &[
 ];
 
 /// `batchPay[{orderId, status}]` outcomes gain `paid` (`status` is `successed`).
-fn batch_outcomes(o: &mut Map<String, Value>) {
+fn batch_outcomes(o: &mut Map) {
     if let Some(Value::Array(list)) = o.get_mut("batchPay") {
         for e in list.iter_mut().filter_map(Value::as_object_mut) {
             let paid = e
@@ -216,7 +216,7 @@ pub(crate) fn typed_data(
         return Ok(raw.to_owned());
     }
     let mut v: Value =
-        serde_json::from_str(raw.get()).map_err(|_| "data could not be read".to_string())?;
+        crate::json::parse_value(raw.get()).map_err(|_| "data could not be read".to_string())?;
     let Some(o) = v.as_object_mut() else {
         return Err(format!("data of {topic} must be an object"));
     };
@@ -252,6 +252,8 @@ pub(crate) fn shape(shape: Shape, api: &str, status: u16, mut value: Value) -> R
 mod tests {
     use super::*;
     use crate::gateway::response::parse;
+    #[allow(unused_imports)]
+    use serde_json::{json, Map, Value};
 
     const DOCUMENTED: &str = include_str!("../../tests/fixtures/1688-documented-answers.json");
     const BUYER_VIEW: &str = include_str!("../../tests/fixtures/1688-buyerView-documented.json");

@@ -289,7 +289,7 @@ fn read_id_list(
             ))
         }
     };
-    let items: Vec<&RawValue> = serde_json::from_str(items_text).map_err(|_| {
+    let items: Vec<&RawValue> = json::parse(items_text).map_err(|_| {
         KjbError::at(
             ErrorCode::InvalidOrderId,
             path,
@@ -361,8 +361,7 @@ fn withhold(raw: &RawValue, path: &str, origin: Origin) -> Result<String> {
             ))
         }
     };
-    let w: WithholdWire<'_> = serde_json::from_str(text).map_err(|e| {
-        let mut err = json::from_serde(&e, "");
+    let w: WithholdWire<'_> = json::parse(text).map_err(|mut err| {
         err.line = None;
         err.column = None;
         err.code = ErrorCode::InvalidInput;

@@ -82,7 +82,7 @@ pub(crate) fn verify(secret: &Secret, body: &RawValue) -> Result<String> {
             verify_fields(secret, &fields)
         }
         Some(b'{') => {
-            let object: Ordered<'_> = serde_json::from_str(body.get())
+            let object: Ordered<'_> = json::parse(body.get())
                 .map_err(|_| malformed("body", "body is not a readable object"))?;
             let mut fields: Vec<form::Field<'_>> = Vec::with_capacity(object.0.len());
             for (k, v) in &object.0 {
@@ -207,23 +207,22 @@ fn read_message(message: &str) -> Result<String> {
             ),
         ));
     }
-    serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|e| {
+    json::parse::<serde::de::IgnoredAny>(text).map_err(|e| {
         let mut m = malformed(
             P,
             format!(
                 "message is not valid JSON ({})",
-                json::from_serde(&e, "").message.trim_start_matches("invalid JSON: ")
+                e.message.trim_start_matches("invalid JSON: ")
             ),
         );
-        m.line = Some(e.line());
-        m.column = Some(e.column());
+        m.line = e.line;
+        m.column = e.column;
         m
     })?;
     let printed = ids::compact(text, Numbers::QuoteIds)
         .map_err(|_| KjbError::internal("id quoting refused a number"))?;
-    let w: MessageWire<'_> = serde_json::from_str(&printed).map_err(|e| {
-        malformed(P, format!("message could not be read: {}", json::from_serde(&e, "").message))
-    })?;
+    let w: MessageWire<'_> = json::parse(&printed)
+        .map_err(|e| malformed(P, format!("message could not be read: {}", e.message)))?;
     let msg_id = scalar(w.msg_id).filter(|s| !s.is_empty()).ok_or_else(|| {
         malformed(&format!("{P}.msgId"), "message has no msgId: is this a 1688 push message?")
     })?;

@@ -10,11 +10,11 @@ use super::creds::kind;
 use super::ids::{self, Numbers};
 use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
 use crate::json;
+use crate::json::{Map, Value};
 use crate::money;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 use std::borrow::Cow;
 
 #[derive(Deserialize)]
@@ -65,8 +65,8 @@ pub(crate) fn flag(v: Option<&Value>) -> Option<bool> {
     }
 }
 
-fn first_text(o: &Map<String, Value>, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|k| text_of(o.get(*k)))
+fn first_text(o: &Map, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| text_of(o.get(k)))
 }
 
 const MESSAGE_KEYS: &[&str] =
@@ -157,7 +157,7 @@ pub(crate) fn gateway_error(
     )
 }
 
-fn request_id(o: Option<&Map<String, Value>>) -> Option<String> {
+fn request_id(o: Option<&Map>) -> Option<String> {
     o.and_then(|o| first_text(o, &["request_id", "requestId"]))
 }
 
@@ -195,7 +195,7 @@ fn check(api: &str, status: u16, v: &Value) -> Result<()> {
             request_id(Some(o)),
         ));
     }
-    let business = |o: &Map<String, Value>, code: Option<String>| {
+    let business = |o: &Map, code: Option<String>| {
         let message = first_text(o, MESSAGE_KEYS);
         let mut text = format!("{api} was refused");
         if let Some(c) = &code {
@@ -263,7 +263,7 @@ fn unexpected(api: &str, status: u16, why: &str) -> KjbError {
 }
 
 /// Where an answer's fields are: at the top, or inside a `result` wrapper.
-fn field<'v>(o: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+fn field<'v>(o: &'v Map, key: &str) -> Option<&'v Value> {
     o.get(key).filter(|v| !v.is_null()).or_else(|| {
         o.get("result").and_then(Value::as_object).and_then(|r| r.get(key)).filter(|v| !v.is_null())
     })
@@ -276,7 +276,7 @@ struct PayUrlOut {
     refused: Vec<String>,
 }
 
-fn pay_url(api: &str, status: u16, o: &Map<String, Value>) -> Result<String> {
+fn pay_url(api: &str, status: u16, o: &Map) -> Result<String> {
     let url =
         field(o, "payUrl").and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
     let refused =
@@ -310,7 +310,7 @@ struct Channel {
 /// Channel codes that mean 跨境宝.
 const KJB_CHANNELS: [u64; 2] = [16, 20];
 
-fn pay_way(api: &str, status: u16, o: &Map<String, Value>) -> Result<String> {
+fn pay_way(api: &str, status: u16, o: &Map) -> Result<String> {
     let row = match field(o, "resultList") {
         Some(Value::Object(r)) => r,
         Some(Value::Array(a)) => match a.first() {
@@ -426,14 +426,14 @@ pub(crate) fn parse(api: &str, status: u16, body: &str) -> Result<String> {
     // the tree is built from the re-printed text. Skipping a number does not range-check it,
     // so a number no float holds (`1E400`) only fails on the second parse: that is a body kjb
     // cannot read, not a bug.
-    let parsed = if looks_json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+    let parsed = if looks_json && json::parse::<serde::de::IgnoredAny>(text).is_ok() {
         let numbers = match api::find(api::split_name(api).1).map(|s| s.answer) {
             Some(Answer::Shaped(shape)) => Numbers::QuoteIdsAnd(shape.money_keys()),
             _ => Numbers::QuoteIds,
         };
         let printed = ids::compact(text, numbers)
             .map_err(|_| KjbError::internal("id quoting refused a number"))?;
-        serde_json::from_str::<Value>(&printed).ok().map(|value| (printed, value))
+        json::parse_value(&printed).ok().map(|value| (printed, value))
     } else {
         None
     };
@@ -481,6 +481,8 @@ pub(crate) fn parse(api: &str, status: u16, body: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use serde_json::{json, Map, Value};
 
     const CBP: &str = "alibaba.crossBorderPay.url.get";
 

@@ -14,11 +14,11 @@ use super::response;
 use super::sign::Secret;
 use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
 use crate::json;
+use crate::json::{Map, Value};
 use crate::money::clip;
 use crate::time::{civil_from_days, days_from_civil, days_in_month};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 use std::borrow::Cow;
 use zeroize::Zeroizing;
 
@@ -122,7 +122,7 @@ fn text_of(v: Option<&Value>) -> Option<String> {
 
 /// A refusal of the token endpoint, in either of its shapes: the OAuth `{error,
 /// error_description}` or the gateway's `{error_code, error_message}`.
-fn refusal(o: &Map<String, Value>, status: Option<u16>) -> Option<KjbError> {
+fn refusal(o: &Map, status: Option<u16>) -> Option<KjbError> {
     if let Some(code) = text_of(o.get("error_code")) {
         let message =
             text_of(o.get("error_message")).or_else(|| text_of(o.get("error_description")));
@@ -184,10 +184,10 @@ pub(crate) fn parse_token(text: &str, now: i64, status: Option<u16>) -> Result<S
     let value = if looks_json {
         json::precheck(body).map_err(|e| e.under("text"))?;
         // Ids (aliId can pass 2^53) are quoted before the tree is built, as parseResponse does.
-        serde_json::from_str::<serde::de::IgnoredAny>(body)
+        json::parse::<serde::de::IgnoredAny>(body)
             .ok()
             .and_then(|_| ids::compact(body, Numbers::QuoteIds).ok())
-            .and_then(|printed| serde_json::from_str::<Value>(&printed).ok())
+            .and_then(|printed| json::parse_value(&printed).ok())
     } else {
         None
     };
@@ -450,6 +450,8 @@ pub(crate) fn request_json<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use serde_json::{json, Map, Value};
 
     const NOW: i64 = 1_764_237_600_000; // 2025-11-27T10:00:00.000Z
 

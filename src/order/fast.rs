@@ -289,14 +289,14 @@ impl<'s> Reader<'s> {
     }
 
     /// A string value as serde_json gives it to `Str`/`Leaf`: borrowed when it has no escapes,
-    /// decoded (by serde_json itself) when it has.
+    /// decoded (by the general reader) when it has.
     fn text(&mut self) -> Option<Cow<'s, str>> {
         let start = self.i;
         let (content, escaped) = self.string()?;
         if !escaped {
             return Some(Cow::Borrowed(content));
         }
-        serde_json::from_str::<String>(self.s.get(start..self.i)?).ok().map(Cow::Owned)
+        crate::json::parse::<String>(self.s.get(start..self.i)?).ok().map(Cow::Owned)
     }
 
     /// An object key: a string without escapes (a key with escapes goes the general path).

@@ -1,0 +1,1268 @@
+//! kjb's JSON reader: a serde `Deserializer` over JSON text that applies the input policy as
+//! it reads (depth, repeated keys, lone surrogates) and reports every failure with a path.
+//!
+//! serde_json's own deserializer inlines its whole parser into every type it reads — about
+//! 30 input types here — and that was most of the wasm. This one keeps the parsing in plain
+//! functions that are compiled once; what is generic (the `visit_*` calls each type needs) is
+//! a few lines per method. Every `deserialize_*` but a handful goes through
+//! `deserialize_any`, as JSON describes its own types.
+
+use super::value::{Map as Members, Number, Value};
+use super::MAX_DEPTH;
+use crate::error::{ErrorCode, KjbError};
+use crate::text::join_path;
+use serde::de::{self, DeserializeSeed, Visitor};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// serde_json's name for its borrowed raw value (`&RawValue`), which reads the value's text.
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+/// Keys an object may have before the repeated-key check switches from a linear scan to an
+/// ordered set, so a hostile object with 100,000 keys costs O(n log n), not O(n²).
+const LINEAR_KEYS: usize = 24;
+
+/// A failure while reading; becomes a [`KjbError`] with the path where it happened.
+pub(crate) struct Error(Box<Kind>);
+
+enum Kind {
+    /// Complete, path included.
+    Ready(KjbError),
+    /// A shape problem raised by a type being read; the reader adds the path.
+    Shape(String),
+    /// A required field was absent; the path is its object's, plus the field.
+    Missing(&'static str),
+}
+
+impl Error {
+    pub(crate) fn into_kjb(self) -> KjbError {
+        match *self.0 {
+            Kind::Ready(e) => e,
+            Kind::Shape(m) => KjbError::new(ErrorCode::InvalidInput, m),
+            Kind::Missing(f) => missing(f),
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn missing(full: &str) -> KjbError {
+    KjbError::at(
+        ErrorCode::InvalidInput,
+        full,
+        format!("{full} is required but missing (an undefined value counts as missing)"),
+    )
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("json::de::Error")
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            Kind::Ready(e) => f.write_str(&e.message),
+            Kind::Shape(m) => f.write_str(m),
+            Kind::Missing(field) => write!(f, "missing field `{field}`"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl de::Error for Error {
+    #[cold]
+    #[inline(never)]
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error(Box::new(Kind::Shape(msg.to_string())))
+    }
+
+    // serde's default words, with a number shown as written: its float arm would otherwise keep
+    // the whole float printer in the wasm for a message.
+    #[cold]
+    #[inline(never)]
+    fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Error::custom(format_args!("invalid type: {}, expected {}", Unexpected(unexp), exp))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Error::custom(format_args!("invalid value: {}, expected {}", Unexpected(unexp), exp))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn missing_field(field: &'static str) -> Self {
+        Error(Box::new(Kind::Missing(field)))
+    }
+}
+
+struct Unexpected<'a>(de::Unexpected<'a>);
+
+impl fmt::Display for Unexpected<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            de::Unexpected::Float(_) => f.write_str("a decimal number"),
+            de::Unexpected::Unsigned(n) => write!(f, "integer `{n}`"),
+            de::Unexpected::Signed(n) => write!(f, "integer `{n}`"),
+            de::Unexpected::Str(s) => write!(f, "string {s:?}"),
+            de::Unexpected::Bool(b) => write!(f, "boolean `{b}`"),
+            de::Unexpected::Unit => f.write_str("null"),
+            de::Unexpected::Seq => f.write_str("a list"),
+            de::Unexpected::Map => f.write_str("an object"),
+            de::Unexpected::Char(c) => write!(f, "character `{c}`"),
+            de::Unexpected::Bytes(_) => f.write_str("bytes"),
+            de::Unexpected::Option => f.write_str("an optional value"),
+            de::Unexpected::NewtypeStruct => f.write_str("a newtype struct"),
+            de::Unexpected::Enum => f.write_str("an enum"),
+            de::Unexpected::UnitVariant => f.write_str("a unit variant"),
+            de::Unexpected::NewtypeVariant => f.write_str("a newtype variant"),
+            de::Unexpected::TupleVariant => f.write_str("a tuple variant"),
+            de::Unexpected::StructVariant => f.write_str("a struct variant"),
+            de::Unexpected::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, Error>;
+
+enum Seg<'a> {
+    Key(Cow<'a, str>),
+    Index(usize),
+}
+
+/// The keys read so far in one open object.
+struct Frame<'a> {
+    keys_from: usize,
+    big: Option<BTreeSet<Cow<'a, str>>>,
+}
+
+/// Reads `text` (without its BOM) into a [`Value`] tree.
+pub(crate) fn value(text: &str) -> std::result::Result<Value, KjbError> {
+    let mut de = De { s: text, i: 0, path: Vec::new(), keys: Vec::new(), frames: Vec::new() };
+    let v = de.value().map_err(Error::into_kjb)?;
+    de.end().map_err(Error::into_kjb)?;
+    Ok(v)
+}
+
+/// Reads one JSON value from `text` (without its BOM) into `T`, then requires the end of the
+/// text.
+pub(crate) fn from_str<'a, T: de::Deserialize<'a>>(
+    text: &'a str,
+) -> std::result::Result<T, KjbError> {
+    let mut de = De { s: text, i: 0, path: Vec::new(), keys: Vec::new(), frames: Vec::new() };
+    let value = T::deserialize(&mut de).map_err(|e| de.stamp(e).into_kjb())?;
+    de.end().map_err(Error::into_kjb)?;
+    Ok(value)
+}
+
+pub(crate) struct De<'a> {
+    s: &'a str,
+    i: usize,
+    path: Vec<Seg<'a>>,
+    /// The keys of the open objects, innermost last; `frames` says where each object's start.
+    keys: Vec<Cow<'a, str>>,
+    frames: Vec<Frame<'a>>,
+}
+
+/// What a problem in the text is, in the words of JSON.
+#[derive(Clone, Copy)]
+enum Syntax {
+    EofList,
+    EofObject,
+    EofString,
+    EofValue,
+    Colon,
+    ListComma,
+    ObjectComma,
+    Word,
+    Value,
+    KeyString,
+    Escape,
+    Number,
+    TooLarge,
+    Control,
+    TrailingComma,
+    Trailing,
+    Surrogate,
+}
+
+impl Syntax {
+    fn words(self) -> &'static str {
+        match self {
+            Syntax::EofList => "the text ends inside a list: a closing ] is missing",
+            Syntax::EofObject => "the text ends inside an object: a closing } is missing",
+            Syntax::EofString => "the text ends inside a string: a closing \" is missing",
+            Syntax::EofValue => "the text ends where a value should follow (is it empty or cut short?)",
+            Syntax::Colon => "a key must be followed by ':' and its value",
+            Syntax::ListComma => "list elements must be separated by ',' and the list closed by ']'",
+            Syntax::ObjectComma => "object members must be separated by ',' and the object closed by '}'",
+            Syntax::Word => "a word that is not a JSON value: write true, false and null in lower case, and put strings in double quotes",
+            Syntax::Value => "a value is missing or is not JSON: a string in double quotes, a number, true, false, null, an object or a list",
+            Syntax::KeyString => "object keys must be strings in double quotes",
+            Syntax::Escape => "a string has a backslash escape JSON does not know: JSON allows \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX",
+            Syntax::Number => "a number is not written as JSON writes numbers (no leading zeros, '+', hex, or '.' without digits after it)",
+            Syntax::TooLarge => "a number is too large",
+            Syntax::Control => "a string holds a raw control character (a tab or a line break): write it escaped, as \\t or \\n",
+            Syntax::TrailingComma => "a ',' before a closing ] or } is not allowed in JSON",
+            Syntax::Trailing => "there is more text after the JSON value",
+            Syntax::Surrogate => "a string holds half of a UTF-16 surrogate pair (like \\ud800 alone), which JSON.stringify writes for a broken character; remove or replace that character",
+        }
+    }
+}
+
+/// Line and column (1-based, columns in characters) of byte `offset` in `text`.
+pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.bytes().filter(|&b| b == b'\n').count().saturating_add(1);
+    let col = match before.rfind('\n') {
+        Some(nl) => before.get(nl.saturating_add(1)..).unwrap_or("").chars().count(),
+        None => before.chars().count(),
+    };
+    (line, col.saturating_add(1))
+}
+
+/// From byte `i` of a string's content, the index of the next byte that is `"`, `\` or a
+/// control character, found 8 bytes at a time; near the end of the text it may stop early, at
+/// the last few bytes, which the caller then reads one by one.
+pub(crate) fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    while let Some(chunk) = bytes.get(i..i.saturating_add(8)) {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else { break };
+        let w = u64::from_le_bytes(chunk);
+        // Bytes below 0x20: their top three bits are zero.
+        let control = zero(w & 0xe0e0_e0e0_e0e0_e0e0);
+        let found = zero(w ^ 0x2222_2222_2222_2222) | zero(w ^ 0x5c5c_5c5c_5c5c_5c5c) | control;
+        if found != 0 {
+            return i.saturating_add((found.trailing_zeros() / 8) as usize);
+        }
+        i = i.saturating_add(8);
+    }
+    i
+}
+
+fn hex4(b: &[u8]) -> Option<u32> {
+    let mut v = 0u32;
+    for &c in b.get(..4)? {
+        let d = (c as char).to_digit(16)?;
+        v = v.wrapping_mul(16).wrapping_add(d);
+    }
+    Some(v)
+}
+
+impl<'a> De<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.s.as_bytes().get(self.i).copied()
+    }
+
+    #[inline(never)]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.i = self.i.saturating_add(1);
+        }
+    }
+
+    /// The current path, as `orders[2].supplier`.
+    #[inline(never)]
+    fn path_text(&self) -> String {
+        let mut p = String::new();
+        for seg in &self.path {
+            match seg {
+                Seg::Key(k) => {
+                    if !p.is_empty() {
+                        p.push('.');
+                    }
+                    p.push_str(k);
+                }
+                Seg::Index(n) => {
+                    p.push('[');
+                    p.push_str(&n.to_string());
+                    p.push(']');
+                }
+            }
+        }
+        p
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn syntax(&self, what: Syntax, at: usize) -> Error {
+        let (line, column) = position(self.s, at);
+        let mut e = KjbError::at(
+            ErrorCode::InvalidJson,
+            self.path_text(),
+            format!("invalid JSON: {}", what.words()),
+        );
+        e.line = Some(line);
+        e.column = Some(column);
+        Error(Box::new(Kind::Ready(e)))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn scan_error(&self, at: usize, message: String) -> Error {
+        let (line, column) = position(self.s, at);
+        let mut e = KjbError::new(
+            ErrorCode::InvalidJson,
+            format!("{message} (line {line}, column {column})"),
+        );
+        e.line = Some(line);
+        e.column = Some(column);
+        Error(Box::new(Kind::Ready(e)))
+    }
+
+    /// Gives a shape error the path where it was raised: the innermost value that saw it.
+    #[cold]
+    #[inline(never)]
+    fn stamp(&self, e: Error) -> Error {
+        let (message, path) = match *e.0 {
+            Kind::Ready(_) => return e,
+            Kind::Shape(m) => (m, self.path_text()),
+            Kind::Missing(f) => {
+                let e = missing(&join_path(&self.path_text(), f));
+                return Error(Box::new(Kind::Ready(e)));
+            }
+        };
+        Error(Box::new(Kind::Ready(KjbError::at(ErrorCode::InvalidInput, path, message))))
+    }
+
+    /// After the value: only whitespace may follow.
+    #[inline(never)]
+    fn end(&mut self) -> Result<()> {
+        self.ws();
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(self.syntax(Syntax::Trailing, self.i)),
+        }
+    }
+
+    /// The error for a value expected at the current byte.
+    #[cold]
+    #[inline(never)]
+    fn no_value(&self) -> Error {
+        match self.peek() {
+            None => {
+                let what = match self.frames.last() {
+                    None => Syntax::EofValue,
+                    Some(f) if f.keys_from == usize::MAX => Syntax::EofList,
+                    Some(_) => Syntax::EofObject,
+                };
+                self.syntax(what, self.i)
+            }
+            Some(b) if b.is_ascii_alphabetic() => self.syntax(Syntax::Word, self.i),
+            Some(_) => self.syntax(Syntax::Value, self.i),
+        }
+    }
+
+    #[inline(never)]
+    fn literal(&mut self, word: &'static str) -> Result<()> {
+        let end = self.i.saturating_add(word.len());
+        if self.s.as_bytes().get(self.i..end) == Some(word.as_bytes()) {
+            // `truex` is a word, not `true` followed by junk.
+            if !self.s.as_bytes().get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                self.i = end;
+                return Ok(());
+            }
+        }
+        Err(self.syntax(Syntax::Word, self.i))
+    }
+
+    /// A number as written, checked against JSON's grammar.
+    #[inline(never)]
+    fn number(&mut self) -> Result<&'a str> {
+        let b = self.s.as_bytes();
+        let start = self.i;
+        let mut i = start;
+        if b.get(i) == Some(&b'-') {
+            i = i.saturating_add(1);
+        }
+        let digits = |mut i: usize| {
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i = i.saturating_add(1);
+            }
+            i
+        };
+        match b.get(i) {
+            Some(b'0') => i = i.saturating_add(1),
+            Some(b'1'..=b'9') => i = digits(i),
+            _ => return Err(self.syntax(Syntax::Number, start)),
+        }
+        if b.get(i) == Some(&b'.') {
+            let from = i.saturating_add(1);
+            i = digits(from);
+            if i == from {
+                return Err(self.syntax(Syntax::Number, i));
+            }
+        }
+        if let Some(b'e' | b'E') = b.get(i) {
+            i = i.saturating_add(1);
+            if let Some(b'+' | b'-') = b.get(i) {
+                i = i.saturating_add(1);
+            }
+            let from = i;
+            i = digits(from);
+            if i == from {
+                return Err(self.syntax(Syntax::Number, i));
+            }
+        }
+        if b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'.') {
+            return Err(self.syntax(Syntax::Number, i));
+        }
+        self.i = i;
+        Ok(self.s.get(start..i).unwrap_or(""))
+    }
+
+    /// A string at its opening quote: borrowed from the text when it has no escapes.
+    #[inline(never)]
+    fn string(&mut self) -> Result<Cow<'a, str>> {
+        let b = self.s.as_bytes();
+        let start = self.i.saturating_add(1);
+        let mut i = start;
+        let mut owned: Option<String> = None;
+        let mut from = start;
+        loop {
+            i = skip_plain(b, i);
+            match b.get(i) {
+                None => return Err(self.syntax(Syntax::EofString, b.len())),
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    let out = owned.get_or_insert_with(String::new);
+                    out.push_str(self.s.get(from..i).unwrap_or(""));
+                    let esc = i;
+                    let c = match b.get(i.saturating_add(1)) {
+                        None => return Err(self.syntax(Syntax::EofString, b.len())),
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            let hex = b.get(i.saturating_add(2)..).unwrap_or(&[]);
+                            let Some(u) = hex4(hex) else {
+                                return Err(self.syntax(Syntax::Escape, esc));
+                            };
+                            i = i.saturating_add(4);
+                            if (0xD800..0xDC00).contains(&u) {
+                                // A high surrogate: a low one must follow as the next escape.
+                                let next = b.get(i.saturating_add(2)..).unwrap_or(&[]);
+                                let low = match next {
+                                    [b'\\', b'u', rest @ ..] => hex4(rest),
+                                    _ => None,
+                                };
+                                match low {
+                                    Some(lo) if (0xDC00..0xE000).contains(&lo) => {
+                                        i = i.saturating_add(6);
+                                        let c = 0x10000u32
+                                            .wrapping_add((u.wrapping_sub(0xD800)) << 10)
+                                            .wrapping_add(lo.wrapping_sub(0xDC00));
+                                        char::from_u32(c).unwrap_or('\u{fffd}')
+                                    }
+                                    _ => return Err(self.syntax(Syntax::Surrogate, esc)),
+                                }
+                            } else {
+                                match char::from_u32(u) {
+                                    Some(c) => c,
+                                    None => return Err(self.syntax(Syntax::Surrogate, esc)),
+                                }
+                            }
+                        }
+                        Some(_) => return Err(self.syntax(Syntax::Escape, esc)),
+                    };
+                    out.push(c);
+                    i = i.saturating_add(2);
+                    from = i;
+                }
+                Some(&c) if c < 0x20 => return Err(self.syntax(Syntax::Control, i)),
+                Some(_) => i = i.saturating_add(1),
+            }
+        }
+        let rest = self.s.get(from..i).unwrap_or("");
+        self.i = i.saturating_add(1);
+        Ok(match owned {
+            Some(mut out) => {
+                out.push_str(rest);
+                Cow::Owned(out)
+            }
+            None => Cow::Borrowed(rest),
+        })
+    }
+
+    #[inline(never)]
+    fn open(&mut self, object: bool) -> Result<()> {
+        if self.frames.len() >= MAX_DEPTH {
+            return Err(
+                self.scan_error(self.i, format!("JSON nests deeper than {MAX_DEPTH} levels"))
+            );
+        }
+        self.frames.push(Frame {
+            keys_from: if object { self.keys.len() } else { usize::MAX },
+            big: None,
+        });
+        self.i = self.i.saturating_add(1);
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn close(&mut self) {
+        if let Some(f) = self.frames.pop() {
+            if f.keys_from != usize::MAX {
+                self.keys.truncate(f.keys_from);
+            }
+        }
+    }
+
+    /// Records `key` in the innermost object; a repeat is an error.
+    #[inline(never)]
+    #[allow(clippy::ptr_arg)] // the key is kept as the Cow it is
+    fn remember(&mut self, key: &Cow<'a, str>, at: usize) -> Result<()> {
+        let Some(frame) = self.frames.last_mut() else { return Ok(()) };
+        let dup = if let Some(set) = frame.big.as_mut() {
+            !set.insert(key.clone())
+        } else {
+            let mine = self.keys.get(frame.keys_from..).unwrap_or(&[]);
+            let dup = mine.contains(key);
+            if !dup {
+                if mine.len() >= LINEAR_KEYS {
+                    let mut set: BTreeSet<Cow<'a, str>> = mine.iter().cloned().collect();
+                    set.insert(key.clone());
+                    frame.big = Some(set);
+                } else {
+                    self.keys.push(key.clone());
+                }
+            }
+            dup
+        };
+        if dup {
+            return Err(self.scan_error(
+                at,
+                format!("duplicate key \"{key}\" in one object: send each key once"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Before an element or member: `,` between them, or the closing bracket. `Ok(false)` at
+    /// the closing bracket, which is consumed.
+    #[inline(never)]
+    fn next_in(&mut self, first: bool, close: u8) -> Result<bool> {
+        self.ws();
+        let (comma, eof) = if close == b']' {
+            (Syntax::ListComma, Syntax::EofList)
+        } else {
+            (Syntax::ObjectComma, Syntax::EofObject)
+        };
+        match self.peek() {
+            Some(c) if c == close => {
+                self.i = self.i.saturating_add(1);
+                return Ok(false);
+            }
+            None => return Err(self.syntax(eof, self.i)),
+            _ if first => return Ok(true),
+            Some(b',') => self.i = self.i.saturating_add(1),
+            Some(_) => return Err(self.syntax(comma, self.i)),
+        }
+        self.ws();
+        match self.peek() {
+            Some(c) if c == close => Err(self.syntax(Syntax::TrailingComma, self.i)),
+            None => Err(self.syntax(eof, self.i)),
+            _ => Ok(true),
+        }
+    }
+
+    /// The next key of an object (the `"` is next), its `:` read, its path segment pushed.
+    #[inline(never)]
+    fn key(&mut self) -> Result<Cow<'a, str>> {
+        if self.peek() != Some(b'"') {
+            return Err(self.syntax(Syntax::KeyString, self.i));
+        }
+        let at = self.i;
+        let key = self.string()?;
+        self.remember(&key, at)?;
+        self.ws();
+        match self.peek() {
+            Some(b':') => self.i = self.i.saturating_add(1),
+            None => return Err(self.syntax(Syntax::EofObject, self.i)),
+            Some(_) => return Err(self.syntax(Syntax::Colon, self.i)),
+        }
+        self.path.push(Seg::Key(key.clone()));
+        Ok(key)
+    }
+
+    /// Reads past one value, checking it as strictly as reading it would.
+    #[inline(never)]
+    fn skip(&mut self) -> Result<()> {
+        self.ws();
+        match self.peek() {
+            Some(b'"') => self.string().map(drop),
+            Some(b'{') => {
+                self.open(true)?;
+                let mut first = true;
+                while self.next_in(first, b'}')? {
+                    first = false;
+                    self.key()?;
+                    self.skip()?;
+                    self.path.pop();
+                }
+                self.close();
+                Ok(())
+            }
+            Some(b'[') => {
+                self.open(false)?;
+                let mut n = 0usize;
+                while self.next_in(n == 0, b']')? {
+                    self.path.push(Seg::Index(n));
+                    self.skip()?;
+                    self.path.pop();
+                    n = n.saturating_add(1);
+                }
+                self.close();
+                Ok(())
+            }
+            Some(b't') => self.literal("true"),
+            Some(b'f') => self.literal("false"),
+            Some(b'n') => self.literal("null"),
+            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
+            _ => Err(self.no_value()),
+        }
+    }
+
+    /// `true` or `false` next, read past; anything else is left for [`De::invalid`].
+    #[inline(never)]
+    fn boolean(&mut self) -> Option<bool> {
+        self.ws();
+        let b = match self.peek() {
+            Some(b't') => true,
+            Some(b'f') => false,
+            _ => return None,
+        };
+        self.literal(if b { "true" } else { "false" }).ok()?;
+        Some(b)
+    }
+
+    /// An integer next, read past; `Ok(None)` leaves anything else for [`De::invalid`].
+    #[inline(never)]
+    fn integer(&mut self) -> Result<Option<Num>> {
+        self.ws();
+        if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+            return Ok(None);
+        }
+        let at = self.i;
+        match num(self.number()?) {
+            Some(n @ (Num::U(_) | Num::I(_))) => Ok(Some(n)),
+            Some(Num::F(_)) => {
+                self.i = at;
+                Ok(None)
+            }
+            None => Err(self.syntax(Syntax::TooLarge, at)),
+        }
+    }
+
+    /// The error for a value of the wrong type next: what it is, against what was expected.
+    /// A malformed value is reported as the syntax error it is.
+    #[cold]
+    #[inline(never)]
+    fn invalid(&mut self, exp: &dyn de::Expected) -> Error {
+        self.ws();
+        let at = self.i;
+        let owned;
+        let unexp = match self.peek() {
+            Some(b'"') => match self.string() {
+                Ok(s) => {
+                    owned = s;
+                    de::Unexpected::Str(&owned)
+                }
+                Err(e) => return e,
+            },
+            Some(b'{') => de::Unexpected::Map,
+            Some(b'[') => de::Unexpected::Seq,
+            Some(b'-' | b'0'..=b'9') => match self.number().map(num) {
+                Ok(Some(Num::U(u))) => de::Unexpected::Unsigned(u),
+                Ok(Some(Num::I(i))) => de::Unexpected::Signed(i),
+                Ok(Some(Num::F(f))) => de::Unexpected::Float(f),
+                Ok(None) => return self.syntax(Syntax::TooLarge, at),
+                Err(e) => return e,
+            },
+            Some(b't' | b'f' | b'n') => {
+                let word = match self.peek() {
+                    Some(b't') => "true",
+                    Some(b'f') => "false",
+                    _ => "null",
+                };
+                if let Err(e) = self.literal(word) {
+                    return e;
+                }
+                match word {
+                    "true" => de::Unexpected::Bool(true),
+                    "false" => de::Unexpected::Bool(false),
+                    _ => de::Unexpected::Unit,
+                }
+            }
+            _ => return self.no_value(),
+        };
+        let e = <Error as de::Error>::invalid_type(unexp, exp);
+        self.i = at;
+        self.stamp(e)
+    }
+
+    /// The next value as a [`Value`] tree, numbers kept as written.
+    #[inline(never)]
+    fn value(&mut self) -> Result<Value> {
+        self.ws();
+        Ok(match self.peek() {
+            Some(b'"') => Value::String(self.string()?.into_owned()),
+            Some(b'{') => {
+                self.open(true)?;
+                let mut map = Members::new();
+                let mut first = true;
+                while self.next_in(first, b'}')? {
+                    first = false;
+                    let key = self.key()?;
+                    let v = self.value()?;
+                    self.path.pop();
+                    map.push(key.into_owned(), v);
+                }
+                self.close();
+                Value::Object(map)
+            }
+            Some(b'[') => {
+                self.open(false)?;
+                let mut list = Vec::new();
+                while self.next_in(list.is_empty(), b']')? {
+                    self.path.push(Seg::Index(list.len()));
+                    list.push(self.value()?);
+                    self.path.pop();
+                }
+                self.close();
+                Value::Array(list)
+            }
+            Some(b't') => {
+                self.literal("true")?;
+                Value::Bool(true)
+            }
+            Some(b'f') => {
+                self.literal("false")?;
+                Value::Bool(false)
+            }
+            Some(b'n') => {
+                self.literal("null")?;
+                Value::Null
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                let at = self.i;
+                let text = self.number()?;
+                // A number no float holds (`1E400`) is refused, as serde_json refuses it.
+                if num(text).is_none() {
+                    return Err(self.syntax(Syntax::TooLarge, at));
+                }
+                Value::Number(Number::new(text))
+            }
+            _ => return Err(self.no_value()),
+        })
+    }
+
+    /// The text of the next value, read past.
+    #[inline(never)]
+    fn raw(&mut self) -> Result<&'a str> {
+        self.ws();
+        let start = self.i;
+        self.skip()?;
+        Ok(self.s.get(start..self.i).unwrap_or(""))
+    }
+}
+
+/// A number's value in the form serde_json gives it: an integer when it has no fraction or
+/// exponent and fits, else a float.
+enum Num {
+    U(u64),
+    I(i64),
+    F(f64),
+}
+
+#[inline(never)]
+fn num(text: &str) -> Option<Num> {
+    if !text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+        if let Ok(u) = text.parse::<u64>() {
+            return Some(Num::U(u));
+        }
+        // serde_json reads `-0` as the float -0.0.
+        if let Ok(i) =
+            text.parse::<i64>().map_err(drop).and_then(|i| if i == 0 { Err(()) } else { Ok(i) })
+        {
+            return Some(Num::I(i));
+        }
+    }
+    let f: f64 = text.parse().ok()?;
+    f.is_finite().then_some(Num::F(f))
+}
+
+impl<'de> de::Deserializer<'de> for &mut De<'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.ws();
+        match self.peek() {
+            Some(b'"') => match self.string()? {
+                Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+                Cow::Owned(s) => visitor.visit_string(s),
+            },
+            Some(b'{') => {
+                self.open(true)?;
+                let value = visitor.visit_map(Map { de: &mut *self, first: true })?;
+                self.close();
+                Ok(value)
+            }
+            Some(b'[') => {
+                self.open(false)?;
+                let value = visitor.visit_seq(Seq { de: &mut *self, n: 0 })?;
+                self.close();
+                Ok(value)
+            }
+            Some(b't') => {
+                self.literal("true")?;
+                visitor.visit_bool(true)
+            }
+            Some(b'f') => {
+                self.literal("false")?;
+                visitor.visit_bool(false)
+            }
+            Some(b'n') => {
+                self.literal("null")?;
+                visitor.visit_unit()
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                let at = self.i;
+                match num(self.number()?) {
+                    Some(Num::U(u)) => visitor.visit_u64(u),
+                    Some(Num::I(i)) => visitor.visit_i64(i),
+                    Some(Num::F(f)) => visitor.visit_f64(f),
+                    None => Err(self.syntax(Syntax::TooLarge, at)),
+                }
+            }
+            _ => Err(self.no_value()),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.ws();
+        if self.peek() != Some(b'"') {
+            return Err(self.invalid(&visitor));
+        }
+        match self.string()? {
+            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Cow::Owned(s) => visitor.visit_string(s),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.boolean() {
+            Some(b) => visitor.visit_bool(b),
+            None => Err(self.invalid(&visitor)),
+        }
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.integer()? {
+            Some(Num::U(u)) => visitor.visit_u64(u),
+            Some(Num::I(i)) => visitor.visit_i64(i),
+            _ => Err(self.invalid(&visitor)),
+        }
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.ws();
+        if self.peek() != Some(b'{') {
+            return Err(self.invalid(&visitor));
+        }
+        self.open(true)?;
+        let value = visitor.visit_map(Map { de: &mut *self, first: true })?;
+        self.close();
+        Ok(value)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.ws();
+        if self.peek() != Some(b'[') {
+            return Err(self.invalid(&visitor));
+        }
+        self.open(false)?;
+        let value = visitor.visit_seq(Seq { de: &mut *self, n: 0 })?;
+        self.close();
+        Ok(value)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.ws();
+        if self.peek() == Some(b'n') {
+            self.literal("null")?;
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        if name == RAW_VALUE {
+            let raw = self.raw()?;
+            return visitor.visit_map(RawMap { raw: Some(raw) });
+        }
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.ws();
+        if self.peek() == Some(b'"') {
+            let name = self.string()?;
+            return visitor.visit_enum(UnitVariant(name));
+        }
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.skip()?;
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i128 u128 f32 f64 char bytes byte_buf unit unit_struct tuple tuple_struct
+    }
+}
+
+struct Map<'d, 'a> {
+    de: &'d mut De<'a>,
+    first: bool,
+}
+
+impl<'de> de::MapAccess<'de> for Map<'_, 'de> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if !self.de.next_in(self.first, b'}')? {
+            return Ok(None);
+        }
+        self.first = false;
+        let key = self.de.key()?;
+        seed.deserialize(Key(key)).map(Some).map_err(|e| self.de.stamp(e))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        let value = seed.deserialize(&mut *self.de).map_err(|e| self.de.stamp(e))?;
+        self.de.path.pop();
+        Ok(value)
+    }
+}
+
+struct Seq<'d, 'a> {
+    de: &'d mut De<'a>,
+    n: usize,
+}
+
+impl<'de> de::SeqAccess<'de> for Seq<'_, 'de> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        if !self.de.next_in(self.n == 0, b']')? {
+            return Ok(None);
+        }
+        self.de.path.push(Seg::Index(self.n));
+        let value = seed.deserialize(&mut *self.de).map_err(|e| self.de.stamp(e))?;
+        self.de.path.pop();
+        self.n = self.n.saturating_add(1);
+        Ok(Some(value))
+    }
+}
+
+/// An object key, or a unit variant's name, as a deserializer.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> de::Deserializer<'de> for Key<'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.0 {
+            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Cow::Owned(s) => visitor.visit_string(s),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct UnitVariant<'a>(Cow<'a, str>);
+
+impl<'de> de::EnumAccess<'de> for UnitVariant<'de> {
+    type Error = Error;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self)> {
+        let value = seed.deserialize(Key(self.0.clone()))?;
+        Ok((value, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for UnitVariant<'de> {
+    type Error = Error;
+
+    fn unit_variant(self) -> Result<()> {
+        Ok(())
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, _seed: T) -> Result<T::Value> {
+        Err(de::Error::invalid_type(de::Unexpected::UnitVariant, &"a variant with a value"))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value> {
+        Err(de::Error::invalid_type(de::Unexpected::UnitVariant, &"a tuple variant"))
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value> {
+        Err(de::Error::invalid_type(de::Unexpected::UnitVariant, &"a struct variant"))
+    }
+}
+
+/// serde_json's raw-value protocol: one entry, its key the raw-value name, its value the text.
+struct RawMap<'a> {
+    raw: Option<&'a str>,
+}
+
+impl<'de> de::MapAccess<'de> for RawMap<'de> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.raw.is_none() {
+            return Ok(None);
+        }
+        seed.deserialize(Key(Cow::Borrowed(RAW_VALUE))).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        let raw = self.raw.take().unwrap_or("null");
+        seed.deserialize(Key(Cow::Borrowed(raw)))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Equal, but for the last bit of a float: serde_json's default float reading is not
+    /// correctly rounded for long mantissas, and Rust's (ours) is.
+    fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+        use serde_json::Value as V;
+        match (a, b) {
+            (V::Number(x), V::Number(y)) if x.is_f64() || y.is_f64() => {
+                let (x, y) = (x.as_f64().unwrap_or(f64::NAN), y.as_f64().unwrap_or(f64::NAN));
+                x == y || (x - y).abs() <= x.abs().max(y.abs()) * 4.0 * f64::EPSILON
+            }
+            (V::Array(x), V::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+            }
+            (V::Object(x), V::Object(y)) => {
+                x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            }
+            _ => a == b,
+        }
+    }
+
+    /// serde_json is the oracle: for any text the policy has nothing against (no repeated key,
+    /// no nesting past the limit), this reader accepts exactly what serde_json accepts and
+    /// reads the same value — through serde (`serde_json::Value`) and as a [`Value`] tree.
+    fn agrees(text: &str) {
+        let ours = super::super::parse::<serde_json::Value>(text);
+        let tree = super::super::parse_value(text);
+        let theirs = serde_json::from_str::<serde_json::Value>(super::super::strip_bom(text));
+        if super::super::precheck(super::super::strip_bom(text)).is_err() {
+            assert!(ours.is_err() && tree.is_err(), "{text:?}");
+            return;
+        }
+        match (&ours, &theirs) {
+            (Ok(a), Ok(b)) => assert!(same(a, b), "{text:?}: {a:?} vs {b:?}"),
+            (Err(e), Err(_)) => assert_eq!(e.code, ErrorCode::InvalidJson, "{text:?}: {e:?}"),
+            _ => panic!("{text:?}: ours {ours:?}, serde_json {theirs:?}"),
+        }
+        match (&tree, &theirs) {
+            (Ok(a), Ok(b)) => {
+                let printed = super::super::to_json(a).unwrap();
+                let back: serde_json::Value = serde_json::from_str(&printed).unwrap();
+                assert!(same(&back, b), "{text:?}: {back:?} vs {b:?}");
+            }
+            (Err(_), Err(_)) => {}
+            _ => panic!("{text:?}: tree {tree:?}, serde_json {theirs:?}"),
+        }
+    }
+
+    #[test]
+    fn hand_made_texts_agree_with_serde_json() {
+        for text in [
+            "null",
+            "true",
+            "false",
+            "0",
+            "-0",
+            "-",
+            "01",
+            "1.",
+            "1.5e",
+            "1e+5",
+            "-1E-5",
+            "1.5",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "1e400",
+            "\"\"",
+            "\"a\\u0041\\n\\/\"",
+            "\"\\ud83d\\ude00\"",
+            "\"\\ud83d\"",
+            "\"\\udc00\"",
+            "\"\\u12\"",
+            "\"\\x\"",
+            "\"a\tb\"",
+            "\"\u{7f}\"",
+            "[]",
+            "[1,]",
+            "[,1]",
+            "[1 2]",
+            "{}",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{a:1}",
+            "{\"a\":1}x",
+            " \n[ 1 , { \"b\" : [ null ] } ]\r\n",
+            "truex",
+            "tru",
+            "nul",
+            "[True]",
+            "\u{feff}[1]",
+            "{\"a\":1,\"a\":2}",
+            "[[[[]]]]",
+            "",
+            " ",
+            "[",
+            "{",
+            "\"abc",
+            "{\"a\":",
+            "[1,",
+        ] {
+            agrees(text);
+        }
+        let limit = format!("{}{}", "[".repeat(64), "]".repeat(64));
+        super::super::parse::<serde_json::Value>(&limit).unwrap();
+        let deep = format!("{}{}", "[".repeat(65), "]".repeat(65));
+        assert_eq!(
+            super::super::parse::<serde_json::Value>(&deep).unwrap_err().code,
+            ErrorCode::InvalidJson
+        );
+    }
+
+    fn json_like() -> impl Strategy<Value = String> {
+        let atom = prop_oneof![
+            Just("null".to_string()),
+            Just("true".to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<u64>().prop_map(|n| n.to_string()),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| f.to_string()),
+            "\"([a-z]|\\\\[nt\"\\\\/]|\\\\u00[0-9a-f]{2}|é|中)*\"",
+        ];
+        atom.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                prop::collection::vec(("[a-d]", inner), 0..5).prop_map(|v| {
+                    let members: Vec<String> =
+                        v.into_iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                    format!("{{{}}}", members.join(","))
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn random_texts_agree_with_serde_json(text in json_like()) {
+            agrees(&text);
+        }
+
+        /// One byte changed, cut or doubled anywhere: still the same verdict as serde_json.
+        #[test]
+        fn damaged_texts_agree_with_serde_json(text in json_like(), at in any::<usize>(), b in prop::sample::select(b"[]{},:\"\\ 0-.eEtnu1x".to_vec()), op in 0u8..3) {
+            let mut bytes = text.into_bytes();
+            let at = at % (bytes.len() + 1);
+            match op {
+                0 if at < bytes.len() => bytes[at] = b,
+                1 => bytes.insert(at, b),
+                _ => bytes.truncate(at),
+            }
+            if let Ok(text) = String::from_utf8(bytes) {
+                agrees(&text);
+            }
+        }
+    }
+}
