@@ -295,7 +295,7 @@ function renderSource() {
   $('source').textContent = !src
     ? ''
     : src.kind === 'import'
-      ? t('source.import', n, src.pages)
+      ? t('source.import', n, src.pages, src.total)
       : src.kind === 'paste'
         ? t('source.paste', n)
         : t('source.file', src.name, n, src.fileKind);
@@ -816,7 +816,13 @@ async function importOrders() {
     const answer = await res.json();
     if (!res.ok) throw new Error(state.t('error.links', answer.error || { code: `HTTP ${res.status}`, message: '' }));
     const orders = answer.answers.flatMap((text) => ordersFrom1688(text, { suppliers: answer.suppliers }));
-    useOrders({ kind: 'import', name: answer.api, pages: answer.answers.length, text: JSON.stringify(orders) });
+    useOrders({
+      kind: 'import',
+      name: answer.api,
+      pages: answer.answers.length,
+      total: answer.capped ? answer.total : null,
+      text: JSON.stringify(orders),
+    });
   } catch (e) {
     showError(e instanceof KjbError ? e : new Error(e.message));
   } finally {

@@ -155,8 +155,11 @@ const en = {
   refusal: (code) => REFUSALS_EN[code] || `Refused by the gateway (${code})`,
   'gateway.said': (text) => `Gateway: ${text}`,
   'plan.noLink': '—',
-  'source.import': (n, pages) =>
-    `${n} orders imported from 1688 (${pages} getBuyerOrderList answer${pages === 1 ? '' : 's'}, read by kjb's ordersFrom1688)`,
+  'source.import': (n, pages, total) =>
+    `${n} orders imported from 1688 (${pages} getBuyerOrderList answer${pages === 1 ? '' : 's'}, read by kjb's ordersFrom1688)` +
+    (total
+      ? `. 1688 lists ${total.toLocaleString('en')} orders: the demo imports the first ${n.toLocaleString('en')} only`
+      : ''),
   'source.paste': (n) => `Pasted JSON (${n} orders)`,
   'source.file': (name, n, kind) => `${name} (${kind}, ${n} orders)`,
   'backend.ok': (k) => `Sandbox gateway · app ${k} · live push`,
@@ -339,8 +342,9 @@ const zh = {
   refusal: (code) => REFUSALS_ZH[code] || `被网关拒绝（${code}）`,
   'gateway.said': (text) => `网关原文：${text}`,
   'plan.noLink': '—',
-  'source.import': (n, pages) =>
-    `从 1688 导入 ${n} 笔订单（${pages} 个 getBuyerOrderList 应答，由 kjb 的 ordersFrom1688 读取）`,
+  'source.import': (n, pages, total) =>
+    `从 1688 导入 ${n} 笔订单（${pages} 个 getBuyerOrderList 应答，由 kjb 的 ordersFrom1688 读取）` +
+    (total ? `。1688 共有 ${total} 笔订单：演示只导入前 ${n} 笔` : ''),
   'source.paste': (n) => `粘贴的 JSON（${n} 笔）`,
   'source.file': (name, n, kind) => `${name}（${kind}，${n} 笔）`,
   'backend.ok': (k) => `沙箱网关 · 应用 ${k} · 实时推送`,

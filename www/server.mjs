@@ -62,6 +62,8 @@ const ENDPOINTS = new Set([
 ]);
 const ORDER_LIST_API = 'alibaba.trade.getBuyerOrderList';
 const PAGE_SIZE = 50;
+// The demo imports at most this many pages (2,000 orders) and says so when 1688 has more.
+const MAX_PAGES = 40;
 
 // The console runs no inline code and talks to nobody but this origin.
 const CSP = [
@@ -130,8 +132,8 @@ async function readJson(req) {
  * Starts the demo server. `port` 0 picks a free port.
  * @returns {Promise<{url: string, close: () => Promise<void>, sandbox: object}>}
  */
-export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {} } = {}) {
-  const sandbox = createSandbox({ log: (line) => log(`sandbox: ${line}`) });
+export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {}, config } = {}) {
+  const sandbox = createSandbox({ config, log: (line) => log(`sandbox: ${line}`) });
   const app = sandbox.config.apps[0]; // the sandbox's demo app (fake credentials)
   const signer = new Signer({ appKey: app.appKey, appSecret: app.appSecret });
   let url = null; // this server's origin, known once it listens
@@ -286,9 +288,10 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
   async function importOrders(res) {
     requireToken();
     const answers = [];
+    let total = Infinity;
     try {
       await rawAnswers.run(answers, async () => {
-        for (let page = 1, total = Infinity; (page - 1) * PAGE_SIZE < total && page <= 40; page += 1) {
+        for (let page = 1; (page - 1) * PAGE_SIZE < total && page <= MAX_PAGES; page += 1) {
           const before = answers.length;
           await client.call(ORDER_LIST_API, { page, pageSize: PAGE_SIZE });
           // The count only, from 1688's own text (the ids in it are read by kjb, not JSON.parse).
@@ -307,8 +310,18 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', log = () => {
         { kjb: Boolean(x.kjb), chengxintong: Boolean(x.chengxintong) },
       ]),
     );
-    log(`import: ${answers.length} order-list page(s)`);
-    sendJson(res, 200, { api: ORDER_LIST_API, answers, suppliers });
+    // 1688 has more than the pages fetched: the page must say the list is cut, not look whole.
+    const capped = Number.isFinite(total) && total > MAX_PAGES * PAGE_SIZE;
+    log(
+      `import: ${answers.length} order-list page(s)${capped ? `, ${total} orders at 1688 (cut at ${MAX_PAGES} pages)` : ''}`,
+    );
+    sendJson(res, 200, {
+      api: ORDER_LIST_API,
+      answers,
+      suppliers,
+      total: Number.isFinite(total) ? total : null,
+      capped,
+    });
   }
 
   // ---- payments out: pushes (above, /push), missed messages pulled, order statuses ----

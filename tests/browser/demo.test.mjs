@@ -14,6 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launch } from './harness.mjs';
 import { startDemo } from '../../www/server.mjs';
+import { defaultConfig } from '../../pkg/sandbox/config.mjs';
 
 const SHOTS = fileURLToPath(new URL('../../target/screenshots/', import.meta.url));
 const SECRET = 'TESTSECRET123'; // the sandbox app's (fake) secret: it must never reach the page
@@ -85,8 +86,8 @@ const TEXT = {
   },
 };
 
-async function withDemo(viewport, fn) {
-  const demo = await startDemo({ port: 0 });
+async function withDemo(viewport, fn, config = undefined) {
+  const demo = await startDemo({ port: 0, config });
   const browser = await launch({ viewport });
   const offOrigin = [];
   browser.context.on('request', (r) => {
@@ -641,4 +642,30 @@ test('demo backend: the secret and the token stay on the server; pushes are veri
   } finally {
     await demo.close();
   }
+});
+
+// 1688 holds more orders than the demo fetches (40 pages of 50): the page says the list is cut.
+test("an import cut at the demo's 2,000 orders says how many 1688 has", async () => {
+  const config = defaultConfig();
+  const template = config.orders[0];
+  config.orders = Array.from({ length: 2050 }, (_, i) => ({
+    ...structuredClone(template),
+    orderId: String(3535260697417000000n + BigInt(i)),
+  }));
+  await withDemo(
+    { width: 1280, height: 800 },
+    async ({ page }) => {
+      await page.locator('#connect').click();
+      await page.getByRole('button', { name: 'Authorize' }).click();
+      await page.waitForURL((u) => u.pathname === '/' && u.search === '');
+      await page.waitForSelector('body[data-ready="true"]');
+      await clickAndWait(page, '#import', '/api/import');
+      await page.waitForSelector('#orders-body tr');
+      assert.match(
+        await page.locator('#source').textContent(),
+        /^2000 orders imported from 1688 \(40 getBuyerOrderList answers, .*\)\. 1688 lists 2,050 orders: the demo imports the first 2,000 only$/,
+      );
+    },
+    config,
+  );
 });
