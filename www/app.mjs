@@ -208,6 +208,7 @@ function compute() {
   }
   showError(error);
   render();
+  save();
 }
 
 function buildView(check, plan, history) {
@@ -887,6 +888,7 @@ function takeLinks(asked, answer) {
     refused: answer.refused.length,
     failed: state.failed.reduce((n, f) => n + f.orderIds.length, 0),
   };
+  save();
 }
 
 async function getLinks() {
@@ -976,6 +978,7 @@ async function rereadOrders() {
     state.statuses = r.statuses.filter((s) => !s.error);
     state.reconNote = ['recon.reread.done', state.statuses.length];
     foldPayments();
+    save();
     showError(null);
   } catch (e) {
     showError(e);
@@ -1113,6 +1116,64 @@ function wire() {
   }).observe($('chart'));
 }
 
+// ---- this tab's work, kept across a reload and the OAuth round trip -------------------------
+
+const SAVED = 'kjb-demo-work';
+const SETTING_IDS = ['fx', 'paidToday', 'maxPerCall'];
+
+/** The orders, the settings and what the gateway answered, in the tab's session storage. */
+function save() {
+  try {
+    const inputs = Object.fromEntries(
+      [...SETTING_IDS, ...DEFAULT_HISTORY.map((_, i) => `history-${i}`)].map((id) => [id, $(id).value]),
+    );
+    const flags = Object.fromEntries(BUYER_FLAGS.map((f) => [f, $(f).checked]));
+    const work = {
+      inputs,
+      flags,
+      source: state.source,
+      links: state.links,
+      refused: [...state.refused],
+      failed: state.failed,
+      linkRuns: state.linkRuns,
+      statuses: state.statuses,
+      linkNote: state.linkNote,
+    };
+    sessionStorage.setItem(SAVED, JSON.stringify(work));
+  } catch {
+    // storage off or full (a very big list): the page works, only not across a reload
+  }
+}
+
+/** Puts back what {@link save} kept; run before the first compute. */
+function restore() {
+  let work = null;
+  try {
+    work = JSON.parse(sessionStorage.getItem(SAVED) ?? 'null');
+  } catch {
+    return;
+  }
+  if (!work || typeof work !== 'object') return;
+  for (const [id, v] of Object.entries(work.inputs ?? {})) if ($(id) && typeof v === 'string') $(id).value = v;
+  for (const f of BUYER_FLAGS) if (typeof work.flags?.[f] === 'boolean') $(f).checked = work.flags[f];
+  if (!work.source || typeof work.source.text !== 'string') return;
+  try {
+    state.source = work.source;
+    state.orders = displayOrders(work.source.text);
+    state.links = work.links ?? [];
+    state.refused = new Map(work.refused ?? []);
+    state.failed = work.failed ?? [];
+    state.linkRuns = work.linkRuns ?? [];
+    state.statuses = work.statuses ?? [];
+    state.linkNote = work.linkNote ?? null;
+    foldPayments();
+  } catch {
+    // a saved list this page can no longer read: start empty
+    state.source = null;
+    state.orders = [];
+  }
+}
+
 async function main() {
   buildHistoryInputs();
   let lang = 'en';
@@ -1127,6 +1188,7 @@ async function main() {
   wire();
   await init();
   state.schedule = feeSchedule();
+  restore();
   compute();
   oauthOutcome();
   await backendInfo();

@@ -359,6 +359,16 @@ for (const lang of LANGS) {
           'refused',
           'call 1 is refused whole',
         );
+        // A reload (or the OAuth round trip) keeps the tab's work: orders, plan, links, refusals.
+        await page.reload();
+        await page.waitForSelector('body[data-ready="true"]');
+        assert.equal(await page.locator('#orders-body tr').count(), 48);
+        assert.deepEqual(await buttonsByRow(page), rows, 'the cashier links survive a reload');
+        assert.equal(
+          await page.locator(`#orders-body tr[data-order-id="${BIG_ID}"]`).getAttribute('data-status'),
+          'refused',
+          'refusals survive a reload',
+        );
         await shotOf(page.locator('section.plan'), `${tag}-4-plan`);
 
         // Call 2 paid on the sandbox cashier: the signed push turns its rows paid, live.
