@@ -231,7 +231,12 @@ pub(crate) fn typed_data(
 }
 
 /// Shapes a decoded, checked answer.
-pub(crate) fn shape(shape: Shape, api: &str, status: u16, mut value: Value) -> Result<String> {
+pub(crate) fn shape(shape: Shape, api: &str, status: u16, value: Value) -> Result<String> {
+    crate::json::to_json(&shape_tree(shape, api, status, value)?)
+}
+
+/// [`shape`]'s tree, for a caller that reads it on (`ordersFrom1688`) rather than print it.
+pub(crate) fn shape_tree(shape: Shape, api: &str, status: u16, mut value: Value) -> Result<Value> {
     if !value.is_object() {
         return Err(unexpected(api, status, "it is not a JSON object".into()));
     }
@@ -245,7 +250,7 @@ pub(crate) fn shape(shape: Shape, api: &str, status: u16, mut value: Value) -> R
         }
         unexpected(api, status, format!("{path}: {}", d.why))
     })?;
-    crate::json::to_json(&value)
+    Ok(value)
 }
 
 #[cfg(test)]

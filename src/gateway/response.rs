@@ -415,6 +415,34 @@ pub(crate) fn parse_response_json(input: &str) -> Result<String> {
 
 /// Reads one answer of `api`.
 pub(crate) fn parse(api: &str, status: u16, body: &str) -> Result<String> {
+    let (printed, value) = checked(api, status, body)?;
+    let answer = api::find(api::split_name(api).1).map_or(Answer::Decoded, |s| s.answer);
+    if let Answer::Shaped(shape) = answer {
+        return super::answers::shape(shape, api, status, value);
+    }
+    match (answer, value.as_object()) {
+        (Answer::Decoded, _) => Ok(printed),
+        (Answer::PayUrl, Some(o)) => pay_url(api, status, o),
+        (Answer::PayWay, Some(o)) => pay_way(api, status, o),
+        (Answer::Shaped(_), _) | (_, None) => {
+            Err(unexpected(api, status, "it is not a JSON object"))
+        }
+    }
+}
+
+/// An answer of an API kjb shapes (buyerView, getBuyerOrderList, …) as the tree [`parse`]
+/// would print: for a caller that reads it on, without printing and reading it again.
+pub(crate) fn parse_shaped(api: &str, status: u16, body: &str) -> Result<Value> {
+    let (_, value) = checked(api, status, body)?;
+    match api::find(api::split_name(api).1).map(|s| s.answer) {
+        Some(Answer::Shaped(shape)) => super::answers::shape_tree(shape, api, status, value),
+        _ => Err(KjbError::internal(format!("{api} has no shaped answer"))),
+    }
+}
+
+/// The answer's compact text (ids quoted) and its tree, after the checks every answer gets:
+/// HTTP status, gateway and business errors.
+fn checked(api: &str, status: u16, body: &str) -> Result<(String, Value)> {
     let text = json::strip_bom(body).trim();
     let looks_json = text.starts_with('{') || text.starts_with('[');
     // Depth and repeated keys first: a hostile body nested 100,000 deep is refused here, by
@@ -464,18 +492,7 @@ pub(crate) fn parse(api: &str, status: u16, body: &str) -> Result<String> {
         return Err(gateway_error(api, status, None, Some("unexpected HTTP status".into()), None));
     }
     check(api, status, &value)?;
-    let answer = api::find(api::split_name(api).1).map_or(Answer::Decoded, |s| s.answer);
-    if let Answer::Shaped(shape) = answer {
-        return super::answers::shape(shape, api, status, value);
-    }
-    match (answer, value.as_object()) {
-        (Answer::Decoded, _) => Ok(printed),
-        (Answer::PayUrl, Some(o)) => pay_url(api, status, o),
-        (Answer::PayWay, Some(o)) => pay_way(api, status, o),
-        (Answer::Shaped(_), _) | (_, None) => {
-            Err(unexpected(api, status, "it is not a JSON object"))
-        }
-    }
+    Ok((printed, value))
 }
 
 #[cfg(test)]
