@@ -132,8 +132,18 @@ fn same_shape(body: &Value, out: &Value, key: &str) {
         }
         (Value::Number(_), Value::Number(_)) => {}
         (Value::Number(_), Value::String(s)) => {
+            // An id keeps its digits; money of a shaped answer (buyerView, …) becomes CNY.
             let digits = s.strip_prefix('-').unwrap_or(s);
-            assert!(!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()), "number at {key} became {s:?}");
+            let id = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+            assert!(id || common::is_cny_out(digits), "number at {key} became {s:?}");
+        }
+        // Money of a shaped answer, written as a string, becomes CNY with two decimals.
+        (Value::String(a), Value::String(b)) if a != b => {
+            let decimal = |t: &str| {
+                let t = t.trim().strip_prefix('-').unwrap_or(t.trim());
+                !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+            };
+            assert!(decimal(a) && common::is_cny_out(b.strip_prefix('-').unwrap_or(b)), "string at {key}: {a:?} became {b:?}");
         }
         (a, b) => assert_eq!(a, b, "at {key}"),
     }
