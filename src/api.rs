@@ -18,6 +18,13 @@ use std::borrow::Cow;
 pub use crate::gateway::sign::scrub_stack;
 pub use crate::gateway::signer::Signer;
 pub use crate::json::Origin;
+pub use crate::out::Form;
+
+/// The reason codes and their texts, for the JS layer to expand [`Form::Compact`] answers
+/// with ([`crate::out::table_json`]).
+pub fn reason_table() -> String {
+    crate::out::table_json()
+}
 
 /// `feeSchedule()`: the built-in schedule.
 pub fn fee_schedule() -> Result<String> {
@@ -47,20 +54,40 @@ pub fn order_ids(input: &str, origin: Origin) -> Result<String> {
 
 /// `checkOrders(c)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
 pub fn check_orders(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
+    check_orders_as(input, orders_text, origin, Form::Full)
+}
+
+/// [`check_orders`] with its reasons written in `form` (the JS layer takes [`Form::Compact`]).
+pub fn check_orders_as(
+    input: &str,
+    orders_text: Option<&str>,
+    origin: Origin,
+    form: Form,
+) -> Result<String> {
     let parsed: eligibility::Input<'_> = json::parse(input)?;
     let (_, verdicts) = eligibility::run(&parsed, orders_text, origin)?;
-    Ok(eligibility::check_out(&verdicts))
+    Ok(eligibility::check_out(&verdicts, form))
 }
 
 /// `planPayment(p)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
 pub fn plan_payment(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
+    plan_payment_as(input, orders_text, origin, Form::Full)
+}
+
+/// [`plan_payment`] with its reasons written in `form` (the JS layer takes [`Form::Compact`]).
+pub fn plan_payment_as(
+    input: &str,
+    orders_text: Option<&str>,
+    origin: Origin,
+    form: Form,
+) -> Result<String> {
     let parsed: eligibility::Input<'_> = json::parse(input)?;
     let max = plan::max_per_call(parsed.max_per_call)?;
     let history = fee::read_history(&parsed.history, "history")?;
     let schedule = fee::read_schedule(parsed.schedule.as_ref(), "schedule")?;
     let tier = schedule.tier_for(fee::volume(&history)?.applicable).clone();
     let (ctx, verdicts) = eligibility::run(&parsed, orders_text, origin)?;
-    Ok(plan::plan(&verdicts, max, &schedule, &tier, ctx.rate)?.to_json())
+    Ok(plan::plan(&verdicts, max, &schedule, &tier, ctx.rate)?.to_json(form))
 }
 
 /// `buildRequest(r)`: the unsigned call, safe to show in a browser —

@@ -22,7 +22,7 @@ use crate::fee::ScheduleWire;
 use crate::json::{self, Origin};
 use crate::money;
 use crate::order::{self, present, Buyer, BuyerWire, Flag, Order};
-use crate::out::Out;
+use crate::out::{Form, Out};
 use crate::prohibited::{self, Hit, Prohibited};
 use crate::reason::{Code, Path, Reason, Var};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -462,12 +462,12 @@ pub(crate) fn run(
     Ok((ctx, verdicts))
 }
 
-/// `checkOrders`' answer: what `json::to_json` writes for `tests::CheckOut` (a test compares),
-/// written by [`crate::out`].
-pub(crate) fn check_out(verdicts: &[Verdict]) -> String {
+/// `checkOrders`' answer: in [`Form::Full`], what `json::to_json` writes for `tests::CheckOut`
+/// (a test compares), written by [`crate::out`].
+pub(crate) fn check_out(verdicts: &[Verdict], form: Form) -> String {
     // The answer's size, nearly exactly (ids are at most 19 digits), so it is written into one
     // allocation that is not much bigger than the answer.
-    let mut o = Out::with_capacity(0);
+    let mut o = Out::new(form);
     let size = verdicts
         .iter()
         .flat_map(|v| &v.reasons)
@@ -1030,7 +1030,10 @@ pub(crate) mod tests {
                     reasons: &v.reasons,
                 })
                 .collect();
-            assert_eq!(check_out(&verdicts), crate::json::to_json(&CheckOut { results }).unwrap());
+            assert_eq!(
+                check_out(&verdicts, Form::Full),
+                crate::json::to_json(&CheckOut { results }).unwrap()
+            );
         }
     }
 

@@ -494,17 +494,15 @@ impl<'a> Order<'a> {
     }
 }
 
-/// The digits of the usual order id or amount: 1–`max` ASCII digits, as a number.
-fn plain_digits(digits: &str, max: usize) -> Option<u64> {
-    if digits.is_empty() || digits.len() > max {
+/// The digits of the usual order id: 1–19 ASCII digits, as a number.
+fn plain_digits(digits: &str) -> Option<u64> {
+    if digits.is_empty() || digits.len() > 19 {
         return None;
     }
+    // 19 digits are below u64::MAX, so nothing overflows: wasm32 has no cheap overflow check
+    // for a u64 product (`checked_mul` is a 128-bit multiplication call).
     digits.bytes().try_fold(0u64, |n, b| {
-        if b.is_ascii_digit() {
-            n.checked_mul(10)?.checked_add(u64::from(b & 0x0f))
-        } else {
-            None
-        }
+        b.is_ascii_digit().then(|| n.wrapping_mul(10).wrapping_add(u64::from(b & 0x0f)))
     })
 }
 
@@ -520,7 +518,7 @@ fn plain_id(raw: &str, origin: Origin) -> Option<u64> {
     if digits.starts_with('0') {
         return None;
     }
-    let id = plain_digits(digits, 19)?;
+    let id = plain_digits(digits)?;
     (quoted || origin == Origin::Text || id <= money::MAX_SAFE_INTEGER).then_some(id)
 }
 

@@ -23,7 +23,7 @@ use crate::error::{ErrorCode, KjbError, Result};
 use crate::fee::{Schedule, Tier};
 use crate::money;
 use crate::order::IdStr;
-use crate::out::Out;
+use crate::out::{Form, Out};
 use crate::reason::Reason;
 use rust_decimal::Decimal;
 #[cfg(test)]
@@ -109,13 +109,13 @@ pub(crate) struct Plan<'v> {
 }
 
 impl Plan<'_> {
-    /// The answer's JSON: exactly what `json::to_json` writes for it (a test compares), faster
-    /// ([`crate::out`]).
-    pub(crate) fn to_json(&self) -> String {
+    /// The answer's JSON: in [`Form::Full`], exactly what `json::to_json` writes for it (a test
+    /// compares), faster ([`crate::out`]).
+    pub(crate) fn to_json(&self, form: Form) -> String {
         // The answer's size, nearly exactly, so it is written into one allocation that is not
         // much bigger than the answer: reasons as `Out` writes them, 22 bytes an id (19 digits
         // at most), 48 a listed order, 200 a batch.
-        let mut o = Out::with_capacity(0);
+        let mut o = Out::new(form);
         let listed = self
             .batches
             .iter()
@@ -447,7 +447,7 @@ mod tests {
         let tier = schedule.tier_for(fee::volume(&history).unwrap().applicable).clone();
         let (ctx, verdicts) = eligibility::run(&parsed, None, Origin::Js).unwrap();
         let p = plan(&verdicts, max, &schedule, &tier, ctx.rate).unwrap();
-        (p.to_json(), crate::json::to_json(&p).unwrap())
+        (p.to_json(Form::Full), crate::json::to_json(&p).unwrap())
     }
 
     #[test]
@@ -476,7 +476,14 @@ mod tests {
             v["maxPerCall"] = json!(max);
             v["history"] = json!(["250000.00"]);
             let (fast, serde) = both_writers(&v);
-            prop_assert_eq!(fast, serde);
+            prop_assert_eq!(&fast, &serde);
+            let compact = crate::api::plan_payment_as(&v.to_string(), None, Origin::Js, Form::Compact).unwrap();
+            let full: Value = serde_json::from_str(&fast).unwrap();
+            prop_assert_eq!(crate::out::tests::expand_answer(&compact), full);
+            let text = v.to_string();
+            let compact = crate::api::check_orders_as(&text, None, Origin::Js, Form::Compact).unwrap();
+            let full: Value = serde_json::from_str(&crate::api::check_orders(&text, None, Origin::Js).unwrap()).unwrap();
+            prop_assert_eq!(crate::out::tests::expand_answer(&compact), full);
         }
 
         #[test]

@@ -153,16 +153,38 @@ pub fn order_ids() -> Result<String, String> {
     staged_json(&api::order_ids)
 }
 
-/// `input`/`staged_orders`: see [`with_staged`].
-#[wasm_bindgen(js_name = checkOrders)]
-pub fn check_orders(input: Option<String>, staged_orders: bool) -> Result<String, String> {
-    with_staged(input, staged_orders, &|i, o| api::check_orders(i, o, Origin::Js))
+fn form(compact: bool) -> api::Form {
+    if compact {
+        api::Form::Compact
+    } else {
+        api::Form::Full
+    }
 }
 
-/// `input`/`staged_orders`: see [`with_staged`].
+/// `input`/`staged_orders`: see [`with_staged`]; `compact`: reasons as [`api::Form::Compact`].
+#[wasm_bindgen(js_name = checkOrders)]
+pub fn check_orders(
+    input: Option<String>,
+    staged_orders: bool,
+    compact: bool,
+) -> Result<String, String> {
+    with_staged(input, staged_orders, &|i, o| api::check_orders_as(i, o, Origin::Js, form(compact)))
+}
+
+/// `input`/`staged_orders`: see [`with_staged`]; `compact`: reasons as [`api::Form::Compact`].
 #[wasm_bindgen(js_name = planPayment)]
-pub fn plan_payment(input: Option<String>, staged_orders: bool) -> Result<String, String> {
-    with_staged(input, staged_orders, &|i, o| api::plan_payment(i, o, Origin::Js))
+pub fn plan_payment(
+    input: Option<String>,
+    staged_orders: bool,
+    compact: bool,
+) -> Result<String, String> {
+    with_staged(input, staged_orders, &|i, o| api::plan_payment_as(i, o, Origin::Js, form(compact)))
+}
+
+/// The table compact reasons are expanded with ([`api::reason_table`]).
+#[wasm_bindgen(js_name = reasonTable)]
+pub fn reason_table() -> String {
+    api::reason_table()
 }
 
 #[wasm_bindgen(js_name = buildRequest)]

@@ -107,6 +107,47 @@ function orderTextOf(input) {
 
 const NODE_INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
+/** A text of the reason table filled in: `parts` are pieces and indices into `values`. */
+function fill(parts, values, lang) {
+  let s = '';
+  for (const p of parts) {
+    if (typeof p === 'string') s += p;
+    else {
+      const v = values[p];
+      s += typeof v === 'string' ? v : v[lang];
+    }
+  }
+  return s;
+}
+
+/**
+ * Replaces each compact reason of `reasons` (src/out.rs `Form::Compact`: `[k, path, values?,
+ * goods?, matched?]`) by the public object, its texts from `table`. Fixed texts are the
+ * table's strings themselves, shared by every reason that carries them.
+ */
+function expandReasons(table, reasons) {
+  for (let i = 0; i < reasons.length; i++) {
+    const r = reasons[i];
+    const t = table[r[0]];
+    const v = r[2];
+    let message = t.message;
+    let messageZh = t.messageZh;
+    if (Array.isArray(v)) {
+      message = fill(t.parts[0], v, 0);
+      messageZh = fill(t.parts[1], v, 1);
+    } else if (v !== undefined && v !== 0) {
+      message = v.message;
+      messageZh = v.messageZh;
+    }
+    const out = { code: t.code, severity: t.severity, message, messageZh, path: r[1] };
+    if (r.length > 3) {
+      if (r[3] !== null) out.goods = r[3];
+      if (r.length > 4) out.matched = r[4];
+    }
+    reasons[i] = out;
+  }
+}
+
 /** Whole inputs at least this long (UTF-16 units) are staged by checkOrders/planPayment. */
 const STAGE_FROM = 1 << 15;
 const encoder = new TextEncoder();
@@ -196,22 +237,39 @@ export function makeApi(runtime) {
 
   // checkOrders/planPayment: the orders text the caller handed over, or a whole input big
   // enough to matter, is staged into wasm memory rather than passed as a string (src/wasm.rs).
+  // The answer's reasons come compact and are expanded here (`expandReasons`).
   function callWithOrders(name, input) {
     guard(name);
     const [rest, ordersText] = orderTextOf(input);
     const text = toJsonText(rest, name);
     const raw = runtime.raw();
-    return invoke(name, () => {
+    const table = reasonTable(raw);
+    const answer = invoke(name, () => {
       if (ordersText !== undefined) {
         stageText(raw, ordersText);
-        return raw[name](text, true);
+        return raw[name](text, true, true);
       }
       if (text.length >= STAGE_FROM) {
         stageText(raw, text);
-        return raw[name](undefined, false);
+        return raw[name](undefined, false, true);
       }
-      return raw[name](text, false);
+      return raw[name](text, false, true);
     });
+    if (answer.results) {
+      for (const r of answer.results) expandReasons(table, r.reasons);
+    } else {
+      for (const b of answer.batches) for (const w of b.warnings) expandReasons(table, w.reasons);
+      for (const r of answer.rejected) expandReasons(table, r.reasons);
+      for (const r of answer.deferred) expandReasons(table, r.reasons);
+    }
+    return answer;
+  }
+
+  let table = null;
+  /** The wasm's reason table (src/out.rs `table_json`), read once: the same for every instance. */
+  function reasonTable(raw) {
+    if (table === null) table = JSON.parse(raw.reasonTable());
+    return table;
   }
 
   const decoder = new TextDecoder();
