@@ -45,21 +45,58 @@ pub fn order_ids(input: &str, origin: Origin) -> Result<String> {
     to_json(&out)
 }
 
+/// An order list passed apart from the rest of a `checkOrders`/`planPayment` input.
+#[derive(Clone, Copy, Debug)]
+pub struct OrdersText<'a> {
+    pub text: &'a str,
+    /// [`Origin::Text`]: the text the caller handed over. [`Origin::Js`]: the JS layer's
+    /// printout of the caller's array, so that the whole input need not be read twice (once to
+    /// find where the list ends, once to check it); its positions mean nothing to the caller,
+    /// so its errors carry paths only.
+    pub origin: Origin,
+}
+
 /// `checkOrders(c)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
 pub fn check_orders(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
+    check_orders_apart(
+        input,
+        orders_text.map(|text| OrdersText { text, origin: Origin::Text }),
+        origin,
+    )
+}
+
+/// [`check_orders`] with the order list, when it is not in `input`, from either origin.
+pub fn check_orders_apart(
+    input: &str,
+    orders: Option<OrdersText<'_>>,
+    origin: Origin,
+) -> Result<String> {
     let parsed: eligibility::Input<'_> = json::parse(input)?;
-    let (_, verdicts) = eligibility::run(&parsed, orders_text, origin)?;
+    let (_, verdicts) = eligibility::run(&parsed, orders, origin)?;
     Ok(eligibility::check_out(&verdicts))
 }
 
 /// `planPayment(p)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
 pub fn plan_payment(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
+    plan_payment_apart(
+        input,
+        orders_text.map(|text| OrdersText { text, origin: Origin::Text }),
+        origin,
+    )
+}
+
+/// [`plan_payment`] with the order list, when it is not in `input`, from either origin.
+pub fn plan_payment_apart(
+    input: &str,
+    orders: Option<OrdersText<'_>>,
+    origin: Origin,
+) -> Result<String> {
     let parsed: eligibility::Input<'_> = json::parse(input)?;
     let max = plan::max_per_call(parsed.max_per_call)?;
     let history = fee::read_history(&parsed.history, "history")?;
     let schedule = fee::read_schedule(parsed.schedule.as_ref(), "schedule")?;
     let tier = schedule.tier_for(fee::volume(&history)?.applicable).clone();
-    let (ctx, verdicts) = eligibility::run(&parsed, orders_text, origin)?;
+    let (ctx, verdicts) = eligibility::run(&parsed, orders, origin)?;
     Ok(plan::plan(&verdicts, max, &schedule, &tier, ctx.rate)?.to_json())
 }
 
