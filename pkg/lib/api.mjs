@@ -168,6 +168,21 @@ function ordersApart(input) {
 }
 
 /**
+ * A plain order with a BigInt id, as a copy with the id in digits; anything else as it is. A
+ * BigInt id is the usual BigInt in an order list, and this costs less than printing the slice
+ * with a replacer, which is called for every value.
+ */
+function idAsText(order) {
+  return order !== null &&
+    typeof order === 'object' &&
+    typeof order.orderId === 'bigint' &&
+    Object.getPrototypeOf(order) === Object.prototype &&
+    order.toJSON === undefined
+    ? { ...order, orderId: order.orderId.toString() }
+    : order;
+}
+
+/**
  * Stages `orders` as the JSON text `JSON.stringify` prints for it, `SLICE` orders at a time,
  * each slice encoded into wasm memory right after it is printed. Printing the list apart spares
  * the core a pass over it to find where it ends in the input; printing it in slices spares the
@@ -177,8 +192,9 @@ function ordersApart(input) {
  *
  * Returns false when printing needs the whole-input path, which then reports what went wrong:
  * a value the replacer cannot print either (a cycle), a `toJSON` or getter that throws, or one
- * that calls kjb (which would overwrite the staging buffer). A BigInt (an order id) only makes
- * its slice be printed with the replacer. `current(raw)` says `raw` is still the module in use.
+ * that calls kjb (which would overwrite the staging buffer). A BigInt only makes its slice be
+ * printed again, with its orders' BigInt ids as digits ({@link idAsText}) or, for a BigInt
+ * elsewhere, with the replacer. `current(raw)` says `raw` is still the module in use.
  */
 function stageOrders(raw, orders, current) {
   const mark = ++stagings;
@@ -195,14 +211,19 @@ function stageOrders(raw, orders, current) {
         text = JSON.stringify(slice);
       } catch (e) {
         if (!(e instanceof TypeError) || !untouched()) return false;
-        text = JSON.stringify(slice, bigintToString);
+        try {
+          text = JSON.stringify(slice.map(idAsText));
+        } catch {
+          if (!untouched()) return false;
+          text = JSON.stringify(slice, bigintToString);
+        }
       }
       if (!untouched()) return false;
       // Room for this slice at 3 bytes a UTF-16 unit at worst, and for the orders still to
       // come at the bytes a unit so far (a quarter more), so that a list grows the buffer
       // about once.
       if (at + text.length * 3 > cap) {
-        const perUnit = units > 0 ? Math.max(at / units, 1) : 1.25;
+        const perUnit = units > 0 ? Math.max(at / units, 1) : 1;
         const later = (text.length / slice.length) * (orders.length - i - slice.length);
         cap = Math.ceil(at + text.length * 3 + later * perUnit * 1.25) + 64;
         ptr = raw.stage(cap);

@@ -156,6 +156,15 @@ test('long lists from objects: BigInt ids in any slice are exact, and nested Big
   const plan = planPayment({ ...base, orders: withBig, now: '2026-11-27T00:00:00Z' });
   assert.deepEqual(plan, planPayment({ ...base, orders, now: '2026-11-27T00:00:00Z' }));
   assert.ok(plan.batches.flatMap((b) => b.orderIds).includes(orders[LONG - 1].orderId));
+  // Every id a BigInt (the usual case), one of them on an order of a class of its own.
+  class Order {
+    constructor(o) {
+      Object.assign(this, o);
+    }
+  }
+  const allBig = orders.map((o, i) => (i === 100 ? new Order(o) : { ...o }));
+  for (const o of allBig) o.orderId = BigInt(o.orderId);
+  assert.deepEqual(checkOrders({ ...base, orders: allBig }), checkOrders({ ...base, orders }));
 });
 
 test('long lists from objects: an unsafe number id is refused where it is, a safe one taken', () => {
