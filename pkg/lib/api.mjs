@@ -149,22 +149,27 @@ const ORDERS_PRINTED = 2;
 /**
  * `{orders, rest}` when `input`'s order list is printed apart (see {@link stageOrders}): a
  * plain object whose `orders` is a plain array of at least `SLICE_FROM` orders, neither with a
- * `toJSON`; `rest` is the input without it.
+ * `toJSON`; `rest` is the input without it. A proxy or getter that throws here leaves the input
+ * to the whole-input path, which reports it.
  */
 function ordersApart(input) {
-  const proto = Object.getPrototypeOf(input);
-  if ((proto !== Object.prototype && proto !== null) || input.toJSON !== undefined) return undefined;
-  const orders = Object.getOwnPropertyDescriptor(input, 'orders')?.value;
-  if (
-    !Array.isArray(orders) ||
-    Object.getPrototypeOf(orders) !== Array.prototype ||
-    orders.length < SLICE_FROM ||
-    orders.toJSON !== undefined
-  ) {
+  try {
+    const proto = Object.getPrototypeOf(input);
+    if ((proto !== Object.prototype && proto !== null) || input.toJSON !== undefined) return undefined;
+    const orders = Object.getOwnPropertyDescriptor(input, 'orders')?.value;
+    if (
+      !Array.isArray(orders) ||
+      Object.getPrototypeOf(orders) !== Array.prototype ||
+      orders.length < SLICE_FROM ||
+      orders.toJSON !== undefined
+    ) {
+      return undefined;
+    }
+    const { orders: _, ...rest } = input;
+    return { orders, rest };
+  } catch {
     return undefined;
   }
-  const { orders: _, ...rest } = input;
-  return { orders, rest };
 }
 
 /**

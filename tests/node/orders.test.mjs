@@ -233,3 +233,15 @@ test('long lists from objects: a getter that calls kjb while the list is printed
   assert.deepEqual(checkOrders({ ...base, orders: reentrant }), expected);
   assert.ok(calls >= 1);
 });
+
+test('long lists from objects: a proxy input, even one whose traps throw where JSON.stringify never looks, is read', () => {
+  const input = { ...base, orders: heavy(LONG, '纯棉', 2) };
+  const expected = checkOrders(input);
+  assert.deepEqual(checkOrders(new Proxy(input, {})), expected);
+  const prickly = new Proxy(input, {
+    getPrototypeOf() {
+      throw new Error('no prototype for you');
+    },
+  });
+  assert.deepEqual(checkOrders(prickly), expected);
+});
