@@ -190,10 +190,11 @@ function idAsText(order) {
 /**
  * Stages `orders` as the JSON text `JSON.stringify` prints for it, `SLICE` orders at a time,
  * each slice encoded into wasm memory right after it is printed. Printing the list apart spares
- * the core a pass over it to find where it ends in the input; printing it in slices spares the
- * copy `encodeInto` makes of one long text first (V8 builds it as a chain of parts, and flattens
- * it before encoding it), and encodes each slice while it is still in cache. README
- * "Performance" has the numbers.
+ * the core a pass over it to find where it ends in the input; printing it in slices avoids
+ * V8's slow cases with one long text (encoding a fresh `JSON.stringify` result costs several
+ * times encoding the same string again, and newer V8s print a long array far more slowly than
+ * its slices), and encodes each slice while it is still in cache. README "Performance" has the
+ * numbers.
  *
  * Returns false when printing needs the whole-input path, which then reports what went wrong:
  * a value the replacer cannot print either (a cycle), a `toJSON` or getter that throws, or one
