@@ -52,6 +52,17 @@ pub fn order_ids(input: &str, origin: Origin) -> Result<String> {
     to_json(&out)
 }
 
+/// An order list passed apart from the rest of a `checkOrders`/`planPayment` input.
+#[derive(Clone, Copy, Debug)]
+pub struct OrdersText<'a> {
+    pub text: &'a str,
+    /// [`Origin::Text`]: the text the caller handed over. [`Origin::Js`]: the JS layer's
+    /// printout of the caller's array, so that the whole input need not be read twice (once to
+    /// find where the list ends, once to check it); its positions mean nothing to the caller,
+    /// so its errors carry paths only.
+    pub origin: Origin,
+}
+
 /// `checkOrders(c)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
 pub fn check_orders(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
     check_orders_as(input, orders_text, origin, Form::Full)
@@ -64,8 +75,23 @@ pub fn check_orders_as(
     origin: Origin,
     form: Form,
 ) -> Result<String> {
+    check_orders_apart(
+        input,
+        orders_text.map(|text| OrdersText { text, origin: Origin::Text }),
+        origin,
+        form,
+    )
+}
+
+/// [`check_orders_as`] with the order list, when it is not in `input`, from either origin.
+pub fn check_orders_apart(
+    input: &str,
+    orders: Option<OrdersText<'_>>,
+    origin: Origin,
+    form: Form,
+) -> Result<String> {
     let parsed: eligibility::Input<'_> = json::parse(input)?;
-    let (_, verdicts) = eligibility::run(&parsed, orders_text, origin)?;
+    let (_, verdicts) = eligibility::run(&parsed, orders, origin)?;
     Ok(eligibility::check_out(&verdicts, form))
 }
 
@@ -81,12 +107,27 @@ pub fn plan_payment_as(
     origin: Origin,
     form: Form,
 ) -> Result<String> {
+    plan_payment_apart(
+        input,
+        orders_text.map(|text| OrdersText { text, origin: Origin::Text }),
+        origin,
+        form,
+    )
+}
+
+/// [`plan_payment_as`] with the order list, when it is not in `input`, from either origin.
+pub fn plan_payment_apart(
+    input: &str,
+    orders: Option<OrdersText<'_>>,
+    origin: Origin,
+    form: Form,
+) -> Result<String> {
     let parsed: eligibility::Input<'_> = json::parse(input)?;
     let max = plan::max_per_call(parsed.max_per_call)?;
     let history = fee::read_history(&parsed.history, "history")?;
     let schedule = fee::read_schedule(parsed.schedule.as_ref(), "schedule")?;
     let tier = schedule.tier_for(fee::volume(&history)?.applicable).clone();
-    let (ctx, verdicts) = eligibility::run(&parsed, orders_text, origin)?;
+    let (ctx, verdicts) = eligibility::run(&parsed, orders, origin)?;
     Ok(plan::plan(&verdicts, max, &schedule, &tier, ctx.rate)?.to_json(form))
 }
 

@@ -17,6 +17,7 @@
 //! order that is not priced in CNY is not checked (its amount is not CNY); it is blocked by
 //! `CURRENCY_UNSUPPORTED` anyway.
 
+use crate::api::OrdersText;
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::fee::ScheduleWire;
 use crate::json::{self, Origin};
@@ -449,12 +450,12 @@ impl Goods {
 /// order outlives its check, verdicts keep only what the answers print.
 pub(crate) fn run(
     input: &Input<'_>,
-    orders_text: Option<&str>,
+    orders: Option<OrdersText<'_>>,
     origin: Origin,
 ) -> Result<(Context, Vec<Verdict>)> {
     let ctx = Context::from_input(input)?;
     let mut holder = None;
-    let src = order::source(input.orders, orders_text, origin, &mut holder)?;
+    let src = order::source(input.orders, orders, origin, &mut holder)?;
     // Orders are a few hundred bytes each.
     let mut checker = Checker::new(&ctx, src.text.len() / 320);
     order::each(&src, &mut checker)?;
@@ -993,6 +994,46 @@ pub(crate) mod tests {
             (ErrorCode::InvalidAmount, Some("orders[0].amount"))
         );
         assert!(e.message.starts_with("orders[0].amount must be"), "{}", e.message);
+    }
+
+    /// An order list the JS layer printed apart from its input is judged as JS-printed: a
+    /// number id above 2^53 − 1 is refused (it was rounded before it was printed), and errors
+    /// carry paths but no positions (the text is not the caller's). The same text handed over
+    /// by the caller keeps every digit.
+    #[test]
+    fn orders_printed_apart_are_judged_as_printed() {
+        use crate::api::{check_orders_apart, OrdersText};
+        let mut v = input(json!([]));
+        v.as_object_mut().unwrap().remove("orders");
+        let rest = v.to_string();
+        let mut order = good_order("1");
+        order["orderId"] = json!(3535260697417660107u64);
+        let text = format!("[{},{order}]", good_order("2"));
+        let printed = OrdersText { text: &text, origin: Origin::Js };
+        let e = check_orders_apart(&rest, Some(printed), Origin::Js, Form::Full).unwrap_err();
+        assert_eq!(
+            (e.code, e.path.as_deref()),
+            (ErrorCode::UnsafeOrderId, Some("orders[1].orderId"))
+        );
+        assert_eq!((e.line, e.column), (None, None));
+        let given = OrdersText { text: &text, origin: Origin::Text };
+        let out: Value = serde_json::from_str(
+            &check_orders_apart(&rest, Some(given), Origin::Js, Form::Full).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(out["results"][1]["orderId"], "3535260697417660107");
+        let bad = text.replace("100.00", "1.999");
+        let e = check_orders_apart(
+            &rest,
+            Some(OrdersText { text: &bad, origin: Origin::Js }),
+            Origin::Js,
+            Form::Full,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.code, e.path.as_deref(), e.line),
+            (ErrorCode::InvalidAmount, Some("orders[0].amount"), None)
+        );
     }
 
     /// `checkOrders`' answer as serde writes it: what [`check_out`] is tested against.

@@ -23,6 +23,7 @@
 //! - optional flags (`sellerOrder`, `redEnvelope`, item `kjb`) and optional texts may be `null`,
 //!   which means absent.
 
+use crate::api::OrdersText;
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::json::{self, Origin};
 use crate::money;
@@ -541,17 +542,18 @@ fn check_offer_id(raw: Raw<'_>) -> std::result::Result<(), String> {
 pub(crate) struct Source<'s> {
     pub text: &'s str,
     pub origin: Origin,
-    /// The list sits inside the input object: positions in it would be relative to the list,
-    /// so only paths are reported.
+    /// The text is not the caller's (the list sits inside the input object, or the JS layer
+    /// printed it): positions in it would mean nothing to the caller, so only paths are reported.
     embedded: bool,
 }
 
 /// Picks the order list: the `orders` field of the input (an array, or a JSON text in a string,
-/// as CLI users write it) or the separate `orders_text` the JS layer passes when the caller gave
-/// a text. A text keeps every digit of a 19-digit number id ([`Origin::Text`]).
+/// as CLI users write it) or the separate text the JS layer passes: the caller's text, which
+/// keeps every digit of a 19-digit number id ([`Origin::Text`]), or its printout of the caller's
+/// array ([`Origin::Js`]).
 pub(crate) fn source<'s>(
     field: Option<&'s RawValue>,
-    text: Option<&'s str>,
+    text: Option<OrdersText<'s>>,
     origin: Origin,
     holder: &'s mut Option<String>,
 ) -> Result<Source<'s>> {
@@ -566,7 +568,9 @@ pub(crate) fn source<'s>(
             "orders",
             "orders is missing: pass an array of orders or their JSON text ([] for none)",
         )),
-        (None, Some(t)) => Ok(Source { text: t, origin: Origin::Text, embedded: false }),
+        (None, Some(t)) => {
+            Ok(Source { text: t.text, origin: t.origin, embedded: t.origin == Origin::Js })
+        }
         (Some(raw), None) if raw.get().trim_start().starts_with('"') => {
             let decoded: String =
                 json::parse(raw.get()).map_err(|e: KjbError| e.under("orders"))?;

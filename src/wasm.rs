@@ -3,7 +3,7 @@
 //! boundary to text makes each call two copies instead of thousands of property reads, and
 //! keeps this file free of logic. Inputs were printed by `JSON.stringify` from caller objects
 //! ([`Origin::Js`]); an orders text is a JSON text the caller handed over as is
-//! ([`Origin::Text`] inside).
+//! ([`Origin::Text`] inside), or a big order list printed apart from the rest of its input.
 //!
 //! Inputs do not cross as `&str` but are [`stage`]d: the JS layer asks for a buffer of its
 //! estimate, encodes the text straight into wasm memory with `TextEncoder.encodeInto`, grows
@@ -12,7 +12,7 @@
 //! (1.1 µs of a 7 µs signRequest) and reserves three bytes per UTF-16 unit first (4.7 MB of
 //! orders grew the wasm memory by 13 MB before any work began, and wasm memory never shrinks).
 
-use crate::api::{self, Origin};
+use crate::api::{self, OrdersText, Origin};
 use crate::{ErrorCode, KjbError};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -100,17 +100,30 @@ fn staged(wipe: bool, f: &mut dyn FnMut(&str) -> Result<String, String>) -> Resu
     out
 }
 
-/// Runs `f(input, orders_text)` with the staged text where the call put it: `input` is the
-/// call's JSON text, or `None` when the whole input was staged; `staged_orders` says the staged
-/// text is the orders list the caller handed over as text.
+/// `orders` of `checkOrders`/`planPayment` (the JS layer's `ORDERS_*`): the staged text is the
+/// order list the caller handed over as text.
+const ORDERS_CALLER_TEXT: u8 = 1;
+/// The staged text is the order list the JS layer printed from the caller's array.
+const ORDERS_PRINTED: u8 = 2;
+
+/// Runs `f(input, orders)` with the staged text where the call put it: `input` is the call's
+/// JSON text, or `None` when the whole input was staged; `orders` says whether the staged text
+/// is the order list, and whose text it is (any other value: the list is in the input).
 fn with_staged(
     input: Option<String>,
-    staged_orders: bool,
-    f: &dyn Fn(&str, Option<&str>) -> crate::Result<String>,
+    orders: u8,
+    f: &dyn Fn(&str, Option<OrdersText<'_>>) -> crate::Result<String>,
 ) -> Result<String, String> {
-    match (input, staged_orders) {
-        (Some(input), false) => done(f(&input, None)),
-        (Some(input), true) => staged(false, &mut |orders| done(f(&input, Some(orders)))),
+    let origin = match orders {
+        ORDERS_CALLER_TEXT => Some(Origin::Text),
+        ORDERS_PRINTED => Some(Origin::Js),
+        _ => None,
+    };
+    match (input, origin) {
+        (Some(input), None) => done(f(&input, None)),
+        (Some(input), Some(origin)) => {
+            staged(false, &mut |text| done(f(&input, Some(OrdersText { text, origin }))))
+        }
         (None, _) => staged(false, &mut |input| done(f(input, None))),
     }
 }
@@ -161,24 +174,16 @@ fn form(compact: bool) -> api::Form {
     }
 }
 
-/// `input`/`staged_orders`: see [`with_staged`]; `compact`: reasons as [`api::Form::Compact`].
+/// `input`/`orders`: see [`with_staged`]; `compact`: reasons as [`api::Form::Compact`].
 #[wasm_bindgen(js_name = checkOrders)]
-pub fn check_orders(
-    input: Option<String>,
-    staged_orders: bool,
-    compact: bool,
-) -> Result<String, String> {
-    with_staged(input, staged_orders, &|i, o| api::check_orders_as(i, o, Origin::Js, form(compact)))
+pub fn check_orders(input: Option<String>, orders: u8, compact: bool) -> Result<String, String> {
+    with_staged(input, orders, &|i, o| api::check_orders_apart(i, o, Origin::Js, form(compact)))
 }
 
-/// `input`/`staged_orders`: see [`with_staged`]; `compact`: reasons as [`api::Form::Compact`].
+/// `input`/`orders`: see [`with_staged`]; `compact`: reasons as [`api::Form::Compact`].
 #[wasm_bindgen(js_name = planPayment)]
-pub fn plan_payment(
-    input: Option<String>,
-    staged_orders: bool,
-    compact: bool,
-) -> Result<String, String> {
-    with_staged(input, staged_orders, &|i, o| api::plan_payment_as(i, o, Origin::Js, form(compact)))
+pub fn plan_payment(input: Option<String>, orders: u8, compact: bool) -> Result<String, String> {
+    with_staged(input, orders, &|i, o| api::plan_payment_apart(i, o, Origin::Js, form(compact)))
 }
 
 /// The table compact reasons are expanded with ([`api::reason_table`]).

@@ -151,6 +151,8 @@ function expandReasons(table, reasons) {
 /** Whole inputs at least this long (UTF-16 units) are staged by checkOrders/planPayment. */
 const STAGE_FROM = 1 << 15;
 const encoder = new TextEncoder();
+/** Bumped by every staging, so a slice-by-slice staging notices a kjb call made in between. */
+let stagings = 0;
 
 /**
  * Writes `text` as UTF-8 straight into the wasm module's staging buffer (src/wasm.rs `stage`):
@@ -160,6 +162,7 @@ const encoder = new TextEncoder();
  * what is left, and the surplus is given back at commit.
  */
 function stageText(raw, text) {
+  stagings++;
   // Asked every time, not cached: the web glue can swap its instance under the same namespace
   // (a late `init()` finishing after `initSync()`), and the call costs ~0.1 µs.
   const memory = raw.stageMemory();
@@ -173,6 +176,120 @@ function stageText(raw, text) {
     written += more.written;
   }
   raw.stageCommit(written);
+}
+
+/** Order lists at least this long are printed apart from the rest of their input, a slice at a time. */
+const SLICE_FROM = 128;
+/** Orders per slice: 64 orders of the benchmark print to ~28,000 UTF-16 units. */
+const SLICE = 64;
+/** How checkOrders/planPayment find their order list (src/wasm.rs `with_staged`). */
+const ORDERS_IN_INPUT = 0;
+const ORDERS_CALLER_TEXT = 1;
+const ORDERS_PRINTED = 2;
+
+/**
+ * `{orders, rest}` when `input`'s order list is printed apart (see {@link stageOrders}): a
+ * plain object whose `orders` is a plain array of at least `SLICE_FROM` orders, neither with a
+ * `toJSON`; `rest` is the input without it. A proxy or getter that throws here leaves the input
+ * to the whole-input path, which reports it.
+ */
+function ordersApart(input) {
+  try {
+    const proto = Object.getPrototypeOf(input);
+    if ((proto !== Object.prototype && proto !== null) || input.toJSON !== undefined) return undefined;
+    const orders = Object.getOwnPropertyDescriptor(input, 'orders')?.value;
+    if (
+      !Array.isArray(orders) ||
+      Object.getPrototypeOf(orders) !== Array.prototype ||
+      orders.length < SLICE_FROM ||
+      orders.toJSON !== undefined
+    ) {
+      return undefined;
+    }
+    const { orders: _, ...rest } = input;
+    return { orders, rest };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A plain order with a BigInt id, as a copy with the id in digits; anything else as it is. A
+ * BigInt id is the usual BigInt in an order list, and this costs less than printing the slice
+ * with a replacer, which is called for every value.
+ */
+function idAsText(order) {
+  return order !== null &&
+    typeof order === 'object' &&
+    typeof order.orderId === 'bigint' &&
+    Object.getPrototypeOf(order) === Object.prototype &&
+    order.toJSON === undefined
+    ? { ...order, orderId: order.orderId.toString() }
+    : order;
+}
+
+/**
+ * Stages `orders` as the JSON text `JSON.stringify` prints for it, `SLICE` orders at a time,
+ * each slice encoded into wasm memory right after it is printed. Printing the list apart spares
+ * the core a pass over it to find where it ends in the input; printing it in slices avoids
+ * V8's slow cases with one long text (encoding a fresh `JSON.stringify` result costs several
+ * times encoding the same string again, and newer V8s print a long array far more slowly than
+ * its slices), and encodes each slice while it is still in cache. README "Performance" has the
+ * numbers.
+ *
+ * Returns false when printing needs the whole-input path, which then reports what went wrong:
+ * a value the replacer cannot print either (a cycle), a `toJSON` or getter that throws, or one
+ * that calls kjb (which would overwrite the staging buffer). A BigInt only makes its slice be
+ * printed again, with its orders' BigInt ids as digits ({@link idAsText}) or, for a BigInt
+ * elsewhere, with the replacer. `current(raw)` says `raw` is still the module in use.
+ */
+function stageOrders(raw, orders, current) {
+  const mark = ++stagings;
+  const untouched = () => stagings === mark && current(raw);
+  let cap = 0;
+  let ptr = 0;
+  let at = 0;
+  let units = 0;
+  try {
+    for (let i = 0; i < orders.length; i += SLICE) {
+      const slice = orders.slice(i, i + SLICE);
+      let text;
+      try {
+        text = JSON.stringify(slice);
+      } catch (e) {
+        if (!(e instanceof TypeError) || !untouched()) return false;
+        try {
+          text = JSON.stringify(slice.map(idAsText));
+        } catch {
+          if (!untouched()) return false;
+          text = JSON.stringify(slice, bigintToString);
+        }
+      }
+      if (!untouched()) return false;
+      // Room for this slice at 3 bytes a UTF-16 unit at worst, and for the orders still to
+      // come at the bytes a unit so far (a quarter more), so that a list grows the buffer
+      // about once.
+      if (at + text.length * 3 > cap) {
+        const perUnit = units > 0 ? Math.max(at / units, 1) : 1;
+        const later = (text.length / slice.length) * (orders.length - i - slice.length);
+        cap = Math.ceil(at + text.length * 3 + later * perUnit * 1.25) + 64;
+        ptr = raw.stage(cap);
+      }
+      const memory = new Uint8Array(raw.stageMemory().buffer, ptr, cap);
+      const from = at;
+      at += encoder.encodeInto(text, memory.subarray(at)).written;
+      units += text.length;
+      // `[a,b]` `[c,d]` → `[a,b,c,d]`: a later slice's `[` becomes `,`, and the `]` of all
+      // but the last is written over.
+      if (i > 0) memory[from] = 0x2c;
+      if (i + SLICE < orders.length) at -= 1;
+    }
+  } catch (e) {
+    if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) throw e;
+    return false;
+  }
+  raw.stageCommit(at);
+  return true;
 }
 
 /**
@@ -235,26 +352,15 @@ export function makeApi(runtime) {
     });
   }
 
-  // checkOrders/planPayment: the orders text the caller handed over, or a whole input big
-  // enough to matter, is staged into wasm memory rather than passed as a string (src/wasm.rs).
-  // The answer's reasons come compact and are expanded here (`expandReasons`).
+  // checkOrders/planPayment: the orders text the caller handed over, a long order list printed
+  // apart (stageOrders), or a whole input big enough to matter, is staged into wasm memory
+  // rather than passed as a string (src/wasm.rs). The answer's reasons come compact and are
+  // expanded here (`expandReasons`).
   function callWithOrders(name, input) {
     guard(name);
     const [rest, ordersText] = orderTextOf(input);
-    const text = toJsonText(rest, name);
-    const raw = runtime.raw();
-    const table = reasonTable(raw);
-    const answer = invoke(name, () => {
-      if (ordersText !== undefined) {
-        stageText(raw, ordersText);
-        return raw[name](text, true, true);
-      }
-      if (text.length >= STAGE_FROM) {
-        stageText(raw, text);
-        return raw[name](undefined, false, true);
-      }
-      return raw[name](text, false, true);
-    });
+    const answer = ordersCall(name, rest, ordersText);
+    const table = reasonTable(runtime.raw());
     if (answer.results) {
       for (const r of answer.results) expandReasons(table, r.reasons);
     } else {
@@ -263,6 +369,35 @@ export function makeApi(runtime) {
       for (const r of answer.deferred) expandReasons(table, r.reasons);
     }
     return answer;
+  }
+
+  /** The wasm call of {@link callWithOrders}, with compact reasons. */
+  function ordersCall(name, rest, ordersText) {
+    const apart = ordersText === undefined && rest !== null && typeof rest === 'object' ? ordersApart(rest) : undefined;
+    if (apart) {
+      const text = toJsonText(apart.rest, name);
+      const raw = runtime.raw();
+      let staged;
+      try {
+        staged = stageOrders(raw, apart.orders, (r) => r === runtime.raw());
+      } catch (e) {
+        throw trapped(name, e); // stageOrders lets only wasm traps through
+      }
+      if (staged) return invoke(name, () => raw[name](text, ORDERS_PRINTED, true));
+    }
+    const text = toJsonText(rest, name);
+    const raw = runtime.raw();
+    return invoke(name, () => {
+      if (ordersText !== undefined) {
+        stageText(raw, ordersText);
+        return raw[name](text, ORDERS_CALLER_TEXT, true);
+      }
+      if (text.length >= STAGE_FROM) {
+        stageText(raw, text);
+        return raw[name](undefined, ORDERS_IN_INPUT, true);
+      }
+      return raw[name](text, ORDERS_IN_INPUT, true);
+    });
   }
 
   let table = null;

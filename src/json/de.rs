@@ -1116,7 +1116,9 @@ mod tests {
         match (a, b) {
             (V::Number(x), V::Number(y)) if x.is_f64() || y.is_f64() => {
                 let (x, y) = (x.as_f64().unwrap_or(f64::NAN), y.as_f64().unwrap_or(f64::NAN));
-                x == y || (x - y).abs() <= x.abs().max(y.abs()) * 4.0 * f64::EPSILON
+                let tolerance = (x.abs().max(y.abs()) * 4.0 * f64::EPSILON)
+                    .max(8.0 * f64::MIN_POSITIVE * f64::EPSILON); // subnormals: a few steps
+                x == y || (x - y).abs() <= tolerance
             }
             (V::Array(x), V::Array(y)) => {
                 x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))

@@ -3,7 +3,7 @@
 // outgrows. Whatever way the orders come, the core must see every byte of them.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { checkOrders, planPayment, KjbError } from 'kjb';
+import { checkOrders, planPayment, quoteFee, KjbError } from 'kjb';
 
 const buyer = { verified: true, alipayPersonalLinked: true, alipayBusinessLinked: true, kjbActivated: true };
 const base = { buyer, fx: { usd: '7.1234' }, history: ['150000'] };
@@ -102,4 +102,146 @@ test('errors in staged text keep their position and path, and the next call work
     (e) => e.code === 'INVALID_AMOUNT' && e.path === 'orders[200].amount',
   );
   assert.equal(planPayment({ ...base, orders: text }).totals.orders, 300);
+});
+
+// A long order list given as objects is printed apart from the rest of its input, a few dozen
+// orders at a time, and each slice is encoded into wasm memory as soon as it is printed
+// (pkg/lib/api.mjs `stageOrders`). The core must see exactly what `JSON.stringify` of the
+// whole list prints, and judge it as JS-printed (Origin::Js): unsafe number ids refused,
+// BigInt ids exact, errors with their `orders[i]` paths.
+const LONG = 300; // several slices, and a last one that is not full
+
+/** The error a call throws, with the index in its path and message replaced by `i`. */
+function failure(f, index) {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof KjbError, String(e));
+    const at = (s) => (typeof s === 'string' ? s.replaceAll(`orders[${index}]`, 'orders[i]') : s);
+    return { code: e.code, path: at(e.path), message: at(e.message), line: e.line, column: e.column };
+  }
+  assert.fail('no error');
+}
+
+/** `bad` put at `index` of a long list fails as it does alone in a one-order list. */
+function sameFailure(bad, index, call = checkOrders) {
+  const list = heavy(LONG, '纯棉', 2);
+  list[index] = bad;
+  const alone = failure(() => call({ ...base, orders: [bad] }), 0);
+  assert.deepEqual(
+    failure(() => call({ ...base, orders: list }), index),
+    alone,
+  );
+  return alone;
+}
+
+test('long lists from objects: every length around the slice size gives what its text gives', () => {
+  for (const n of [127, 128, 129, 191, 192, 193, 1000]) {
+    const orders = heavy(n, 'a纯😀b', 3);
+    const input = { ...base, orders, now: '2026-11-27T00:00:00Z' };
+    const text = { ...input, orders: JSON.stringify(orders) };
+    assert.deepEqual(planPayment(input), planPayment(text), `planPayment, ${n} orders`);
+    assert.deepEqual(checkOrders(input), checkOrders(text), `checkOrders, ${n} orders`);
+  }
+});
+
+test('long lists from objects: BigInt ids in any slice are exact, and nested BigInts print as digits', () => {
+  const orders = heavy(LONG, '纯棉', 2);
+  const withBig = orders.map((o, i) =>
+    [0, 64, 65, 200, LONG - 1].includes(i)
+      ? { ...o, orderId: BigInt(o.orderId), items: o.items.map((it) => ({ ...it, offerId: BigInt(it.offerId) })) }
+      : o,
+  );
+  assert.deepEqual(checkOrders({ ...base, orders: withBig }), checkOrders({ ...base, orders }));
+  const plan = planPayment({ ...base, orders: withBig, now: '2026-11-27T00:00:00Z' });
+  assert.deepEqual(plan, planPayment({ ...base, orders, now: '2026-11-27T00:00:00Z' }));
+  assert.ok(plan.batches.flatMap((b) => b.orderIds).includes(orders[LONG - 1].orderId));
+  // Every id a BigInt (the usual case), one of them on an order of a class of its own.
+  class Order {
+    constructor(o) {
+      Object.assign(this, o);
+    }
+  }
+  const allBig = orders.map((o, i) => (i === 100 ? new Order(o) : { ...o }));
+  for (const o of allBig) o.orderId = BigInt(o.orderId);
+  assert.deepEqual(checkOrders({ ...base, orders: allBig }), checkOrders({ ...base, orders }));
+});
+
+test('long lists from objects: an unsafe number id is refused where it is, a safe one taken', () => {
+  // 2^53 + 2: already rounded (to itself) when the caller wrote it; refused all the same.
+  const unsafe = { ...order(1, 'x'), orderId: 2 ** 53 + 2 };
+  const e = sameFailure(unsafe, 200);
+  assert.equal(e.code, 'UNSAFE_ORDER_ID');
+  assert.equal(e.path, 'orders[i].orderId');
+  const list = heavy(LONG, '纯棉', 2);
+  list[150] = { ...list[150], orderId: 9007199254740991 };
+  assert.equal(checkOrders({ ...base, orders: list }).results[150].orderId, '9007199254740991');
+});
+
+test('long lists from objects: bad money, undefined fields and holes fail as in a short list', () => {
+  assert.equal(sameFailure({ ...order(1, 'x'), amount: Number.NaN }, 130).path, 'orders[i].amount');
+  assert.equal(sameFailure({ ...order(1, 'x'), amount: 0.1 + 0.2 }, 70).path, 'orders[i].amount');
+  assert.equal(sameFailure({ ...order(1, 'x'), amount: undefined }, 299).path, 'orders[i].amount');
+  assert.match(sameFailure({ ...order(1, 'x'), status: undefined }, 64).message, /status/);
+  sameFailure(undefined, 100, planPayment);
+  const holey = heavy(LONG, '纯棉', 2);
+  delete holey[180];
+  assert.deepEqual(
+    failure(() => checkOrders({ ...base, orders: holey }), 180),
+    failure(() => checkOrders({ ...base, orders: [null] }), 0),
+  );
+});
+
+test('long lists from objects: toJSON, cycles and throwing getters behave as JSON.stringify', () => {
+  const orders = heavy(LONG, '纯棉', 2);
+  const viaToJson = orders.map((o, i) => (i % 50 === 7 ? { toJSON: () => o } : o));
+  assert.deepEqual(checkOrders({ ...base, orders: viaToJson }), checkOrders({ ...base, orders }));
+  const cyclic = [...orders];
+  cyclic[250] = { ...orders[250], self: cyclic };
+  assert.throws(
+    () => checkOrders({ ...base, orders: cyclic }),
+    (e) => e instanceof KjbError && e.code === 'INVALID_INPUT' && /circular/.test(e.message),
+  );
+  const throwing = [...orders];
+  Object.defineProperty(throwing, 90, {
+    get() {
+      throw new Error('no access');
+    },
+    enumerable: true,
+  });
+  assert.throws(
+    () => checkOrders({ ...base, orders: throwing }),
+    (e) => e instanceof KjbError && e.code === 'INVALID_INPUT' && /no access/.test(e.message),
+  );
+});
+
+test('long lists from objects: a getter that calls kjb while the list is printed does not corrupt it', () => {
+  const orders = heavy(LONG, '纯棉', 2);
+  const expected = checkOrders({ ...base, orders });
+  let calls = 0;
+  const reentrant = [...orders];
+  Object.defineProperty(reentrant, 150, {
+    get() {
+      calls++;
+      // Both stage their input in wasm memory, where the list is being written.
+      checkOrders({ ...base, orders: heavy(LONG, 'x', 30) });
+      quoteFee({ amount: '10.00', history: [] });
+      return orders[150];
+    },
+    enumerable: true,
+  });
+  assert.deepEqual(checkOrders({ ...base, orders: reentrant }), expected);
+  assert.ok(calls >= 1);
+});
+
+test('long lists from objects: a proxy input, even one whose traps throw where JSON.stringify never looks, is read', () => {
+  const input = { ...base, orders: heavy(LONG, '纯棉', 2) };
+  const expected = checkOrders(input);
+  assert.deepEqual(checkOrders(new Proxy(input, {})), expected);
+  const prickly = new Proxy(input, {
+    getPrototypeOf() {
+      throw new Error('no prototype for you');
+    },
+  });
+  assert.deepEqual(checkOrders(prickly), expected);
 });
