@@ -140,7 +140,8 @@ fn same_shape(body: &Value, out: &Value, key: &str) {
         // Money of a shaped answer, written as a string, becomes CNY with two decimals.
         (Value::String(a), Value::String(b)) if a != b => {
             let decimal = |t: &str| {
-                let t = t.trim().strip_prefix('-').unwrap_or(t.trim());
+                let t = t.trim();
+                let t = t.strip_prefix(['-', '+']).unwrap_or(t);
                 !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit() || c == b'.')
             };
             assert!(decimal(a) && common::is_cny_out(b.strip_prefix('-').unwrap_or(b)), "string at {key}: {a:?} became {b:?}");
