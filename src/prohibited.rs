@@ -25,8 +25,7 @@ use crate::error::{ErrorCode, KjbError, Result};
 use crate::order::Leaf;
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 
 /// Most entries a caller's list may have.
 pub(crate) const MAX_ENTRIES: usize = 1000;
@@ -60,10 +59,10 @@ struct Pattern {
 #[derive(Debug)]
 pub(crate) struct Prohibited {
     entries: Vec<Entry>,
-    categories: FastMap<String, Vec<u32>>,
+    categories: BTreeMap<String, Vec<u32>>,
     /// The same for names that are whole numbers (1688 category ids), so numeric categories
     /// are looked up without formatting them.
-    category_ids: FastMap<u64, Vec<u32>>,
+    category_ids: BTreeMap<u64, Vec<u32>>,
     patterns: Vec<Pattern>,
     /// Patterns by first byte, for patterns starting with an ASCII character.
     ascii: Vec<Vec<u32>>,
@@ -408,26 +407,6 @@ fn category_key_into(s: &str, out: &mut String) {
     }
 }
 
-/// FNV-1a for the category maps: their keys come from the list itself, so there is nothing to
-/// flood, and item categories are looked up 100,000s of times per call.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-
 fn push_once(list: &mut Vec<u32>, entry: u32) {
     if !list.contains(&entry) {
         list.push(entry);
@@ -443,8 +422,8 @@ impl Builder {
         Builder {
             p: Prohibited {
                 entries: Vec::new(),
-                categories: FastMap::default(),
-                category_ids: FastMap::default(),
+                categories: BTreeMap::new(),
+                category_ids: BTreeMap::new(),
                 patterns: Vec::new(),
                 second: Vec::new(),
                 ascii_second: vec![0; 128],
@@ -682,7 +661,6 @@ impl Prohibited {
             ));
         }
         let mut b = Builder::new();
-        let mut ids: HashMap<String, usize> = HashMap::new();
         let mut terms = 0usize;
         for (i, w) in list.iter().enumerate() {
             for (field, value) in [("id", &w.id), ("name", &w.name), ("nameZh", &w.name_zh)] {
@@ -693,8 +671,10 @@ impl Prohibited {
                     ));
                 }
             }
-            let key = w.id.trim().to_ascii_lowercase();
-            if let Some(first) = ids.insert(key, i) {
+            // Entry `k` of the builder is item `k` of the list; ids compare case-blind. A
+            // scan: lists are short (at most MAX_ENTRIES), and no map is needed for it.
+            let id = w.id.trim();
+            if let Some(first) = b.p.entries.iter().position(|e| e.id.eq_ignore_ascii_case(id)) {
                 return Err(bad(format!("[{i}].id"), format!("{path}[{i}].id \"{}\" repeats the id of {path}[{first}]: ids must be unique", crate::money::clip(&w.id))));
             }
             let e = b.entry(w.id.trim(), w.name.trim(), w.name_zh.trim());
