@@ -4,7 +4,7 @@
 //! It is read by the same reader as every other input ([`super::de`]), so the input policy
 //! holds, and it prints through serde like any other output.
 
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -216,16 +216,17 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// serde_json's marker for a JSON fragment written as it is (what its `RawValue` serialises as).
+const RAW: &str = "$serde_json::private::RawValue";
+
+/// The number as written: the reader checked it against JSON's grammar, and `JSON.parse` gives
+/// the same value as from the float serde_json would print, without the float printer in the
+/// module.
 impl Serialize for Number {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if let Some(u) = self.as_u64() {
-            return s.serialize_u64(u);
-        }
-        // `-0` prints as serde_json prints it, as the float -0.0.
-        if let Some(i) = self.as_i64().filter(|_| self.0 != "-0") {
-            return s.serialize_i64(i);
-        }
-        s.serialize_f64(self.0.parse().unwrap_or(0.0))
+        let mut raw = s.serialize_struct(RAW, 1)?;
+        raw.serialize_field(RAW, &self.0)?;
+        raw.end()
     }
 }
 
