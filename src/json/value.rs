@@ -63,19 +63,23 @@ impl Map {
     }
 
     /// Appends a member the caller knows is new (the reader, which has checked).
+    #[inline(never)]
     pub(crate) fn push(&mut self, key: String, value: Value) {
         self.0.push((key, value));
     }
 
+    #[inline(never)]
     pub(crate) fn get(&self, key: &str) -> Option<&Value> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    #[inline(never)]
     pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     /// Sets `key`, in place when it is there, else at the end; gives back the old value.
+    #[inline(never)]
     pub(crate) fn insert(&mut self, key: String, value: Value) -> Option<Value> {
         match self.get_mut(&key) {
             Some(slot) => Some(std::mem::replace(slot, value)),
