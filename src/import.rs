@@ -71,6 +71,7 @@ fn read_suppliers(map: Option<BTreeMap<String, &RawValue>>) -> Result<Vec<(Strin
     Ok(out)
 }
 
+#[inline(never)]
 fn text(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
