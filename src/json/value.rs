@@ -173,6 +173,7 @@ impl Value {
         matches!(self, Value::String(_))
     }
 
+    #[inline(never)]
     pub(crate) fn get(&self, key: &str) -> Option<&Value> {
         self.as_object().and_then(|o| o.get(key))
     }
