@@ -39,7 +39,7 @@ pkg: wasm
 	@rm -rf pkg/node pkg/web
 	wasm-bindgen --target nodejs --out-dir pkg/node $(WASM)
 	wasm-bindgen --target web --out-dir pkg/web $(WASM)
-	$(WASM_OPT) -Oz --low-memory-unused pkg/web/kjb_bg.wasm -o pkg/web/kjb_bg.wasm
+	$(WASM_OPT) -Os --low-memory-unused --strip-producers --strip-target-features pkg/web/kjb_bg.wasm -o pkg/web/kjb_bg.wasm
 	cp pkg/web/kjb_bg.wasm pkg/node/kjb_bg.wasm
 	echo '{ "type": "module" }' > pkg/web/package.json
 	node scripts/build-cjs.mjs pkg/lib/api.mjs pkg/lib/client.mjs

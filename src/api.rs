@@ -41,7 +41,7 @@ pub fn quote_fee(input: &str, _origin: Origin) -> Result<String> {
 /// KjbClient uses it so order ids follow one rule everywhere (`money::order_id`).
 pub fn order_ids(input: &str, origin: Origin) -> Result<String> {
     let list: Vec<&RawValue> = json::parse(input).map_err(|e| e.under("orderIds"))?;
-    let mut seen = std::collections::HashSet::with_capacity(list.len());
+    let mut seen = crate::seen::Seen::with_capacity(list.len());
     let mut out = Vec::with_capacity(list.len());
     for (i, raw) in list.iter().enumerate() {
         let id = money::order_id(raw, &format!("orderIds[{i}]"), origin)?;

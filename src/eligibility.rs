@@ -29,7 +29,6 @@ use crate::reason::{Code, Path, Reason, Var};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::collections::HashSet;
 
 /// KJB's single-transaction limit (kjb-rules.md §2), the default of `limits.perTransactionUsd`.
 pub(crate) const DEFAULT_PER_TRANSACTION_USD: i64 = 10_000_000;
@@ -281,7 +280,7 @@ struct Checker<'c> {
     ctx: &'c Context,
     /// The buyer's failures, which every order shares.
     buyer: Vec<Reason>,
-    seen: HashSet<u64>,
+    seen: crate::seen::Seen,
     day_cny: Decimal,
     goods: Goods,
     verdicts: Vec<Verdict>,
@@ -295,7 +294,7 @@ impl<'c> Checker<'c> {
         Checker {
             ctx,
             buyer: ctx.buyer_reasons(),
-            seen: HashSet::with_capacity(expected),
+            seen: crate::seen::Seen::with_capacity(expected),
             day_cny: Decimal::ZERO,
             goods: Goods::default(),
             verdicts: Vec::with_capacity(expected),

@@ -22,7 +22,7 @@ use crate::time;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,7 +30,7 @@ struct Wire<'a> {
     #[serde(borrow)]
     answer: Cow<'a, str>,
     #[serde(default, borrow)]
-    suppliers: Option<HashMap<String, &'a RawValue>>,
+    suppliers: Option<BTreeMap<String, &'a RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -49,8 +49,9 @@ struct SupplierFacts {
 /// A supplier's known facts: `(kjb, chengxintong)`, each `None` when the caller did not say.
 type Facts = (Option<bool>, Option<bool>);
 
-fn read_suppliers(map: Option<HashMap<String, &RawValue>>) -> Result<HashMap<String, Facts>> {
-    let mut out = HashMap::new();
+/// The suppliers' facts by login id, sorted by it (as the map gives them).
+fn read_suppliers(map: Option<BTreeMap<String, &RawValue>>) -> Result<Vec<(String, Facts)>> {
+    let mut out = Vec::new();
     for (login, raw) in map.unwrap_or_default() {
         let path = format!("suppliers.{login}");
         let f: SupplierFacts = json::parse(raw.get()).map_err(|e| e.under(&path))?;
@@ -65,11 +66,12 @@ fn read_suppliers(map: Option<HashMap<String, &RawValue>>) -> Result<HashMap<Str
             }
             (a, b) => a.or(b).map(|f| f.0),
         };
-        out.insert(login, (kjb, f.chengxintong.map(|f| f.0)));
+        out.push((login, (kjb, f.chengxintong.map(|f| f.0))));
     }
     Ok(out)
 }
 
+#[inline(never)]
 fn text(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
@@ -83,7 +85,7 @@ fn bad(path: &str, code: ErrorCode, why: String) -> KjbError {
 }
 
 /// One order of the answer (`result` or `result[i]`), at `path`.
-fn order(o: &Value, path: &str, suppliers: &HashMap<String, Facts>) -> Result<Value> {
+fn order(o: &Value, path: &str, suppliers: &[(String, Facts)]) -> Result<Value> {
     let base = o.get("baseInfo").and_then(Value::as_object).ok_or_else(|| {
         bad(
             path,
@@ -149,7 +151,11 @@ fn order(o: &Value, path: &str, suppliers: &HashMap<String, Facts>) -> Result<Va
     if login.is_none() {
         missing.push("baseInfo.sellerLoginId".into());
     }
-    let (kjb, cxt) = login.as_ref().and_then(|l| suppliers.get(l)).copied().unwrap_or((None, None));
+    let (kjb, cxt) = login
+        .as_ref()
+        .and_then(|l| suppliers.binary_search_by(|(k, _)| k.cmp(l)).ok())
+        .and_then(|at| suppliers.get(at))
+        .map_or((None, None), |&(_, facts)| facts);
     let fact = |f: Option<bool>| f.map_or(Value::from("unknown"), Value::from);
     if kjb.is_none() || cxt.is_none() {
         missing.push("suppliers[sellerLoginId]".into());

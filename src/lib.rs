@@ -15,6 +15,7 @@
 
 // Leaf: text helpers.
 mod case;
+mod seen;
 mod sort;
 mod text;
 mod time;

@@ -130,6 +130,7 @@ fn bad(path: &str, message: String) -> KjbError {
 }
 
 /// An order id from JS: digits as a string, or a safe whole number.
+#[inline(never)]
 fn id_of(v: Option<&Value>, path: &str) -> Result<u64> {
     match v {
         Some(Value::String(s)) => money::digits_id(s).map_err(|why| KjbError::at(ErrorCode::InvalidOrderId, path, format!("{path} must be a 1688 order id (1–19 digits); \"{}\" {why}", money::clip(s)))),
@@ -154,6 +155,7 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
+#[inline(never)]
 fn list<'v>(v: Option<&'v Value>, path: &str) -> Result<&'v [Value]> {
     match v {
         None | Some(Value::Null) => Ok(&[]),
@@ -162,6 +164,7 @@ fn list<'v>(v: Option<&'v Value>, path: &str) -> Result<&'v [Value]> {
     }
 }
 
+#[inline(never)]
 fn text(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) => Some(s.clone()),
@@ -170,6 +173,7 @@ fn text(v: Option<&Value>) -> Option<String> {
     }
 }
 
+#[inline(never)]
 fn flag(v: Option<&Value>, path: &str) -> Result<bool> {
     match v {
         Some(Value::Bool(b)) => Ok(*b),

@@ -25,8 +25,7 @@ use crate::error::{ErrorCode, KjbError, Result};
 use crate::order::Leaf;
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::cmp::Ordering;
 
 /// Most entries a caller's list may have.
 pub(crate) const MAX_ENTRIES: usize = 1000;
@@ -60,10 +59,12 @@ struct Pattern {
 #[derive(Debug)]
 pub(crate) struct Prohibited {
     entries: Vec<Entry>,
-    categories: FastMap<String, Vec<u32>>,
+    /// (folded category name, entry), sorted by [`short_lex`] and entry, without repeats: a
+    /// sorted list searched by halves, with less code in the module than a map.
+    categories: Vec<(String, u32)>,
     /// The same for names that are whole numbers (1688 category ids), so numeric categories
     /// are looked up without formatting them.
-    category_ids: FastMap<u64, Vec<u32>>,
+    category_ids: Vec<(u64, u32)>,
     patterns: Vec<Pattern>,
     /// Patterns by first byte, for patterns starting with an ASCII character.
     ascii: Vec<Vec<u32>>,
@@ -408,30 +409,18 @@ fn category_key_into(s: &str, out: &mut String) {
     }
 }
 
-/// FNV-1a for the category maps: their keys come from the list itself, so there is nothing to
-/// flood, and item categories are looked up 100,000s of times per call.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
+/// The run of `list` (sorted as `cmp` orders keys) whose keys `cmp` finds equal.
+fn run<Q>(list: &[(Q, u32)], cmp: impl Fn(&Q) -> Ordering) -> &[(Q, u32)] {
+    let from = list.partition_point(|(k, _)| cmp(k) == Ordering::Less);
+    let rest = list.get(from..).unwrap_or_default();
+    let len = rest.iter().take_while(|(k, _)| cmp(k) == Ordering::Equal).count();
+    rest.get(..len).unwrap_or_default()
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-
-fn push_once(list: &mut Vec<u32>, entry: u32) {
-    if !list.contains(&entry) {
-        list.push(entry);
-    }
+/// Category names by length, then bytes: most names an item's category is compared with on
+/// the way differ in length, which settles the compare without reading them.
+fn short_lex(a: &str, b: &str) -> Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 struct Builder {
@@ -443,8 +432,8 @@ impl Builder {
         Builder {
             p: Prohibited {
                 entries: Vec::new(),
-                categories: FastMap::default(),
-                category_ids: FastMap::default(),
+                categories: Vec::new(),
+                category_ids: Vec::new(),
                 patterns: Vec::new(),
                 second: Vec::new(),
                 ascii_second: vec![0; 128],
@@ -476,10 +465,10 @@ impl Builder {
         }
         if key.bytes().all(|b| b.is_ascii_digit()) {
             if let Ok(id) = key.parse::<u64>() {
-                push_once(self.p.category_ids.entry(id).or_default(), entry);
+                self.p.category_ids.push((id, entry));
             }
         }
-        push_once(self.p.categories.entry(key).or_default(), entry);
+        self.p.categories.push((key, entry));
     }
 
     /// Adds a keyword or exclusion; `false` when it folds to nothing.
@@ -522,6 +511,13 @@ impl Builder {
 
     fn finish(mut self) -> Prohibited {
         crate::sort::sort_by(&mut self.p.other, Ord::cmp);
+        // Entries come in order, so each name's entries stay in list order, as they were met.
+        crate::sort::sort_by(&mut self.p.categories, |a, b| {
+            short_lex(&a.0, &b.0).then(a.1.cmp(&b.1))
+        });
+        self.p.categories.dedup();
+        crate::sort::sort_by(&mut self.p.category_ids, Ord::cmp);
+        self.p.category_ids.dedup();
         self.p
     }
 }
@@ -682,7 +678,6 @@ impl Prohibited {
             ));
         }
         let mut b = Builder::new();
-        let mut ids: HashMap<String, usize> = HashMap::new();
         let mut terms = 0usize;
         for (i, w) in list.iter().enumerate() {
             for (field, value) in [("id", &w.id), ("name", &w.name), ("nameZh", &w.name_zh)] {
@@ -693,8 +688,10 @@ impl Prohibited {
                     ));
                 }
             }
-            let key = w.id.trim().to_ascii_lowercase();
-            if let Some(first) = ids.insert(key, i) {
+            // Entry `k` of the builder is item `k` of the list; ids compare case-blind. A
+            // scan: lists are short (at most MAX_ENTRIES), and no map is needed for it.
+            let id = w.id.trim();
+            if let Some(first) = b.p.entries.iter().position(|e| e.id.eq_ignore_ascii_case(id)) {
                 return Err(bad(format!("[{i}].id"), format!("{path}[{i}].id \"{}\" repeats the id of {path}[{first}]: ids must be unique", crate::money::clip(&w.id))));
             }
             let e = b.entry(w.id.trim(), w.name.trim(), w.name_zh.trim());
@@ -752,16 +749,19 @@ impl Prohibited {
 
     /// Adds to `out` the entries whose category `leaf` is (no duplicates).
     pub(crate) fn category_hits(&self, leaf: &Leaf<'_>, scratch: &mut Scratch, out: &mut Vec<Hit>) {
-        let entries = match leaf {
-            Leaf::Name(n) => {
-                category_key_into(n, &mut scratch.buf);
-                self.categories.get(scratch.buf.as_str())
-            }
-            Leaf::Id(id) => self.category_ids.get(id),
-        };
-        for &entry in entries.map_or(&[][..], Vec::as_slice) {
+        let mut add = |entry: u32| {
             if !out.iter().any(|h| h.entry == entry) {
                 out.push(Hit { entry, pattern: None });
+            }
+        };
+        match leaf {
+            Leaf::Name(n) => {
+                category_key_into(n, &mut scratch.buf);
+                let key = scratch.buf.as_str();
+                run(&self.categories, |k| short_lex(k, key)).iter().for_each(|&(_, e)| add(e));
+            }
+            Leaf::Id(id) => {
+                run(&self.category_ids, |k| k.cmp(id)).iter().for_each(|&(_, e)| add(e))
             }
         }
     }

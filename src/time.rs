@@ -140,11 +140,13 @@ pub(crate) fn parse_1688(t: &str) -> Option<i64> {
 }
 
 /// A time in either form.
+#[inline(never)]
 pub(crate) fn parse_any(t: &str) -> Option<i64> {
     parse_iso(t).or_else(|| parse_1688(t))
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ`.
+#[inline(never)]
 pub(crate) fn format_iso(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);

@@ -46,6 +46,7 @@ fn quote_server(s: &str) -> String {
     out
 }
 
+#[inline(never)]
 fn text_of(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
@@ -56,6 +57,7 @@ fn text_of(v: Option<&Value>) -> Option<String> {
 }
 
 /// `true`/`false`, as booleans or as the strings some APIs send.
+#[inline(never)]
 pub(crate) fn flag(v: Option<&Value>) -> Option<bool> {
     match v? {
         Value::Bool(b) => Some(*b),

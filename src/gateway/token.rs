@@ -112,6 +112,7 @@ struct TokenWire<'a> {
     status: Option<&'a RawValue>,
 }
 
+#[inline(never)]
 fn text_of(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),

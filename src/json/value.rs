@@ -4,7 +4,7 @@
 //! It is read by the same reader as every other input ([`super::de`]), so the input policy
 //! holds, and it prints through serde like any other output.
 
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -63,19 +63,23 @@ impl Map {
     }
 
     /// Appends a member the caller knows is new (the reader, which has checked).
+    #[inline(never)]
     pub(crate) fn push(&mut self, key: String, value: Value) {
         self.0.push((key, value));
     }
 
+    #[inline(never)]
     pub(crate) fn get(&self, key: &str) -> Option<&Value> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    #[inline(never)]
     pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     /// Sets `key`, in place when it is there, else at the end; gives back the old value.
+    #[inline(never)]
     pub(crate) fn insert(&mut self, key: String, value: Value) -> Option<Value> {
         match self.get_mut(&key) {
             Some(slot) => Some(std::mem::replace(slot, value)),
@@ -169,6 +173,7 @@ impl Value {
         matches!(self, Value::String(_))
     }
 
+    #[inline(never)]
     pub(crate) fn get(&self, key: &str) -> Option<&Value> {
         self.as_object().and_then(|o| o.get(key))
     }
@@ -216,16 +221,17 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// serde_json's marker for a JSON fragment written as it is (what its `RawValue` serialises as).
+const RAW: &str = "$serde_json::private::RawValue";
+
+/// The number as written: the reader checked it against JSON's grammar, and `JSON.parse` gives
+/// the same value as from the float serde_json would print, without the float printer in the
+/// module.
 impl Serialize for Number {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if let Some(u) = self.as_u64() {
-            return s.serialize_u64(u);
-        }
-        // `-0` prints as serde_json prints it, as the float -0.0.
-        if let Some(i) = self.as_i64().filter(|_| self.0 != "-0") {
-            return s.serialize_i64(i);
-        }
-        s.serialize_f64(self.0.parse().unwrap_or(0.0))
+        let mut raw = s.serialize_struct(RAW, 1)?;
+        raw.serialize_field(RAW, &self.0)?;
+        raw.end()
     }
 }
 
