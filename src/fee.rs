@@ -7,7 +7,7 @@
 
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::money;
-use rust_decimal::{Decimal, RoundingStrategy};
+use crate::money::{Decimal, Round};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::sync::OnceLock;
@@ -32,12 +32,12 @@ pub(crate) enum Rounding {
 }
 
 impl Rounding {
-    fn strategy(self) -> RoundingStrategy {
+    fn mode(self) -> Round {
         match self {
-            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
-            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
-            Rounding::Down => RoundingStrategy::ToZero,
-            Rounding::Up => RoundingStrategy::AwayFromZero,
+            Rounding::HalfUp => Round::HalfUp,
+            Rounding::HalfEven => Round::HalfEven,
+            Rounding::Down => Round::Down,
+            Rounding::Up => Round::Up,
         }
     }
 }
@@ -196,7 +196,7 @@ impl Schedule {
     /// for a non-zero amount.
     pub(crate) fn fee(&self, amount: Decimal, rate: Decimal) -> Result<Decimal> {
         let raw = money::mul(amount, rate)?;
-        let fee = money::to_fen(raw, self.rounding.strategy());
+        let fee = money::to_fen(raw, self.rounding.mode());
         if !amount.is_zero() && fee < self.min_fee {
             return Ok(self.min_fee);
         }
@@ -282,7 +282,7 @@ pub(crate) fn volume(history: &[Decimal]) -> Result<Volume> {
         Decimal::ZERO
     } else {
         let n = Decimal::from(u64::try_from(window.len()).unwrap_or(1));
-        money::to_fen(money::div(sum, n)?, RoundingStrategy::MidpointAwayFromZero)
+        money::div_fen(sum, n, Round::HalfUp)?
     };
     let (applicable, basis) = if average > last_month {
         (average, Basis::Average)

@@ -22,10 +22,10 @@ use crate::eligibility::{Outcome, Verdict};
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::fee::{Schedule, Tier};
 use crate::money;
+use crate::money::{Decimal, Round};
 use crate::order::IdStr;
 use crate::out::Out;
 use crate::reason::Reason;
-use rust_decimal::Decimal;
 #[cfg(test)]
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -225,7 +225,7 @@ pub(crate) fn plan<'v>(
             api: API,
             order_ids: std::mem::replace(ids, Vec::with_capacity(max)),
             amount: money::fmt_cny(*amount),
-            amount_usd: money::fmt_cny(money::div(*amount, fx)?),
+            amount_usd: money::fmt_cny(money::div_fen(*amount, fx, Round::HalfUp)?),
             fee: money::fmt_cny(*fee),
             warnings: std::mem::take(warnings),
         };
@@ -265,7 +265,7 @@ pub(crate) fn plan<'v>(
         deferred: deferred.len(),
         warned,
         amount: money::fmt_cny(total_amount),
-        amount_usd: money::fmt_cny(money::div(total_amount, fx)?),
+        amount_usd: money::fmt_cny(money::div_fen(total_amount, fx, Round::HalfUp)?),
         fee: money::fmt_cny(total_fee),
         tier: tier.tier,
         rate: money::fmt_rate(tier.rate),
@@ -287,6 +287,8 @@ mod tests {
     use serde_json::{json, Value};
     use std::collections::{HashMap, HashSet};
     use std::str::FromStr;
+    // The figures of the answers, added up again with the oracle type.
+    use crate::decimal::oracle::Theirs as Decimal;
 
     fn plan_value(v: &Value) -> Result<Value> {
         plan_payment(&v.to_string(), None, Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
