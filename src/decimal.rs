@@ -40,8 +40,34 @@ pub(crate) enum Round {
     HalfEven,
 }
 
+/// 10^0 … 10^38, every power of ten `u128` holds.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // evaluated at compile time
+const POW10: [u128; 39] = {
+    let mut t = [1u128; 39];
+    let mut i = 1;
+    while i < t.len() {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
 fn pow10(n: u32) -> Option<u128> {
-    10u128.checked_pow(n)
+    POW10.get(usize::try_from(n).ok()?).copied()
+}
+
+/// `m × 10^by`, `None` past `i128`. The usual operand (an amount, a rate) fits 64 bits and is
+/// scaled by at most 10^18, a product that cannot overflow: it is multiplied without the
+/// overflow check, which on WebAssembly is a slow library call.
+fn scaled(m: i128, by: u32) -> Option<i128> {
+    if by == 0 {
+        return Some(m);
+    }
+    let p = i128::try_from(pow10(by)?).ok()?;
+    match i64::try_from(m) {
+        Ok(small) if by <= 18 => Some(i128::from(small).wrapping_mul(p)),
+        _ => m.checked_mul(p),
+    }
 }
 
 /// `q` rounded up or not, given the remainder `r` of a division by `div` (`r < div`).
@@ -135,10 +161,7 @@ impl Decimal {
     /// Both mantissas at the larger scale; `None` past `i128` (never for kjb's scales, ≤ 8).
     fn aligned(self, other: Decimal) -> Option<(i128, i128, u32)> {
         let scale = self.scale.max(other.scale);
-        let up = |d: Decimal| -> Option<i128> {
-            let p = i128::try_from(pow10(scale.checked_sub(d.scale)?)?).ok()?;
-            d.m.checked_mul(p)
-        };
+        let up = |d: Decimal| scaled(d.m, scale.checked_sub(d.scale)?);
         Some((up(self)?, up(other)?, scale))
     }
 
@@ -164,7 +187,12 @@ impl Decimal {
         if self.is_zero() || other.is_zero() {
             return Some(Decimal::ZERO);
         }
-        Decimal::fit(self.m.checked_mul(other.m)?, self.scale.checked_add(other.scale)?)
+        // Two 64-bit mantissas (an amount by a rate, nearly always) cannot overflow i128.
+        let m = match (i64::try_from(self.m), i64::try_from(other.m)) {
+            (Ok(a), Ok(b)) => i128::from(a).wrapping_mul(i128::from(b)),
+            _ => self.m.checked_mul(other.m)?,
+        };
+        Decimal::fit(m, self.scale.checked_add(other.scale)?)
     }
 
     /// `self / other` rounded to `places` places with `mode`, exactly; `None` for a zero divisor
@@ -184,7 +212,11 @@ impl Decimal {
         } else {
             den = den.checked_mul(p)?;
         }
-        let (q, r) = (num.checked_div(den)?, num.checked_rem(den)?);
+        let (q, r) = match (u64::try_from(num), u64::try_from(den)) {
+            // 64-bit division where it does (see `round_to`).
+            (Ok(n), Ok(d)) => (u128::from(n.checked_div(d)?), u128::from(n.checked_rem(d)?)),
+            _ => (num.checked_div(den)?, num.checked_rem(den)?),
+        };
         let q = if round_up(mode, q, r, den) { q.checked_add(1)? } else { q };
         if q >= LIMIT || places > MAX_SCALE {
             return None;
@@ -221,8 +253,7 @@ impl Decimal {
 
     /// The same value with `scale` places (`scale` at least the current one), if it fits.
     pub(crate) fn with_scale(self, scale: u32) -> Option<Decimal> {
-        let p = i128::try_from(pow10(scale.checked_sub(self.scale)?)?).ok()?;
-        Some(Decimal { m: self.m.checked_mul(p)?, scale })
+        Some(Decimal { m: scaled(self.m, scale.checked_sub(self.scale)?)?, scale })
     }
 
     /// Without trailing zeros (`1.500` → `1.5`, `0.00` → `0`).
