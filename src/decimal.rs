@@ -42,7 +42,7 @@ pub(crate) enum Round {
 
 /// 10^0 … 10^38, every power of ten `u128` holds.
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // evaluated at compile time
-const POW10: [u128; 39] = {
+static POW10: [u128; 39] = {
     let mut t = [1u128; 39];
     let mut i = 1;
     while i < t.len() {
@@ -59,6 +59,7 @@ fn pow10(n: u32) -> Option<u128> {
 /// `m × 10^by`, `None` past `i128`. The usual operand (an amount, a rate) fits 64 bits and is
 /// scaled by at most 10^18, a product that cannot overflow: it is multiplied without the
 /// overflow check, which on WebAssembly is a slow library call.
+#[inline(never)]
 fn scaled(m: i128, by: u32) -> Option<i128> {
     if by == 0 {
         return Some(m);
@@ -106,10 +107,15 @@ impl Decimal {
     /// mantissa below 2^96 (and the places at most 28); `None` when not even the whole number
     /// fits.
     fn fit(m: i128, scale: u32) -> Option<Decimal> {
-        let mag = m.unsigned_abs();
-        if mag < LIMIT && scale <= MAX_SCALE {
+        if m.unsigned_abs() < LIMIT && scale <= MAX_SCALE {
             return Some(Decimal { m, scale });
         }
+        Decimal::round_into_range(m, scale)
+    }
+
+    #[inline(never)]
+    fn round_into_range(m: i128, scale: u32) -> Option<Decimal> {
+        let mag = m.unsigned_abs();
         let mut drop = scale.saturating_sub(MAX_SCALE).max(1);
         while drop <= scale {
             let q = match pow10(drop) {
@@ -166,6 +172,7 @@ impl Decimal {
     }
 
     /// The exact sum, brought into range; a zero term gives the other unchanged.
+    #[inline(never)]
     pub(crate) fn checked_add(self, other: Decimal) -> Option<Decimal> {
         if self.is_zero() {
             return Some(other);
@@ -183,6 +190,7 @@ impl Decimal {
 
     /// The exact product, brought into range. `None` past `i128`, which the products kjb forms
     /// (an amount by a rate: at most 17 + 21 digits) never reach.
+    #[inline(never)]
     pub(crate) fn checked_mul(self, other: Decimal) -> Option<Decimal> {
         if self.is_zero() || other.is_zero() {
             return Some(Decimal::ZERO);
@@ -197,6 +205,7 @@ impl Decimal {
 
     /// `self / other` rounded to `places` places with `mode`, exactly; `None` for a zero divisor
     /// or a quotient out of range.
+    #[inline(never)]
     pub(crate) fn div_round(self, other: Decimal, places: u32, mode: Round) -> Option<Decimal> {
         if other.is_zero() {
             return None;
@@ -258,14 +267,28 @@ impl Decimal {
 
     /// Without trailing zeros (`1.500` → `1.5`, `0.00` → `0`).
     pub(crate) fn normalize(self) -> Decimal {
-        let (mut m, mut scale) = (self.m, self.scale);
-        while scale > 0 && m.checked_rem(10) == Some(0) {
-            m = m.checked_div(10).unwrap_or(0);
-            scale = scale.saturating_sub(1);
+        if self.m == 0 {
+            return Decimal::ZERO;
         }
-        if m == 0 {
-            scale = 0;
-        }
+        let mut scale = self.scale;
+        // In 64 bits where the mantissa fits (a rate's does): see `round_to`.
+        let m = match i64::try_from(self.m) {
+            Ok(mut m) => {
+                while scale > 0 && m % 10 == 0 {
+                    m /= 10;
+                    scale = scale.saturating_sub(1);
+                }
+                i128::from(m)
+            }
+            Err(_) => {
+                let mut m = self.m;
+                while scale > 0 && m % 10 == 0 {
+                    m /= 10;
+                    scale = scale.saturating_sub(1);
+                }
+                m
+            }
+        };
         Decimal { m, scale }
     }
 }
@@ -283,7 +306,11 @@ impl From<i64> for Decimal {
 }
 
 impl Ord for Decimal {
+    #[inline(never)]
     fn cmp(&self, other: &Decimal) -> Ordering {
+        if self.scale == other.scale {
+            return self.m.cmp(&other.m);
+        }
         match self.aligned(*other) {
             Some((a, b, _)) => a.cmp(&b),
             // One mantissa, scaled up, passed i128, so it outweighs the other (below 2^96).
