@@ -65,8 +65,12 @@ fn scaled(m: i128, by: u32) -> Option<i128> {
         return Some(m);
     }
     let p = i128::try_from(pow10(by)?).ok()?;
-    match i64::try_from(m) {
-        Ok(small) if by <= 18 => Some(i128::from(small).wrapping_mul(p)),
+    match (i32::try_from(m), i64::try_from(m)) {
+        // An amount below 2^31 fen scaled by at most 10^9: a native 64-bit product.
+        (Ok(small), _) if by <= 9 => {
+            Some(i128::from(i64::from(small).wrapping_mul(i64::try_from(p).ok()?)))
+        }
+        (_, Ok(small)) if by <= 18 => Some(i128::from(small).wrapping_mul(p)),
         _ => m.checked_mul(p),
     }
 }
@@ -196,9 +200,12 @@ impl Decimal {
             return Some(Decimal::ZERO);
         }
         // Two 64-bit mantissas (an amount by a rate, nearly always) cannot overflow i128.
-        let m = match (i64::try_from(self.m), i64::try_from(other.m)) {
-            (Ok(a), Ok(b)) => i128::from(a).wrapping_mul(i128::from(b)),
-            _ => self.m.checked_mul(other.m)?,
+        let m = match (i32::try_from(self.m), i32::try_from(other.m)) {
+            (Ok(a), Ok(b)) => i128::from(i64::from(a).wrapping_mul(i64::from(b))),
+            _ => match (i64::try_from(self.m), i64::try_from(other.m)) {
+                (Ok(a), Ok(b)) => i128::from(a).wrapping_mul(i128::from(b)),
+                _ => self.m.checked_mul(other.m)?,
+            },
         };
         Decimal::fit(m, self.scale.checked_add(other.scale)?)
     }
@@ -227,8 +234,13 @@ impl Decimal {
             _ => (num.checked_div(den)?, num.checked_rem(den)?),
         };
         let q = if round_up(mode, q, r, den) { q.checked_add(1)? } else { q };
-        if q >= LIMIT || places > MAX_SCALE {
+        if places > MAX_SCALE {
             return None;
+        }
+        if q >= LIMIT {
+            // Too big for `places` places: as a general decimal quotient, with the places
+            // that fit, half-even at the last one (no USD figure of kjb comes near 10^26).
+            return self.div_round(other, places.checked_sub(1)?, Round::HalfEven);
         }
         Some(Decimal {
             m: signed(self.is_sign_negative() != other.is_sign_negative(), q)?,
@@ -258,6 +270,14 @@ impl Decimal {
         // `q` < 2^96 / 10, so `q + 1` and the sign fit.
         let q = if round_up(mode, q, r, div) { q.saturating_add(1) } else { q };
         Decimal { m: signed(self.m < 0, q).unwrap_or(0), scale: places }
+    }
+
+    /// The same value with up to `scale` places: the most that keep the mantissa in range.
+    pub(crate) fn widened(self, scale: u32) -> Decimal {
+        (self.scale..=scale)
+            .rev()
+            .find_map(|s| self.with_scale(s).filter(|d| d.m.unsigned_abs() < LIMIT))
+            .unwrap_or(self)
     }
 
     /// The same value with `scale` places (`scale` at least the current one), if it fits.

@@ -251,17 +251,12 @@ pub fn fmt_cny(d: Decimal) -> String {
 /// Appends [`fmt_cny`]`(d)`: digits, a `.`, and `-` at most, nothing JSON escapes, so the
 /// hand-written answers put it between quotes as it is.
 pub(crate) fn push_cny(out: &mut String, d: Decimal) {
-    let r = to_fen(d, Round::HalfUp);
-    match r.with_scale(CNY_DECIMALS) {
-        Some(r) => {
-            if r.is_sign_negative() {
-                out.push('-');
-            }
-            crate::decimal::push_fixed(out, r.mantissa().unsigned_abs(), CNY_DECIMALS);
-        }
-        // Beyond 2^96 fen, which no sum of amounts reaches: the figure as it is.
-        None => out.push_str(&r.to_string()),
+    // Beyond 2^96 fen, which no sum of amounts reaches, with the places that fit.
+    let r = to_fen(d, Round::HalfUp).widened(CNY_DECIMALS);
+    if r.is_sign_negative() {
+        out.push('-');
     }
+    crate::decimal::push_fixed(out, r.mantissa().unsigned_abs(), r.scale());
 }
 
 /// A rate as output: its shortest exact form (`"0.0015"`, `"0"`).
