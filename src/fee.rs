@@ -461,6 +461,7 @@ pub(crate) fn quote_json(q: &Quote) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use std::str::FromStr;
