@@ -176,8 +176,23 @@ impl Decimal {
     }
 
     /// The exact sum, brought into range; a zero term gives the other unchanged.
-    #[inline(never)]
+    #[inline]
     pub(crate) fn checked_add(self, other: Decimal) -> Option<Decimal> {
+        // The usual sum (amounts in fen, at one scale) in one native addition: two terms below
+        // 2^63 add up to less than 2^96.
+        if self.scale == other.scale && !self.is_zero() && !other.is_zero() {
+            if let (Ok(a), Ok(b)) = (i64::try_from(self.m), i64::try_from(other.m)) {
+                return Some(Decimal {
+                    m: i128::from(a).wrapping_add(i128::from(b)),
+                    scale: self.scale,
+                });
+            }
+        }
+        self.add_any(other)
+    }
+
+    #[inline(never)]
+    fn add_any(self, other: Decimal) -> Option<Decimal> {
         if self.is_zero() {
             return Some(other);
         }
@@ -326,11 +341,18 @@ impl From<i64> for Decimal {
 }
 
 impl Ord for Decimal {
-    #[inline(never)]
+    #[inline]
     fn cmp(&self, other: &Decimal) -> Ordering {
         if self.scale == other.scale {
             return self.m.cmp(&other.m);
         }
+        self.cmp_any(other)
+    }
+}
+
+impl Decimal {
+    #[inline(never)]
+    fn cmp_any(&self, other: &Decimal) -> Ordering {
         match self.aligned(*other) {
             Some((a, b, _)) => a.cmp(&b),
             // One mantissa, scaled up, passed i128, so it outweighs the other (below 2^96).
