@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs tests/node/secret-memory.test.cjs on the package with its wasm rebuilt with the kjb
-# crate (and the hot dependencies that are otherwise fixed at 3: sha1, rust_decimal) at
+# crate (and the hot dependency that is otherwise fixed at 3: sha1) at
 # another opt-level. Which values the optimiser leaves on the wasm stack depends on it, so the
 # secret wipe is proven at each. Usage: scripts/secret-memory.sh OPT... (OPT: 3, s or z)
 # Needs `make pkg` first; each opt-level builds in its own target dir (target/opt-OPT).
@@ -15,8 +15,7 @@ for opt in "$@"; do
   dir=target/secret-memory/$opt
   nice cargo build --release --target wasm32-unknown-unknown --target-dir "target/opt-$opt" \
     --config "profile.release.opt-level=$level" \
-    --config "profile.release.package.sha1.opt-level=$level" \
-    --config "profile.release.package.rust_decimal.opt-level=$level"
+    --config "profile.release.package.sha1.opt-level=$level"
   rm -rf "$dir" && mkdir -p "$dir"
   wasm-bindgen --target nodejs --out-dir "$dir/node" "target/opt-$opt/wasm32-unknown-unknown/release/kjb.wasm"
   node_modules/.bin/wasm-opt -Oz --low-memory-unused "$dir/node/kjb_bg.wasm" -o "$dir/node/kjb_bg.wasm"

@@ -22,11 +22,11 @@ use crate::error::{ErrorCode, KjbError, Result};
 use crate::fee::ScheduleWire;
 use crate::json::{self, Origin};
 use crate::money;
+use crate::money::{Decimal, Round};
 use crate::order::{self, present, Buyer, BuyerWire, Flag, Order};
 use crate::out::{Form, Out};
 use crate::prohibited::{self, Hit, Prohibited};
 use crate::reason::{Code, Path, Reason, Var};
-use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -217,10 +217,7 @@ impl Context {
     /// USD for a message about exceeding a limit: rounded up to the cent, so a figure shown as
     /// over the limit never prints equal to it.
     fn usd_up(&self, cny: Decimal) -> Result<String> {
-        Ok(grouped(&money::fmt_cny(money::to_fen(
-            money::div(cny, self.rate)?,
-            RoundingStrategy::AwayFromZero,
-        ))))
+        Ok(grouped(&money::fmt_cny(money::div_fen(cny, self.rate, Round::Up)?)))
     }
 }
 

@@ -7,7 +7,7 @@
 
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::money;
-use rust_decimal::{Decimal, RoundingStrategy};
+use crate::money::{Decimal, Round};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::sync::OnceLock;
@@ -32,12 +32,12 @@ pub(crate) enum Rounding {
 }
 
 impl Rounding {
-    fn strategy(self) -> RoundingStrategy {
+    fn mode(self) -> Round {
         match self {
-            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
-            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
-            Rounding::Down => RoundingStrategy::ToZero,
-            Rounding::Up => RoundingStrategy::AwayFromZero,
+            Rounding::HalfUp => Round::HalfUp,
+            Rounding::HalfEven => Round::HalfEven,
+            Rounding::Down => Round::Down,
+            Rounding::Up => Round::Up,
         }
     }
 }
@@ -196,7 +196,7 @@ impl Schedule {
     /// for a non-zero amount.
     pub(crate) fn fee(&self, amount: Decimal, rate: Decimal) -> Result<Decimal> {
         let raw = money::mul(amount, rate)?;
-        let fee = money::to_fen(raw, self.rounding.strategy());
+        let fee = money::to_fen(raw, self.rounding.mode());
         if !amount.is_zero() && fee < self.min_fee {
             return Ok(self.min_fee);
         }
@@ -282,7 +282,7 @@ pub(crate) fn volume(history: &[Decimal]) -> Result<Volume> {
         Decimal::ZERO
     } else {
         let n = Decimal::from(u64::try_from(window.len()).unwrap_or(1));
-        money::to_fen(money::div(sum, n)?, RoundingStrategy::MidpointAwayFromZero)
+        money::div_fen(sum, n, Round::HalfUp)?
     };
     let (applicable, basis) = if average > last_month {
         (average, Basis::Average)
@@ -461,6 +461,7 @@ pub(crate) fn quote_json(q: &Quote) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use std::str::FromStr;
@@ -749,5 +750,67 @@ mod tests {
     fn builtin_round_trips_through_its_output() {
         let out = serde_json::to_string(&ScheduleOut::from(&Schedule::builtin())).unwrap();
         assert_eq!(wire(&out).unwrap().tiers(), Schedule::builtin().tiers());
+    }
+
+    proptest::proptest! {
+        /// quoteFee's figures are what the same rules computed with `rust_decimal` give: the
+        /// average of the months, the tier, the fee in each rounding mode with a minimum, the
+        /// volume still needed — for amounts from 0 to 15 integer digits and rates of 6 places.
+        #[test]
+        fn quote_matches_a_general_decimal(
+            fen in proptest::prop_oneof![0u64..10_000_000, 0u64..100_000_000_000_000_000],
+            history in proptest::collection::vec(0u64..100_000_000_000_000_000, 0..15),
+            rates in proptest::collection::vec(0u64..1_000_000, 1..4),
+            mode in 0usize..4,
+            min_fee in 0u64..500,
+        ) {
+            use crate::decimal::oracle::{RoundingStrategy, Theirs};
+            let cny = |f: u64| Theirs::from_i128_with_scale(i128::from(f), 2);
+            let half_up = |d: Theirs| {
+                let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+                r.rescale(2);
+                r.to_string()
+            };
+            let (amount, history): (Theirs, Vec<Theirs>) = (cny(fen), history.into_iter().map(cny).collect());
+            let rates: Vec<Theirs> = rates.into_iter().map(|r| Theirs::from_i128_with_scale(i128::from(r), 6)).collect();
+            let froms: Vec<Theirs> = (0..rates.len()).map(|i| Theirs::from(i as u64 * 1_000_000)).collect();
+            let (name, strategy) = [("halfUp", RoundingStrategy::MidpointAwayFromZero), ("halfEven", RoundingStrategy::MidpointNearestEven), ("down", RoundingStrategy::ToZero), ("up", RoundingStrategy::AwayFromZero)][mode];
+            let min_fee = cny(min_fee);
+            let tiers: Vec<serde_json::Value> = rates.iter().enumerate().map(|(i, r)| serde_json::json!({
+                "from": froms[i].to_string(),
+                "to": froms.get(i + 1).map(|f| f.to_string()),
+                "rate": r.to_string(),
+            })).collect();
+            let input = serde_json::json!({
+                "amount": amount.to_string(),
+                "history": history.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+                "schedule": {"rounding": name, "minFee": min_fee.to_string(), "tiers": tiers},
+            });
+            let q: serde_json::Value = serde_json::from_str(&crate::api::quote_fee(&input.to_string(), crate::json::Origin::Js).unwrap()).unwrap();
+
+            let last = history.first().copied().unwrap_or(Theirs::ZERO);
+            let window = &history[..history.len().min(AVERAGE_MONTHS)];
+            let average = if window.is_empty() { Theirs::ZERO } else {
+                (window.iter().copied().sum::<Theirs>() / Theirs::from(window.len() as u64)).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            };
+            let applicable = average.max(last);
+            let tier = froms.iter().rposition(|f| *f <= applicable).unwrap();
+            let fee = |rate: Theirs| {
+                let f = (amount * rate).round_dp_with_strategy(2, strategy);
+                if !amount.is_zero() && f < min_fee { min_fee } else { f }
+            };
+            proptest::prop_assert_eq!(q["amount"].as_str().unwrap(), half_up(amount));
+            proptest::prop_assert_eq!(q["average"].as_str().unwrap(), half_up(average));
+            proptest::prop_assert_eq!(q["applicableAmount"].as_str().unwrap(), half_up(applicable));
+            proptest::prop_assert_eq!(q["tier"].as_u64(), Some(tier as u64 + 1));
+            proptest::prop_assert_eq!(q["rate"].as_str().unwrap(), rates[tier].normalize().to_string());
+            proptest::prop_assert_eq!(q["fee"].as_str().unwrap(), half_up(fee(rates[tier])));
+            if let Some(next) = rates.get(tier + 1) {
+                proptest::prop_assert_eq!(q["next"]["fee"].as_str().unwrap(), half_up(fee(*next)));
+                proptest::prop_assert_eq!(q["next"]["volumeNeeded"].as_str().unwrap(), half_up(froms[tier + 1] - applicable));
+            } else {
+                proptest::prop_assert!(q["next"].is_null());
+            }
+        }
     }
 }

@@ -25,6 +25,7 @@ mod error;
 mod json;
 
 // Values and the order model.
+mod decimal;
 mod money;
 mod order;
 
@@ -57,6 +58,7 @@ pub use error::{ErrorCode, KjbError, Result};
 pub mod internals {
     /// Money and id readers and printers.
     pub mod money {
+        pub use crate::decimal::Decimal;
         pub use crate::money::{
             cny, cny_str, fmt_cny, fmt_rate, fx, order_id, rate, usd, MAX_SAFE_INTEGER,
         };

@@ -6,9 +6,9 @@
 //! contract's limits (2 decimals for CNY, 15 integer digits, 6 decimals for rates) and says what
 //! to change when a value breaks them.
 
+pub(crate) use crate::decimal::{Decimal, Round};
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::json::Origin;
-use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::str::FromStr;
@@ -235,35 +235,10 @@ pub fn cny_str(text: &str, path: &str) -> Result<Decimal> {
     decimal_text(text, CNY, path, true)
 }
 
-/// Rounds to the fen with the given strategy.
-pub(crate) fn to_fen(d: Decimal, strategy: RoundingStrategy) -> Decimal {
-    // Amounts read from orders already are in fen, and rounding leaves those as they are.
-    if d.scale() <= CNY_DECIMALS {
-        return d;
-    }
-    fen_u64(d, strategy).unwrap_or_else(|| d.round_dp_with_strategy(CNY_DECIMALS, strategy))
-}
-
-/// [`to_fen`] in u64 arithmetic, for the strategies the crate uses and mantissas that fit: a
-/// fee is rounded for every order planned, and `round_dp_with_strategy` works in 96 bits.
-/// `None` leaves the rest to `rust_decimal`; the result is bit for bit the same (tested).
-fn fen_u64(d: Decimal, strategy: RoundingStrategy) -> Option<Decimal> {
-    let m = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
-    let div = 10u64.checked_pow(d.scale().checked_sub(CNY_DECIMALS)?)?;
-    let (q, r) = (m.checked_div(div)?, m.checked_rem(div)?);
-    // `r` against the half of `div`, without overflowing: `r - (div - r)`'s sign.
-    let rest = div.checked_sub(r)?;
-    let up = match strategy {
-        RoundingStrategy::ToZero => false,
-        RoundingStrategy::AwayFromZero => r != 0,
-        RoundingStrategy::MidpointAwayFromZero => r >= rest,
-        RoundingStrategy::MidpointNearestEven => r > rest || (r == rest && q % 2 == 1),
-        _ => return None,
-    };
-    let q = if up { q.checked_add(1)? } else { q };
-    let mut out = Decimal::try_from_i128_with_scale(i128::from(q), CNY_DECIMALS).ok()?;
-    out.set_sign_negative(d.is_sign_negative() && q != 0);
-    Some(out)
+/// Rounds to the fen with the given mode; amounts read from orders already are in fen, and
+/// rounding leaves those as they are.
+pub(crate) fn to_fen(d: Decimal, mode: Round) -> Decimal {
+    d.round_to(CNY_DECIMALS, mode)
 }
 
 /// A CNY amount as output: always exactly 2 decimals.
@@ -276,14 +251,12 @@ pub fn fmt_cny(d: Decimal) -> String {
 /// Appends [`fmt_cny`]`(d)`: digits, a `.`, and `-` at most, nothing JSON escapes, so the
 /// hand-written answers put it between quotes as it is.
 pub(crate) fn push_cny(out: &mut String, d: Decimal) {
-    let mut r = to_fen(d, RoundingStrategy::MidpointAwayFromZero);
-    r.rescale(CNY_DECIMALS);
-    // The digits of the fen count by hand (a plan prints a few per batch, 100,000s in all);
-    // `Decimal`'s own `Display` (core::fmt) for the rest, e.g. a negative sign.
-    match u64::try_from(r.mantissa()) {
-        Ok(fen) if r.scale() == CNY_DECIMALS && !r.is_sign_negative() => push_fixed(out, fen, 2),
-        _ => out.push_str(&r.to_string()),
+    // Beyond 2^96 fen, which no sum of amounts reaches, with the places that fit.
+    let r = to_fen(d, Round::HalfUp).widened(CNY_DECIMALS);
+    if r.is_sign_negative() {
+        out.push('-');
     }
+    crate::decimal::push_fixed(out, r.mantissa().unsigned_abs(), r.scale());
 }
 
 /// A rate as output: its shortest exact form (`"0.0015"`, `"0"`).
@@ -296,36 +269,10 @@ pub fn fmt_rate(d: Decimal) -> String {
 /// Appends [`fmt_rate`]`(d)`.
 pub(crate) fn push_rate(out: &mut String, d: Decimal) {
     let n = d.normalize();
-    match (u64::try_from(n.mantissa()), usize::try_from(n.scale())) {
-        (Ok(m), Ok(scale)) if !n.is_sign_negative() => push_fixed(out, m, scale),
-        _ => out.push_str(&n.to_string()),
+    if n.is_sign_negative() {
+        out.push('-');
     }
-}
-
-/// Appends `mantissa / 10^scale` with exactly `scale` decimals (`1234, 2` → `12.34`, `5, 3` →
-/// `0.005`), as `Decimal` prints it.
-fn push_fixed(out: &mut String, mantissa: u64, scale: usize) {
-    let mut buf = [0; 20];
-    let digits = crate::text::u64_digits(mantissa, &mut buf);
-    if scale == 0 {
-        out.push_str(digits);
-        return;
-    }
-    match digits.len().checked_sub(scale) {
-        Some(int_len) if int_len > 0 => {
-            let (int, frac) = digits.split_at(int_len);
-            out.push_str(int);
-            out.push('.');
-            out.push_str(frac);
-        }
-        _ => {
-            out.push_str("0.");
-            for _ in digits.len()..scale {
-                out.push('0');
-            }
-            out.push_str(digits);
-        }
-    }
+    crate::decimal::push_fixed(out, n.mantissa().unsigned_abs(), n.scale());
 }
 
 /// Adds exactly; amounts are bounded to 15 integer digits so a sum of up to 10^12 of them fits
@@ -342,8 +289,10 @@ pub(crate) fn mul(a: Decimal, b: Decimal) -> Result<Decimal> {
     a.checked_mul(b).ok_or_else(|| KjbError::internal("decimal overflow while multiplying amounts"))
 }
 
-pub(crate) fn div(a: Decimal, b: Decimal) -> Result<Decimal> {
-    a.checked_div(b).ok_or_else(|| KjbError::internal("decimal division by zero or overflow"))
+/// `a / b` rounded to the fen with `mode`, exactly: every quotient kjb shows is one in fen.
+pub(crate) fn div_fen(a: Decimal, b: Decimal, mode: Round) -> Result<Decimal> {
+    a.div_round(b, CNY_DECIMALS, mode)
+        .ok_or_else(|| KjbError::internal("decimal division by zero or overflow"))
 }
 
 /// An order id: 1–19 digits fitting u64, from a string, a BigInt (which the JS layer sends as a
@@ -431,16 +380,26 @@ pub(crate) fn plain_cny(token: &str) -> Option<Decimal> {
     match decimals {
         _ if int_digits == 0 => None,
         Some(0) => None,
-        scale => Decimal::try_from_i128_with_scale(i128::from(mantissa), scale.unwrap_or(0)).ok(),
+        scale => Some(Decimal::from_u64(mantissa, scale.unwrap_or(0))),
     }
 }
 
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
+    use crate::decimal::oracle::{ours, same, strategy, RoundingStrategy, Theirs, MODES};
+
+    /// What `rust_decimal` prints for a CNY figure: the fen, rescaled to 2 decimals.
+    fn their_cny(d: Theirs) -> String {
+        let mut fen =
+            d.round_dp_with_strategy(CNY_DECIMALS, RoundingStrategy::MidpointAwayFromZero);
+        fen.rescale(CNY_DECIMALS);
+        fen.to_string()
+    }
+
     #[test]
     fn figures_print_like_money() {
-        let mut cases: Vec<Decimal> = [
+        let mut cases: Vec<Theirs> = [
             "0",
             "-0",
             "0.001",
@@ -462,7 +421,7 @@ mod tests {
             "7.1234",
         ]
         .iter()
-        .map(|s| Decimal::from_scientific(s).or_else(|_| Decimal::from_str(s)).unwrap())
+        .map(|s| Theirs::from_scientific(s).or_else(|_| Theirs::from_str(s)).unwrap())
         .collect();
         let mut x: u64 = 0x1688;
         for _ in 0..2000 {
@@ -470,17 +429,19 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             let scale = u32::try_from(x % 29).unwrap();
-            cases.push(Decimal::from_i128_with_scale(i128::from(x >> (x % 60)), scale));
+            cases.push(Theirs::from_i128_with_scale(i128::from(x >> (x % 60)), scale));
         }
-        for c in cases {
+        for t in cases {
+            let c = ours(t);
             let (mut cny, mut rate) = (String::new(), String::new());
             push_cny(&mut cny, c);
             push_rate(&mut rate, c);
-            // What `Decimal` itself prints: the fen, rescaled to 2 decimals; the normalised rate.
-            let mut fen = to_fen(c, RoundingStrategy::MidpointAwayFromZero);
-            fen.rescale(CNY_DECIMALS);
-            assert_eq!(cny, fen.to_string(), "{c:?}");
-            assert_eq!(rate, c.normalize().to_string(), "{c:?}");
+            // `rust_decimal` cannot rescale a figure of 2^96 fen or more to 2 decimals; no sum
+            // of amounts comes near (15 integer digits each).
+            if t.abs() < Theirs::from_i128_with_scale((1 << 96) - 1, 2) {
+                assert_eq!(cny, their_cny(t), "{c:?}");
+            }
+            assert_eq!(rate, t.normalize().to_string(), "{c:?}");
             assert_eq!((fmt_cny(c), fmt_rate(c)), (cny, rate));
         }
     }
@@ -490,23 +451,23 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 20_000, ..Default::default() })]
 
-        /// The u64 fast path of `to_fen` gives exactly what `round_dp_with_strategy` gives,
-        /// sign of zero and scale included.
+        /// `to_fen` (64-bit and 128-bit paths) gives exactly what `round_dp_with_strategy`
+        /// gives, scale included.
         #[test]
-        fn fen_fast_path_is_exact(m in proptest::prelude::any::<i64>(), wide in proptest::prelude::any::<u64>(), big in proptest::prelude::any::<bool>(), scale in 0u32..=28, pick in 0usize..4, small in 0u64..100_000) {
-            let strategy = [RoundingStrategy::ToZero, RoundingStrategy::AwayFromZero, RoundingStrategy::MidpointAwayFromZero, RoundingStrategy::MidpointNearestEven][pick];
+        fn fen_rounding_is_round_dp(m in proptest::prelude::any::<i64>(), wide in proptest::prelude::any::<u64>(), big in proptest::prelude::any::<bool>(), scale in 0u32..=28, pick in 0usize..4, small in 0u64..100_000) {
+            let mode = MODES[pick];
             let mantissas = [i128::from(m), i128::from(wide), -i128::from(wide), i128::from(small), -i128::from(small), i128::from(small) * 5, i128::from(u64::MAX) - i128::from(small)];
             for mant in mantissas.into_iter().chain(big.then_some(i128::from(wide) << 20)) {
-                let d = Decimal::from_i128_with_scale(mant, scale);
-                let want = if d.scale() <= CNY_DECIMALS { d } else { d.round_dp_with_strategy(CNY_DECIMALS, strategy) };
-                let got = to_fen(d, strategy);
-                proptest::prop_assert_eq!(got.serialize(), want.serialize(), "{} {:?}", d, strategy);
+                let d = Theirs::from_i128_with_scale(mant, scale);
+                let want = if d.scale() <= CNY_DECIMALS { d } else { d.round_dp_with_strategy(CNY_DECIMALS, strategy(mode)) };
+                let got = to_fen(ours(d), mode);
+                proptest::prop_assert!(same(got, want), "{} {:?}: {} {}", d, mode, got, want);
             }
         }
     }
 
     #[test]
-    fn fen_fast_path_midpoints_and_negative_zero() {
+    fn fen_rounding_at_midpoints() {
         for s in [
             "0.005",
             "-0.005",
@@ -520,17 +481,14 @@ mod tests {
             "-18446744073709551.615",
             "0.0000000000000000000000000005",
         ] {
-            let d: Decimal = s.parse().unwrap();
-            for strategy in [
-                RoundingStrategy::ToZero,
-                RoundingStrategy::AwayFromZero,
-                RoundingStrategy::MidpointAwayFromZero,
-                RoundingStrategy::MidpointNearestEven,
-            ] {
-                assert_eq!(
-                    to_fen(d, strategy).serialize(),
-                    d.round_dp_with_strategy(CNY_DECIMALS, strategy).serialize(),
-                    "{s} {strategy:?}"
+            let d: Theirs = s.parse().unwrap();
+            for mode in MODES {
+                assert!(
+                    same(
+                        to_fen(ours(d), mode),
+                        d.round_dp_with_strategy(CNY_DECIMALS, strategy(mode))
+                    ),
+                    "{s} {mode:?}"
                 );
             }
         }
@@ -631,12 +589,7 @@ mod tests {
 
     #[test]
     fn fmt_cny_prints_like_decimal_display() {
-        let slow = |d: Decimal| {
-            let mut r = to_fen(d, RoundingStrategy::MidpointAwayFromZero);
-            r.rescale(CNY_DECIMALS);
-            r.to_string()
-        };
-        let mut cases: Vec<Decimal> = [
+        let mut cases: Vec<Theirs> = [
             "0",
             "-0",
             "0.001",
@@ -653,31 +606,24 @@ mod tests {
             "-0.004",
             "184467440737095516.15",
             "184467440737095516.16",
-            "79228162514264337593543950335",
+            "792281625142643375935439503.35",
         ]
         .iter()
-        .map(|s| Decimal::from_str(s).unwrap())
+        .map(|s| Theirs::from_str(s).unwrap())
         .collect();
-        cases.push(Decimal::MAX);
-        cases.push(Decimal::MIN);
-        cases.push(Decimal::new(-0, 5));
+        cases.push(Theirs::new(-0, 5));
         for fen in (0..2000u64).chain([u64::MAX / 100, u64::MAX]) {
-            cases.push(Decimal::from_i128_with_scale(i128::from(fen), 2));
-            cases.push(Decimal::from_i128_with_scale(i128::from(fen), 4));
+            cases.push(Theirs::from_i128_with_scale(i128::from(fen), 2));
+            cases.push(Theirs::from_i128_with_scale(i128::from(fen), 4));
         }
         for d in cases {
-            assert_eq!(fmt_cny(d), slow(d), "{d:?}");
-            for strategy in [
-                RoundingStrategy::MidpointAwayFromZero,
-                RoundingStrategy::AwayFromZero,
-                RoundingStrategy::ToZero,
-                RoundingStrategy::MidpointNearestEven,
-                RoundingStrategy::ToPositiveInfinity,
-                RoundingStrategy::ToNegativeInfinity,
-            ] {
-                assert_eq!(
-                    to_fen(d, strategy).serialize(),
-                    d.round_dp_with_strategy(CNY_DECIMALS, strategy).serialize(),
+            assert_eq!(fmt_cny(ours(d)), their_cny(d), "{d:?}");
+            for mode in MODES {
+                assert!(
+                    same(
+                        to_fen(ours(d), mode),
+                        d.round_dp_with_strategy(CNY_DECIMALS, strategy(mode))
+                    ),
                     "{d:?}"
                 );
             }

@@ -22,10 +22,10 @@ use crate::eligibility::{Outcome, Verdict};
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::fee::{Schedule, Tier};
 use crate::money;
+use crate::money::{Decimal, Round};
 use crate::order::IdStr;
 use crate::out::{Form, Out};
 use crate::reason::Reason;
-use rust_decimal::Decimal;
 #[cfg(test)]
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -225,7 +225,7 @@ pub(crate) fn plan<'v>(
             api: API,
             order_ids: std::mem::replace(ids, Vec::with_capacity(max)),
             amount: money::fmt_cny(*amount),
-            amount_usd: money::fmt_cny(money::div(*amount, fx)?),
+            amount_usd: money::fmt_cny(money::div_fen(*amount, fx, Round::HalfUp)?),
             fee: money::fmt_cny(*fee),
             warnings: std::mem::take(warnings),
         };
@@ -265,7 +265,7 @@ pub(crate) fn plan<'v>(
         deferred: deferred.len(),
         warned,
         amount: money::fmt_cny(total_amount),
-        amount_usd: money::fmt_cny(money::div(total_amount, fx)?),
+        amount_usd: money::fmt_cny(money::div_fen(total_amount, fx, Round::HalfUp)?),
         fee: money::fmt_cny(total_fee),
         tier: tier.tier,
         rate: money::fmt_rate(tier.rate),
@@ -281,12 +281,15 @@ mod tests {
     use crate::api::plan_payment;
     use crate::eligibility::tests::{good_order, input};
     use crate::eligibility::{self, Input};
+    use crate::error::ErrorCode;
     use crate::fee;
     use crate::json::{self, Origin};
     use proptest::prelude::*;
     use serde_json::{json, Value};
     use std::collections::{HashMap, HashSet};
     use std::str::FromStr;
+    // The figures of the answers, added up again with the oracle type.
+    use crate::decimal::oracle::Theirs as Decimal;
 
     fn plan_value(v: &Value) -> Result<Value> {
         plan_payment(&v.to_string(), None, Origin::Js).map(|s| serde_json::from_str(&s).unwrap())
@@ -484,6 +487,113 @@ mod tests {
             let compact = crate::api::check_orders_as(&text, None, Origin::Js, Form::Compact).unwrap();
             let full: Value = serde_json::from_str(&crate::api::check_orders(&text, None, Origin::Js).unwrap()).unwrap();
             prop_assert_eq!(crate::out::tests::expand_answer(&compact), full);
+        }
+
+        /// Every figure of a plan — the limits' verdicts at their very edge, batch and total
+        /// amounts, fees, USD amounts and the USD figures in limit messages — is what the same
+        /// rules computed with `rust_decimal` give, for FX rates and limits of every size.
+        #[test]
+        fn figures_match_a_general_decimal(
+            fens in proptest::collection::vec(prop_oneof![3 => 0u64..10_000_000, 1 => 0u64..100_000_000_000_000_000, 2 => Just(u64::MAX)], 1..60),
+            fx_m in prop_oneof![3 => 1u64..=99_999_999, 1 => 1u64..=999_999_999_999_999_999],
+            fx_s in 0u32..=6,
+            per_tx in prop_oneof![3 => 1u64..=10_000_000_000, 1 => 1u64..=99_999_999_999_999_999],
+            per_day in prop_oneof![3 => 1u64..=10_000_000_000, 1 => 1u64..=99_999_999_999_999_999],
+            paid in prop_oneof![3 => 0u64..=10_000_000_000, 1 => 0u64..=99_999_999_999_999_999],
+            max in 1usize..=30,
+            history in proptest::collection::vec(0u64..100_000_000_000, 0..14),
+        ) {
+            use crate::decimal::oracle::RoundingStrategy;
+            let fx = Decimal::new(fx_m as i64, fx_s);
+            prop_assume!(fx < Decimal::new(1_000_000_000_000_000, 0));
+            let usd = |fen: u64| Decimal::from_i128_with_scale(i128::from(fen), 2);
+            let (per_tx, per_day, paid) = (usd(per_tx), usd(per_day), usd(paid));
+            // Amounts at the per-transaction limit exactly, a fen either side, and at random.
+            let edge = per_tx.checked_mul(fx).unwrap_or(Decimal::ZERO).round_dp_with_strategy(2, RoundingStrategy::ToZero);
+            let amounts: Vec<Decimal> = fens.iter().map(|&f| match f {
+                u64::MAX => edge,
+                f if f % 7 == 0 => edge + Decimal::new(1, 2),
+                f if f % 7 == 1 && edge > Decimal::ZERO => edge - Decimal::new(1, 2),
+                f => usd(f),
+            }).filter(|a| *a < Decimal::new(1_000_000_000_000_000, 0)).collect();
+            prop_assume!(!amounts.is_empty());
+            let history: Vec<Decimal> = history.into_iter().map(usd).collect();
+            let list: Vec<Value> = amounts.iter().enumerate().map(|(i, a)| {
+                let mut o = good_order(&(i + 1).to_string());
+                o["amount"] = json!(a.to_string());
+                o
+            }).collect();
+            let mut v = input(Value::Array(list));
+            v["fx"]["usd"] = json!(fx.to_string());
+            v["paidTodayUsd"] = json!(paid.to_string());
+            v["limits"] = json!({"perTransactionUsd": per_tx.to_string(), "perDayUsd": per_day.to_string()});
+            v["history"] = json!(history.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+            v["maxPerCall"] = json!(max);
+            let half_up = |d: Decimal| {
+                let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+                r.rescale(2);
+                r.to_string()
+            };
+            // The day's figures overflow a 96-bit decimal only for absurd FX rates: both refuse.
+            let (Some(tx_cny), Some(day_cny), Some(paid_cny)) = (per_tx.checked_mul(fx), per_day.checked_mul(fx), paid.checked_mul(fx)) else {
+                let e = plan_payment(&v.to_string(), None, Origin::Js).unwrap_err();
+                prop_assert_eq!(e.code, ErrorCode::InvalidRate);
+                return Ok(());
+            };
+            let room = day_cny - paid_cny;
+            let p: Value = serde_json::from_str(&plan_payment(&v.to_string(), None, Origin::Js).unwrap()).unwrap();
+            let c: Value = serde_json::from_str(&check_orders(&v.to_string(), None, Origin::Js).unwrap()).unwrap();
+
+            // The tier, as quoteFee's rules give it.
+            let last = history.first().copied().unwrap_or(Decimal::ZERO);
+            let window = &history[..history.len().min(12)];
+            let average = if window.is_empty() { Decimal::ZERO } else {
+                (window.iter().copied().sum::<Decimal>() / Decimal::from(window.len() as u64)).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            };
+            let applicable = average.max(last);
+            let tiers = [(0i64, 20u32, 4u32), (100_000, 15, 4), (3_000_000, 8, 4), (10_000_000, 3, 4), (25_000_000, 2, 4), (80_000_000, 15, 5)];
+            let (tier, &(_, rm, rs)) = tiers.iter().enumerate().rev().find(|(_, t)| Decimal::from(t.0) <= applicable).unwrap();
+            let rate = Decimal::new(i64::from(rm), rs);
+
+            let (mut day, mut eligible, mut rejected, mut deferred) = (Decimal::ZERO, vec![], vec![], vec![]);
+            for (i, &a) in amounts.iter().enumerate() {
+                let id = (i + 1).to_string();
+                let r = &c["results"][i];
+                if a > tx_cny {
+                    rejected.push(id);
+                    let usd = (a / fx).round_dp_with_strategy(2, RoundingStrategy::AwayFromZero);
+                    let mut shown = usd;
+                    shown.rescale(2);
+                    let m = r["reasons"].as_array().unwrap().iter().find(|x| x["code"] == "OVER_TRANSACTION_LIMIT").unwrap()["message"].as_str().unwrap().replace(',', "");
+                    prop_assert!(m.contains(&format!("{shown} USD")), "{} {}", m, shown);
+                } else if day + a <= room {
+                    day += a;
+                    eligible.push((id, a));
+                } else {
+                    deferred.push(id);
+                }
+            }
+            let ids = |list: &Value| list.as_array().unwrap().iter().map(|e| e["orderId"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+            prop_assert_eq!(ids(&p["rejected"]), rejected);
+            prop_assert_eq!(ids(&p["deferred"]), deferred);
+            let batches = p["batches"].as_array().unwrap();
+            let chunks: Vec<_> = eligible.chunks(max).collect();
+            prop_assert_eq!(batches.len(), chunks.len());
+            let (mut total, mut total_fee) = (Decimal::ZERO, Decimal::ZERO);
+            for (b, chunk) in batches.iter().zip(&chunks) {
+                let amount: Decimal = chunk.iter().map(|(_, a)| *a).sum();
+                let fee: Decimal = chunk.iter().map(|(_, a)| (*a * rate).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)).sum();
+                total += amount;
+                total_fee += fee;
+                prop_assert_eq!(b["amount"].as_str().unwrap(), half_up(amount));
+                prop_assert_eq!(b["fee"].as_str().unwrap(), half_up(fee));
+                prop_assert_eq!(b["amountUsd"].as_str().unwrap(), half_up(amount / fx));
+            }
+            let t = &p["totals"];
+            prop_assert_eq!(t["tier"].as_u64(), Some(tier as u64 + 1));
+            prop_assert_eq!(t["amount"].as_str().unwrap(), half_up(total));
+            prop_assert_eq!(t["fee"].as_str().unwrap(), half_up(total_fee));
+            prop_assert_eq!(t["amountUsd"].as_str().unwrap(), half_up(total / fx));
         }
 
         #[test]

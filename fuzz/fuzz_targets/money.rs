@@ -13,7 +13,53 @@ mod common;
 
 use arbitrary::{Arbitrary, Unstructured};
 use kjb::api::Origin;
-use kjb::internals::money;
+use kjb_money as money;
+
+/// kjb's money readers and printers on `rust_decimal` values, the reference here: kjb's own
+/// decimal prints with its scale and reads `rust_decimal`'s text, so the round trip is exact.
+mod kjb_money {
+    use kjb::internals::money as m;
+    use kjb::api::Origin;
+    use kjb::KjbError;
+    use rust_decimal::Decimal;
+    use serde_json::value::RawValue;
+    use std::str::FromStr;
+
+    pub use m::MAX_SAFE_INTEGER;
+
+    fn theirs(d: m::Decimal) -> Decimal {
+        Decimal::from_str(&d.to_string()).unwrap()
+    }
+
+    fn ours(d: Decimal) -> m::Decimal {
+        d.to_string().parse().unwrap()
+    }
+
+    pub fn cny(raw: &RawValue, path: &str) -> Result<Decimal, KjbError> {
+        m::cny(raw, path).map(theirs)
+    }
+    pub fn usd(raw: &RawValue, path: &str) -> Result<Decimal, KjbError> {
+        m::usd(raw, path).map(theirs)
+    }
+    pub fn rate(raw: &RawValue, path: &str) -> Result<Decimal, KjbError> {
+        m::rate(raw, path).map(theirs)
+    }
+    pub fn fx(raw: &RawValue, path: &str) -> Result<Decimal, KjbError> {
+        m::fx(raw, path).map(theirs)
+    }
+    pub fn cny_str(text: &str, path: &str) -> Result<Decimal, KjbError> {
+        m::cny_str(text, path).map(theirs)
+    }
+    pub fn fmt_cny(d: Decimal) -> String {
+        m::fmt_cny(ours(d))
+    }
+    pub fn fmt_rate(d: Decimal) -> String {
+        m::fmt_rate(ours(d))
+    }
+    pub fn order_id(raw: &RawValue, path: &str, origin: Origin) -> Result<u64, KjbError> {
+        m::order_id(raw, path, origin)
+    }
+}
 use kjb::{api, ErrorCode};
 use libfuzzer_sys::fuzz_target;
 use rust_decimal::{Decimal, RoundingStrategy};

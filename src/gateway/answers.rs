@@ -9,7 +9,7 @@
 use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
 use crate::json::{Map, Value};
 use crate::money;
-use rust_decimal::Decimal;
+use crate::money::Decimal;
 
 /// Which answer family an API gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

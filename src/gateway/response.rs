@@ -12,7 +12,7 @@ use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
 use crate::json;
 use crate::json::{Map, Value};
 use crate::money;
-use rust_decimal::Decimal;
+use crate::money::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
