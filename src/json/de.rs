@@ -143,7 +143,14 @@ struct Frame<'a> {
 
 /// Reads `text` (without its BOM) into a [`Value`] tree.
 pub(crate) fn value(text: &str) -> std::result::Result<Value, KjbError> {
-    let mut de = De { s: text, i: 0, path: Vec::new(), keys: Vec::new(), frames: Vec::new() };
+    let mut de = De {
+        s: text,
+        i: 0,
+        path: Vec::new(),
+        keys: Vec::new(),
+        frames: Vec::new(),
+        closed_at: usize::MAX,
+    };
     let v = de.value().map_err(Error::into_kjb)?;
     de.end().map_err(Error::into_kjb)?;
     Ok(v)
@@ -154,7 +161,14 @@ pub(crate) fn value(text: &str) -> std::result::Result<Value, KjbError> {
 pub(crate) fn from_str<'a, T: de::Deserialize<'a>>(
     text: &'a str,
 ) -> std::result::Result<T, KjbError> {
-    let mut de = De { s: text, i: 0, path: Vec::new(), keys: Vec::new(), frames: Vec::new() };
+    let mut de = De {
+        s: text,
+        i: 0,
+        path: Vec::new(),
+        keys: Vec::new(),
+        frames: Vec::new(),
+        closed_at: usize::MAX,
+    };
     let value = T::deserialize(&mut de).map_err(|e| de.stamp(e).into_kjb())?;
     de.end().map_err(Error::into_kjb)?;
     Ok(value)
@@ -167,6 +181,9 @@ pub(crate) struct De<'a> {
     /// The keys of the open objects, innermost last; `frames` says where each object's start.
     keys: Vec<Cow<'a, str>>,
     frames: Vec<Frame<'a>>,
+    /// The depth of the list or object whose closing bracket was read last: a visitor that
+    /// stopped before it (a tuple of 2 given 3 elements) left elements unread.
+    closed_at: usize,
 }
 
 /// What a problem in the text is, in the words of JSON.
@@ -419,8 +436,15 @@ impl<'a> De<'a> {
     }
 
     /// A string at its opening quote: borrowed from the text when it has no escapes.
-    #[inline(never)]
     fn string(&mut self) -> Result<Cow<'a, str>> {
+        self.scan_string(true)
+    }
+
+    /// A string at its opening quote, checked; decoded only when `decode`. Skipping does not
+    /// decode: a raw value's text (the app secret's, say) is then never copied into a buffer
+    /// that would be freed unwiped.
+    #[inline(never)]
+    fn scan_string(&mut self, decode: bool) -> Result<Cow<'a, str>> {
         let b = self.s.as_bytes();
         let start = self.i.saturating_add(1);
         let mut i = start;
@@ -432,8 +456,10 @@ impl<'a> De<'a> {
                 None => return Err(self.syntax(Syntax::EofString, b.len())),
                 Some(b'"') => break,
                 Some(b'\\') => {
-                    let out = owned.get_or_insert_with(String::new);
-                    out.push_str(self.s.get(from..i).unwrap_or(""));
+                    if decode {
+                        let out = owned.get_or_insert_with(String::new);
+                        out.push_str(self.s.get(from..i).unwrap_or(""));
+                    }
                     let esc = i;
                     let c = match b.get(i.saturating_add(1)) {
                         None => return Err(self.syntax(Syntax::EofString, b.len())),
@@ -477,7 +503,9 @@ impl<'a> De<'a> {
                         }
                         Some(_) => return Err(self.syntax(Syntax::Escape, esc)),
                     };
-                    out.push(c);
+                    if let Some(out) = owned.as_mut() {
+                        out.push(c);
+                    }
                     i = i.saturating_add(2);
                     from = i;
                 }
@@ -507,7 +535,31 @@ impl<'a> De<'a> {
             keys_from: if object { self.keys.len() } else { usize::MAX },
             big: None,
         });
+        self.closed_at = usize::MAX;
         self.i = self.i.saturating_add(1);
+        Ok(())
+    }
+
+    /// After a visitor: its list or object must have been read to the closing bracket.
+    #[inline(never)]
+    fn finish(&mut self) -> Result<()> {
+        if self.closed_at != self.frames.len() {
+            // The visitor took what it wanted (a tuple reads its length, no more): the bracket
+            // must follow now.
+            let close = match self.frames.last() {
+                Some(f) if f.keys_from == usize::MAX => b']',
+                _ => b'}',
+            };
+            self.ws();
+            if self.peek() != Some(close) {
+                let e = <Error as de::Error>::custom(
+                    "the list or object has more elements than expected",
+                );
+                return Err(self.stamp(e));
+            }
+            self.i = self.i.saturating_add(1);
+        }
+        self.close();
         Ok(())
     }
 
@@ -563,6 +615,7 @@ impl<'a> De<'a> {
         match self.peek() {
             Some(c) if c == close => {
                 self.i = self.i.saturating_add(1);
+                self.closed_at = self.frames.len();
                 return Ok(false);
             }
             None => return Err(self.syntax(eof, self.i)),
@@ -602,7 +655,7 @@ impl<'a> De<'a> {
     fn skip(&mut self) -> Result<()> {
         self.ws();
         match self.peek() {
-            Some(b'"') => self.string().map(drop),
+            Some(b'"') => self.scan_string(false).map(drop),
             Some(b'{') => {
                 self.open(true)?;
                 let mut first = true;
@@ -817,13 +870,13 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
             Some(b'{') => {
                 self.open(true)?;
                 let value = visitor.visit_map(Map { de: &mut *self, first: true })?;
-                self.close();
+                self.finish()?;
                 Ok(value)
             }
             Some(b'[') => {
                 self.open(false)?;
                 let value = visitor.visit_seq(Seq { de: &mut *self, n: 0 })?;
-                self.close();
+                self.finish()?;
                 Ok(value)
             }
             Some(b't') => {
@@ -921,7 +974,7 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
         }
         self.open(true)?;
         let value = visitor.visit_map(Map { de: &mut *self, first: true })?;
-        self.close();
+        self.finish()?;
         Ok(value)
     }
 
@@ -932,7 +985,7 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
         }
         self.open(false)?;
         let value = visitor.visit_seq(Seq { de: &mut *self, n: 0 })?;
-        self.close();
+        self.finish()?;
         Ok(value)
     }
 
@@ -1219,6 +1272,19 @@ mod tests {
         assert_eq!(
             super::super::parse::<serde_json::Value>(&deep).unwrap_err().code,
             ErrorCode::InvalidJson
+        );
+    }
+
+    /// A visitor that stops early (a tuple) does not let the rest of its list through.
+    #[test]
+    fn unread_elements_are_refused() {
+        let e = super::super::parse::<Vec<(u8, u8)>>("[[1,2],[1,2,3]]").unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert_eq!(e.path.as_deref(), Some("[1]"));
+        assert!(super::super::parse::<Vec<(u8, u8)>>("[[1,2,[3,4]]").is_err());
+        assert_eq!(
+            super::super::parse::<Vec<(u8, u8)>>("[[1,2],[3,4]]").unwrap(),
+            [(1, 2), (3, 4)]
         );
     }
 
