@@ -18,7 +18,7 @@ for opt in "$@"; do
     --config "profile.release.package.sha1.opt-level=$level"
   rm -rf "$dir" && mkdir -p "$dir"
   wasm-bindgen --target nodejs --out-dir "$dir/node" "target/opt-$opt/wasm32-unknown-unknown/release/kjb.wasm"
-  node_modules/.bin/wasm-opt -Oz --low-memory-unused "$dir/node/kjb_bg.wasm" -o "$dir/node/kjb_bg.wasm"
+  node_modules/.bin/wasm-opt -Os --low-memory-unused --strip-producers --strip-target-features "$dir/node/kjb_bg.wasm" -o "$dir/node/kjb_bg.wasm"
   scripts/install-pkg.sh "$dir/consumer" >/dev/null
   installed=$dir/consumer/node_modules/kjb
   cp "$dir/node/kjb.js" "$dir/node/kjb_bg.wasm" "$installed/node/"

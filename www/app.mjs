@@ -1141,7 +1141,13 @@ function save() {
     };
     sessionStorage.setItem(SAVED, JSON.stringify(work));
   } catch {
-    // storage off or full (a very big list): the page works, only not across a reload
+    // storage off or full (a very big list): the page works, only not across a reload; an
+    // older save must not come back as if it were this work
+    try {
+      sessionStorage.removeItem(SAVED);
+    } catch {
+      // storage off
+    }
   }
 }
 
@@ -1157,20 +1163,36 @@ function restore() {
   for (const [id, v] of Object.entries(work.inputs ?? {})) if ($(id) && typeof v === 'string') $(id).value = v;
   for (const f of BUYER_FLAGS) if (typeof work.flags?.[f] === 'boolean') $(f).checked = work.flags[f];
   if (!work.source || typeof work.source.text !== 'string') return;
+  let saved;
   try {
-    state.source = work.source;
-    state.orders = displayOrders(work.source.text);
-    state.links = work.links ?? [];
-    state.refused = new Map(work.refused ?? []);
-    state.failed = work.failed ?? [];
-    state.linkRuns = work.linkRuns ?? [];
-    state.statuses = work.statuses ?? [];
-    state.linkNote = work.linkNote ?? null;
+    // Everything is read before any of it is taken: a save this page cannot read is dropped whole.
+    saved = {
+      source: work.source,
+      orders: displayOrders(work.source.text),
+      links: Array.isArray(work.links) ? work.links : [],
+      refused: new Map(work.refused ?? []),
+      failed: Array.isArray(work.failed) ? work.failed : [],
+      linkRuns: Array.isArray(work.linkRuns) ? work.linkRuns : [],
+      statuses: Array.isArray(work.statuses) ? work.statuses : [],
+      linkNote: work.linkNote ?? null,
+    };
+  } catch {
+    return;
+  }
+  Object.assign(state, saved);
+  try {
     foldPayments();
   } catch {
-    // a saved list this page can no longer read: start empty
-    state.source = null;
-    state.orders = [];
+    Object.assign(state, {
+      source: null,
+      orders: [],
+      links: [],
+      refused: new Map(),
+      failed: [],
+      linkRuns: [],
+      statuses: [],
+      linkNote: null,
+    });
   }
 }
 

@@ -156,7 +156,7 @@ const en = {
   'gateway.said': (text) => `Gateway: ${text}`,
   'plan.noLink': '—',
   'source.import': (n, pages, total) =>
-    `${n} orders imported from 1688 (${pages} getBuyerOrderList answer${pages === 1 ? '' : 's'}, read by kjb's ordersFrom1688)` +
+    `${n.toLocaleString('en')} orders imported from 1688 (${pages} getBuyerOrderList answer${pages === 1 ? '' : 's'}, read by kjb's ordersFrom1688)` +
     (total
       ? `. 1688 lists ${total.toLocaleString('en')} orders: the demo imports the first ${n.toLocaleString('en')} only`
       : ''),

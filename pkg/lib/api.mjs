@@ -197,7 +197,10 @@ function ordersApart(input) {
   try {
     const proto = Object.getPrototypeOf(input);
     if ((proto !== Object.prototype && proto !== null) || input.toJSON !== undefined) return undefined;
-    const orders = Object.getOwnPropertyDescriptor(input, 'orders')?.value;
+    // Only what JSON.stringify would print: an own, enumerable data property.
+    const desc = Object.getOwnPropertyDescriptor(input, 'orders');
+    if (desc === undefined || !desc.enumerable || !('value' in desc)) return undefined;
+    const orders = desc.value;
     if (
       !Array.isArray(orders) ||
       Object.getPrototypeOf(orders) !== Array.prototype ||
@@ -238,8 +241,9 @@ function idAsText(order) {
  * numbers.
  *
  * Returns false when printing needs the whole-input path, which then reports what went wrong:
- * a value the replacer cannot print either (a cycle), a `toJSON` or getter that throws, or one
- * that calls kjb (which would overwrite the staging buffer). A BigInt only makes its slice be
+ * a value the replacer cannot print either (a cycle), an order with a `toJSON` (it would be
+ * called with its index in the slice), a `toJSON` or getter that throws, or one that calls kjb
+ * (which would overwrite the staging buffer). A BigInt only makes its slice be
  * printed again, with its orders' BigInt ids as digits ({@link idAsText}) or, for a BigInt
  * elsewhere, with the replacer. `current(raw)` says `raw` is still the module in use.
  */
@@ -253,6 +257,8 @@ function stageOrders(raw, orders, current) {
   try {
     for (let i = 0; i < orders.length; i += SLICE) {
       const slice = orders.slice(i, i + SLICE);
+      // An order's toJSON is called with its index, which a slice would give wrongly.
+      if (slice.some((o) => o !== null && typeof o === 'object' && o.toJSON !== undefined)) return false;
       let text;
       try {
         text = JSON.stringify(slice);

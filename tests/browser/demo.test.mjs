@@ -267,7 +267,7 @@ for (const lang of LANGS) {
     test(`demo loop (${tag}): connect → import → plan → token refresh → links → pay/fail → pull → close → reconciled`, async () => {
       mkdirSync(SHOTS, { recursive: true });
       const T = TEXT[lang];
-      await withDemo(viewport, async ({ page, context, errors }) => {
+      await withDemo(viewport, async ({ demo, page, context, errors }) => {
         if (lang === 'zh') {
           await page.locator('#lang').click();
           assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
@@ -364,6 +364,12 @@ for (const lang of LANGS) {
         await page.waitForSelector('body[data-ready="true"]');
         assert.equal(await page.locator('#orders-body tr').count(), 48);
         assert.deepEqual(await buttonsByRow(page), rows, 'the cashier links survive a reload');
+        const kept = await page.evaluate(() => sessionStorage.getItem('kjb-demo-work'));
+        assert.ok(kept?.includes(BIG_ID), "the work is in the tab's session storage");
+        assert.ok(!kept.includes(SECRET), 'session storage does not hold the app secret');
+        const tokens = await (await fetch(`${demo.url}/_sandbox/state`)).text();
+        for (const t of new Set(tokens.match(/[0-9a-f]{32}/g) || []))
+          assert.ok(!kept.includes(t), 'session storage does not hold a token');
         assert.equal(
           await page.locator(`#orders-body tr[data-order-id="${BIG_ID}"]`).getAttribute('data-status'),
           'refused',
@@ -673,7 +679,7 @@ test("an import cut at the demo's 2,000 orders says how many 1688 has", async ()
       await page.waitForSelector('#orders-body tr');
       assert.match(
         await page.locator('#source').textContent(),
-        /^2000 orders imported from 1688 \(40 getBuyerOrderList answers, .*\)\. 1688 lists 2,050 orders: the demo imports the first 2,000 only$/,
+        /^2,000 orders imported from 1688 \(40 getBuyerOrderList answers, .*\)\. 1688 lists 2,050 orders: the demo imports the first 2,000 only$/,
       );
     },
     config,

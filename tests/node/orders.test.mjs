@@ -245,3 +245,30 @@ test('long lists from objects: a proxy input, even one whose traps throw where J
   });
   assert.deepEqual(checkOrders(prickly), expected);
 });
+
+test('long lists from objects: an order toJSON sees its index in the whole list', () => {
+  const orders = heavy(LONG, '纯棉', 2);
+  const seen = [];
+  const toJson = (o) => (key) => {
+    seen.push(key);
+    return o;
+  };
+  const keyed = orders.map((o, i) => (i % 70 === 3 ? { toJSON: toJson(o) } : o));
+  assert.deepEqual(checkOrders({ ...base, orders: keyed }), checkOrders({ ...base, orders }));
+  assert.deepEqual(
+    seen,
+    orders.flatMap((_, i) => (i % 70 === 3 ? [String(i)] : [])),
+  );
+});
+
+test('long lists from objects: an orders property JSON.stringify would not print is missing, as in a short list', () => {
+  for (const n of [5, LONG]) {
+    const input = { ...base };
+    Object.defineProperty(input, 'orders', { value: heavy(n, '纯棉', 2), enumerable: false });
+    assert.throws(
+      () => checkOrders(input),
+      (e) => e instanceof KjbError && e.code === 'INVALID_INPUT' && e.path === 'orders',
+      `${n} orders`,
+    );
+  }
+});

@@ -76,7 +76,7 @@ const base = {
 
 /** The core's full answer, as the wasm writes it without the compact form. */
 function full(name, input) {
-  return JSON.parse(raw[name](JSON.stringify(input), false, false));
+  return JSON.parse(raw[name](JSON.stringify(input), 0, false));
 }
 
 const reasonsOf = (answer) =>
@@ -112,7 +112,7 @@ for (const [what, change] of [
 
 test('the comparison sees every kind of compact reason: fixed, filled from values, whole texts', () => {
   const input = { ...base, orders: orders() };
-  const compact = JSON.parse(raw.planPayment(JSON.stringify(input), false, true));
+  const compact = JSON.parse(raw.planPayment(JSON.stringify(input), 0, true));
   const kinds = new Set(
     reasonsOf(compact).map((r) => (r.length === 2 ? 'fixed' : Array.isArray(r[2]) ? 'values' : typeof r[2])),
   );
