@@ -252,8 +252,28 @@ fn structured(g: &GenCtx) {
     match g.as_text % 3 {
         // Orders inside the input, as the JS layer sends an array.
         0 => {
+            let rest = input.to_string();
             input["orders"] = Value::Array(orders.clone());
             run(&input.to_string(), None, Origin::Js, Some(&orders), max);
+            // The JS layer prints a long list apart from the rest: the same answers, or the
+            // same refusal (code and path).
+            let apart = Some(api::OrdersText { text: &text, origin: Origin::Js });
+            for (whole, split) in [
+                (
+                    api::check_orders(&input.to_string(), None, Origin::Js),
+                    api::check_orders_apart(&rest, apart, Origin::Js, api::Form::Full),
+                ),
+                (
+                    api::plan_payment(&input.to_string(), None, Origin::Js),
+                    api::plan_payment_apart(&rest, apart, Origin::Js, api::Form::Full),
+                ),
+            ] {
+                match (whole, split) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "orders apart answer differently: {input}"),
+                    (Err(a), Err(b)) => assert_eq!((a.code, a.path), (b.code, b.path), "orders apart refuse differently: {input}"),
+                    (a, b) => panic!("whole {a:?} but apart {b:?}: {input}"),
+                }
+            }
         }
         // Orders as a separate JSON text (a file, an HTTP body).
         1 => run(&input.to_string(), Some(&text), Origin::Text, Some(&orders), max),
