@@ -11,6 +11,7 @@ mod value;
 pub(crate) use value::{Map, Value};
 
 use crate::error::{ErrorCode, KjbError, Result};
+use de::LINEAR_KEYS;
 use serde::de::Deserialize;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -143,10 +144,6 @@ fn scan_error(text: &str, offset: usize, message: String) -> KjbError {
     e.column = Some(column);
     e
 }
-
-/// Objects with more keys than this switch from a linear scan to an ordered set, so a hostile
-/// object with 100,000 keys costs O(n log n), not O(n²).
-const LINEAR_KEYS: usize = 24;
 
 struct Frame<'a> {
     is_object: bool,

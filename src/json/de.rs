@@ -21,7 +21,7 @@ const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
 /// Keys an object may have before the repeated-key check switches from a linear scan to an
 /// ordered set, so a hostile object with 100,000 keys costs O(n log n), not O(n²).
-const LINEAR_KEYS: usize = 24;
+pub(super) const LINEAR_KEYS: usize = 24;
 
 /// A failure while reading; becomes a [`KjbError`] with the path where it happened.
 pub(crate) struct Error(Box<Kind>);
@@ -863,22 +863,9 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.ws();
         match self.peek() {
-            Some(b'"') => match self.string()? {
-                Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
-                Cow::Owned(s) => visitor.visit_string(s),
-            },
-            Some(b'{') => {
-                self.open(true)?;
-                let value = visitor.visit_map(Map { de: &mut *self, first: true })?;
-                self.finish()?;
-                Ok(value)
-            }
-            Some(b'[') => {
-                self.open(false)?;
-                let value = visitor.visit_seq(Seq { de: &mut *self, n: 0 })?;
-                self.finish()?;
-                Ok(value)
-            }
+            Some(b'"') => self.deserialize_str(visitor),
+            Some(b'{') => self.deserialize_map(visitor),
+            Some(b'[') => self.deserialize_seq(visitor),
             Some(b't') => {
                 self.literal("true")?;
                 visitor.visit_bool(true)
