@@ -169,6 +169,7 @@ impl Decimal {
     }
 
     /// Both mantissas at the larger scale; `None` past `i128` (never for kjb's scales, ≤ 8).
+    #[inline]
     fn aligned(self, other: Decimal) -> Option<(i128, i128, u32)> {
         let scale = self.scale.max(other.scale);
         let up = |d: Decimal| scaled(d.m, scale.checked_sub(d.scale)?);

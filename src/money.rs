@@ -277,6 +277,7 @@ pub(crate) fn push_rate(out: &mut String, d: Decimal) {
 
 /// Adds exactly; amounts are bounded to 15 integer digits so a sum of up to 10^12 of them fits
 /// in a `Decimal` — the checked form turns the impossible overflow into an error, not a panic.
+#[inline]
 pub(crate) fn add(a: Decimal, b: Decimal) -> Result<Decimal> {
     a.checked_add(b).ok_or_else(|| KjbError::internal("decimal overflow while adding amounts"))
 }

@@ -400,6 +400,7 @@ fn at<T>(f: impl Fn(&str) -> Result<T>, path: impl FnOnce() -> String) -> Result
 }
 
 /// Compares a 1688 code ignoring ASCII case and underscores; `want` is lower case without `_`.
+#[inline]
 pub(crate) fn code_is(value: &str, want: &str) -> bool {
     value == want
         || value.bytes().filter(|&b| b != b'_').map(|b| b.to_ascii_lowercase()).eq(want.bytes())

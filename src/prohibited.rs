@@ -874,6 +874,7 @@ impl Prohibited {
 
     /// Tries the keywords that start with the ASCII letter or digit `k` (folded) at `at`, where a
     /// word starts; `next` is the folded byte after it when the title goes on in ASCII.
+    #[inline]
     fn try_ascii(
         &self,
         title: &str,
@@ -904,6 +905,7 @@ impl Prohibited {
     }
 
     /// Tries the keywords that start with the non-ASCII character `k` at `at`.
+    #[inline]
     fn try_other(&self, title: &str, at: usize, k: char, spans: &mut Vec<(usize, usize, u32)>) {
         if !self.may_start(k) {
             return;

@@ -6,6 +6,7 @@
 //! filled many times).
 
 /// `n` in decimal, written at the end of `buf` (20 bytes hold every u64).
+#[inline]
 pub(crate) fn u64_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
     let mut start = buf.len();
     for slot in buf.iter_mut().rev() {
@@ -62,6 +63,7 @@ pub(crate) fn escaped_len(s: &str) -> usize {
 /// Appends `s` as a JSON string the way serde_json with [`crate::json::to_json`]'s formatter
 /// writes it: `"` and `\` escaped, control characters as `\b \f \n \r \t` or `\u00xx`
 /// (lower-case hex), every non-ASCII character as `\uXXXX` (upper-case hex, UTF-16).
+#[inline]
 pub(crate) fn push_str(out: &mut String, s: &str) {
     out.push('"');
     push_inner(out, s);
@@ -69,6 +71,7 @@ pub(crate) fn push_str(out: &mut String, s: &str) {
 }
 
 /// [`push_str`] without the quotes.
+#[inline]
 pub(crate) fn push_inner(out: &mut String, s: &str) {
     let mut rest = s;
     loop {

@@ -234,6 +234,7 @@ impl<'s> Reader<'s> {
         }
     }
 
+    #[inline]
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.i.saturating_add(word.len());
         (self.s.as_bytes().get(self.i..end)? == word).then(|| self.i = end)
@@ -290,6 +291,7 @@ impl<'s> Reader<'s> {
 
     /// A string value as serde_json gives it to `Str`/`Leaf`: borrowed when it has no escapes,
     /// decoded (by the general reader) when it has.
+    #[inline]
     fn text(&mut self) -> Option<Cow<'s, str>> {
         let start = self.i;
         let (content, escaped) = self.string()?;
@@ -300,6 +302,7 @@ impl<'s> Reader<'s> {
     }
 
     /// An object key: a string without escapes (a key with escapes goes the general path).
+    #[inline]
     fn key(&mut self) -> Option<&'s str> {
         match self.string()? {
             (k, false) => Some(k),
@@ -354,16 +357,19 @@ impl<'s> Reader<'s> {
         }
     }
 
+    #[inline]
     fn null(&mut self) -> bool {
         self.peek() == Some(b'n') && self.literal(b"null").is_some()
     }
 
     /// `Str`: a string.
+    #[inline]
     fn str_value(&mut self) -> Option<Str<'s>> {
         self.text().map(Str)
     }
 
     /// `Option<Str>`: `null` or a string.
+    #[inline]
     fn opt_str(&mut self) -> Option<Option<Str<'s>>> {
         if self.null() {
             return Some(None);
@@ -385,6 +391,7 @@ impl<'s> Reader<'s> {
         }
     }
 
+    #[inline]
     fn opt_flag(&mut self) -> Option<Option<Flag>> {
         if self.null() {
             return Some(None);
@@ -454,6 +461,7 @@ impl<'s> Reader<'s> {
     /// The key at the cursor if it is `known[guess]` written plainly, taken without a scan:
     /// objects are nearly always written with their keys in the same order, so guessing the
     /// key after the last one read skips both the string scan and the comparisons.
+    #[inline]
     fn guessed_key(&mut self, known: &[Key], guess: usize) -> Option<usize> {
         let k = known.get(guess)?;
         let b = self.s.as_bytes();
