@@ -61,6 +61,59 @@ test('the generated orders exercise every path the benchmark times', () => {
   );
 });
 
+test('titles agree where folding has to work: case, full width, separators, Chinese gaps, false friends', () => {
+  // The reference looks at a title as given before it folds one; these titles pin that shortcut
+  // to kjb's answers. (The Kelvin sign and the dotted capital I are left out: kjb folds them
+  // apart from String.prototype.toLowerCase, and the generator never sends them.)
+  const titles = [
+    'ＳＥＥＤＳ pack',
+    'Tomato SEEDS',
+    'tomato_seeds',
+    'x-seeds-y',
+    '5seeds',
+    'seeds5',
+    'seedbeads',
+    'Seed Beads',
+    'ｓｅｅｄ ｂｅａｄｓ',
+    'ΣEEDS seeds',
+    'é seeds',
+    'αseeds',
+    '种 子',
+    '种-子',
+    '种，子',
+    '蔬菜种\u3000子',
+    '【种子】',
+    '种子选手',
+    '种é子',
+    '赌\u0301博',
+    '卷 烟 纸',
+    '油烟纸',
+    '大麻绳 大麻',
+    '暴力熊暴力',
+    '鱼　叉',
+    'BRASS\u00a0KNUCKLES',
+    'Adult-Video',
+    'adult   videos',
+    'heroine',
+    'heroin',
+    'marijuana_leaf',
+    'rolling-paper',
+    'Ｈａｒｐｏｏｎ',
+    'spear gun',
+    'Speargun',
+    'NUTRIENT\tSOLUTION',
+    'plant, nutrients',
+  ];
+  const orders = makeOrders(titles.length, { seed: 9 }).map((o, i) => ({
+    ...o,
+    items: [{ ...o.items[0], title: titles[i], category: 'Toys' }],
+  }));
+  const input = { ...planInput(titles.length), orders };
+  const want = ref.checkOrders(input);
+  assert.equal(want.results.filter((r) => r.reasons.some((x) => x.code === 'PROHIBITED_GOODS_SUSPECTED')).length, 28);
+  assert.deepStrictEqual(kjb.checkOrders(input), want);
+});
+
 test('quoteFee agrees', () => {
   for (let seed = 1; seed <= 300; seed++) {
     const q = quoteInput(seed);
