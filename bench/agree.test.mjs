@@ -148,3 +148,27 @@ test('verifyPush agrees, and both refuse a forged push', () => {
   assert.throws(() => kjb.verifyPush({ appSecret: SECRET, body: forged }), /signature/);
   assert.throws(() => ref.verifyPush({ appSecret: SECRET, body: forged }), /SIGNATURE/);
 });
+
+test('verifyPush agrees on where ids and long integers are kept exact', () => {
+  for (const message of [
+    '{"bizKey":3535260697417660107,"data":{"orderIds":[3535260697417660107, 12],"total":12345678901234567890,' +
+      '"price":12.5,"neg":-9007199254740993,"nested":{"buyerId":7,"n":[1,2,{"sellerID":99}],"after":5}},' +
+      '"gmtBorn":1764035064904,"msgId":92705609220,"type":"ORDER_PAY","userInfo":"u"}',
+    '{"msgId":1,"type":"X","data":{"a":"x:y","id":5,"list":[1,2],"orderList":[1],"k":"}","m":"]","e":1e3,' +
+      '"tradeIdList":[[1,2],[3]]}}',
+    '{"msgId":2,"type":"ORDER_BATCH_PAY","data":{"batchPay":[{"orderId":1,"status":"SUCCESSED"},' +
+      '{"orderId":2,"status":"failed"},3]}}',
+  ]) {
+    const sig = kjb.signature({ appSecret: SECRET, urlPath: '', params: { message } });
+    const body = new URLSearchParams([
+      ['message', message],
+      ['_aop_signature', sig],
+    ]).toString();
+    assert.deepStrictEqual(kjb.verifyPush({ appSecret: SECRET, body }), ref.verifyPush({ appSecret: SECRET, body }));
+  }
+});
+
+test('signRequest agrees when the token needs escaping', () => {
+  const input = { ...signInput(), accessToken: "tok en+/=!'()*~é" };
+  assert.deepStrictEqual(kjb.signRequest(input), ref.signRequest(input));
+});

@@ -722,58 +722,89 @@ const CONTENT_TYPE = 'application/x-www-form-urlencoded; charset=UTF-8';
 
 /** The `_aop_signature`: HMAC-SHA1 over urlPath + the sorted `key + value` strings. */
 function sign(secret, urlPath, params) {
-  const message =
-    urlPath +
-    params
-      .filter(([k]) => k !== '_aop_signature')
-      .map(([k, v]) => k + v)
-      .sort()
-      .join('');
-  return createHmac('sha1', secret).update(message).digest('hex').toUpperCase();
+  const parts = [];
+  for (const [k, v] of params) if (k !== '_aop_signature') parts.push(k + v);
+  return createHmac('sha1', secret)
+    .update(urlPath + parts.sort().join(''))
+    .digest('hex')
+    .toUpperCase();
 }
+
+/**
+ * A value as application/x-www-form-urlencoded writes it (URLSearchParams): letters, digits
+ * and `*-._` stand as they are, which covers tokens, timestamps and hex signatures.
+ */
+const FORM_PLAIN = /^[\w.*-]*$/;
+const formValue = (v) => (FORM_PLAIN.test(v) ? v : new URLSearchParams([['', v]]).toString().slice(1));
 
 /** signRequest for the KJB cashier-URL call (`alibaba.crossBorderPay.url.get`). */
 export function signRequest(r) {
   if (r.api !== API) throw new Error(`only ${API} is supported here`);
   if (!/^\d+$/.test(r.appKey)) throw new Error('appKey must be digits');
   if (!r.appSecret || !r.accessToken) throw new Error('appSecret and accessToken are required');
-  const ids = r.params.orderIdList.map(String);
-  if (ids.length < 1 || ids.length > 30) throw new Error('orderIdList takes 1-30 ids');
-  if (ids.some((id) => !ID_RE.test(id)) || new Set(ids).size !== ids.length)
-    throw new Error('orderIdList: ids must be distinct digit strings');
+  const list = r.params.orderIdList;
+  if (list.length < 1 || list.length > 30) throw new Error('orderIdList takes 1-30 ids');
+  const ids = new Set();
+  let idList = '';
+  for (const id of list) {
+    const text = String(id);
+    if (!ID_RE.test(text) || ids.has(text)) throw new Error('orderIdList: ids must be distinct digit strings');
+    ids.add(text);
+    idList += idList ? `,${text}` : text;
+  }
   const urlPath = `param2/1/com.alibaba.trade/${API}/${r.appKey}`;
   const params = [
     ['access_token', r.accessToken],
-    ['orderIdList', `[${ids.join(',')}]`],
+    ['orderIdList', `[${idList}]`],
   ];
   if (r.timestamp !== undefined) params.push(['_aop_timestamp', String(r.timestamp)]);
   const signature = sign(r.appSecret, urlPath, params);
-  params.push(['_aop_signature', signature]);
+  // The ids are digits: the list's brackets and commas are all it needs escaped.
+  let body = `access_token=${formValue(r.accessToken)}&orderIdList=%5B${idList.replaceAll(',', '%2C')}%5D`;
+  if (r.timestamp !== undefined) body += `&_aop_timestamp=${formValue(String(r.timestamp))}`;
   return {
     method: 'POST',
     url: `${GATEWAY}/openapi/${urlPath}`,
     headers: { 'content-type': CONTENT_TYPE },
-    body: new URLSearchParams(params).toString(),
+    body: `${body}&_aop_signature=${signature}`,
     signature,
   };
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const isSafeInteger = (digits) => BigInt(digits) <= MAX_SAFE && BigInt(digits) >= -MAX_SAFE;
 const ID_KEY = /^(id|\w*(Id|ID|Ids|IDs|IdList|OrderList))$/;
+/** The tokens of a JSON text that decide how its numbers are read: strings, numbers, brackets, `:`. */
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[{}[\]:]/g;
 
-/** JSON.parse that keeps ids (and integers above 2^53 − 1) exact, as strings. */
+/** JSON.parse that keeps ids (and integers beyond ±(2^53 − 1)) exact, as strings. */
 function parseWithIds(text) {
-  // Quote integer tokens under id-named keys and integers too long for a double.
-  const quoted = text.replace(
-    /("(?:[^"\\]|\\.)*")(\s*:\s*)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g,
-    (m, str, _colon, num, offset) => {
-      if (str !== undefined) return m;
-      if (/[.eE]/.test(num)) return m;
-      const before = text.slice(0, offset);
-      const key = /"(\w+)"\s*:\s*\[?[^\]{}:]*$/.exec(before);
-      const big = num.replace('-', '').length > 15 && BigInt(num) > BigInt(Number.MAX_SAFE_INTEGER);
-      return big || (key && ID_KEY.test(key[1])) ? `"${num}"` : m;
-    },
-  );
+  // One pass over the tokens: integers in the value of an id-named key (a number, or arrays of
+  // them) and integers too long for a double are quoted.
+  let lastString = '';
+  let underIdKey = false;
+  let depth = 0; // arrays open in the id-named key's value
+  const quoted = text.replace(JSON_TOKEN, (token) => {
+    switch (token) {
+      case ':':
+        underIdKey = ID_KEY.test(lastString.slice(1, -1));
+        depth = 0;
+        return token;
+      case '[':
+        if (underIdKey) depth++;
+        return token;
+      case ']':
+        if (underIdKey && --depth <= 0) underIdKey = false;
+        return token;
+      case '{':
+      case '}':
+        underIdKey = false;
+        return token;
+    }
+    if (token.charCodeAt(0) === 0x22) lastString = token;
+    else if (!/[.eE]/.test(token) && (underIdKey || (token.length > 15 && !isSafeInteger(token)))) return `"${token}"`;
+    return token;
+  });
   return JSON.parse(quoted);
 }
 
