@@ -478,11 +478,13 @@ function titleHits(title) {
   const t = fold(title);
   const hits = [];
   for (const { entry, keywords, exclude } of FOLDED) {
-    const cancelled = exclude.flatMap((x) => occurrences(t, x).map((at) => [at, at + x.length]));
+    // The spans of the entry's false friends, found once one of its keywords occurs.
+    let cancelled = null;
     let best = null;
     for (const kw of keywords) {
       for (const at of occurrences(t, kw.text)) {
         const end = at + kw.text.length;
+        cancelled ??= exclude.flatMap((x) => occurrences(t, x).map((at) => [at, at + x.length]));
         if (cancelled.some(([s, e]) => s <= at && end <= e)) continue;
         if (!best || at < best.at) best = { entry, keyword: kw.shown, at };
         break;
@@ -533,6 +535,46 @@ const norm = (s) => String(s).replace(/_/g, '').toLowerCase();
 const ID_RE = /^[1-9]\d{0,18}$/;
 const at = (i, field) => `orders[${i}].${field}`;
 
+/** The reasons of one order that do not depend on the orders before it, in kjb's order. */
+function orderReasons(o, i, amount, rules) {
+  // A literal, not buyerReasons.map(…): V8 then makes the array ready for objects, where an
+  // array from map() starts as small integers and every push site deoptimizes once per call.
+  const reasons = [];
+  for (const r of rules.buyerReasons) reasons.push({ ...r });
+  if (!o.supplier.kjb) reasons.push(reason('SUPPLIER_NOT_KJB', at(i, 'supplier.kjb')));
+  if (!o.supplier.chengxintong) reasons.push(reason('SUPPLIER_NOT_CHENGXINTONG', at(i, 'supplier.chengxintong')));
+  if (o.tradeType !== 'assureTrade' && norm(o.tradeType) !== 'assuretrade')
+    reasons.push(reason('TRADE_NOT_GUARANTEED', at(i, 'tradeType')));
+  if (o.status !== 'waitbuyerpay' && norm(o.status) !== 'waitbuyerpay')
+    reasons.push(reason('ORDER_NOT_AWAITING_PAYMENT', at(i, 'status')));
+  const items = o.items;
+  for (let j = 0; j < items.length; j++)
+    if (items[j].kjb === false) reasons.push(reason('OFFER_NOT_KJB', at(i, `items[${j}].kjb`)));
+  // Refused categories block; titles that mention refused goods only warn, after them.
+  let warns = null;
+  for (let j = 0; j < items.length; j++) {
+    const { category, title } = items[j];
+    const blocked = category === undefined || category === null ? undefined : CATEGORY.get(categoryKey(category));
+    if (blocked)
+      for (const e of blocked) reasons.push(goodsReason('PROHIBITED_GOODS', at(i, `items[${j}].category`), e));
+    if (title) {
+      for (const h of titleHits(title)) {
+        if (blocked?.includes(h.entry)) continue;
+        warns ??= [];
+        warns.push(goodsReason('PROHIBITED_GOODS_SUSPECTED', at(i, `items[${j}].title`), h.entry, h.keyword));
+      }
+    }
+  }
+  if (warns) reasons.push(...warns);
+  if (o.sellerOrder) reasons.push(reason('MANUAL_ORDER', at(i, 'sellerOrder')));
+  if (o.redEnvelope) reasons.push(reason('RED_ENVELOPE_USED', at(i, 'redEnvelope')));
+  if (amount > rules.maxTransactionFen) {
+    const usd = grouped(divUp(amount * MILLION, rules.rate));
+    reasons.push(reason('OVER_TRANSACTION_LIMIT', at(i, 'amount'), { usd, ...rules.transactionTexts() }));
+  }
+  return reasons;
+}
+
 function evaluate(input) {
   const { buyer, orders } = input;
   if (!Array.isArray(orders)) throw new Error('orders must be an array');
@@ -547,10 +589,6 @@ function evaluate(input) {
   );
   const perDayUsd = units(decimalText(input.limits?.perDayUsd ?? PER_DAY_USD, 'limits.perDayUsd'), 2);
   const paidTodayUsd = units(decimalText(input.paidTodayUsd ?? '0', 'paidTodayUsd'), 2);
-  // F fen are F·10⁴/rate USD, so F is over a limit of L cents when F·10⁶ > L·rate: amounts are
-  // whole fen, so each limit becomes a whole number of fen once per call.
-  const maxTransactionFen = divDown(perTransactionUsd * rate, MILLION);
-  const dayRoomFen = divDown((perDayUsd - paidTodayUsd) * rate, MILLION);
   const buyerReasons = [];
   if (!buyer.verified) buyerReasons.push(reason('BUYER_NOT_VERIFIED', 'buyer.verified'));
   if (!buyer.alipayPersonalLinked)
@@ -558,8 +596,18 @@ function evaluate(input) {
   if (!buyer.alipayBusinessLinked)
     buyerReasons.push(reason('ALIPAY_BUSINESS_NOT_LINKED', 'buyer.alipayBusinessLinked'));
   if (!buyer.kjbActivated) buyerReasons.push(reason('KJB_NOT_ACTIVATED', 'buyer.kjbActivated'));
-  // Texts of the limit messages, made when the first one is needed.
-  let transactionLimit;
+  let transactionTexts;
+  const rules = {
+    buyerReasons,
+    rate,
+    // F fen are F·10⁴/rate USD, so F is over a limit of L cents when F·10⁶ > L·rate: amounts
+    // are whole fen, so each limit becomes a whole number of fen once per call.
+    maxTransactionFen: divDown(perTransactionUsd * rate, MILLION),
+    /** The limit and the rate as the message shows them, made when the first one is needed. */
+    transactionTexts: () =>
+      (transactionTexts ??= { limit: grouped(perTransactionUsd), fx: new D(rateText).toString() }),
+  };
+  const dayRoomFen = divDown((perDayUsd - paidTodayUsd) * rate, MILLION);
   let dayLimit;
 
   const seen = new Set();
@@ -573,42 +621,7 @@ function evaluate(input) {
       decimalText(o.amount, () => at(i, 'amount')),
       2,
     );
-    // A literal, not buyerReasons.map(…): V8 then makes the array ready for objects, where an
-    // array from map() starts as small integers and every push site deoptimizes once per call.
-    const reasons = [];
-    for (const r of buyerReasons) reasons.push({ ...r });
-    if (!o.supplier.kjb) reasons.push(reason('SUPPLIER_NOT_KJB', at(i, 'supplier.kjb')));
-    if (!o.supplier.chengxintong) reasons.push(reason('SUPPLIER_NOT_CHENGXINTONG', at(i, 'supplier.chengxintong')));
-    if (o.tradeType !== 'assureTrade' && norm(o.tradeType) !== 'assuretrade')
-      reasons.push(reason('TRADE_NOT_GUARANTEED', at(i, 'tradeType')));
-    if (o.status !== 'waitbuyerpay' && norm(o.status) !== 'waitbuyerpay')
-      reasons.push(reason('ORDER_NOT_AWAITING_PAYMENT', at(i, 'status')));
-    const items = o.items;
-    for (let j = 0; j < items.length; j++)
-      if (items[j].kjb === false) reasons.push(reason('OFFER_NOT_KJB', at(i, `items[${j}].kjb`)));
-    // Refused categories block; titles that mention refused goods only warn, after them.
-    let warns = null;
-    for (let j = 0; j < items.length; j++) {
-      const { category, title } = items[j];
-      const blocked = category === undefined || category === null ? undefined : CATEGORY.get(categoryKey(category));
-      if (blocked)
-        for (const e of blocked) reasons.push(goodsReason('PROHIBITED_GOODS', at(i, `items[${j}].category`), e));
-      if (title) {
-        for (const h of titleHits(title)) {
-          if (blocked?.includes(h.entry)) continue;
-          warns ??= [];
-          warns.push(goodsReason('PROHIBITED_GOODS_SUSPECTED', at(i, `items[${j}].title`), h.entry, h.keyword));
-        }
-      }
-    }
-    if (warns) reasons.push(...warns);
-    if (o.sellerOrder) reasons.push(reason('MANUAL_ORDER', at(i, 'sellerOrder')));
-    if (o.redEnvelope) reasons.push(reason('RED_ENVELOPE_USED', at(i, 'redEnvelope')));
-    if (amount > maxTransactionFen) {
-      transactionLimit ??= { limit: grouped(perTransactionUsd), fx: new D(rateText).toString() };
-      const usd = grouped(divUp(amount * MILLION, rate));
-      reasons.push(reason('OVER_TRANSACTION_LIMIT', at(i, 'amount'), { usd, ...transactionLimit }));
-    }
+    const reasons = orderReasons(o, i, amount, rules);
     if (seen.has(o.orderId)) reasons.push(reason('DUPLICATE_ORDER', at(i, 'orderId')));
     seen.add(o.orderId);
     let outcome;
