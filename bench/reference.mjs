@@ -9,7 +9,8 @@
 // Plain objects in and out; message texts split at their placeholders once; one regular
 // expression over each title as given passes over the titles that cannot mention a keyword,
 // and only the others are folded and searched; no path string built unless a reason or an
-// error needs it; arrays that receive reasons start as literals (see `evaluate`).
+// error needs it; arrays that receive reasons start as literals (see `orderReasons`). verifyPush
+// reads the push's JSON in one pass over its tokens; signRequest escapes only what needs it.
 //
 // It does the real work — every eligibility rule, the limits in USD, the fee tiers, the
 // prohibited-goods list (categories block, titles warn), batching — on every call, with
@@ -17,7 +18,9 @@
 // bench/gen.mjs makes (bench/agree.test.mjs checks that). It is not a second implementation of
 // the contract: it checks the inputs a developer would (types, amount shapes, a positive rate)
 // and leaves out what the generator never sends (custom schedules and lists, non-CNY
-// currencies, ids as numbers, JSON texts as input).
+// currencies, ids as numbers, JSON texts as input, checks of signRequest's timestamp). Titles
+// are lower-cased by String.prototype.toLowerCase, which kjb's folding differs from on two
+// letters the generator never sends: the Kelvin sign and the dotted capital I.
 
 import Decimal from 'decimal.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
