@@ -760,23 +760,25 @@ export function signRequest(r) {
   if (!r.appSecret || !r.accessToken) throw new Error('appSecret and accessToken are required');
   const list = r.params.orderIdList;
   if (list.length < 1 || list.length > 30) throw new Error('orderIdList takes 1-30 ids');
+  // The list as signed, "[1,2]", and as the body carries it, "%5B1%2C2%5D": ids are digits.
   const ids = new Set();
-  let idList = '';
+  let signed = '';
+  let escaped = '';
   for (const id of list) {
     const text = String(id);
     if (!ID_RE.test(text) || ids.has(text)) throw new Error('orderIdList: ids must be distinct digit strings');
     ids.add(text);
-    idList += idList ? `,${text}` : text;
+    signed += signed ? `,${text}` : text;
+    escaped += escaped ? `%2C${text}` : text;
   }
   const urlPath = `param2/1/com.alibaba.trade/${API}/${r.appKey}`;
   const params = [
     ['access_token', r.accessToken],
-    ['orderIdList', `[${idList}]`],
+    ['orderIdList', `[${signed}]`],
   ];
   if (r.timestamp !== undefined) params.push(['_aop_timestamp', String(r.timestamp)]);
   const signature = sign(r.appSecret, urlPath, params);
-  // The ids are digits: the list's brackets and commas are all it needs escaped.
-  let body = `access_token=${formValue(r.accessToken)}&orderIdList=%5B${idList.replaceAll(',', '%2C')}%5D`;
+  let body = `access_token=${formValue(r.accessToken)}&orderIdList=%5B${escaped}%5D`;
   if (r.timestamp !== undefined) body += `&_aop_timestamp=${formValue(String(r.timestamp))}`;
   return {
     method: 'POST',
