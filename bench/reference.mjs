@@ -445,14 +445,14 @@ function occurrences(title, kw) {
 
 /**
  * Whether a title, as given, may mention a keyword: most titles mention none, and one regular
- * expression over the unfolded title says so without folding it. Folding maps a letter to lower
- * case (full-width letters, the Kelvin sign and the dotted capital I to ASCII), a run of other
- * characters to one space, and drops that space between two Chinese characters. So a folded
- * keyword can only occur where the title has its letters in any of those forms, a run of
- * non-letters for each space, and any non-letters between two Chinese characters; an English
- * keyword also starts where no ASCII letter or digit precedes it. Keywords that contain another
- * ("seeds", "seed") need only the shorter. It may pass a title that mentions none; `titleHits`
- * then folds it and decides.
+ * expression over the unfolded title says so without folding it. Folding lower-cases letters
+ * (full-width letters and the Kelvin sign become ASCII, the dotted capital I an i and a combining
+ * dot), turns a run of other characters into one space, and drops that space between two
+ * Chinese characters. So a folded keyword can only occur where the title has its letters in
+ * any of those forms, a run of non-letters for each space, and any non-letters between two
+ * Chinese characters; an English keyword also starts where no ASCII letter or digit precedes
+ * it. Keywords that contain another ("seeds", "seed") need only the shorter. It may pass a
+ * title that mentions none; `titleHits` then folds it and decides.
  */
 const MAY_MENTION = (() => {
   const gap = '[^A-Za-z0-9\\u4e00-\\u9fa5]';
