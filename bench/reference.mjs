@@ -470,9 +470,15 @@ const MAY_MENTION = (() => {
   };
   const all = FOLDED.flatMap((f) => f.keywords.map((k) => k.text));
   const needed = all.filter((k, i) => !all.some((other, j) => j !== i && other !== k && k.includes(other)));
-  const english = needed.filter((k) => isWordAt(k, 0)).map(pattern);
-  const chinese = needed.filter((k) => !isWordAt(k, 0)).map(pattern);
-  return new RegExp(`(?<![A-Za-z0-9])(?:${english.join('|')})|${chinese.join('|')}`, 'i');
+  const english = needed.filter((k) => isWordAt(k, 0));
+  const chinese = needed.filter((k) => !isWordAt(k, 0));
+  // A look at the Chinese keywords' first characters spares most positions of a title the
+  // whole list of Chinese keywords.
+  const firsts = [...new Set(chinese.map((k) => k[0]))].join('');
+  return new RegExp(
+    `(?:^|[^A-Za-z0-9])(?:${english.map(pattern).join('|')})|(?=[${firsts}])(?:${chinese.map(pattern).join('|')})`,
+    'i',
+  );
 })();
 
 /** The entries a title mentions: [{entry, keyword, at}], earliest mention first. */
