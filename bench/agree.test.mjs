@@ -61,6 +61,59 @@ test('the generated orders exercise every path the benchmark times', () => {
   );
 });
 
+test('titles agree where folding has to work: case, full width, separators, Chinese gaps, false friends', () => {
+  // The reference looks at a title as given before it folds one; these titles pin that shortcut
+  // to kjb's answers. (The Kelvin sign and the dotted capital I are left out: kjb folds them
+  // apart from String.prototype.toLowerCase, and the generator never sends them.)
+  const titles = [
+    'ＳＥＥＤＳ pack',
+    'Tomato SEEDS',
+    'tomato_seeds',
+    'x-seeds-y',
+    '5seeds',
+    'seeds5',
+    'seedbeads',
+    'Seed Beads',
+    'ｓｅｅｄ ｂｅａｄｓ',
+    'ΣEEDS seeds',
+    'é seeds',
+    'αseeds',
+    '种 子',
+    '种-子',
+    '种，子',
+    '蔬菜种\u3000子',
+    '【种子】',
+    '种子选手',
+    '种é子',
+    '赌\u0301博',
+    '卷 烟 纸',
+    '油烟纸',
+    '大麻绳 大麻',
+    '暴力熊暴力',
+    '鱼　叉',
+    'BRASS\u00a0KNUCKLES',
+    'Adult-Video',
+    'adult   videos',
+    'heroine',
+    'heroin',
+    'marijuana_leaf',
+    'rolling-paper',
+    'Ｈａｒｐｏｏｎ',
+    'spear gun',
+    'Speargun',
+    'NUTRIENT\tSOLUTION',
+    'plant, nutrients',
+  ];
+  const orders = makeOrders(titles.length, { seed: 9 }).map((o, i) => ({
+    ...o,
+    items: [{ ...o.items[0], title: titles[i], category: 'Toys' }],
+  }));
+  const input = { ...planInput(titles.length), orders };
+  const want = ref.checkOrders(input);
+  assert.equal(want.results.filter((r) => r.reasons.some((x) => x.code === 'PROHIBITED_GOODS_SUSPECTED')).length, 28);
+  assert.deepStrictEqual(kjb.checkOrders(input), want);
+});
+
 test('quoteFee agrees', () => {
   for (let seed = 1; seed <= 300; seed++) {
     const q = quoteInput(seed);
@@ -94,4 +147,28 @@ test('verifyPush agrees, and both refuse a forged push', () => {
   const forged = body.replace('successed', 'succeeded');
   assert.throws(() => kjb.verifyPush({ appSecret: SECRET, body: forged }), /signature/);
   assert.throws(() => ref.verifyPush({ appSecret: SECRET, body: forged }), /SIGNATURE/);
+});
+
+test('verifyPush agrees on where ids and long integers are kept exact', () => {
+  for (const message of [
+    '{"bizKey":3535260697417660107,"data":{"orderIds":[3535260697417660107, 12],"total":12345678901234567890,' +
+      '"price":12.5,"neg":-9007199254740993,"nested":{"buyerId":7,"n":[1,2,{"sellerID":99}],"after":5}},' +
+      '"gmtBorn":1764035064904,"msgId":92705609220,"type":"ORDER_PAY","userInfo":"u"}',
+    '{"msgId":1,"type":"X","data":{"a":"x:y","id":5,"list":[1,2],"orderList":[1],"k":"}","m":"]","e":1e3,' +
+      '"tradeIdList":[[1,2],[3]]}}',
+    '{"msgId":2,"type":"ORDER_BATCH_PAY","data":{"batchPay":[{"orderId":1,"status":"SUCCESSED"},' +
+      '{"orderId":2,"status":"failed"},3]}}',
+  ]) {
+    const sig = kjb.signature({ appSecret: SECRET, urlPath: '', params: { message } });
+    const body = new URLSearchParams([
+      ['message', message],
+      ['_aop_signature', sig],
+    ]).toString();
+    assert.deepStrictEqual(kjb.verifyPush({ appSecret: SECRET, body }), ref.verifyPush({ appSecret: SECRET, body }));
+  }
+});
+
+test('signRequest agrees when the token needs escaping', () => {
+  const input = { ...signInput(), accessToken: "tok en+/=!'()*~é" };
+  assert.deepStrictEqual(kjb.signRequest(input), ref.signRequest(input));
 });
