@@ -3,7 +3,8 @@
 //! The matcher compares titles and keywords ignoring case. The built-in list is English and
 //! Chinese, and Chinese has no case; custom lists and titles may bring other alphabets. This
 //! folds the cased alphabets a 1688 title or a buyer's list plausibly uses — Latin (Basic,
-//! Latin-1, Extended-A, Extended Additional, full-width), Greek, Cyrillic and Armenian —
+//! Latin-1, Extended-A, Extended Additional, full-width), Greek, Cyrillic and Armenian, and the
+//! letterlike symbols that are their letters (Ohm, Kelvin, Angstrom) —
 //! exactly as `char::to_lowercase` does, and leaves every other character as it is (there
 //! case differences are not folded). `char::to_lowercase` would bring a table of every
 //! Unicode case pair into the module for scripts no title uses.
@@ -43,6 +44,11 @@ pub(crate) fn lower(c: char) -> char {
         0x4c0 => 0x4cf,
         0x531..=0x556 => n.wrapping_add(0x30),
         0x1e9e => 0xdf,
+        // Letterlike symbols that are letters of these alphabets in disguise (Ohm, Kelvin,
+        // Angstrom): a title spelling a keyword with one must not slip past the matcher.
+        0x2126 => 0x3c9,
+        0x212a => 0x6b,
+        0x212b => 0xe5,
         _ => n,
     };
     char::from_u32(to).unwrap_or(c)
@@ -56,6 +62,7 @@ pub(crate) const COVERED: &[(u32, u32)] = &[
     (0x400, 0x52f),
     (0x531, 0x58f),
     (0x1e00, 0x1eff),
+    (0x2126, 0x212b),
     (0xff00, 0xffef),
 ];
 

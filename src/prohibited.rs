@@ -1007,6 +1007,8 @@ mod tests {
         ("赌具 骰子", "gambling"),
         ("大麻 图案 T恤", "drugs"),
         ("Brass knuckles keychain", "violence"),
+        // The Kelvin sign (U+212A) lower-cases to k.
+        ("Brass \u{212a}nuckles keychain", "violence"),
         ("恐怖主义 宣传", "terrorism"),
         ("porn DVD", "pornography"),
     ];
