@@ -19,8 +19,8 @@
 // the contract: it checks the inputs a developer would (types, amount shapes, a positive rate)
 // and leaves out what the generator never sends (custom schedules and lists, non-CNY
 // currencies, ids as numbers, JSON texts as input, checks of signRequest's timestamp). Titles
-// are lower-cased by String.prototype.toLowerCase, which kjb's folding differs from on two
-// letters the generator never sends: the Kelvin sign and the dotted capital I.
+// are lower-cased by String.prototype.toLowerCase, which kjb's folding differs from on one
+// letter the generator never sends: the dotted capital I (kjb folds it to a plain i).
 
 import Decimal from 'decimal.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
