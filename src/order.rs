@@ -640,7 +640,7 @@ fn read<'s>(src: &Source<'s>) -> Result<Vec<Order<'s>>> {
     Ok(c.0)
 }
 
-/// The general reader of an order list: `json::parse` (precheck, then serde_json).
+/// The general reader of an order list: `json::parse`.
 fn read_general<'s>(src: &Source<'s>) -> Result<Vec<OrderWire<'s>>> {
     json::parse(src.text).map_err(|e| {
         let inner = e.path.clone();

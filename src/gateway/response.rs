@@ -10,7 +10,7 @@ use super::creds::kind;
 use super::ids::{self, Numbers};
 use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
 use crate::json;
-use crate::json::{Map, Value};
+use crate::json::{Map, Unread, Value};
 use crate::money;
 use crate::money::Decimal;
 use serde::{Deserialize, Serialize};
@@ -447,16 +447,18 @@ pub(crate) fn parse_shaped(api: &str, status: u16, body: &str) -> Result<Value> 
 fn checked(api: &str, status: u16, body: &str) -> Result<(String, Value)> {
     let text = json::strip_bom(body).trim();
     let looks_json = text.starts_with('{') || text.starts_with('[');
-    // Depth and repeated keys first: a hostile body nested 100,000 deep is refused here, by
-    // the policy's own iterative scan, before any recursive parser sees it.
-    if looks_json {
-        json::precheck(text).map_err(|e| e.under("body"))?;
-    }
     // The structure is checked without building a tree (the ids walker needs valid JSON), and
     // the tree is built from the re-printed text. Skipping a number does not range-check it,
     // so a number no float holds (`1E400`) only fails on the second parse: that is a body kjb
-    // cannot read, not a bug.
-    let parsed = if looks_json && json::parse::<serde::de::IgnoredAny>(text).is_ok() {
+    // cannot read, not a bug. A repeated key or too deep a nesting is the caller's to see
+    // (INVALID_JSON at `body`), wherever it is in the body.
+    let valid = looks_json
+        && match json::read::<serde::de::IgnoredAny>(text) {
+            Ok(_) => true,
+            Err(Unread::Policy(e)) => return Err(e.under("body")),
+            Err(Unread::Read(_)) => false,
+        };
+    let parsed = if valid {
         let numbers = match api::find(api::split_name(api).1).map(|s| s.answer) {
             Some(Answer::Shaped(shape)) => Numbers::QuoteIdsAnd(shape.money_keys()),
             _ => Numbers::QuoteIds,
@@ -910,7 +912,7 @@ mod tests {
         );
     }
 
-    /// Nesting is bounded by `json::precheck` (iterative) before any recursive parser runs:
+    /// Nesting is bounded by the reader, which stops at 64 levels, so its recursion is too:
     /// 100,000 levels are an INVALID_JSON error, not a stack overflow, at every status.
     #[test]
     fn deep_bodies_are_refused_without_recursion() {
