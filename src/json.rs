@@ -11,6 +11,7 @@ mod value;
 pub(crate) use value::{Map, Value};
 
 use crate::error::{ErrorCode, KjbError, Result};
+pub(crate) use de::Quote;
 use de::LINEAR_KEYS;
 use serde::de::Deserialize;
 use serde::Serialize;
@@ -163,7 +164,14 @@ fn unread(text: &str, e: KjbError) -> Unread {
 
 /// Reads `text` whole into a [`Value`] tree, under the same policy as [`parse`].
 pub(crate) fn parse_value(text: &str) -> Result<Value> {
-    de::value(strip_bom(text))
+    de::value(strip_bom(text), &|_, _| false)
+}
+
+/// [`parse_value`], with the numbers `quote` names held as strings of their text, and a policy
+/// refusal told apart as [`read`] does.
+pub(crate) fn read_value(text: &str, quote: Quote<'_>) -> std::result::Result<Value, Unread> {
+    let text = strip_bom(text);
+    de::value(text, quote).map_err(|e| unread(text, e))
 }
 
 #[cold]

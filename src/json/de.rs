@@ -141,8 +141,13 @@ struct Frame<'a> {
     big: Option<BTreeSet<Cow<'a, str>>>,
 }
 
+/// Which numbers a [`Value`] tree holds as strings of their text: `quote(key, number)` is
+/// asked for each number as written, with the key it is under (a list's elements are under the
+/// list's key; `None` outside any object).
+pub(crate) type Quote<'q> = &'q dyn Fn(Option<&str>, &str) -> bool;
+
 /// Reads `text` (without its BOM) into a [`Value`] tree.
-pub(crate) fn value(text: &str) -> std::result::Result<Value, KjbError> {
+pub(crate) fn value(text: &str, quote: Quote<'_>) -> std::result::Result<Value, KjbError> {
     let mut de = De {
         s: text,
         i: 0,
@@ -151,7 +156,7 @@ pub(crate) fn value(text: &str) -> std::result::Result<Value, KjbError> {
         frames: Vec::new(),
         closed_at: usize::MAX,
     };
-    let v = de.value().map_err(Error::into_kjb)?;
+    let v = de.value(None, quote).map_err(Error::into_kjb)?;
     de.end().map_err(Error::into_kjb)?;
     Ok(v)
 }
@@ -766,9 +771,9 @@ impl<'a> De<'a> {
         self.stamp(e)
     }
 
-    /// The next value as a [`Value`] tree, numbers kept as written.
+    /// The next value, under `key`, as a [`Value`] tree, numbers kept as written.
     #[inline(never)]
-    fn value(&mut self) -> Result<Value> {
+    fn value(&mut self, key: Option<&str>, quote: Quote<'_>) -> Result<Value> {
         self.ws();
         Ok(match self.peek() {
             Some(b'"') => Value::String(self.string()?.into_owned()),
@@ -779,7 +784,7 @@ impl<'a> De<'a> {
                 while self.next_in(first, b'}')? {
                     first = false;
                     let key = self.key()?;
-                    let v = self.value()?;
+                    let v = self.value(Some(&key), quote)?;
                     self.path.pop();
                     map.push(key.into_owned(), v);
                 }
@@ -791,7 +796,7 @@ impl<'a> De<'a> {
                 let mut list = Vec::new();
                 while self.next_in(list.is_empty(), b']')? {
                     self.path.push(Seg::Index(list.len()));
-                    list.push(self.value()?);
+                    list.push(self.value(key, quote)?);
                     self.path.pop();
                 }
                 self.close();
@@ -816,7 +821,11 @@ impl<'a> De<'a> {
                 if num(text).is_none() {
                     return Err(self.syntax(Syntax::TooLarge, at));
                 }
-                Value::Number(Number::new(text))
+                if quote(key, text) {
+                    Value::String(text.to_string())
+                } else {
+                    Value::Number(Number::new(text))
+                }
             }
             _ => return Err(self.no_value()),
         })
