@@ -132,8 +132,7 @@ pub(crate) struct IdStr(pub u64);
 #[cfg(test)]
 impl serde::Serialize for IdStr {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut buf = [0u8; 20];
-        s.serialize_str(crate::text::u64_digits(self.0, &mut buf))
+        s.serialize_str(crate::text::digits(self.0.into(), &mut [0; 40]))
     }
 }
 

@@ -320,7 +320,7 @@ fn read_id_list(
         if i > 0 {
             out.push(',');
         }
-        out.push_str(crate::text::u64_digits(*id, &mut [0; 20]));
+        out.push_str(crate::text::digits((*id).into(), &mut [0; 40]));
     }
     out.push(']');
     Ok(out)
