@@ -11,8 +11,8 @@ mod value;
 pub(crate) use value::{Map, Value};
 
 use crate::error::{ErrorCode, KjbError, Result};
-pub(crate) use de::Quote;
 use de::LINEAR_KEYS;
+pub(crate) use de::{unescape_at, Quote};
 use serde::de::Deserialize;
 use serde::Serialize;
 use std::borrow::Cow;

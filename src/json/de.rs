@@ -269,6 +269,60 @@ pub(crate) fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Why an escape could not be decoded.
+pub(crate) enum BadEscape {
+    /// The text ends inside it.
+    Eof,
+    /// JSON does not know it, or its `\u` is not followed by 4 hex digits.
+    Unknown,
+    /// Half of a UTF-16 surrogate pair.
+    Surrogate,
+}
+
+/// The character the escape at `b[i]` (its backslash) stands for, and the index just past it.
+/// It allocates nothing: the app secret's escapes are decoded with it into a buffer that is
+/// wiped (`gateway::creds`).
+pub(crate) fn unescape_at(b: &[u8], i: usize) -> std::result::Result<(char, usize), BadEscape> {
+    let c = match b.get(i.saturating_add(1)) {
+        None => return Err(BadEscape::Eof),
+        Some(b'"') => '"',
+        Some(b'\\') => '\\',
+        Some(b'/') => '/',
+        Some(b'b') => '\u{8}',
+        Some(b'f') => '\u{c}',
+        Some(b'n') => '\n',
+        Some(b'r') => '\r',
+        Some(b't') => '\t',
+        Some(b'u') => {
+            let hex = b.get(i.saturating_add(2)..).unwrap_or(&[]);
+            let u = hex4(hex).ok_or(BadEscape::Unknown)?;
+            let after = i.saturating_add(6);
+            if (0xD800..0xDC00).contains(&u) {
+                // A high surrogate: a low one must follow as the next escape.
+                let low = match b.get(after..).unwrap_or(&[]) {
+                    [b'\\', b'u', rest @ ..] => hex4(rest),
+                    _ => None,
+                };
+                return match low {
+                    Some(lo) if (0xDC00..0xE000).contains(&lo) => {
+                        let c = 0x10000u32
+                            .wrapping_add((u.wrapping_sub(0xD800)) << 10)
+                            .wrapping_add(lo.wrapping_sub(0xDC00));
+                        char::from_u32(c)
+                            .map(|c| (c, after.saturating_add(6)))
+                            .ok_or(BadEscape::Surrogate)
+                    }
+                    _ => Err(BadEscape::Surrogate),
+                };
+            }
+            // A lone low surrogate is not a char.
+            return char::from_u32(u).map(|c| (c, after)).ok_or(BadEscape::Surrogate);
+        }
+        Some(_) => return Err(BadEscape::Unknown),
+    };
+    Ok((c, i.saturating_add(2)))
+}
+
 fn hex4(b: &[u8]) -> Option<u32> {
     let mut v = 0u32;
     for &c in b.get(..4)? {
@@ -465,53 +519,15 @@ impl<'a> De<'a> {
                         let out = owned.get_or_insert_with(String::new);
                         out.push_str(self.s.get(from..i).unwrap_or(""));
                     }
-                    let esc = i;
-                    let c = match b.get(i.saturating_add(1)) {
-                        None => return Err(self.syntax(Syntax::EofString, b.len())),
-                        Some(b'"') => '"',
-                        Some(b'\\') => '\\',
-                        Some(b'/') => '/',
-                        Some(b'b') => '\u{8}',
-                        Some(b'f') => '\u{c}',
-                        Some(b'n') => '\n',
-                        Some(b'r') => '\r',
-                        Some(b't') => '\t',
-                        Some(b'u') => {
-                            let hex = b.get(i.saturating_add(2)..).unwrap_or(&[]);
-                            let Some(u) = hex4(hex) else {
-                                return Err(self.syntax(Syntax::Escape, esc));
-                            };
-                            i = i.saturating_add(4);
-                            if (0xD800..0xDC00).contains(&u) {
-                                // A high surrogate: a low one must follow as the next escape.
-                                let next = b.get(i.saturating_add(2)..).unwrap_or(&[]);
-                                let low = match next {
-                                    [b'\\', b'u', rest @ ..] => hex4(rest),
-                                    _ => None,
-                                };
-                                match low {
-                                    Some(lo) if (0xDC00..0xE000).contains(&lo) => {
-                                        i = i.saturating_add(6);
-                                        let c = 0x10000u32
-                                            .wrapping_add((u.wrapping_sub(0xD800)) << 10)
-                                            .wrapping_add(lo.wrapping_sub(0xDC00));
-                                        char::from_u32(c).unwrap_or('\u{fffd}')
-                                    }
-                                    _ => return Err(self.syntax(Syntax::Surrogate, esc)),
-                                }
-                            } else {
-                                match char::from_u32(u) {
-                                    Some(c) => c,
-                                    None => return Err(self.syntax(Syntax::Surrogate, esc)),
-                                }
-                            }
-                        }
-                        Some(_) => return Err(self.syntax(Syntax::Escape, esc)),
-                    };
+                    let (c, next) = unescape_at(b, i).map_err(|e| match e {
+                        BadEscape::Eof => self.syntax(Syntax::EofString, b.len()),
+                        BadEscape::Unknown => self.syntax(Syntax::Escape, i),
+                        BadEscape::Surrogate => self.syntax(Syntax::Surrogate, i),
+                    })?;
                     if let Some(out) = owned.as_mut() {
                         out.push(c);
                     }
-                    i = i.saturating_add(2);
+                    i = next;
                     from = i;
                 }
                 Some(&c) if c < 0x20 => return Err(self.syntax(Syntax::Control, i)),
