@@ -46,6 +46,14 @@ fn quote_server(s: &str) -> String {
     out
 }
 
+/// Appends `before` and the server's words `s` ([`quote_server`]), when there are any.
+fn push_quoted(text: &mut String, before: &str, s: Option<&str>) {
+    if let Some(s) = s {
+        text.push_str(before);
+        text.push_str(&quote_server(s));
+    }
+}
+
 #[inline(never)]
 fn text_of(v: Option<&Value>) -> Option<String> {
     match v? {
@@ -119,15 +127,9 @@ pub(crate) fn gateway_error(
     let retryable =
         !expired && (status == 429 || code.as_deref().is_some_and(|c| RETRYABLE.contains(&c)));
     let mut text = format!("the 1688 gateway refused {api} (HTTP {status}");
-    if let Some(c) = &code {
-        text.push_str(", ");
-        text.push_str(&quote_server(c));
-    }
+    push_quoted(&mut text, ", ", code.as_deref());
     text.push(')');
-    if let Some(m) = &message {
-        text.push_str(": ");
-        text.push_str(&quote_server(m));
-    }
+    push_quoted(&mut text, ": ", message.as_deref());
     let param = message.as_deref().and_then(missing_param).map(quote_server);
     let hint: Cow<'_, str> = match code.as_deref() {
         _ if expired => "; the buyer's access token is missing, expired or revoked: refresh it (KjbClient refreshes by itself when it has a refresh token) or have the buyer authorise the app again".into(),
@@ -200,15 +202,11 @@ fn check(api: &str, status: u16, v: &Value) -> Result<()> {
     let business = |o: &Map, code: Option<String>| {
         let message = first_text(o, MESSAGE_KEYS);
         let mut text = format!("{api} was refused");
-        if let Some(c) = &code {
-            text.push_str(" (");
-            text.push_str(&quote_server(c));
+        push_quoted(&mut text, " (", code.as_deref());
+        if code.is_some() {
             text.push(')');
         }
-        if let Some(m) = &message {
-            text.push_str(": ");
-            text.push_str(&quote_server(m));
-        }
+        push_quoted(&mut text, ": ", message.as_deref());
         let refused =
             id_strings(o.get("cantPayOrderList").or_else(|| o.get("payFailureOrderList")));
         if !refused.is_empty() {
