@@ -385,13 +385,8 @@ impl Eq for Decimal {}
 /// Appends `magnitude / 10^scale` with exactly `scale` places (`1234, 2` → `12.34`, `5, 3` →
 /// `0.005`).
 pub(crate) fn push_fixed(out: &mut String, magnitude: u128, scale: u32) {
-    let (mut small, mut wide) = ([0u8; 20], [0u8; 40]);
-    let digits = match u64::try_from(magnitude) {
-        // Every figure kjb prints fits 64 bits, whose division WebAssembly does in one
-        // instruction where 128 bits take a call per digit.
-        Ok(m) => crate::text::u64_digits(m, &mut small),
-        Err(_) => u128_digits(magnitude, &mut wide),
-    };
+    let mut buf = [0; 40];
+    let digits = crate::text::digits(magnitude, &mut buf);
     let scale = usize::try_from(scale).unwrap_or(0);
     if scale == 0 {
         out.push_str(digits);
@@ -412,20 +407,6 @@ pub(crate) fn push_fixed(out: &mut String, magnitude: u128, scale: u32) {
             out.push_str(digits);
         }
     }
-}
-
-fn u128_digits(mut n: u128, buf: &mut [u8; 40]) -> &str {
-    let mut start = buf.len();
-    for slot in buf.iter_mut().rev() {
-        // `n % 10` is one digit: the cast cannot truncate.
-        *slot = b'0'.wrapping_add((n % 10) as u8);
-        n /= 10;
-        start = start.saturating_sub(1);
-        if n == 0 {
-            break;
-        }
-    }
-    buf.get(start..).and_then(|d| std::str::from_utf8(d).ok()).unwrap_or("")
 }
 
 impl fmt::Display for Decimal {

@@ -431,7 +431,7 @@ pub(crate) fn quote_json(q: &Quote) -> String {
     out.push_str("\",\"rate\":\"");
     money::push_rate(&mut out, q.tier.rate);
     out.push_str("\",\"tier\":");
-    out.push_str(crate::text::u64_digits(q.tier.tier.into(), &mut [0; 20]));
+    out.push_str(crate::text::digits(q.tier.tier.into(), &mut [0; 40]));
     out.push_str(",\"applicableAmount\":\"");
     money::push_cny(&mut out, q.volume.applicable);
     out.push_str(match q.volume.basis {
@@ -445,7 +445,7 @@ pub(crate) fn quote_json(q: &Quote) -> String {
         None => out.push_str("\",\"next\":null}"),
         Some(n) => {
             out.push_str("\",\"next\":{\"tier\":");
-            out.push_str(crate::text::u64_digits(n.tier.tier.into(), &mut [0; 20]));
+            out.push_str(crate::text::digits(n.tier.tier.into(), &mut [0; 40]));
             out.push_str(",\"rate\":\"");
             money::push_rate(&mut out, n.tier.rate);
             out.push_str("\",\"from\":\"");

@@ -12,6 +12,7 @@ pub(crate) use value::{Map, Value};
 
 use crate::error::{ErrorCode, KjbError, Result};
 use de::LINEAR_KEYS;
+pub(crate) use de::{unescape_at, Quote};
 use serde::de::Deserialize;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -121,17 +122,56 @@ pub fn strip_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
-/// Parses `text` into `T` after the policy checks; errors carry the failing field's path.
+/// Parses `text` into `T` under the policy; errors carry the failing field's path.
 pub(crate) fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T> {
+    read(text).map_err(Unread::into_error)
+}
+
+/// Why a text was not read.
+pub(crate) enum Unread {
+    /// The input policy refused it: a repeated key or too deep a nesting, wherever in the text
+    /// it is — even past the point where reading stopped at a value of the wrong type, as the
+    /// policy comes first.
+    Policy(KjbError),
+    /// It is not JSON, or not of the shape asked for.
+    Read(KjbError),
+}
+
+impl Unread {
+    pub(crate) fn into_error(self) -> KjbError {
+        match self {
+            Unread::Policy(e) | Unread::Read(e) => e,
+        }
+    }
+}
+
+/// [`parse`], telling a policy refusal from the rest: callers word the two differently.
+pub(crate) fn read<'a, T: Deserialize<'a>>(text: &'a str) -> std::result::Result<T, Unread> {
     let text = strip_bom(text);
-    // A repeated key or too deep a nesting anywhere in the text is what gets reported, even
-    // when reading stopped earlier at a value of the wrong type: the policy comes first.
-    de::from_str(text).map_err(|e| precheck(text).err().unwrap_or(e))
+    de::from_str(text).map_err(|e| unread(text, e))
+}
+
+/// The reader checks the policy as it reads, so the whole-text scan runs only after a failure,
+/// to find a refusal further on than where reading stopped.
+#[cold]
+#[inline(never)]
+fn unread(text: &str, e: KjbError) -> Unread {
+    match precheck(text) {
+        Err(p) => Unread::Policy(p),
+        Ok(()) => Unread::Read(e),
+    }
 }
 
 /// Reads `text` whole into a [`Value`] tree, under the same policy as [`parse`].
 pub(crate) fn parse_value(text: &str) -> Result<Value> {
-    de::value(strip_bom(text))
+    de::value(strip_bom(text), &|_, _| false)
+}
+
+/// [`parse_value`], with the numbers `quote` names held as strings of their text, and a policy
+/// refusal told apart as [`read`] does.
+pub(crate) fn read_value(text: &str, quote: Quote<'_>) -> std::result::Result<Value, Unread> {
+    let text = strip_bom(text);
+    de::value(text, quote).map_err(|e| unread(text, e))
 }
 
 #[cold]
@@ -155,8 +195,8 @@ struct Frame<'a> {
 }
 
 /// Checks nesting depth and duplicate keys in one pass over the bytes, without building a tree.
-/// It is not a validator: whatever it lets through, serde_json still parses strictly.
-pub(crate) fn precheck(text: &str) -> Result<()> {
+/// It is not a validator: whatever it lets through, the reader still parses strictly.
+fn precheck(text: &str) -> Result<()> {
     let bytes = text.as_bytes();
     // Room for the usual nesting and key counts up front: small calls allocate once each.
     let mut frames: Vec<Frame<'_>> = Vec::with_capacity(8);

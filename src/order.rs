@@ -132,8 +132,7 @@ pub(crate) struct IdStr(pub u64);
 #[cfg(test)]
 impl serde::Serialize for IdStr {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut buf = [0u8; 20];
-        s.serialize_str(crate::text::u64_digits(self.0, &mut buf))
+        s.serialize_str(crate::text::digits(self.0.into(), &mut [0; 40]))
     }
 }
 
@@ -641,7 +640,7 @@ fn read<'s>(src: &Source<'s>) -> Result<Vec<Order<'s>>> {
     Ok(c.0)
 }
 
-/// The general reader of an order list: `json::parse` (precheck, then serde_json).
+/// The general reader of an order list: `json::parse`.
 fn read_general<'s>(src: &Source<'s>) -> Result<Vec<OrderWire<'s>>> {
     json::parse(src.text).map_err(|e| {
         let inner = e.path.clone();

@@ -16,7 +16,7 @@
 //! escaped here, decoded and parsed again in JS.
 
 use crate::reason::{Code, Reason};
-use crate::text::{cut, escaped_len, push_inner, push_str, u64_digits, Seg};
+use crate::text::{cut, digits, escaped_len, push_inner, push_str, Seg};
 use std::borrow::Cow;
 
 /// How an answer writes its reasons.
@@ -119,7 +119,7 @@ pub(crate) fn table_json() -> String {
                             }
                             Seg::Hole(name) => {
                                 let at = names.iter().position(|n| n == name).unwrap_or(0);
-                                out.push_str(u64_digits(at as u64, &mut [0; 20]));
+                                out.push_str(digits(at as u128, &mut [0; 40]));
                             }
                         }
                     }
@@ -184,12 +184,12 @@ impl Out {
     /// An id as a JSON string of digits.
     pub(crate) fn id(&mut self, id: u64) {
         self.buf.push('"');
-        self.buf.push_str(u64_digits(id, &mut [0; 20]));
+        self.buf.push_str(digits(id.into(), &mut [0; 40]));
         self.buf.push('"');
     }
 
     pub(crate) fn uint(&mut self, n: u64) {
-        self.buf.push_str(u64_digits(n, &mut [0; 20]));
+        self.buf.push_str(digits(n.into(), &mut [0; 40]));
     }
 
     pub(crate) fn bool(&mut self, b: bool) {

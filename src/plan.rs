@@ -144,6 +144,15 @@ impl Plan<'_> {
             }
             o.raw("]");
         };
+        // Each batch and the totals carry the same three amounts.
+        let amounts = |o: &mut Out, amount: &str, amount_usd: &str, fee: &str| {
+            o.raw(",\"amount\":");
+            o.str(amount);
+            o.raw(",\"amountUsd\":");
+            o.str(amount_usd);
+            o.raw(",\"fee\":");
+            o.str(fee);
+        };
         o.raw("{\"batches\":[");
         for (i, b) in self.batches.iter().enumerate() {
             o.raw(if i == 0 { "{\"api\":" } else { ",{\"api\":" });
@@ -155,12 +164,8 @@ impl Plan<'_> {
                 }
                 o.id(id.0);
             }
-            o.raw("],\"amount\":");
-            o.str(&b.amount);
-            o.raw(",\"amountUsd\":");
-            o.str(&b.amount_usd);
-            o.raw(",\"fee\":");
-            o.str(&b.fee);
+            o.raw("]");
+            amounts(&mut o, &b.amount, &b.amount_usd, &b.fee);
             o.raw(",\"warnings\":");
             listed(&mut o, &b.warnings);
             o.raw("}");
@@ -183,12 +188,7 @@ impl Plan<'_> {
             o.raw(key);
             o.uint(n as u64);
         }
-        o.raw(",\"amount\":");
-        o.str(&t.amount);
-        o.raw(",\"amountUsd\":");
-        o.str(&t.amount_usd);
-        o.raw(",\"fee\":");
-        o.str(&t.fee);
+        amounts(&mut o, &t.amount, &t.amount_usd, &t.fee);
         o.raw(",\"tier\":");
         o.uint(u64::from(t.tier));
         o.raw(",\"rate\":");

@@ -287,8 +287,7 @@ impl PathBuf {
     }
 
     fn number(&mut self, n: usize) -> bool {
-        let mut digits = [0u8; 20];
-        self.push(crate::text::u64_digits(n as u64, &mut digits))
+        self.push(crate::text::digits(n as u128, &mut [0; 40]))
     }
 
     fn as_str(&self) -> Option<&str> {
@@ -496,7 +495,10 @@ mod tests {
             assert_eq!(serde_json::to_value(p).unwrap(), p.to_string());
         }
         for n in [0u64, 7, 10, 99, 100, 3535260697417660107, u64::MAX] {
-            assert_eq!(crate::text::u64_digits(n, &mut [0; 20]), n.to_string());
+            assert_eq!(crate::text::digits(n.into(), &mut [0; 40]), n.to_string());
+        }
+        for n in [u128::from(u64::MAX) + 1, 10u128.pow(20), 10u128.pow(20) - 1, u128::MAX] {
+            assert_eq!(crate::text::digits(n, &mut [0; 40]), n.to_string());
         }
     }
 }

@@ -5,12 +5,25 @@
 //! placeholders (the one reader of them: [`fill`] fills a text, [`cut`] prepares it to be
 //! filled many times).
 
-/// `n` in decimal, written at the end of `buf` (20 bytes hold every u64).
-#[inline]
-pub(crate) fn u64_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
+/// `n` in decimal, written at the end of `buf` (40 bytes hold every u128).
+#[inline(never)]
+pub(crate) fn digits(n: u128, buf: &mut [u8; 40]) -> &str {
     let mut start = buf.len();
-    for slot in buf.iter_mut().rev() {
-        // `n % 10` is a single digit: the cast cannot truncate.
+    let mut slots = buf.iter_mut().rev();
+    // `% 10` is a single digit: the casts cannot truncate. Digits are cut with 64-bit division
+    // as soon as the rest fits 64 bits (every figure kjb prints does): WebAssembly does that in
+    // one instruction where 128 bits take a call per digit.
+    let mut wide = n;
+    let mut n = loop {
+        if let Ok(n) = u64::try_from(wide) {
+            break n;
+        }
+        let Some(slot) = slots.next() else { break 0 };
+        *slot = b'0'.wrapping_add((wide % 10) as u8);
+        wide /= 10;
+        start = start.saturating_sub(1);
+    };
+    for slot in slots {
         *slot = b'0'.wrapping_add((n % 10) as u8);
         n /= 10;
         start = start.saturating_sub(1);

@@ -2,8 +2,8 @@
 //! decimal strings whatever its wire unit, ids as strings, `…OfStr` over the number beside it.
 //!
 //! Money arrives as JSON numbers in yuan (`totalAmount` 6.15) or in fen (`discount` -3989,
-//! `quota` 90000000). The re-printer quotes every number under a money key exactly as written
-//! ([`super::ids::Numbers::QuoteIdsAnd`]), so the amount is read as a decimal from its own
+//! `quota` 90000000). The reader holds every number under a money key as a string, exactly as
+//! written ([`super::ids::Numbers::QuoteIdsAnd`]), so the amount is read as a decimal from its own
 //! digits and never passes through a float.
 
 use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
@@ -50,7 +50,7 @@ fn no_money(_: &str) -> bool {
 }
 
 impl Shape {
-    /// The re-printer's predicate: which keys hold money in this answer.
+    /// Which keys hold money in this answer (their numbers are read as strings).
     pub(crate) fn money_keys(self) -> fn(&str) -> bool {
         match self {
             Shape::Orders => order_money,

@@ -31,61 +31,29 @@ pub(crate) fn json_str(raw: &RawValue) -> Option<Cow<'_, str>> {
     unescape(t).map(Cow::Owned)
 }
 
-/// Decodes a JSON string token with escapes. Done here rather than by serde_json because the
-/// token may be the app secret: serde_json's failed borrow quoted it in an error message, and
-/// its scratch buffer grows by copying; both were freed unwiped. This writes into one buffer
-/// sized once (a decoded string is never longer than its token) and wipes it on failure.
+/// Decodes a JSON string token with escapes. Done here rather than by serde because the token
+/// may be the app secret: a failed borrow quoted it in an error message, and a decoder's scratch
+/// buffer grows by copying; both were freed unwiped. This writes into one buffer sized once (a
+/// decoded string is never longer than its token) and wipes it on failure; the escapes are
+/// decoded as the JSON reader decodes them ([`crate::json::unescape_at`]).
 fn unescape(t: &str) -> Option<String> {
     let inner = t.strip_prefix('"')?.strip_suffix('"')?;
+    let b = inner.as_bytes();
     let mut out = Zeroizing::new(String::with_capacity(inner.len()));
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
+    let (mut from, mut i) = (0usize, 0usize);
+    while let Some(&c) = b.get(i) {
+        if c != b'\\' {
+            i = i.saturating_add(1);
             continue;
         }
-        let decoded = match chars.next()? {
-            '"' => '"',
-            '\\' => '\\',
-            '/' => '/',
-            'b' => '\u{8}',
-            'f' => '\u{c}',
-            'n' => '\n',
-            'r' => '\r',
-            't' => '\t',
-            'u' => {
-                let high = hex4(&mut chars)?;
-                if (0xD800..0xDC00).contains(&high) {
-                    if chars.next()? != '\\' || chars.next()? != 'u' {
-                        return None;
-                    }
-                    let low = hex4(&mut chars)?;
-                    if !(0xDC00..0xE000).contains(&low) {
-                        return None;
-                    }
-                    let offset = high
-                        .checked_sub(0xD800)?
-                        .checked_shl(10)?
-                        .checked_add(low.checked_sub(0xDC00)?)?;
-                    char::from_u32(offset.checked_add(0x10000)?)?
-                } else {
-                    // A lone low surrogate is not a char: refused, as serde_json refuses it.
-                    char::from_u32(high)?
-                }
-            }
-            _ => return None,
-        };
+        out.push_str(inner.get(from..i)?);
+        let (decoded, next) = crate::json::unescape_at(b, i).ok()?;
         out.push(decoded);
+        i = next;
+        from = next;
     }
+    out.push_str(inner.get(from..)?);
     Some(std::mem::take(&mut *out))
-}
-
-fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {
-    let mut v = 0u32;
-    for _ in 0..4 {
-        v = v.checked_mul(16)?.checked_add(chars.next()?.to_digit(16)?)?;
-    }
-    Some(v)
 }
 
 /// What kind of JSON token `raw` is, for messages that must not quote it (only errors ask).

@@ -1,15 +1,16 @@
 //! Which JSON numbers must not reach JavaScript as numbers, and compact re-printing.
 //!
 //! A JS `JSON.parse` rounds every number to a double: a 19-digit order id loses its last
-//! digits. The core therefore re-prints gateway answers and push messages itself, token by
-//! token (no tree, no float conversion, every other token copied verbatim), turning into
+//! digits. The core therefore reads gateway answers and push messages itself, turning into
 //! strings every integer above 2^53 − 1 and every integer under an id-named key (`orderId`,
-//! `msgId`, `id`, `orderIdList`, `cantPayOrderList`, …; arrays inherit their key). The same
-//! walker compacts JSON-valued request parameters and refuses JS numbers that already lost
-//! digits.
+//! `msgId`, `id`, `orderIdList`, `cantPayOrderList`, …; arrays inherit their key)
+//! ([`Numbers::quotes`]): answers as the JSON reader builds their tree, push messages by
+//! [`compact`], which re-prints a text token by token (no tree, no float conversion, every
+//! other token copied verbatim). The same walker compacts JSON-valued request parameters and
+//! refuses JS numbers that already lost digits.
 //!
-//! The input must be JSON that serde_json has already accepted: the walker trusts the
-//! structure and only tracks strings, keys and nesting.
+//! The input of [`compact`] must be JSON that the reader has already accepted: the walker
+//! trusts the structure and only tracks strings, keys and nesting.
 
 /// What to do with integer tokens.
 #[derive(Clone, Copy)]
@@ -46,13 +47,23 @@ fn is_integer(token: &str) -> bool {
     !token.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
 }
 
+impl Numbers {
+    /// Whether the number `token` (as written), under `key`, is written as a string.
+    pub(crate) fn quotes(self, key: Option<&str>, token: &str) -> bool {
+        let id = || is_integer(token) && (is_unsafe_integer(token) || key.is_some_and(is_id_key));
+        match self {
+            Numbers::Keep | Numbers::RefuseUnsafe => false,
+            Numbers::QuoteIds => id(),
+            Numbers::QuoteIdsAnd(marked) => key.is_some_and(marked) || id(),
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
-struct Frame {
+struct Frame<'t> {
     object: bool,
-    /// For an object: the current key is id-named; for an array: its key was.
-    ids: bool,
-    /// The same for the keys `Numbers::QuoteIdsAnd` names.
-    marked: bool,
+    /// For an object: its current key (as written); for an array: its key.
+    key: Option<&'t str>,
 }
 
 /// Index just past the string starting at `start` (which holds `"`).
@@ -81,7 +92,7 @@ fn run_end(b: &[u8], start: usize, part: impl Fn(u8) -> bool) -> usize {
 pub(crate) fn compact(text: &str, numbers: Numbers) -> Result<String, UnsafeNumber> {
     let b = text.as_bytes();
     let mut out = String::with_capacity(text.len().saturating_add(16));
-    let mut frames: Vec<Frame> = Vec::new();
+    let mut frames: Vec<Frame<'_>> = Vec::new();
     let mut expect_key = false;
     let mut i = 0usize;
     while let Some(&c) = b.get(i) {
@@ -92,12 +103,7 @@ pub(crate) fn compact(text: &str, numbers: Numbers) -> Result<String, UnsafeNumb
                 if expect_key {
                     expect_key = false;
                     if let Some(f) = frames.last_mut() {
-                        let inner = s.get(1..s.len().saturating_sub(1)).unwrap_or("");
-                        f.ids = is_id_key(inner);
-                        f.marked = match numbers {
-                            Numbers::QuoteIdsAnd(marked) => marked(inner),
-                            _ => false,
-                        };
+                        f.key = s.get(1..s.len().saturating_sub(1));
                     }
                 }
                 out.push_str(s);
@@ -105,9 +111,8 @@ pub(crate) fn compact(text: &str, numbers: Numbers) -> Result<String, UnsafeNumb
             }
             b'{' | b'[' => {
                 let object = c == b'{';
-                let ids = !object && frames.last().is_some_and(|f| f.ids);
-                let marked = !object && frames.last().is_some_and(|f| f.marked);
-                frames.push(Frame { object, ids, marked });
+                let key = if object { None } else { frames.last().and_then(|f| f.key) };
+                frames.push(Frame { object, key });
                 expect_key = object;
                 out.push(char::from(c));
                 i = i.saturating_add(1);
@@ -129,27 +134,13 @@ pub(crate) fn compact(text: &str, numbers: Numbers) -> Result<String, UnsafeNumb
                     c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E')
                 });
                 let token = text.get(i..end).unwrap_or("");
-                let integer = is_integer(token);
-                let quote = match numbers {
-                    Numbers::Keep => false,
-                    Numbers::RefuseUnsafe => {
-                        if integer && is_unsafe_integer(token) {
-                            return Err(UnsafeNumber(token.to_string()));
-                        }
-                        false
-                    }
-                    Numbers::QuoteIds => {
-                        integer
-                            && (is_unsafe_integer(token) || frames.last().is_some_and(|f| f.ids))
-                    }
-                    Numbers::QuoteIdsAnd(_) => {
-                        frames.last().is_some_and(|f| f.marked)
-                            || (integer
-                                && (is_unsafe_integer(token)
-                                    || frames.last().is_some_and(|f| f.ids)))
-                    }
-                };
-                if quote {
+                if matches!(numbers, Numbers::RefuseUnsafe)
+                    && is_integer(token)
+                    && is_unsafe_integer(token)
+                {
+                    return Err(UnsafeNumber(token.to_string()));
+                }
+                if numbers.quotes(frames.last().and_then(|f| f.key), token) {
                     out.push('"');
                     out.push_str(token);
                     out.push('"');
@@ -193,6 +184,31 @@ mod tests {
         let out = compact(r#"{"orderId":{"a":1},"b":2,"x":[{"orderId":3},4]}"#, Numbers::QuoteIds)
             .unwrap();
         assert_eq!(out, r#"{"orderId":{"a":1},"b":2,"x":[{"orderId":"3"},4]}"#);
+    }
+
+    /// Answers are quoted as the reader builds their tree, push messages by the walker: both
+    /// quote the same numbers.
+    #[test]
+    fn tree_and_walker_quote_alike() {
+        let money = |k: &str| k == "amount";
+        let texts = [
+            r#"{"orderIdList":[[1,2],[3]],"x":[{"id":4,"n":[5]}],"amount":[1.5,2,{"q":3}],"amount2":7}"#,
+            r#"{"big":-9007199254740993,"f":9007199254740993.5,"e":1e30,"id":2.5,"msgId":-0}"#,
+            r#"[1, 9007199254740993, {"orderId": 3535260697417660107, "s": "orderId: 5"}]"#,
+            r#"{"a":{"cantPayOrderList":[12,{"payFee":34}]},"b":[[],{}],"amount":null}"#,
+        ];
+        for numbers in [Numbers::QuoteIds, Numbers::QuoteIdsAnd(money)] {
+            for text in texts {
+                let walked: serde_json::Value =
+                    serde_json::from_str(&compact(text, numbers).unwrap()).unwrap();
+                let Ok(tree) = crate::json::read_value(text, &|k, n| numbers.quotes(k, n)) else {
+                    panic!("{text}")
+                };
+                let read: serde_json::Value =
+                    serde_json::from_str(&crate::json::to_json(&tree).unwrap()).unwrap();
+                assert_eq!(walked, read, "{text}");
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::creds::{json_str, kind, token};
 use super::form;
 use super::ids::{self, Numbers};
 use crate::error::{ErrorCode, KjbError, Result};
-use crate::json::{self, Origin};
+use crate::json::{self, Origin, Unread};
 use crate::money::{self, clip, MAX_SAFE_INTEGER};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::Deserialize as DeriveDeserialize;
@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// A JSON object's members in the order they were written (serde_json's map would sort them).
-/// Duplicate keys never get here: `json::precheck` refuses them.
+/// Duplicate keys never get here: the reader refuses them.
 #[derive(Debug, Default)]
 pub(crate) struct Ordered<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
 
@@ -278,7 +278,6 @@ fn read_id_list(
                     format!("{path} {WANT}; got \"{}\"", clip(&owned_text)),
                 ));
             }
-            json::precheck(&owned_text).map_err(|e| e.under(path))?;
             (owned_text.as_ref(), Origin::Text)
         }
         _ => {
@@ -289,12 +288,15 @@ fn read_id_list(
             ))
         }
     };
-    let items: Vec<&RawValue> = json::parse(items_text).map_err(|_| {
-        KjbError::at(
+    // A policy refusal can only come from a list given as text: a list given as a value was
+    // read under the policy with the call's parameters.
+    let items: Vec<&RawValue> = json::read(items_text).map_err(|e| match e {
+        Unread::Policy(e) => e.under(path),
+        Unread::Read(_) => KjbError::at(
             ErrorCode::InvalidOrderId,
             path,
             format!("{path} {WANT}; its JSON text is not a list"),
-        )
+        ),
     })?;
     if items.is_empty() || items.len() > max {
         return Err(count_error(path, api, items.len(), max));
@@ -318,7 +320,7 @@ fn read_id_list(
         if i > 0 {
             out.push(',');
         }
-        out.push_str(crate::text::u64_digits(*id, &mut [0; 20]));
+        out.push_str(crate::text::digits((*id).into(), &mut [0; 40]));
     }
     out.push(']');
     Ok(out)
@@ -351,7 +353,6 @@ fn withhold(raw: &RawValue, path: &str, origin: Origin) -> Result<String> {
         b'{' => (raw.get(), origin),
         b'"' => {
             owned_text = json_str(raw).unwrap_or(Cow::Borrowed(""));
-            json::precheck(&owned_text).map_err(|e| e.under(path))?;
             (owned_text.as_ref(), Origin::Text)
         }
         _ => {
@@ -361,11 +362,15 @@ fn withhold(raw: &RawValue, path: &str, origin: Origin) -> Result<String> {
             ))
         }
     };
-    let w: WithholdWire<'_> = json::parse(text).map_err(|mut err| {
-        err.line = None;
-        err.column = None;
-        err.code = ErrorCode::InvalidInput;
-        err.under(path)
+    let w: WithholdWire<'_> = json::read(text).map_err(|e| match e {
+        // Only from an object given as text, with the line and column in it.
+        Unread::Policy(e) => e.under(path),
+        Unread::Read(mut err) => {
+            err.line = None;
+            err.column = None;
+            err.code = ErrorCode::InvalidInput;
+            err.under(path)
+        }
     })?;
     let order_id = money::order_id(w.order_id, &format!("{path}.orderId"), origin)?;
     let channel_path = format!("{path}.payChannel");

@@ -12,7 +12,7 @@ use super::ids::{self, Numbers};
 use super::params::Ordered;
 use super::sign::{self, Secret, SIGNATURE_LEN};
 use crate::error::{ErrorCode, KjbError, Result};
-use crate::json;
+use crate::json::{self, Unread};
 use crate::money::{clip, MAX_SAFE_INTEGER};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -192,12 +192,16 @@ fn scalar(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
 fn read_message(message: &str) -> Result<String> {
     const P: &str = "body.message";
     let text = json::strip_bom(message).trim();
-    json::precheck(text).map_err(|e| {
-        let mut m = malformed(P, format!("message: {}", e.message));
+    let at = |mut m: KjbError, e: &KjbError| {
         m.line = e.line;
         m.column = e.column;
         m
-    })?;
+    };
+    // A repeated key or too deep a nesting is reported first, wherever it is in the message.
+    let read = json::read::<serde::de::IgnoredAny>(text);
+    if let Err(Unread::Policy(e)) = &read {
+        return Err(at(malformed(P, format!("message: {}", e.message)), e));
+    }
     if !text.starts_with('{') {
         return Err(malformed(
             P,
@@ -207,18 +211,10 @@ fn read_message(message: &str) -> Result<String> {
             ),
         ));
     }
-    json::parse::<serde::de::IgnoredAny>(text).map_err(|e| {
-        let mut m = malformed(
-            P,
-            format!(
-                "message is not valid JSON ({})",
-                e.message.trim_start_matches("invalid JSON: ")
-            ),
-        );
-        m.line = e.line;
-        m.column = e.column;
-        m
-    })?;
+    if let Err(Unread::Read(e)) = &read {
+        let why = e.message.trim_start_matches("invalid JSON: ");
+        return Err(at(malformed(P, format!("message is not valid JSON ({why})")), e));
+    }
     let printed = ids::compact(text, Numbers::QuoteIds)
         .map_err(|_| KjbError::internal("id quoting refused a number"))?;
     let w: MessageWire<'_> = json::parse(&printed)
@@ -392,7 +388,7 @@ mod tests {
         assert!(e.message.contains("not a form"), "{}", e.message);
     }
 
-    /// Nesting is bounded by `json::precheck` (iterative) before any recursive parser runs: a
+    /// Nesting is bounded by the reader, which stops at 64 levels, so its recursion is too: a
     /// rightly signed message nested 100,000 deep is PUSH_MALFORMED, and a body or input
     /// nested that deep is INVALID_JSON — never a stack overflow.
     #[test]

@@ -1,16 +1,16 @@
 //! `parseResponse`: what an answer of the gateway means — a result, a gateway refusal or a
 //! business refusal — with ids kept exact.
 //!
-//! The body is read by the core, never by JS `JSON.parse` (which rounds 19-digit ids): it is
-//! re-printed with every integer id and every integer above 2^53 − 1 as a string
-//! ([`super::ids`]), and only then decoded.
+//! The body is read by the core, never by JS `JSON.parse` (which rounds 19-digit ids): every
+//! integer id and every integer above 2^53 − 1 is read as a string ([`super::ids`]), and the
+//! answer is printed from that tree.
 
 use super::api::{self, Answer};
 use super::creds::kind;
-use super::ids::{self, Numbers};
+use super::ids::Numbers;
 use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
 use crate::json;
-use crate::json::{Map, Value};
+use crate::json::{Map, Unread, Value};
 use crate::money;
 use crate::money::Decimal;
 use serde::{Deserialize, Serialize};
@@ -44,6 +44,14 @@ fn quote_server(s: &str) -> String {
         out.push('…');
     }
     out
+}
+
+/// Appends `before` and the server's words `s` ([`quote_server`]), when there are any.
+fn push_quoted(text: &mut String, before: &str, s: Option<&str>) {
+    if let Some(s) = s {
+        text.push_str(before);
+        text.push_str(&quote_server(s));
+    }
 }
 
 #[inline(never)]
@@ -119,15 +127,9 @@ pub(crate) fn gateway_error(
     let retryable =
         !expired && (status == 429 || code.as_deref().is_some_and(|c| RETRYABLE.contains(&c)));
     let mut text = format!("the 1688 gateway refused {api} (HTTP {status}");
-    if let Some(c) = &code {
-        text.push_str(", ");
-        text.push_str(&quote_server(c));
-    }
+    push_quoted(&mut text, ", ", code.as_deref());
     text.push(')');
-    if let Some(m) = &message {
-        text.push_str(": ");
-        text.push_str(&quote_server(m));
-    }
+    push_quoted(&mut text, ": ", message.as_deref());
     let param = message.as_deref().and_then(missing_param).map(quote_server);
     let hint: Cow<'_, str> = match code.as_deref() {
         _ if expired => "; the buyer's access token is missing, expired or revoked: refresh it (KjbClient refreshes by itself when it has a refresh token) or have the buyer authorise the app again".into(),
@@ -200,15 +202,11 @@ fn check(api: &str, status: u16, v: &Value) -> Result<()> {
     let business = |o: &Map, code: Option<String>| {
         let message = first_text(o, MESSAGE_KEYS);
         let mut text = format!("{api} was refused");
-        if let Some(c) = &code {
-            text.push_str(" (");
-            text.push_str(&quote_server(c));
+        push_quoted(&mut text, " (", code.as_deref());
+        if code.is_some() {
             text.push(')');
         }
-        if let Some(m) = &message {
-            text.push_str(": ");
-            text.push_str(&quote_server(m));
-        }
+        push_quoted(&mut text, ": ", message.as_deref());
         let refused =
             id_strings(o.get("cantPayOrderList").or_else(|| o.get("payFailureOrderList")));
         if !refused.is_empty() {
@@ -348,8 +346,8 @@ fn pay_way(api: &str, status: u16, o: &Map) -> Result<String> {
         let Some(c) = c.as_object() else { continue };
         let code = match c.get("code") {
             Some(Value::Number(n)) => Value::Number(n.clone()),
-            // A code sent as digits becomes a number, but only a safe one: the re-printed answer
-            // already quoted every integer above 2^53 − 1, and turning it back into a number
+            // A code sent as digits becomes a number, but only a safe one: the answer was read
+            // with every integer above 2^53 − 1 as a string, and turning it back into a number
             // would hand JS a rounded value.
             Some(Value::String(s)) => match s.parse::<u64>() {
                 Ok(n) if n <= money::MAX_SAFE_INTEGER && s.bytes().all(|b| b.is_ascii_digit()) => {
@@ -417,13 +415,13 @@ pub(crate) fn parse_response_json(input: &str) -> Result<String> {
 
 /// Reads one answer of `api`.
 pub(crate) fn parse(api: &str, status: u16, body: &str) -> Result<String> {
-    let (printed, value) = checked(api, status, body)?;
+    let value = checked(api, status, body)?;
     let answer = api::find(api::split_name(api).1).map_or(Answer::Decoded, |s| s.answer);
     if let Answer::Shaped(shape) = answer {
         return super::answers::shape(shape, api, status, value);
     }
     match (answer, value.as_object()) {
-        (Answer::Decoded, _) => Ok(printed),
+        (Answer::Decoded, _) => json::to_json(&value),
         (Answer::PayUrl, Some(o)) => pay_url(api, status, o),
         (Answer::PayWay, Some(o)) => pay_way(api, status, o),
         (Answer::Shaped(_), _) | (_, None) => {
@@ -435,39 +433,36 @@ pub(crate) fn parse(api: &str, status: u16, body: &str) -> Result<String> {
 /// An answer of an API kjb shapes (buyerView, getBuyerOrderList, …) as the tree [`parse`]
 /// would print: for a caller that reads it on, without printing and reading it again.
 pub(crate) fn parse_shaped(api: &str, status: u16, body: &str) -> Result<Value> {
-    let (_, value) = checked(api, status, body)?;
+    let value = checked(api, status, body)?;
     match api::find(api::split_name(api).1).map(|s| s.answer) {
         Some(Answer::Shaped(shape)) => super::answers::shape_tree(shape, api, status, value),
         _ => Err(KjbError::internal(format!("{api} has no shaped answer"))),
     }
 }
 
-/// The answer's compact text (ids quoted) and its tree, after the checks every answer gets:
-/// HTTP status, gateway and business errors.
-fn checked(api: &str, status: u16, body: &str) -> Result<(String, Value)> {
+/// The answer's tree (ids quoted), after the checks every answer gets: HTTP status, gateway
+/// and business errors.
+fn checked(api: &str, status: u16, body: &str) -> Result<Value> {
     let text = json::strip_bom(body).trim();
     let looks_json = text.starts_with('{') || text.starts_with('[');
-    // Depth and repeated keys first: a hostile body nested 100,000 deep is refused here, by
-    // the policy's own iterative scan, before any recursive parser sees it.
-    if looks_json {
-        json::precheck(text).map_err(|e| e.under("body"))?;
-    }
-    // The structure is checked without building a tree (the ids walker needs valid JSON), and
-    // the tree is built from the re-printed text. Skipping a number does not range-check it,
-    // so a number no float holds (`1E400`) only fails on the second parse: that is a body kjb
-    // cannot read, not a bug.
-    let parsed = if looks_json && json::parse::<serde::de::IgnoredAny>(text).is_ok() {
+    // One read builds the tree with ids (and, for shaped answers, money) held as strings of
+    // their digits. A repeated key or too deep a nesting is the caller's to see (INVALID_JSON
+    // at `body`), wherever it is in the body; any other failure, a number no float holds
+    // (`1E400`) included, is a body kjb cannot read, not a bug.
+    let value = if looks_json {
         let numbers = match api::find(api::split_name(api).1).map(|s| s.answer) {
             Some(Answer::Shaped(shape)) => Numbers::QuoteIdsAnd(shape.money_keys()),
             _ => Numbers::QuoteIds,
         };
-        let printed = ids::compact(text, numbers)
-            .map_err(|_| KjbError::internal("id quoting refused a number"))?;
-        json::parse_value(&printed).ok().map(|value| (printed, value))
+        match json::read_value(text, &|key, n| numbers.quotes(key, n)) {
+            Ok(value) => Some(value),
+            Err(Unread::Policy(e)) => return Err(e.under("body")),
+            Err(Unread::Read(_)) => None,
+        }
     } else {
         None
     };
-    let Some((printed, value)) = parsed else {
+    let Some(value) = value else {
         let what = if text.is_empty() {
             "an empty body".to_string()
         } else if looks_json {
@@ -494,7 +489,7 @@ fn checked(api: &str, status: u16, body: &str) -> Result<(String, Value)> {
         return Err(gateway_error(api, status, None, Some("unexpected HTTP status".into()), None));
     }
     check(api, status, &value)?;
-    Ok((printed, value))
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -858,8 +853,8 @@ mod tests {
         );
     }
 
-    /// Found by `cargo fuzz run gateway_parse`: a channel code above 2^53 − 1 (quoted by the
-    /// re-printing, as every such integer is) was parsed back into a JSON number, which JS
+    /// Found by `cargo fuzz run gateway_parse`: a channel code above 2^53 − 1 (read as a
+    /// string, as every such integer is) was parsed back into a JSON number, which JS
     /// would round.
     #[test]
     fn pay_way_channel_codes_above_2_53_stay_strings() {
@@ -888,9 +883,8 @@ mod tests {
         );
     }
 
-    /// Found by `cargo fuzz run gateway_parse`: a number that no float holds passed the
-    /// structure check (which skips numbers without range-checking them) and then failed the
-    /// parse of the re-printed text, which was reported as an INTERNAL error (a kjb bug).
+    /// Found by `cargo fuzz run gateway_parse`: a number that no float holds was once
+    /// reported as an INTERNAL error (a kjb bug); it is a body kjb cannot read.
     #[test]
     fn numbers_out_of_float_range_are_a_bad_body_not_a_bug() {
         for (status, body) in [
@@ -910,7 +904,7 @@ mod tests {
         );
     }
 
-    /// Nesting is bounded by `json::precheck` (iterative) before any recursive parser runs:
+    /// Nesting is bounded by the reader, which stops at 64 levels, so its recursion is too:
     /// 100,000 levels are an INVALID_JSON error, not a stack overflow, at every status.
     #[test]
     fn deep_bodies_are_refused_without_recursion() {

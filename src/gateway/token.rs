@@ -8,7 +8,7 @@
 
 use super::creds::{self, json_str, kind};
 use super::form;
-use super::ids::{self, Numbers};
+use super::ids::Numbers;
 use super::request;
 use super::response;
 use super::sign::Secret;
@@ -183,12 +183,12 @@ pub(crate) fn parse_token(text: &str, now: i64, status: Option<u16>) -> Result<S
     let body = json::strip_bom(text).trim();
     let looks_json = body.starts_with('{');
     let value = if looks_json {
-        json::precheck(body).map_err(|e| e.under("text"))?;
-        // Ids (aliId can pass 2^53) are quoted before the tree is built, as parseResponse does.
-        json::parse::<serde::de::IgnoredAny>(body)
-            .ok()
-            .and_then(|_| ids::compact(body, Numbers::QuoteIds).ok())
-            .and_then(|printed| json::parse_value(&printed).ok())
+        // Ids (aliId can pass 2^53) are read as strings, as parseResponse reads them.
+        match json::read_value(body, &|key, n| Numbers::QuoteIds.quotes(key, n)) {
+            Ok(value) => Some(value),
+            Err(json::Unread::Policy(e)) => return Err(e.under("text")),
+            Err(json::Unread::Read(_)) => None,
+        }
     } else {
         None
     };

@@ -141,8 +141,13 @@ struct Frame<'a> {
     big: Option<BTreeSet<Cow<'a, str>>>,
 }
 
+/// Which numbers a [`Value`] tree holds as strings of their text: `quote(key, number)` is
+/// asked for each number as written, with the key it is under (a list's elements are under the
+/// list's key; `None` outside any object).
+pub(crate) type Quote<'q> = &'q dyn Fn(Option<&str>, &str) -> bool;
+
 /// Reads `text` (without its BOM) into a [`Value`] tree.
-pub(crate) fn value(text: &str) -> std::result::Result<Value, KjbError> {
+pub(crate) fn value(text: &str, quote: Quote<'_>) -> std::result::Result<Value, KjbError> {
     let mut de = De {
         s: text,
         i: 0,
@@ -151,7 +156,7 @@ pub(crate) fn value(text: &str) -> std::result::Result<Value, KjbError> {
         frames: Vec::new(),
         closed_at: usize::MAX,
     };
-    let v = de.value().map_err(Error::into_kjb)?;
+    let v = de.value(None, quote).map_err(Error::into_kjb)?;
     de.end().map_err(Error::into_kjb)?;
     Ok(v)
 }
@@ -262,6 +267,60 @@ pub(crate) fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
         i = i.saturating_add(8);
     }
     i
+}
+
+/// Why an escape could not be decoded.
+pub(crate) enum BadEscape {
+    /// The text ends inside it.
+    Eof,
+    /// JSON does not know it, or its `\u` is not followed by 4 hex digits.
+    Unknown,
+    /// Half of a UTF-16 surrogate pair.
+    Surrogate,
+}
+
+/// The character the escape at `b[i]` (its backslash) stands for, and the index just past it.
+/// It allocates nothing: the app secret's escapes are decoded with it into a buffer that is
+/// wiped (`gateway::creds`).
+pub(crate) fn unescape_at(b: &[u8], i: usize) -> std::result::Result<(char, usize), BadEscape> {
+    let c = match b.get(i.saturating_add(1)) {
+        None => return Err(BadEscape::Eof),
+        Some(b'"') => '"',
+        Some(b'\\') => '\\',
+        Some(b'/') => '/',
+        Some(b'b') => '\u{8}',
+        Some(b'f') => '\u{c}',
+        Some(b'n') => '\n',
+        Some(b'r') => '\r',
+        Some(b't') => '\t',
+        Some(b'u') => {
+            let hex = b.get(i.saturating_add(2)..).unwrap_or(&[]);
+            let u = hex4(hex).ok_or(BadEscape::Unknown)?;
+            let after = i.saturating_add(6);
+            if (0xD800..0xDC00).contains(&u) {
+                // A high surrogate: a low one must follow as the next escape.
+                let low = match b.get(after..).unwrap_or(&[]) {
+                    [b'\\', b'u', rest @ ..] => hex4(rest),
+                    _ => None,
+                };
+                return match low {
+                    Some(lo) if (0xDC00..0xE000).contains(&lo) => {
+                        let c = 0x10000u32
+                            .wrapping_add((u.wrapping_sub(0xD800)) << 10)
+                            .wrapping_add(lo.wrapping_sub(0xDC00));
+                        char::from_u32(c)
+                            .map(|c| (c, after.saturating_add(6)))
+                            .ok_or(BadEscape::Surrogate)
+                    }
+                    _ => Err(BadEscape::Surrogate),
+                };
+            }
+            // A lone low surrogate is not a char.
+            return char::from_u32(u).map(|c| (c, after)).ok_or(BadEscape::Surrogate);
+        }
+        Some(_) => return Err(BadEscape::Unknown),
+    };
+    Ok((c, i.saturating_add(2)))
 }
 
 fn hex4(b: &[u8]) -> Option<u32> {
@@ -460,53 +519,15 @@ impl<'a> De<'a> {
                         let out = owned.get_or_insert_with(String::new);
                         out.push_str(self.s.get(from..i).unwrap_or(""));
                     }
-                    let esc = i;
-                    let c = match b.get(i.saturating_add(1)) {
-                        None => return Err(self.syntax(Syntax::EofString, b.len())),
-                        Some(b'"') => '"',
-                        Some(b'\\') => '\\',
-                        Some(b'/') => '/',
-                        Some(b'b') => '\u{8}',
-                        Some(b'f') => '\u{c}',
-                        Some(b'n') => '\n',
-                        Some(b'r') => '\r',
-                        Some(b't') => '\t',
-                        Some(b'u') => {
-                            let hex = b.get(i.saturating_add(2)..).unwrap_or(&[]);
-                            let Some(u) = hex4(hex) else {
-                                return Err(self.syntax(Syntax::Escape, esc));
-                            };
-                            i = i.saturating_add(4);
-                            if (0xD800..0xDC00).contains(&u) {
-                                // A high surrogate: a low one must follow as the next escape.
-                                let next = b.get(i.saturating_add(2)..).unwrap_or(&[]);
-                                let low = match next {
-                                    [b'\\', b'u', rest @ ..] => hex4(rest),
-                                    _ => None,
-                                };
-                                match low {
-                                    Some(lo) if (0xDC00..0xE000).contains(&lo) => {
-                                        i = i.saturating_add(6);
-                                        let c = 0x10000u32
-                                            .wrapping_add((u.wrapping_sub(0xD800)) << 10)
-                                            .wrapping_add(lo.wrapping_sub(0xDC00));
-                                        char::from_u32(c).unwrap_or('\u{fffd}')
-                                    }
-                                    _ => return Err(self.syntax(Syntax::Surrogate, esc)),
-                                }
-                            } else {
-                                match char::from_u32(u) {
-                                    Some(c) => c,
-                                    None => return Err(self.syntax(Syntax::Surrogate, esc)),
-                                }
-                            }
-                        }
-                        Some(_) => return Err(self.syntax(Syntax::Escape, esc)),
-                    };
+                    let (c, next) = unescape_at(b, i).map_err(|e| match e {
+                        BadEscape::Eof => self.syntax(Syntax::EofString, b.len()),
+                        BadEscape::Unknown => self.syntax(Syntax::Escape, i),
+                        BadEscape::Surrogate => self.syntax(Syntax::Surrogate, i),
+                    })?;
                     if let Some(out) = owned.as_mut() {
                         out.push(c);
                     }
-                    i = i.saturating_add(2);
+                    i = next;
                     from = i;
                 }
                 Some(&c) if c < 0x20 => return Err(self.syntax(Syntax::Control, i)),
@@ -766,9 +787,9 @@ impl<'a> De<'a> {
         self.stamp(e)
     }
 
-    /// The next value as a [`Value`] tree, numbers kept as written.
+    /// The next value, under `key`, as a [`Value`] tree, numbers kept as written.
     #[inline(never)]
-    fn value(&mut self) -> Result<Value> {
+    fn value(&mut self, key: Option<&str>, quote: Quote<'_>) -> Result<Value> {
         self.ws();
         Ok(match self.peek() {
             Some(b'"') => Value::String(self.string()?.into_owned()),
@@ -779,7 +800,7 @@ impl<'a> De<'a> {
                 while self.next_in(first, b'}')? {
                     first = false;
                     let key = self.key()?;
-                    let v = self.value()?;
+                    let v = self.value(Some(&key), quote)?;
                     self.path.pop();
                     map.push(key.into_owned(), v);
                 }
@@ -791,7 +812,7 @@ impl<'a> De<'a> {
                 let mut list = Vec::new();
                 while self.next_in(list.is_empty(), b']')? {
                     self.path.push(Seg::Index(list.len()));
-                    list.push(self.value()?);
+                    list.push(self.value(key, quote)?);
                     self.path.pop();
                 }
                 self.close();
@@ -816,7 +837,11 @@ impl<'a> De<'a> {
                 if num(text).is_none() {
                     return Err(self.syntax(Syntax::TooLarge, at));
                 }
-                Value::Number(Number::new(text))
+                if quote(key, text) {
+                    Value::String(text.to_string())
+                } else {
+                    Value::Number(Number::new(text))
+                }
             }
             _ => return Err(self.no_value()),
         })

@@ -1,9 +1,8 @@
 //! The fast path of [`super::read`]: an order list read in one pass over its text.
 //!
-//! The general path is `json::parse`: `json::precheck` (nesting depth, repeated keys) walks the
-//! whole text, then serde_json walks it again into `OrderWire`s. For 10,000 orders that was
-//! about half of `planPayment`'s time. This reader does both jobs in one pass for lists written
-//! the usual way, and builds the very same `OrderWire`s (borrowing from the text as serde_json
+//! The general path is `json::parse`: the serde reader, which checks nesting depth and repeated
+//! keys as it reads, into `OrderWire`s through serde's generic visitors. This reader does the
+//! same in one hand-written pass for lists written the usual way, and builds the very same `OrderWire`s (borrowing from the text as serde_json
 //! does).
 //!
 //! It never reports an error. On anything it does not take — a syntax error, a value of an
@@ -19,7 +18,7 @@ use crate::json::MAX_DEPTH;
 use std::borrow::Cow;
 
 /// Unknown keys one object may have on the fast path (repeats are looked for linearly); an
-/// object with more goes the general path, whose precheck switches to a hash set.
+/// object with more goes the general path, whose reader switches to an ordered set.
 const MAX_UNKNOWN_KEYS: usize = 24;
 
 /// Reads an order list (the text without a BOM), handing each order to `each` as soon as it
