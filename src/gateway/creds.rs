@@ -107,6 +107,10 @@ fn secret_text<'a>(raw: Option<&'a RawValue>, path: &str, what: &str) -> Result<
         return Err(refuse("it is empty".into()));
     }
     if s.trim() != s.as_ref() {
+        // A decoded copy is wiped before it is let go: it may be the app secret.
+        if let Cow::Owned(copy) = s {
+            drop(Zeroizing::new(copy));
+        }
         return Err(refuse("it starts or ends with whitespace (a copy-paste slip?)".into()));
     }
     Ok(s)

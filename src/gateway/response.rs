@@ -536,6 +536,15 @@ mod tests {
     }
 
     #[test]
+    fn integers_no_float_holds_come_back_as_their_digits() {
+        let big = format!("1{}", "0".repeat(400));
+        let v = ok("x.y", &format!("[{big}]"));
+        assert_eq!(v, serde_json::json!([big]));
+        let e = err("x.y", 200, r#"{"rate":1E400}"#);
+        assert_eq!(e.code, ErrorCode::GatewayError);
+    }
+
+    #[test]
     fn business_errors() {
         let e = err(
             CBP,

@@ -833,12 +833,12 @@ impl<'a> De<'a> {
             Some(b'-' | b'0'..=b'9') => {
                 let at = self.i;
                 let text = self.number()?;
-                // A number no float holds (`1E400`) is refused, as serde_json refuses it.
-                if num(text).is_none() {
-                    return Err(self.syntax(Syntax::TooLarge, at));
-                }
+                // A number kept as its digits needs no float; any other that no float holds
+                // (`1E400`) is refused, as serde_json refuses it.
                 if quote(key, text) {
                     Value::String(text.to_string())
+                } else if num(text).is_none() {
+                    return Err(self.syntax(Syntax::TooLarge, at));
                 } else {
                     Value::Number(Number::new(text))
                 }

@@ -229,6 +229,11 @@ test('the heap and everywhere else: no copy of the app secret after signing, ver
   const escaped = `${SECRET}"q\\q\tq`;
   kjb.signature({ appSecret: escaped, urlPath: '', params: { a: 'b' } });
   for (const s of keep) s.free();
+  // So does one refused for the whitespace it ends with, once decoded: last, so that nothing
+  // allocated after it covers what it left, and after a prefix that the allocator's free-list
+  // links may overwrite in a freed block.
+  const refused = `free-list links may overwrite this prefix ${SECRET}"q\n`;
+  assert.throws(() => kjb.signature({ appSecret: refused, urlPath: '', params: { a: 'b' } }), kjb.KjbError);
   const top = stackTop(moduleBytes);
   const end = instance.exports.memory.buffer.byteLength;
   assert.deepEqual(findings(SECRET, 0, top), [], 'left on the stack');
