@@ -8,12 +8,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 for opt in "$@"; do
   case $opt in
-    3) level=3 ;;
-    s | z) level="\"$opt\"" ;;
+    3) level=3 flags=() ;;
+    # At "s" and "z" LLVM's inliner keeps those levels' own thresholds: an empty RUSTFLAGS
+    # replaces .cargo/config.toml's inline threshold, which would otherwise apply to them too.
+    s | z) level="\"$opt\"" flags=(RUSTFLAGS=) ;;
     *) echo "opt-level must be 3, s or z; got $opt" >&2; exit 2 ;;
   esac
   dir=target/secret-memory/$opt
-  nice cargo build --release --target wasm32-unknown-unknown --target-dir "target/opt-$opt" \
+  env "${flags[@]}" nice cargo build --release --target wasm32-unknown-unknown --target-dir "target/opt-$opt" \
     --config "profile.release.opt-level=$level" \
     --config "profile.release.package.sha1.opt-level=$level"
   rm -rf "$dir" && mkdir -p "$dir"
