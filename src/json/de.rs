@@ -148,14 +148,7 @@ pub(crate) type Quote<'q> = &'q dyn Fn(Option<&str>, &str) -> bool;
 
 /// Reads `text` (without its BOM) into a [`Value`] tree.
 pub(crate) fn value(text: &str, quote: Quote<'_>) -> std::result::Result<Value, KjbError> {
-    let mut de = De {
-        s: text,
-        i: 0,
-        path: Vec::new(),
-        keys: Vec::new(),
-        frames: Vec::new(),
-        closed_at: usize::MAX,
-    };
+    let mut de = De::new(text);
     let v = de.value(None, quote).map_err(Error::into_kjb)?;
     de.end().map_err(Error::into_kjb)?;
     Ok(v)
@@ -166,14 +159,7 @@ pub(crate) fn value(text: &str, quote: Quote<'_>) -> std::result::Result<Value, 
 pub(crate) fn from_str<'a, T: de::Deserialize<'a>>(
     text: &'a str,
 ) -> std::result::Result<T, KjbError> {
-    let mut de = De {
-        s: text,
-        i: 0,
-        path: Vec::new(),
-        keys: Vec::new(),
-        frames: Vec::new(),
-        closed_at: usize::MAX,
-    };
+    let mut de = De::new(text);
     let value = T::deserialize(&mut de).map_err(|e| de.stamp(e).into_kjb())?;
     de.end().map_err(Error::into_kjb)?;
     Ok(value)
@@ -333,6 +319,18 @@ fn hex4(b: &[u8]) -> Option<u32> {
 }
 
 impl<'a> De<'a> {
+    /// A reader at the start of `text`.
+    fn new(text: &'a str) -> De<'a> {
+        De {
+            s: text,
+            i: 0,
+            path: Vec::new(),
+            keys: Vec::new(),
+            frames: Vec::new(),
+            closed_at: usize::MAX,
+        }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.s.as_bytes().get(self.i).copied()
     }
