@@ -65,25 +65,16 @@ pub struct OrdersText<'a> {
 
 /// `checkOrders(c)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
 pub fn check_orders(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
-    check_orders_as(input, orders_text, origin, Form::Full)
-}
-
-/// [`check_orders`] with its reasons written in `form` (the JS layer takes [`Form::Compact`]).
-pub fn check_orders_as(
-    input: &str,
-    orders_text: Option<&str>,
-    origin: Origin,
-    form: Form,
-) -> Result<String> {
     check_orders_apart(
         input,
         orders_text.map(|text| OrdersText { text, origin: Origin::Text }),
         origin,
-        form,
+        Form::Full,
     )
 }
 
-/// [`check_orders_as`] with the order list, when it is not in `input`, from either origin.
+/// [`check_orders`] with the order list, when it is not in `input`, from either origin, and its
+/// reasons written in `form` (the JS layer takes [`Form::Compact`]).
 pub fn check_orders_apart(
     input: &str,
     orders: Option<OrdersText<'_>>,
@@ -97,25 +88,16 @@ pub fn check_orders_apart(
 
 /// `planPayment(p)`; `orders_text` is the `orders` JSON text when the caller gave it as text.
 pub fn plan_payment(input: &str, orders_text: Option<&str>, origin: Origin) -> Result<String> {
-    plan_payment_as(input, orders_text, origin, Form::Full)
-}
-
-/// [`plan_payment`] with its reasons written in `form` (the JS layer takes [`Form::Compact`]).
-pub fn plan_payment_as(
-    input: &str,
-    orders_text: Option<&str>,
-    origin: Origin,
-    form: Form,
-) -> Result<String> {
     plan_payment_apart(
         input,
         orders_text.map(|text| OrdersText { text, origin: Origin::Text }),
         origin,
-        form,
+        Form::Full,
     )
 }
 
-/// [`plan_payment_as`] with the order list, when it is not in `input`, from either origin.
+/// [`plan_payment`] with the order list, when it is not in `input`, from either origin, and its
+/// reasons written in `form` (the JS layer takes [`Form::Compact`]).
 pub fn plan_payment_apart(
     input: &str,
     orders: Option<OrdersText<'_>>,

@@ -480,11 +480,11 @@ mod tests {
             v["history"] = json!(["250000.00"]);
             let (fast, serde) = both_writers(&v);
             prop_assert_eq!(&fast, &serde);
-            let compact = crate::api::plan_payment_as(&v.to_string(), None, Origin::Js, Form::Compact).unwrap();
+            let compact = crate::api::plan_payment_apart(&v.to_string(), None, Origin::Js, Form::Compact).unwrap();
             let full: Value = serde_json::from_str(&fast).unwrap();
             prop_assert_eq!(crate::out::tests::expand_answer(&compact), full);
             let text = v.to_string();
-            let compact = crate::api::check_orders_as(&text, None, Origin::Js, Form::Compact).unwrap();
+            let compact = crate::api::check_orders_apart(&text, None, Origin::Js, Form::Compact).unwrap();
             let full: Value = serde_json::from_str(&crate::api::check_orders(&text, None, Origin::Js).unwrap()).unwrap();
             prop_assert_eq!(crate::out::tests::expand_answer(&compact), full);
         }
