@@ -32,8 +32,11 @@ setup-runtimes:
 
 # ---- the package ----------------------------------------------------------------------------
 
+# A RUSTFLAGS in the environment replaces .cargo/config.toml's flags, inliner threshold
+# included (the module would grow ~7 KB past the size budget): keep it alongside the caller's.
+INLINE_FLAG := -C llvm-args=-inline-threshold=100
 wasm: setup
-	$(CARGO_WASM)
+	$(if $(and $(RUSTFLAGS),$(if $(findstring inline-threshold,$(RUSTFLAGS)),,x)),RUSTFLAGS="$(RUSTFLAGS) $(INLINE_FLAG)") $(CARGO_WASM)
 
 pkg: wasm
 	@rm -rf pkg/node pkg/web

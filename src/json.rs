@@ -6,6 +6,7 @@
 //! value past a reviewer), and every failure becomes a [`KjbError`] with a path or a position.
 
 mod de;
+mod float;
 mod value;
 
 pub(crate) use value::{Map, Value};
