@@ -115,6 +115,20 @@ test('titles agree where folding has to work: case, full width, separators, Chin
   assert.deepStrictEqual(kjb.checkOrders(input), want);
 });
 
+test('the one folding difference is where the reference header says: the dotted capital I', () => {
+  // kjb folds İ (U+0130) to a plain i, as its keyword lists are written; String.prototype
+  // .toLowerCase gives an i and a combining dot, which no keyword has. Pinned so that a change
+  // on either side shows here.
+  const orders = makeOrders(1, { seed: 9 }).map((o) => ({
+    ...o,
+    items: [{ ...o.items[0], title: 'HEROİN', category: 'Toys' }],
+  }));
+  const input = { ...planInput(1), orders };
+  const suspected = (answer) => answer.results[0].reasons.some((x) => x.code === 'PROHIBITED_GOODS_SUSPECTED');
+  assert.equal(suspected(kjb.checkOrders(input)), true);
+  assert.equal(suspected(ref.checkOrders(input)), false);
+});
+
 test('quoteFee agrees', () => {
   for (let seed = 1; seed <= 300; seed++) {
     const q = quoteInput(seed);
