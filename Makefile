@@ -32,11 +32,12 @@ setup-runtimes:
 
 # ---- the package ----------------------------------------------------------------------------
 
-# A RUSTFLAGS in the environment replaces .cargo/config.toml's flags, inliner threshold
-# included (the module would grow ~7 KB past the size budget): keep it alongside the caller's.
-INLINE_FLAG := -C llvm-args=-inline-threshold=100
+# A RUSTFLAGS in the environment replaces .cargo/config.toml's flags, the inliner's and the
+# loop unroller's thresholds included (the module would grow ~10 KB past the size budget):
+# keep them alongside the caller's, unless the caller chose thresholds.
+SIZE_FLAGS := -C llvm-args=-inline-threshold=100 -C llvm-args=-unroll-threshold=150
 wasm: setup
-	$(if $(and $(RUSTFLAGS),$(if $(findstring inline-threshold,$(RUSTFLAGS)),,x)),RUSTFLAGS="$(RUSTFLAGS) $(INLINE_FLAG)") $(CARGO_WASM)
+	$(if $(and $(RUSTFLAGS),$(if $(findstring threshold,$(RUSTFLAGS)),,x)),RUSTFLAGS="$(RUSTFLAGS) $(SIZE_FLAGS)") $(CARGO_WASM)
 
 pkg: wasm
 	@rm -rf pkg/node pkg/web
