@@ -189,9 +189,13 @@ impl KjbError {
     pub fn to_json(&self) -> String {
         // Serialising plain strings and integers cannot fail; keep a hand-made fallback anyway
         // so an error report can never itself become a panic.
-        serde_json::to_string(self).unwrap_or_else(|_| {
-            String::from("{\"code\":\"INTERNAL\",\"message\":\"could not serialise an error\"}")
-        })
+        let mut out = String::with_capacity(128);
+        match crate::json::write(self, crate::json::Escape::Utf8, &mut out) {
+            Ok(()) => out,
+            Err(_) => {
+                String::from("{\"code\":\"INTERNAL\",\"message\":\"could not serialise an error\"}")
+            }
+        }
     }
 }
 

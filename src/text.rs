@@ -86,11 +86,22 @@ pub(crate) fn push_str(out: &mut String, s: &str) {
 /// [`push_str`] without the quotes.
 #[inline]
 pub(crate) fn push_inner(out: &mut String, s: &str) {
+    push_escaped::<true>(out, s);
+}
+
+/// [`push_inner`] with non-ASCII characters written as they are: serde_json's default, for
+/// what goes to 1688 rather than to JavaScript.
+pub(crate) fn push_inner_utf8(out: &mut String, s: &str) {
+    push_escaped::<false>(out, s);
+}
+
+#[inline]
+fn push_escaped<const ASCII: bool>(out: &mut String, s: &str) {
     let mut rest = s;
     loop {
         let plain = rest
             .bytes()
-            .position(|b| b < 0x20 || b == b'"' || b == b'\\' || !b.is_ascii())
+            .position(|b| b < 0x20 || b == b'"' || b == b'\\' || (ASCII && !b.is_ascii()))
             .unwrap_or(rest.len());
         let (head, tail) = rest.split_at(plain);
         out.push_str(head);

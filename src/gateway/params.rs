@@ -339,9 +339,14 @@ struct WithholdWire<'a> {
     op_request_id: &'a RawValue,
 }
 
-fn json_string_literal(s: &str) -> Result<String> {
-    serde_json::to_string(s)
-        .map_err(|e| KjbError::internal(format!("could not print a string: {e}")))
+/// `s` as a JSON string, as serde_json writes it (non-ASCII as it is): 1688 gets what its
+/// own SDKs send.
+fn json_string_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len().saturating_add(2));
+    out.push('"');
+    crate::text::push_inner_utf8(&mut out, s);
+    out.push('"');
+    out
 }
 
 /// `tradeWithholdPreparePayParam`: an object `{orderId, payChannel, payAmount, opRequestId}` or
@@ -393,8 +398,8 @@ fn withhold(raw: &RawValue, path: &str, origin: Origin) -> Result<String> {
         .ok_or_else(|| invalid(&op_path, format!("{op_path} must be a non-empty string: your idempotency key, reused when retrying the same payment")))?;
     Ok(format!(
         "{{\"orderId\":{order_id},\"payChannel\":{},\"payAmount\":{amount},\"opRequestId\":{}}}",
-        json_string_literal(&channel)?,
-        json_string_literal(&op)?
+        json_string_literal(&channel),
+        json_string_literal(&op)
     ))
 }
 

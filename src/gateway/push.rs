@@ -12,7 +12,7 @@ use super::ids::{self, Numbers};
 use super::params::Ordered;
 use super::sign::{self, Secret, SIGNATURE_LEN};
 use crate::error::{ErrorCode, KjbError, Result};
-use crate::json::{self, Unread};
+use crate::json::{self, Fragment, Unread};
 use crate::money::{clip, MAX_SAFE_INTEGER};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -173,7 +173,7 @@ struct PushOut<'a> {
     user_info: Option<Cow<'a, str>>,
     /// The message's `data`, every id (and every integer above 2^53 − 1) as a string;
     /// `ORDER_BATCH_PAY` outcomes carry `paid` ([`super::answers::typed_data`]).
-    data: Option<Box<RawValue>>,
+    data: Option<Fragment<'a>>,
     /// The envelope's `extraInfo`, as sent (ids as strings); `null` when absent.
     extra_info: Option<&'a RawValue>,
 }

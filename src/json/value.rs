@@ -5,6 +5,7 @@
 //! holds, and it prints through serde like any other output.
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -222,7 +223,7 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 }
 
 /// serde_json's marker for a JSON fragment written as it is (what its `RawValue` serialises as).
-const RAW: &str = "$serde_json::private::RawValue";
+pub(super) const RAW: &str = "$serde_json::private::RawValue";
 
 /// The number as written: the reader checked it against JSON's grammar, and `JSON.parse` gives
 /// the same value as from the float serde_json would print, without the float printer in the
@@ -231,6 +232,17 @@ impl Serialize for Number {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut raw = s.serialize_struct(RAW, 1)?;
         raw.serialize_field(RAW, &self.0)?;
+        raw.end()
+    }
+}
+
+/// JSON text kept as it is, written into an answer as it is.
+pub(crate) struct Fragment<'a>(pub Cow<'a, str>);
+
+impl Serialize for Fragment<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut raw = s.serialize_struct(RAW, 1)?;
+        raw.serialize_field(RAW, &*self.0)?;
         raw.end()
     }
 }
