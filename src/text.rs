@@ -86,47 +86,59 @@ pub(crate) fn push_str(out: &mut String, s: &str) {
 /// [`push_str`] without the quotes.
 #[inline]
 pub(crate) fn push_inner(out: &mut String, s: &str) {
-    push_escaped::<true>(out, s);
-}
-
-/// [`push_inner`] with non-ASCII characters written as they are: serde_json's default, for
-/// what goes to 1688 rather than to JavaScript.
-pub(crate) fn push_inner_utf8(out: &mut String, s: &str) {
-    push_escaped::<false>(out, s);
-}
-
-#[inline]
-fn push_escaped<const ASCII: bool>(out: &mut String, s: &str) {
     let mut rest = s;
     loop {
         let plain = rest
             .bytes()
-            .position(|b| b < 0x20 || b == b'"' || b == b'\\' || (ASCII && !b.is_ascii()))
+            .position(|b| b < 0x20 || b == b'"' || b == b'\\' || !b.is_ascii())
             .unwrap_or(rest.len());
         let (head, tail) = rest.split_at(plain);
         out.push_str(head);
         let mut chars = tail.chars();
         let Some(c) = chars.next() else { break };
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_ascii() => {
-                // The other control characters: serde_json's `\u00xx`, lower-case.
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                let b = c as u8;
-                out.push_str("\\u00");
-                out.push(char::from(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
-                out.push(char::from(HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0')));
-            }
-            c => unicode_escape(c, |e| out.extend(e.iter().copied().map(char::from))),
+        match u8::try_from(c) {
+            Ok(b) if b.is_ascii() => push_escape(out, b),
+            _ => unicode_escape(c, |e| out.extend(e.iter().copied().map(char::from))),
         }
         rest = chars.as_str();
     }
+}
+
+/// [`push_inner`] with non-ASCII characters written as they are: serde_json's default, for
+/// what goes to 1688 and into errors rather than into the big answers. Short texts only: one
+/// character at a time, for little code.
+#[inline(never)]
+pub(crate) fn push_inner_utf8(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match u8::try_from(c) {
+            Ok(b @ (b'"' | b'\\' | 0..=0x1f)) => push_escape(out, b),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// `"`, `\` or a control character as serde_json escapes it: `\b \f \n \r \t` or `\u00xx`
+/// (lower-case hex).
+#[inline(never)]
+fn push_escape(out: &mut String, b: u8) {
+    let short = match b {
+        b'"' => '"',
+        b'\\' => '\\',
+        0x08 => 'b',
+        0x0c => 'f',
+        b'\n' => 'n',
+        b'\r' => 'r',
+        b'\t' => 't',
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
+            out.push(char::from(HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0')));
+            return;
+        }
+    };
+    out.push('\\');
+    out.push(short);
 }
 
 /// Joins a field path: `join_path("orders[2]", "amount")` is `orders[2].amount`.

@@ -85,6 +85,7 @@ struct Writer<'o> {
 }
 
 impl<'o> Writer<'o> {
+    #[inline(never)]
     fn str(&mut self, s: &str) {
         if self.raw {
             self.raw = false;
@@ -100,6 +101,7 @@ impl<'o> Writer<'o> {
         self.out.push('"');
     }
 
+    #[inline(never)]
     fn int(&mut self, negative: bool, n: u128) {
         if negative {
             self.out.push('-');
@@ -123,12 +125,14 @@ struct Compound<'w, 'o> {
 }
 
 impl Compound<'_, '_> {
+    #[inline(never)]
     fn comma(&mut self) {
         if !std::mem::replace(&mut self.first, false) {
             self.w.out.push(',');
         }
     }
 
+    #[inline(never)]
     fn key(&mut self, key: &str) {
         self.comma();
         self.w.str(key);
