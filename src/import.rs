@@ -314,7 +314,7 @@ pub(crate) fn orders_from_1688_json(input: &str) -> Result<String> {
         let path = if single { base.to_string() } else { format!("{base}[{i}]") };
         out.push(order(o, &path, &suppliers)?);
     }
-    crate::json::to_json(&out)
+    Ok(crate::json::value_to_json(&Value::Array(out)))
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub(crate) use value::{Fragment, Map, Value};
 use crate::error::{ErrorCode, KjbError, Result};
 use de::LINEAR_KEYS;
 pub(crate) use de::{unescape_at, Quote};
-pub(crate) use ser::{write, Escape};
+pub(crate) use ser::{write_value, Escape};
 use serde::de::Deserialize;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -35,6 +35,13 @@ pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     ser::write(value, Escape::Ascii, &mut out)
         .map_err(|e| KjbError::internal(format!("could not serialise the answer: {e}")))?;
     Ok(out)
+}
+
+/// [`to_json`] for a [`Value`] tree.
+pub(crate) fn value_to_json(value: &Value) -> String {
+    let mut out = String::with_capacity(256);
+    write_value(value, Escape::Ascii, &mut out);
+    out
 }
 
 /// A JSON string, borrowed from the input when it has no escapes: titles of 100,000 items

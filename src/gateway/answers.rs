@@ -232,14 +232,13 @@ pub(crate) fn typed_data<'a>(
     // Written as serde_json writes it (non-ASCII as it is), as the data of other topics is
     // passed on as sent.
     let mut out = String::with_capacity(raw.get().len().saturating_add(32));
-    crate::json::write(&v, Escape::Utf8, &mut out)
-        .map_err(|_| "data could not be written".to_string())?;
+    crate::json::write_value(&v, Escape::Utf8, &mut out);
     Ok(Fragment(Cow::Owned(out)))
 }
 
 /// Shapes a decoded, checked answer.
 pub(crate) fn shape(shape: Shape, api: &str, status: u16, value: Value) -> Result<String> {
-    crate::json::to_json(&shape_tree(shape, api, status, value)?)
+    Ok(crate::json::value_to_json(&shape_tree(shape, api, status, value)?))
 }
 
 /// [`shape`]'s tree, for a caller that reads it on (`ordersFrom1688`) rather than print it.
