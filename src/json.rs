@@ -44,6 +44,50 @@ pub(crate) fn value_to_json(value: &Value) -> String {
     out
 }
 
+/// A JSON value as written, borrowed from the input: a string with its quotes, a number's
+/// digits, an object's text. Read through the raw-value protocol serde_json defined for its
+/// `&RawValue` (a newtype named `$serde_json::private::RawValue`, handed over as a map of one
+/// entry), which kjb's reader (`de`) speaks; unlike `&RawValue` it can also be made from a
+/// slice of the text, as the fast reader of order lists does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Raw<'a>(pub &'a str);
+
+impl<'a> Raw<'a> {
+    /// The value's text.
+    pub fn get(self) -> &'a str {
+        self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = Raw<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any valid JSON value")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut m: M,
+            ) -> std::result::Result<Raw<'a>, M::Error> {
+                match m.next_key::<serde::de::IgnoredAny>()? {
+                    Some(_) => m.next_value::<&'de str>().map(Raw),
+                    None => Err(serde::de::Error::invalid_length(0, &self)),
+                }
+            }
+        }
+        d.deserialize_newtype_struct(value::RAW, V(std::marker::PhantomData))
+    }
+}
+
+/// Written into an answer as it is.
+impl serde::Serialize for Raw<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Fragment(Cow::Borrowed(self.0)).serialize(s)
+    }
+}
+
 /// A JSON string, borrowed from the input when it has no escapes: titles of 100,000 items
 /// should not each be copied. Used for order fields and for the keys of gateway parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]

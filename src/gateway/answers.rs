@@ -7,10 +7,10 @@
 //! digits and never passes through a float.
 
 use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
+use crate::json::Raw;
 use crate::json::{Escape, Fragment, Map, Value};
 use crate::money;
 use crate::money::Decimal;
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 /// Which answer family an API gives.
@@ -211,7 +211,7 @@ fn batch_outcomes(o: &mut Map) {
 /// topics pass as sent.
 pub(crate) fn typed_data<'a>(
     topic: &str,
-    raw: &'a RawValue,
+    raw: Raw<'a>,
 ) -> std::result::Result<Fragment<'a>, String> {
     let order_topic = ORDER_TOPICS.contains(&topic);
     if topic != "ORDER_BATCH_PAY" && !order_topic {

@@ -10,11 +10,11 @@ use super::creds::kind;
 use super::ids::Numbers;
 use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
 use crate::json;
+use crate::json::Raw;
 use crate::json::{Fragment, Map, Unread, Value};
 use crate::money;
 use crate::money::Decimal;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 #[derive(Deserialize)]
@@ -23,9 +23,9 @@ struct ResponseWire<'a> {
     #[serde(borrow)]
     api: Cow<'a, str>,
     #[serde(borrow)]
-    status: &'a RawValue,
+    status: Raw<'a>,
     #[serde(borrow)]
-    body: &'a RawValue,
+    body: Raw<'a>,
 }
 
 /// Gateway codes worth retrying after a back-off: the rate limits (gateway-1688.md §4).
@@ -380,7 +380,7 @@ fn pay_way(api: &str, status: u16, o: &Map) -> Result<String> {
     })
 }
 
-fn status_code(raw: &RawValue) -> Result<u16> {
+fn status_code(raw: Raw<'_>) -> Result<u16> {
     let t = raw.get().trim();
     let s = t.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(t);
     match s.parse::<u16>() {

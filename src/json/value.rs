@@ -229,7 +229,8 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
-/// serde_json's marker for a JSON fragment written as it is (what its `RawValue` serialises as).
+/// serde_json's name for its raw value: what a JSON fragment written as it is serialises as,
+/// and what the reader hands a value's text to ([`super::Raw`]).
 pub(super) const RAW: &str = "$serde_json::private::RawValue";
 
 /// JSON text kept as it is, written into an answer as it is.
