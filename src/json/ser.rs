@@ -148,6 +148,16 @@ impl<'o> Writer<'o> {
         string(self.out, s, self.ascii);
     }
 
+    /// A raw fragment's text must be a string, which takes the flag down: a value of any
+    /// other type leaves it up, and is refused.
+    #[inline(never)]
+    fn fragment_taken(&mut self, written: Result<(), Error>) -> Result<(), Error> {
+        match std::mem::replace(&mut self.raw, false) {
+            false => written,
+            true => Err(refused("a raw fragment that is not a string")),
+        }
+    }
+
     #[inline(never)]
     fn int(&mut self, negative: bool, n: u128) {
         if negative {
@@ -178,8 +188,13 @@ impl Compound<'_, '_> {
         }
     }
 
+    /// Starts a member; in a raw fragment, readies the writer for its text instead.
     #[inline(never)]
     fn key(&mut self, key: &str) {
+        if self.raw {
+            self.w.raw = true;
+            return;
+        }
         self.comma();
         self.w.str(key);
         self.w.out.push(':');
@@ -432,17 +447,9 @@ impl ser::SerializeStruct for Compound<'_, '_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        if self.raw {
-            self.w.raw = true;
-            let written = value.serialize(&mut *self.w);
-            // A fragment must be a string: anything else leaves the flag up.
-            return match std::mem::replace(&mut self.w.raw, false) {
-                false => written,
-                true => Err(refused("a raw fragment that is not a string")),
-            };
-        }
         self.key(key);
-        value.serialize(&mut *self.w)
+        let written = value.serialize(&mut *self.w);
+        self.w.fragment_taken(written)
     }
     fn end(self) -> Result<(), Error> {
         if !self.raw {
@@ -665,6 +672,27 @@ pub(crate) mod tests {
         assert_eq!(ours(&[Some(&f), None], Escape::Ascii).unwrap(), "[{\"a\":\"种\" },null]");
         let raw = serde_json::value::RawValue::from_string("[1, \"é\"]".into()).unwrap();
         same(&raw);
+    }
+
+    /// A fragment's text must be a string; a value of another type is refused, and the
+    /// writer is not left expecting a fragment.
+    #[test]
+    fn a_raw_fragment_that_is_not_a_string_is_refused() {
+        struct NotText;
+        impl Serialize for NotText {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                let mut raw = s.serialize_struct(super::RAW, 1)?;
+                raw.serialize_field(super::RAW, &5u8)?;
+                raw.end()
+            }
+        }
+        assert!(ours(&NotText, Escape::Ascii).is_err());
+        let mut out = String::new();
+        let mut w = super::Writer { out: &mut out, ascii: true, raw: false };
+        assert!(NotText.serialize(&mut w).is_err());
+        assert!("a".serialize(&mut w).is_ok());
+        assert_eq!(out, "5\"a\"");
     }
 
     #[test]
