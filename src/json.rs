@@ -32,9 +32,15 @@ use std::collections::BTreeSet;
 /// `JSON.parse`).
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     let mut out = String::with_capacity(256);
-    ser::write(value, Escape::Ascii, &mut out)
-        .map_err(|e| KjbError::internal(format!("could not serialise the answer: {e}")))?;
+    ser::write(value, Escape::Ascii, &mut out).map_err(unwritten)?;
     Ok(out)
+}
+
+/// Out of line: `to_json` is instantiated for every answer type.
+#[cold]
+#[inline(never)]
+fn unwritten(e: ser::Error) -> KjbError {
+    KjbError::internal(format!("could not serialise the answer: {e}"))
 }
 
 /// [`to_json`] for a [`Value`] tree.
