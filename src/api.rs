@@ -8,11 +8,11 @@
 //! push bodies) keep [`Origin::Text`], where a 19-digit number is exact.
 
 use crate::error::{ErrorCode, KjbError, Result};
+use crate::json::Raw;
 use crate::json::{self, to_json};
 use crate::money::{self, clip};
 use crate::{eligibility, fee, gateway, plan};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 pub use crate::gateway::sign::scrub_stack;
@@ -40,11 +40,11 @@ pub fn quote_fee(input: &str, _origin: Origin) -> Result<String> {
 /// `orderIds(list)`: each id as its canonical digit string, in input order, repeats dropped.
 /// KjbClient uses it so order ids follow one rule everywhere (`money::order_id`).
 pub fn order_ids(input: &str, origin: Origin) -> Result<String> {
-    let list: Vec<&RawValue> = json::parse(input).map_err(|e| e.under("orderIds"))?;
+    let list: Vec<Raw<'_>> = json::parse(input).map_err(|e| e.under("orderIds"))?;
     let mut seen = crate::seen::Seen::with_capacity(list.len());
     let mut out = Vec::with_capacity(list.len());
     for (i, raw) in list.iter().enumerate() {
-        let id = money::order_id(raw, &format!("orderIds[{i}]"), origin)?;
+        let id = money::order_id(*raw, &format!("orderIds[{i}]"), origin)?;
         if seen.insert(id) {
             out.push(id.to_string());
         }
@@ -142,9 +142,9 @@ pub fn sign_request(input: &str, origin: Origin) -> Result<String> {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SignatureWire<'a> {
     #[serde(default, borrow)]
-    app_secret: Option<&'a RawValue>,
+    app_secret: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    url_path: Option<&'a RawValue>,
+    url_path: Option<Raw<'a>>,
     #[serde(default, borrow)]
     params: Option<gateway::params::Ordered<'a>>,
 }
@@ -168,10 +168,10 @@ pub fn signature(input: &str, origin: Origin) -> Result<String> {
     {
         return Err(KjbError::at(ErrorCode::InvalidInput, P, format!("urlPath must start at \"param2/…\" (no scheme, host, /openapi or leading slash); got \"{}\"", clip(&url_path))));
     }
-    let given: &[(Cow<'_, str>, &RawValue)] = w.params.as_ref().map_or(&[], |p| p.0.as_slice());
+    let given: &[(Cow<'_, str>, Raw<'_>)] = w.params.as_ref().map_or(&[], |p| p.0.as_slice());
     let mut values: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(given.len());
     for (k, raw) in given {
-        if let Some(v) = gateway::params::generic(raw, &format!("params.{k}"), origin)? {
+        if let Some(v) = gateway::params::generic(*raw, &format!("params.{k}"), origin)? {
             values.push((k.as_ref(), v));
         }
     }

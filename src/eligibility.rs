@@ -20,6 +20,7 @@
 use crate::api::OrdersText;
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::fee::ScheduleWire;
+use crate::json::Raw;
 use crate::json::{self, Origin};
 use crate::money;
 use crate::money::{Decimal, Round};
@@ -28,7 +29,6 @@ use crate::out::{Form, Out};
 use crate::prohibited::{self, Hit, Prohibited};
 use crate::reason::{Code, Path, Reason, Var};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 /// KJB's single-transaction limit (kjb-rules.md §2), the default of `limits.perTransactionUsd`.
 pub(crate) const DEFAULT_PER_TRANSACTION_USD: i64 = 10_000_000;
@@ -44,27 +44,27 @@ pub(crate) const DEFAULT_PER_DAY_USD: i64 = 100_000_000;
 pub(crate) struct Input<'a> {
     /// An array, or a JSON text of one; absent when the JS layer passes the text separately.
     #[serde(default, borrow)]
-    pub orders: Option<&'a RawValue>,
+    pub orders: Option<Raw<'a>>,
     pub buyer: BuyerWire,
     #[serde(default, borrow)]
-    pub fx: Option<&'a RawValue>,
+    pub fx: Option<Raw<'a>>,
     #[serde(default, borrow, deserialize_with = "present")]
-    pub paid_today_usd: Option<&'a RawValue>,
+    pub paid_today_usd: Option<Raw<'a>>,
     #[serde(default, borrow)]
     pub limits: Option<LimitsWire<'a>>,
     #[serde(default, borrow)]
-    pub prohibited: Option<Vec<&'a RawValue>>,
+    pub prohibited: Option<Vec<Raw<'a>>>,
     /// Added to the built-in list (or to `prohibited` when given) instead of replacing it.
     #[serde(default, borrow)]
-    pub prohibited_extra: Option<Vec<&'a RawValue>>,
+    pub prohibited_extra: Option<Vec<Raw<'a>>>,
     /// ISO-8601: the time the plan is made, for `payBy` deadlines (the JS layer passes the
     /// current time; the core has no clock).
     #[serde(default, borrow)]
     pub now: Option<order::Str<'a>>,
     #[serde(default, borrow)]
-    pub history: Vec<&'a RawValue>,
+    pub history: Vec<Raw<'a>>,
     #[serde(default, borrow, deserialize_with = "present")]
-    pub max_per_call: Option<&'a RawValue>,
+    pub max_per_call: Option<Raw<'a>>,
     #[serde(default, borrow)]
     pub schedule: Option<ScheduleWire<'a>>,
 }
@@ -76,9 +76,9 @@ pub(crate) struct Input<'a> {
 #[serde(rename = "limits", rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct LimitsWire<'a> {
     #[serde(default, borrow, deserialize_with = "present")]
-    pub per_transaction_usd: Option<&'a RawValue>,
+    pub per_transaction_usd: Option<Raw<'a>>,
     #[serde(default, borrow, deserialize_with = "present")]
-    pub per_day_usd: Option<&'a RawValue>,
+    pub per_day_usd: Option<Raw<'a>>,
 }
 
 /// `fx`: other currencies an ERP keeps in the same object are ignored; only `usd` is read.
@@ -86,7 +86,7 @@ pub(crate) struct LimitsWire<'a> {
 #[serde(rename = "fx")]
 struct FxWire<'a> {
     #[serde(default, borrow, deserialize_with = "present")]
-    usd: Option<&'a RawValue>,
+    usd: Option<Raw<'a>>,
 }
 
 /// The limits in force, USD.
@@ -133,7 +133,7 @@ fn to_cny(usd: Decimal, rate: Decimal) -> Result<Decimal> {
     })
 }
 
-fn read_fx(raw: Option<&RawValue>) -> Result<Decimal> {
+fn read_fx(raw: Option<Raw<'_>>) -> Result<Decimal> {
     let missing = |path: &str| {
         KjbError::at(
             ErrorCode::MissingFxRate,

@@ -6,10 +6,10 @@
 //! to the fen on its own, so a batch fee is the sum of order fees, never a fee of the sum.
 
 use crate::error::{ErrorCode, KjbError, Result};
+use crate::json::Raw;
 use crate::money;
 use crate::money::{Decimal, Round};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use std::sync::OnceLock;
 
 /// How many completed months the average looks back over.
@@ -224,7 +224,7 @@ pub(crate) struct ScheduleWire<'a> {
     #[serde(default)]
     pub rounding: Option<Rounding>,
     #[serde(default, borrow)]
-    pub min_fee: Option<&'a RawValue>,
+    pub min_fee: Option<Raw<'a>>,
     /// Accepted so `feeSchedule()`'s output can be passed back; only CNY exists.
     #[allow(dead_code)] // read only to be accepted under deny_unknown_fields
     #[serde(default)]
@@ -242,11 +242,11 @@ pub(crate) struct TierWire<'a> {
     #[serde(default)]
     pub tier: Option<u32>,
     #[serde(borrow)]
-    pub from: &'a RawValue,
+    pub from: Raw<'a>,
     #[serde(default, borrow)]
-    pub to: Option<&'a RawValue>,
+    pub to: Option<Raw<'a>>,
     #[serde(borrow)]
-    pub rate: &'a RawValue,
+    pub rate: Raw<'a>,
 }
 
 /// Which figure decided the applicable monthly amount.
@@ -333,16 +333,16 @@ pub(crate) fn quote(amount: Decimal, volume: Volume, schedule: &Schedule) -> Res
 #[serde(deny_unknown_fields)]
 pub(crate) struct QuoteInput<'a> {
     #[serde(borrow)]
-    pub amount: &'a RawValue,
+    pub amount: Raw<'a>,
     #[serde(default, borrow)]
-    pub history: Vec<&'a RawValue>,
+    pub history: Vec<Raw<'a>>,
     #[serde(default, borrow)]
     pub schedule: Option<ScheduleWire<'a>>,
 }
 
 /// A CNY amount at `path`, as [`money::cny`] reads it; the path is only formatted when the
 /// amount is refused (the read is repeated with it, so the message names `history[3]`).
-fn cny_at(raw: &RawValue, path: impl FnOnce() -> String) -> Result<Decimal> {
+fn cny_at(raw: Raw<'_>, path: impl FnOnce() -> String) -> Result<Decimal> {
     match money::plain_cny(raw.get().trim_ascii()) {
         Some(d) => Ok(d),
         None => money::cny(raw, "").or_else(|_| money::cny(raw, &path())),
@@ -350,8 +350,8 @@ fn cny_at(raw: &RawValue, path: impl FnOnce() -> String) -> Result<Decimal> {
 }
 
 /// Reads `history` (CNY amounts, newest first) at `path`.
-pub(crate) fn read_history(history: &[&RawValue], path: &str) -> Result<Vec<Decimal>> {
-    history.iter().enumerate().map(|(i, raw)| cny_at(raw, || format!("{path}[{i}]"))).collect()
+pub(crate) fn read_history(history: &[Raw<'_>], path: &str) -> Result<Vec<Decimal>> {
+    history.iter().enumerate().map(|(i, raw)| cny_at(*raw, || format!("{path}[{i}]"))).collect()
 }
 
 /// Reads an optional schedule at `path`, defaulting to the built-in one.
@@ -730,10 +730,11 @@ mod tests {
         }
         let mut fast = 0;
         for t in &texts {
-            let Ok(r) = RawValue::from_string(t.clone()) else { continue };
+            let Ok(r) = serde_json::value::RawValue::from_string(t.clone()) else { continue };
+            let r = Raw(r.get());
             if let Some(d) = money::plain_cny(r.get().trim_ascii()) {
                 fast += 1;
-                let want = money::cny(&r, "").unwrap();
+                let want = money::cny(r, "").unwrap();
                 assert_eq!((d.mantissa(), d.scale()), (want.mantissa(), want.scale()), "{t}");
             }
         }

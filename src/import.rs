@@ -16,11 +16,11 @@
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::gateway::response::{self, flag};
 use crate::json;
+use crate::json::Raw;
 use crate::json::{Map, Value};
 use crate::money;
 use crate::time;
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -30,7 +30,7 @@ struct Wire<'a> {
     #[serde(borrow)]
     answer: Cow<'a, str>,
     #[serde(default, borrow)]
-    suppliers: Option<BTreeMap<String, &'a RawValue>>,
+    suppliers: Option<BTreeMap<String, Raw<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -50,7 +50,7 @@ struct SupplierFacts {
 type Facts = (Option<bool>, Option<bool>);
 
 /// The suppliers' facts by login id, sorted by it (as the map gives them).
-fn read_suppliers(map: Option<BTreeMap<String, &RawValue>>) -> Result<Vec<(String, Facts)>> {
+fn read_suppliers(map: Option<BTreeMap<String, Raw<'_>>>) -> Result<Vec<(String, Facts)>> {
     let mut out = Vec::new();
     for (login, raw) in map.unwrap_or_default() {
         let path = format!("suppliers.{login}");
@@ -314,7 +314,7 @@ pub(crate) fn orders_from_1688_json(input: &str) -> Result<String> {
         let path = if single { base.to_string() } else { format!("{base}[{i}]") };
         out.push(order(o, &path, &suppliers)?);
     }
-    crate::json::to_json(&out)
+    Ok(crate::json::value_to_json(&Value::Array(out)))
 }
 
 #[cfg(test)]

@@ -1,19 +1,23 @@
 //! Reading JSON text under kjb's input policy, and writing kjb's answers ([`to_json`]).
 //!
-//! serde_json does the parsing; this module adds what the contract asks on top of it and what
-//! serde_json does not offer: a leading BOM is ignored, nesting deeper than [`MAX_DEPTH`] and
-//! repeated keys are refused (a repeated `amount` is how a forged order would slip a second
-//! value past a reviewer), and every failure becomes a [`KjbError`] with a path or a position.
+//! Both sides are kjb's own serde implementations (`de`, `ser`): they read and write what
+//! serde_json does, without its code in the module. The reader adds what the contract asks
+//! and serde_json does not offer: a leading BOM is ignored, nesting deeper than [`MAX_DEPTH`]
+//! and repeated keys are refused (a repeated `amount` is how a forged order would slip a
+//! second value past a reviewer), and every failure becomes a [`KjbError`] with a path or a
+//! position.
 
 mod de;
 mod float;
+mod ser;
 mod value;
 
-pub(crate) use value::{Map, Value};
+pub(crate) use value::{Fragment, Map, Value};
 
 use crate::error::{ErrorCode, KjbError, Result};
 use de::LINEAR_KEYS;
 pub(crate) use de::{unescape_at, Quote};
+pub(crate) use ser::{write_value, Escape};
 use serde::de::Deserialize;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -22,46 +26,72 @@ use std::collections::BTreeSet;
 /// Serialises an output; our output types hold only strings, numbers and booleans.
 ///
 /// The text is compact JSON in pure ASCII: every non-ASCII character of a string is written
-/// as a `\uXXXX` escape ([`AsciiOnly`]). It reads back (`JSON.parse`, serde_json) into exactly
-/// the same strings; what changes is the cost of getting it into JavaScript, which decodes the
-/// answer from wasm memory with `TextDecoder`: ASCII decodes about 4× faster than UTF-8 with
-/// Chinese in it (a 10,000-order plan: 1.5 ms instead of 6.3 ms, for 0.4 ms more `JSON.parse`).
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String> {
-    let mut out = Vec::with_capacity(256);
-    value
-        .serialize(&mut serde_json::Serializer::with_formatter(&mut out, AsciiOnly))
-        .map_err(|e| KjbError::internal(format!("could not serialise the answer: {e}")))?;
-    String::from_utf8(out).map_err(|_| KjbError::internal("the answer was not UTF-8"))
+/// as a `\uXXXX` escape ([`Escape::Ascii`]). It reads back (`JSON.parse`, serde_json) into
+/// exactly the same strings; what changes is the cost of getting it into JavaScript, which
+/// decodes the answer from wasm memory with `TextDecoder`: ASCII decodes about 4× faster than
+/// UTF-8 with Chinese in it (a 10,000-order plan: 1.5 ms instead of 6.3 ms, for 0.4 ms more
+/// `JSON.parse`).
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    let mut out = String::with_capacity(256);
+    ser::write(value, Escape::Ascii, &mut out).map_err(unwritten)?;
+    Ok(out)
 }
 
-/// serde_json's compact format, with non-ASCII characters in strings escaped.
-struct AsciiOnly;
+/// Out of line: `to_json` is instantiated for every answer type.
+#[cold]
+#[inline(never)]
+fn unwritten(e: ser::Error) -> KjbError {
+    KjbError::internal(format!("could not serialise the answer: {e}"))
+}
 
-impl serde_json::ser::Formatter for AsciiOnly {
-    fn write_string_fragment<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        if fragment.is_ascii() {
-            return w.write_all(fragment.as_bytes());
-        }
-        let mut rest = fragment;
-        while let Some(at) = rest.bytes().position(|b| !b.is_ascii()) {
-            let (ascii, from) = rest.split_at(at);
-            w.write_all(ascii.as_bytes())?;
-            let mut chars = from.chars();
-            let Some(c) = chars.next() else { break };
-            let mut written = Ok(());
-            crate::text::unicode_escape(c, |e| {
-                if written.is_ok() {
-                    written = w.write_all(e);
+/// [`to_json`] for a [`Value`] tree.
+pub(crate) fn value_to_json(value: &Value) -> String {
+    let mut out = String::with_capacity(256);
+    write_value(value, Escape::Ascii, &mut out);
+    out
+}
+
+/// A JSON value as written, borrowed from the input: a string with its quotes, a number's
+/// digits, an object's text. Read through the raw-value protocol serde_json defined for its
+/// `&RawValue` (a newtype named `$serde_json::private::RawValue`, handed over as a map of one
+/// entry), which kjb's reader (`de`) speaks; unlike `&RawValue` it can also be made from a
+/// slice of the text, as the fast reader of order lists does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Raw<'a>(pub &'a str);
+
+impl<'a> Raw<'a> {
+    /// The value's text.
+    pub fn get(self) -> &'a str {
+        self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = Raw<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any valid JSON value")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut m: M,
+            ) -> std::result::Result<Raw<'a>, M::Error> {
+                match m.next_key::<serde::de::IgnoredAny>()? {
+                    Some(_) => m.next_value::<&'de str>().map(Raw),
+                    None => Err(serde::de::Error::invalid_length(0, &self)),
                 }
-            });
-            written?;
-            rest = chars.as_str();
+            }
         }
-        w.write_all(rest.as_bytes())
+        d.deserialize_newtype_struct(value::RAW, V(std::marker::PhantomData))
+    }
+}
+
+/// Written into an answer as it is.
+impl serde::Serialize for Raw<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Fragment(Cow::Borrowed(self.0)).serialize(s)
     }
 }
 

@@ -59,6 +59,7 @@ pub mod internals {
     /// Money and id readers and printers.
     pub mod money {
         pub use crate::decimal::Decimal;
+        pub use crate::json::Raw;
         pub use crate::money::{
             cny, cny_str, fmt_cny, fmt_rate, fx, order_id, rate, usd, MAX_SAFE_INTEGER,
         };

@@ -1,6 +1,6 @@
 //! Money, rates and order ids as they arrive: decimal text, never binary floating point.
 //!
-//! Inputs reach the core as JSON tokens (`serde_json::value::RawValue`), so a number keeps the
+//! Inputs reach the core as JSON tokens ([`crate::json::Raw`]), so a number keeps the
 //! exact digits it was written with: JS numbers are printed by `JSON.stringify` as their shortest
 //! round-trip decimal, which is what the caller meant by `12.5`. Everything here checks the
 //! contract's limits (2 decimals for CNY, 15 integer digits, 6 decimals for rates) and says what
@@ -9,7 +9,7 @@
 pub(crate) use crate::decimal::{Decimal, Round};
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::json::Origin;
-use serde_json::value::RawValue;
+use crate::json::Raw;
 use std::borrow::Cow;
 use std::str::FromStr;
 
@@ -190,7 +190,7 @@ pub(crate) fn clip(s: &str) -> String {
 }
 
 /// A non-negative CNY amount with at most 2 decimals and 15 integer digits.
-pub fn cny(raw: &RawValue, path: &str) -> Result<Decimal> {
+pub fn cny(raw: Raw<'_>, path: &str) -> Result<Decimal> {
     read(raw.get(), CNY, path)
 }
 
@@ -200,12 +200,12 @@ pub(crate) fn cny_text(raw: &str, path: &str) -> Result<Decimal> {
 }
 
 /// A non-negative USD amount (same shape as CNY).
-pub fn usd(raw: &RawValue, path: &str) -> Result<Decimal> {
+pub fn usd(raw: Raw<'_>, path: &str) -> Result<Decimal> {
     read(raw.get(), USD, path)
 }
 
 /// A rate in [0, 1) with at most 6 decimals.
-pub fn rate(raw: &RawValue, path: &str) -> Result<Decimal> {
+pub fn rate(raw: Raw<'_>, path: &str) -> Result<Decimal> {
     let r = read(raw.get(), RATE, path)?;
     if r >= Decimal::ONE {
         return Err(KjbError::at(
@@ -218,7 +218,7 @@ pub fn rate(raw: &RawValue, path: &str) -> Result<Decimal> {
 }
 
 /// An FX rate: CNY per 1 USD, positive, at most 6 decimals.
-pub fn fx(raw: &RawValue, path: &str) -> Result<Decimal> {
+pub fn fx(raw: Raw<'_>, path: &str) -> Result<Decimal> {
     let r = read(raw.get(), FX, path)?;
     if r.is_zero() {
         return Err(KjbError::at(
@@ -299,7 +299,7 @@ pub(crate) fn div_fen(a: Decimal, b: Decimal, mode: Round) -> Result<Decimal> {
 /// An order id: 1–19 digits fitting u64, from a string, a BigInt (which the JS layer sends as a
 /// string) or an integer number. Numbers from JS above 2^53 − 1 are refused: they already lost
 /// digits before kjb saw them.
-pub fn order_id(raw: &RawValue, path: &str, origin: Origin) -> Result<u64> {
+pub fn order_id(raw: Raw<'_>, path: &str, origin: Origin) -> Result<u64> {
     order_id_text(raw.get(), path, origin)
 }
 
@@ -495,8 +495,8 @@ mod tests {
         }
     }
 
-    fn raw(s: &str) -> Box<RawValue> {
-        RawValue::from_string(s.to_string()).unwrap()
+    fn raw(s: &str) -> Raw<'_> {
+        Raw(s)
     }
 
     #[test]
@@ -509,7 +509,7 @@ mod tests {
             ("-0", "0"),
             ("7", "7"),
         ] {
-            assert_eq!(cny(&raw(t), "amount").unwrap().to_string(), want, "{t}");
+            assert_eq!(cny(raw(t), "amount").unwrap().to_string(), want, "{t}");
         }
     }
 
@@ -536,7 +536,7 @@ mod tests {
             "\"-5\"",
             "\"１２\"",
         ] {
-            let e = cny(&raw(t), "orders[3].amount").unwrap_err();
+            let e = cny(raw(t), "orders[3].amount").unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidAmount, "{t}");
             assert_eq!(e.path.as_deref(), Some("orders[3].amount"));
             assert!(e.message.starts_with("orders[3].amount must be"), "{}", e.message);
@@ -545,28 +545,28 @@ mod tests {
 
     #[test]
     fn rates() {
-        assert_eq!(rate(&raw("\"0.0015\""), "r").unwrap().to_string(), "0.0015");
-        assert_eq!(rate(&raw("\"1\""), "r").unwrap_err().code, ErrorCode::InvalidRate);
-        assert_eq!(rate(&raw("\"0.0000001\""), "r").unwrap_err().code, ErrorCode::InvalidRate);
-        assert_eq!(fx(&raw("\"0\""), "fx.usd").unwrap_err().code, ErrorCode::InvalidRate);
-        assert_eq!(fx(&raw("\"7.123456\""), "fx.usd").unwrap().to_string(), "7.123456");
+        assert_eq!(rate(raw("\"0.0015\""), "r").unwrap().to_string(), "0.0015");
+        assert_eq!(rate(raw("\"1\""), "r").unwrap_err().code, ErrorCode::InvalidRate);
+        assert_eq!(rate(raw("\"0.0000001\""), "r").unwrap_err().code, ErrorCode::InvalidRate);
+        assert_eq!(fx(raw("\"0\""), "fx.usd").unwrap_err().code, ErrorCode::InvalidRate);
+        assert_eq!(fx(raw("\"7.123456\""), "fx.usd").unwrap().to_string(), "7.123456");
     }
 
     #[test]
     fn ids() {
         let big = "3535260697417660107";
         assert_eq!(
-            order_id(&raw(&format!("\"{big}\"")), "id", Origin::Js).unwrap().to_string(),
+            order_id(raw(&format!("\"{big}\"")), "id", Origin::Js).unwrap().to_string(),
             big
         );
-        assert_eq!(order_id(&raw(big), "id", Origin::Text).unwrap().to_string(), big);
+        assert_eq!(order_id(raw(big), "id", Origin::Text).unwrap().to_string(), big);
         assert_eq!(
-            order_id(&raw(big), "id", Origin::Js).unwrap_err().code,
+            order_id(raw(big), "id", Origin::Js).unwrap_err().code,
             ErrorCode::UnsafeOrderId
         );
-        assert_eq!(order_id(&raw("9007199254740991"), "id", Origin::Js).unwrap(), MAX_SAFE_INTEGER);
+        assert_eq!(order_id(raw("9007199254740991"), "id", Origin::Js).unwrap(), MAX_SAFE_INTEGER);
         assert_eq!(
-            order_id(&raw("9007199254740992"), "id", Origin::Js).unwrap_err().code,
+            order_id(raw("9007199254740992"), "id", Origin::Js).unwrap_err().code,
             ErrorCode::UnsafeOrderId
         );
         for t in [
@@ -581,7 +581,7 @@ mod tests {
             "1e+21",
         ] {
             assert_eq!(
-                order_id(&raw(t), "id", Origin::Text).unwrap_err().code,
+                order_id(raw(t), "id", Origin::Text).unwrap_err().code,
                 ErrorCode::InvalidOrderId,
                 "{t}"
             );

@@ -25,12 +25,12 @@
 
 use crate::api::OrdersText;
 use crate::error::{ErrorCode, KjbError, Result};
+pub(crate) use crate::json::Raw;
 use crate::json::{self, Origin};
 use crate::money;
 use crate::money::Decimal;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
@@ -108,20 +108,8 @@ impl<'de> Deserialize<'de> for Fact {
 /// as a value, so it is reported instead of silently taking the default.
 pub(crate) fn present<'de, D: Deserializer<'de>>(
     d: D,
-) -> std::result::Result<Option<&'de RawValue>, D::Error> {
-    <&RawValue>::deserialize(d).map(Some)
-}
-
-/// A JSON value as written (what a `&RawValue` holds: a string with its quotes, a number's
-/// digits). Unlike `&RawValue` it can also be made from a slice of the text, which is what the
-/// fast reader of order lists ([`fast`]) does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Raw<'a>(pub &'a str);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        <&'de RawValue>::deserialize(d).map(|r| Raw(r.get()))
-    }
+) -> std::result::Result<Option<Raw<'de>>, D::Error> {
+    Raw::deserialize(d).map(Some)
 }
 
 /// An order id written out as a string of digits, without allocating one per order.
@@ -552,7 +540,7 @@ pub(crate) struct Source<'s> {
 /// keeps every digit of a 19-digit number id ([`Origin::Text`]), or its printout of the caller's
 /// array ([`Origin::Js`]).
 pub(crate) fn source<'s>(
-    field: Option<&'s RawValue>,
+    field: Option<Raw<'s>>,
     text: Option<OrdersText<'s>>,
     origin: Origin,
     holder: &'s mut Option<String>,

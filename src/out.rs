@@ -3,11 +3,11 @@
 //! into a buffer sized up front.
 //!
 //! A plan of 10,000 orders is a 2 MB answer, most of it reason messages, English and Chinese,
-//! that repeat from order to order. serde_json escapes every string byte by byte (and the
-//! ASCII-only formatter then every Chinese character); here a message that is the rule book's
+//! that repeat from order to order. A serde writer escapes every string each time it is
+//! written (every Chinese character as a `\uXXXX`); here a message that is the rule book's
 //! fixed text is escaped once per call and copied after that, and ids and counts are printed
 //! without core::fmt. `plan::tests` and `eligibility::tests` check that the output is
-//! byte-for-byte what serde writes.
+//! byte-for-byte what serde writes (which the tests hold to serde_json).
 //!
 //! The JS layer takes the answer in [`Form::Compact`]: each reason as its code's index, path
 //! and placeholder values, which `pkg/lib/api.mjs` expands into the [`Form::Full`] object with

@@ -21,6 +21,7 @@
 use crate::eligibility::{Outcome, Verdict};
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::fee::{Schedule, Tier};
+use crate::json::Raw;
 use crate::money;
 use crate::money::{Decimal, Round};
 use crate::order::IdStr;
@@ -28,7 +29,6 @@ use crate::out::{Form, Out};
 use crate::reason::Reason;
 #[cfg(test)]
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 /// The gateway API every batch is a call to.
 pub(crate) const API: &str = "alibaba.crossBorderPay.url.get";
@@ -38,7 +38,7 @@ pub(crate) const MAX_PER_CALL: usize = 30;
 pub(crate) const DEFAULT_PER_CALL: usize = 10;
 
 /// `maxPerCall`: a whole number 1–30 (a JS number, or its digits as a string from the CLI).
-pub(crate) fn max_per_call(raw: Option<&RawValue>) -> Result<usize> {
+pub(crate) fn max_per_call(raw: Option<Raw<'_>>) -> Result<usize> {
     let Some(raw) = raw else { return Ok(DEFAULT_PER_CALL) };
     let t = raw.get().trim();
     let digits = t.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(t);
@@ -374,10 +374,7 @@ mod tests {
             );
         }
         for (ok, n) in [(json!(1), 1), (json!(30), 30), (json!("7"), 7)] {
-            assert_eq!(
-                max_per_call(Some(&RawValue::from_string(ok.to_string()).unwrap())).unwrap(),
-                n
-            );
+            assert_eq!(max_per_call(Some(Raw(&ok.to_string()))).unwrap(), n);
         }
     }
 

@@ -22,6 +22,7 @@
 //! so 100,000 titles against the list cost about as much as reading them.
 
 use crate::error::{ErrorCode, KjbError, Result};
+use crate::json::Raw;
 use crate::order::Leaf;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -526,7 +527,7 @@ impl Builder {
 /// the id, English or Chinese name of a built-in entry (any case) means that entry, with its
 /// categories and title keywords; any other name is a custom kind matched by exact category
 /// name only (no title keywords: a guessed keyword list would warn on look-alikes).
-fn entry_of<'a>(raw: &'a serde_json::value::RawValue, path: &str) -> Result<EntryWire<'a>> {
+fn entry_of<'a>(raw: Raw<'a>, path: &str) -> Result<EntryWire<'a>> {
     let text = raw.get().trim();
     if !text.starts_with('"') {
         if !text.starts_with('{') {
@@ -576,10 +577,7 @@ fn entry_of<'a>(raw: &'a serde_json::value::RawValue, path: &str) -> Result<Entr
     })
 }
 
-fn entries_of<'a>(
-    list: &'a [&'a serde_json::value::RawValue],
-    path: &str,
-) -> Result<Vec<EntryWire<'a>>> {
+fn entries_of<'a>(list: &'a [Raw<'a>], path: &str) -> Result<Vec<EntryWire<'a>>> {
     if list.len() > MAX_ENTRIES {
         return Err(KjbError::at(
             ErrorCode::InvalidInput,
@@ -589,7 +587,7 @@ fn entries_of<'a>(
     }
     let mut out: Vec<EntryWire<'a>> = Vec::with_capacity(list.len());
     for (i, raw) in list.iter().enumerate() {
-        let e = entry_of(raw, &format!("{path}[{i}]"))?;
+        let e = entry_of(*raw, &format!("{path}[{i}]"))?;
         // A plain name naming a kind already listed is that kind again; repeated ids of
         // objects are still refused by `from_wire`, at their path.
         let named = raw.get().trim_start().starts_with('"');
@@ -618,19 +616,13 @@ fn builtin_entries() -> Vec<EntryWire<'static>> {
 
 impl Prohibited {
     /// `prohibited` as the caller gave it: entries as objects or plain names.
-    pub(crate) fn from_raw(
-        list: &[&serde_json::value::RawValue],
-        path: &str,
-    ) -> Result<Prohibited> {
+    pub(crate) fn from_raw(list: &[Raw<'_>], path: &str) -> Result<Prohibited> {
         Prohibited::from_wire(&entries_of(list, path)?, path)
     }
 
     /// `prohibitedExtra` added to `base` (the caller's `prohibited`, or the built-in list). An
     /// extra entry with the id of a base entry is that entry named again, and is skipped.
-    pub(crate) fn extended(
-        base: Option<&[&serde_json::value::RawValue]>,
-        extra: &[&serde_json::value::RawValue],
-    ) -> Result<Prohibited> {
+    pub(crate) fn extended(base: Option<&[Raw<'_>]>, extra: &[Raw<'_>]) -> Result<Prohibited> {
         let mut all = match base {
             Some(list) => entries_of(list, "prohibited")?,
             None => builtin_entries(),

@@ -48,14 +48,16 @@ pub(crate) fn hex_pair(b: u8) -> [u8; 2] {
     [hex_digit(b.wrapping_shr(4)), hex_digit(b)]
 }
 
-/// Calls `emit` with `\uXXXX` (upper-case hex) for each UTF-16 unit of `c`: how kjb's JSON
-/// writes a non-ASCII character.
-pub(crate) fn unicode_escape(c: char, mut emit: impl FnMut(&[u8; 6])) {
+/// Appends `\uXXXX` (upper-case hex) for each UTF-16 unit of `c`: how kjb's JSON writes a
+/// non-ASCII character.
+fn unicode_escape(out: &mut String, c: char) {
     let mut units = [0u16; 2];
     for unit in c.encode_utf16(&mut units).iter() {
         let [hi, lo] = unit.to_be_bytes();
         let ([a, b], [c, d]) = (hex_pair(hi), hex_pair(lo));
-        emit(&[b'\\', b'u', a, b, c, d]);
+        // Six ASCII bytes at once rather than six `char` pushes: Chinese text is one escape a
+        // character.
+        out.push_str(std::str::from_utf8(&[b'\\', b'u', a, b, c, d]).unwrap_or(""));
     }
 }
 
@@ -88,34 +90,79 @@ pub(crate) fn push_str(out: &mut String, s: &str) {
 pub(crate) fn push_inner(out: &mut String, s: &str) {
     let mut rest = s;
     loop {
-        let plain = rest
-            .bytes()
-            .position(|b| b < 0x20 || b == b'"' || b == b'\\' || !b.is_ascii())
-            .unwrap_or(rest.len());
-        let (head, tail) = rest.split_at(plain);
+        let (head, tail) = rest.split_at(plain_len(rest.as_bytes()));
         out.push_str(head);
         let mut chars = tail.chars();
         let Some(c) = chars.next() else { break };
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_ascii() => {
-                // The other control characters: serde_json's `\u00xx`, lower-case.
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                let b = c as u8;
-                out.push_str("\\u00");
-                out.push(char::from(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
-                out.push(char::from(HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0')));
-            }
-            c => unicode_escape(c, |e| out.extend(e.iter().copied().map(char::from))),
+        match u8::try_from(c) {
+            Ok(b) if b.is_ascii() => push_escape(out, b),
+            _ => unicode_escape(out, c),
         }
         rest = chars.as_str();
     }
+}
+
+/// How many bytes at the start of `s` [`push_inner`] copies as they are: up to the first `"`,
+/// `\\`, control character or non-ASCII byte. Eight bytes at a time, as most of an answer's
+/// text has nothing to escape.
+#[inline]
+fn plain_len(s: &[u8]) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    // Non-zero when a byte of `v` is zero (borrows make it inexact only above a zero byte).
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut n = 0usize;
+    for chunk in s.chunks_exact(8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // A byte below 0x20 or from 0x80 on, a quote, a backslash.
+        let stop = (x.wrapping_sub(ONES.wrapping_mul(0x20)) | x) & HIGH
+            | zero_in(x ^ ONES.wrapping_mul(u64::from(b'"')))
+            | zero_in(x ^ ONES.wrapping_mul(u64::from(b'\\')));
+        if stop != 0 {
+            break;
+        }
+        n = n.wrapping_add(8);
+    }
+    let rest = s.get(n..).unwrap_or(&[]);
+    let tail = rest.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\' || !b.is_ascii());
+    n.saturating_add(tail.unwrap_or(rest.len()))
+}
+
+/// [`push_inner`] with non-ASCII characters written as they are: serde_json's default, for
+/// what goes to 1688 and into errors rather than into the big answers. Short texts only: one
+/// character at a time, for little code.
+#[inline(never)]
+pub(crate) fn push_inner_utf8(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match u8::try_from(c) {
+            Ok(b @ (b'"' | b'\\' | 0..=0x1f)) => push_escape(out, b),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// `"`, `\` or a control character as serde_json escapes it: `\b \f \n \r \t` or `\u00xx`
+/// (lower-case hex).
+#[inline(never)]
+fn push_escape(out: &mut String, b: u8) {
+    let short = match b {
+        b'"' => '"',
+        b'\\' => '\\',
+        0x08 => 'b',
+        0x0c => 'f',
+        b'\n' => 'n',
+        b'\r' => 'r',
+        b'\t' => 't',
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
+            out.push(char::from(HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0')));
+            return;
+        }
+    };
+    out.push('\\');
+    out.push(short);
 }
 
 /// Joins a field path: `join_path("orders[2]", "amount")` is `orders[2].amount`.
@@ -235,6 +282,22 @@ mod tests {
             push_str(&mut out, &s);
             prop_assert_eq!(escaped_len(&s).saturating_add(2), out.len());
             prop_assert_eq!(out, crate::json::to_json(&s).unwrap());
+        }
+    }
+
+    /// [`plain_len`] reads eight bytes at a time: a byte to escape is found at every offset in
+    /// and after the first words, and the bytes next to the stops are not (DEL, space, `~`).
+    #[test]
+    fn an_escape_at_every_offset_of_the_word_scan() {
+        for special in ["\"", "\\", "\u{0}", "\u{1f}", "\u{7f}", " ", "~", "é", "种", "😀"] {
+            for before in 0..20 {
+                for after in [0, 1, 7, 8, 9] {
+                    let s = format!("{}{special}{}", "a".repeat(before), "b".repeat(after));
+                    let mut out = String::new();
+                    push_str(&mut out, &s);
+                    assert_eq!(out, crate::json::to_json(&s).unwrap(), "{s:?}");
+                }
+            }
         }
     }
 

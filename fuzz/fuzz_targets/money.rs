@@ -36,16 +36,16 @@ mod kjb_money {
     }
 
     pub fn cny(raw: &RawValue, path: &str) -> Result<Decimal, KjbError> {
-        m::cny(raw, path).map(theirs)
+        m::cny(m::Raw(raw.get()), path).map(theirs)
     }
     pub fn usd(raw: &RawValue, path: &str) -> Result<Decimal, KjbError> {
-        m::usd(raw, path).map(theirs)
+        m::usd(m::Raw(raw.get()), path).map(theirs)
     }
     pub fn rate(raw: &RawValue, path: &str) -> Result<Decimal, KjbError> {
-        m::rate(raw, path).map(theirs)
+        m::rate(m::Raw(raw.get()), path).map(theirs)
     }
     pub fn fx(raw: &RawValue, path: &str) -> Result<Decimal, KjbError> {
-        m::fx(raw, path).map(theirs)
+        m::fx(m::Raw(raw.get()), path).map(theirs)
     }
     pub fn cny_str(text: &str, path: &str) -> Result<Decimal, KjbError> {
         m::cny_str(text, path).map(theirs)
@@ -57,7 +57,7 @@ mod kjb_money {
         m::fmt_rate(ours(d))
     }
     pub fn order_id(raw: &RawValue, path: &str, origin: Origin) -> Result<u64, KjbError> {
-        m::order_id(raw, path, origin)
+        m::order_id(m::Raw(raw.get()), path, origin)
     }
 }
 use kjb::{api, ErrorCode};

@@ -7,9 +7,11 @@
 //! digits and never passes through a float.
 
 use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
-use crate::json::{Map, Value};
+use crate::json::Raw;
+use crate::json::{Escape, Fragment, Map, Value};
 use crate::money;
 use crate::money::Decimal;
+use std::borrow::Cow;
 
 /// Which answer family an API gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,13 +209,13 @@ fn batch_outcomes(o: &mut Map) {
 /// A push message's `data` (ids already quoted), typed for its topic: `ORDER_BATCH_PAY`
 /// outcomes carry `paid`; the order topics must name their order by a digit string. Other
 /// topics pass as sent.
-pub(crate) fn typed_data(
+pub(crate) fn typed_data<'a>(
     topic: &str,
-    raw: &serde_json::value::RawValue,
-) -> std::result::Result<Box<serde_json::value::RawValue>, String> {
+    raw: Raw<'a>,
+) -> std::result::Result<Fragment<'a>, String> {
     let order_topic = ORDER_TOPICS.contains(&topic);
     if topic != "ORDER_BATCH_PAY" && !order_topic {
-        return Ok(raw.to_owned());
+        return Ok(Fragment(Cow::Borrowed(raw.get())));
     }
     let mut v: Value =
         crate::json::parse_value(raw.get()).map_err(|_| "data could not be read".to_string())?;
@@ -227,12 +229,16 @@ pub(crate) fn typed_data(
         }
     }
     batch_outcomes(o);
-    serde_json::value::to_raw_value(&v).map_err(|_| "data could not be written".to_string())
+    // Written as serde_json writes it (non-ASCII as it is), as the data of other topics is
+    // passed on as sent.
+    let mut out = String::with_capacity(raw.get().len().saturating_add(32));
+    crate::json::write_value(&v, Escape::Utf8, &mut out);
+    Ok(Fragment(Cow::Owned(out)))
 }
 
 /// Shapes a decoded, checked answer.
 pub(crate) fn shape(shape: Shape, api: &str, status: u16, value: Value) -> Result<String> {
-    crate::json::to_json(&shape_tree(shape, api, status, value)?)
+    Ok(crate::json::value_to_json(&shape_tree(shape, api, status, value)?))
 }
 
 /// [`shape`]'s tree, for a caller that reads it on (`ordersFrom1688`) rather than print it.

@@ -4,19 +4,19 @@
 
 use super::sign::Secret;
 use crate::error::{ErrorCode, KjbError, Result};
+use crate::json::Raw;
 use crate::money::clip;
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 use zeroize::Zeroizing;
 
 /// The text of a JSON value. Only JSON whitespace (ASCII) can surround a value, so the cheaper
 /// ASCII trim is the same as `str::trim` here.
-pub(crate) fn token(raw: &RawValue) -> &str {
+pub(crate) fn token(raw: Raw<'_>) -> &str {
     raw.get().trim_ascii()
 }
 
 /// The text of a JSON string token (borrowed when it has no escapes); `None` for other tokens.
-pub(crate) fn json_str(raw: &RawValue) -> Option<Cow<'_, str>> {
+pub(crate) fn json_str(raw: Raw<'_>) -> Option<Cow<'_, str>> {
     let t = token(raw);
     if !t.starts_with('"') {
         return None;
@@ -59,7 +59,7 @@ fn unescape(t: &str) -> Option<String> {
 /// What kind of JSON token `raw` is, for messages that must not quote it (only errors ask).
 #[cold]
 #[inline(never)]
-pub(crate) fn kind(raw: &RawValue) -> &'static str {
+pub(crate) fn kind(raw: Raw<'_>) -> &'static str {
     match token(raw).as_bytes().first() {
         Some(b'"') => "a string",
         Some(b'-' | b'0'..=b'9') => "a number",
@@ -72,7 +72,7 @@ pub(crate) fn kind(raw: &RawValue) -> &'static str {
 }
 
 /// appKey: a string of 1–20 digits (it becomes part of the URL path).
-pub(crate) fn app_key<'a>(raw: Option<&'a RawValue>, path: &str) -> Result<Cow<'a, str>> {
+pub(crate) fn app_key<'a>(raw: Option<Raw<'a>>, path: &str) -> Result<Cow<'a, str>> {
     const WANT: &str = "must be your 1688 app key as a string of digits, e.g. \"1234567\" (it becomes part of the URL path)";
     let raw = raw.ok_or_else(|| {
         KjbError::at(ErrorCode::InvalidCredentials, path, format!("{path} is required: it {WANT}"))
@@ -95,7 +95,7 @@ pub(crate) fn app_key<'a>(raw: Option<&'a RawValue>, path: &str) -> Result<Cow<'
 }
 
 /// A non-empty string without surrounding whitespace; never quoted back.
-fn secret_text<'a>(raw: Option<&'a RawValue>, path: &str, what: &str) -> Result<Cow<'a, str>> {
+fn secret_text<'a>(raw: Option<Raw<'a>>, path: &str, what: &str) -> Result<Cow<'a, str>> {
     let refuse = |why: String| {
         KjbError::at(ErrorCode::InvalidCredentials, path, format!("{path} must be {what}; {why}"))
     };
@@ -117,7 +117,7 @@ fn secret_text<'a>(raw: Option<&'a RawValue>, path: &str, what: &str) -> Result<
 }
 
 /// appSecret: non-empty; held in a buffer that is wiped on drop.
-pub(crate) fn app_secret(raw: Option<&RawValue>, path: &str) -> Result<Secret> {
+pub(crate) fn app_secret(raw: Option<Raw<'_>>, path: &str) -> Result<Secret> {
     Ok(match secret_text(raw, path, "your 1688 app secret, a non-empty string")? {
         Cow::Owned(s) => Secret::from_string(s),
         Cow::Borrowed(s) => Secret::from_str_copy(s),
@@ -125,7 +125,7 @@ pub(crate) fn app_secret(raw: Option<&RawValue>, path: &str) -> Result<Secret> {
 }
 
 /// accessToken: non-empty.
-pub(crate) fn access_token<'a>(raw: Option<&'a RawValue>, path: &str) -> Result<Cow<'a, str>> {
+pub(crate) fn access_token<'a>(raw: Option<Raw<'a>>, path: &str) -> Result<Cow<'a, str>> {
     secret_text(raw, path, "the buyer's OAuth access token, a non-empty string")
 }
 
@@ -158,15 +158,15 @@ mod tests {
 
     use super::*;
 
-    fn raw(s: &str) -> Box<RawValue> {
-        RawValue::from_string(s.to_string()).unwrap()
+    fn raw(s: &str) -> Raw<'_> {
+        Raw(s)
     }
 
     #[test]
     fn app_keys() {
-        assert_eq!(app_key(Some(&raw("\"1234567\"")), "appKey").unwrap(), "1234567");
+        assert_eq!(app_key(Some(raw("\"1234567\"")), "appKey").unwrap(), "1234567");
         for bad in ["\"\"", "\"12a\"", "\"../x\"", "1234567", "null", "\"123456789012345678901\""] {
-            let e = app_key(Some(&raw(bad)), "appKey").unwrap_err();
+            let e = app_key(Some(raw(bad)), "appKey").unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidCredentials, "{bad}");
             assert_eq!(e.path.as_deref(), Some("appKey"));
         }
@@ -178,16 +178,16 @@ mod tests {
         for bad in
             ["\"\"", "\" TOPSECRET\"", "\"TOPSECRET\\n\"", "12345", "null", "[\"TOPSECRET\"]"]
         {
-            let e = app_secret(Some(&raw(bad)), "appSecret").unwrap_err();
+            let e = app_secret(Some(raw(bad)), "appSecret").unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidCredentials, "{bad}");
             assert!(
                 !e.message.contains("TOPSECRET") && !e.message.contains("12345"),
                 "{}",
                 e.message
             );
-            let e = access_token(Some(&raw(bad)), "accessToken").unwrap_err();
+            let e = access_token(Some(raw(bad)), "accessToken").unwrap_err();
             assert!(!e.message.contains("TOPSECRET"), "{}", e.message);
         }
-        assert!(app_secret(Some(&raw("\"a\\u0062c\"")), "appSecret").is_ok());
+        assert!(app_secret(Some(raw("\"a\\u0062c\"")), "appSecret").is_ok());
     }
 }

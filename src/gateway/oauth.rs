@@ -9,9 +9,9 @@ use super::form;
 use super::sign;
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::json;
+use crate::json::Raw;
 use crate::money::clip;
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 pub(crate) const AUTHORIZE: &str = "https://auth.1688.com/oauth/authorize";
 
@@ -19,13 +19,13 @@ pub(crate) const AUTHORIZE: &str = "https://auth.1688.com/oauth/authorize";
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct AuthorizeWire<'a> {
     #[serde(default, borrow)]
-    app_key: Option<&'a RawValue>,
+    app_key: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    redirect_uri: Option<&'a RawValue>,
+    redirect_uri: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    state: Option<&'a RawValue>,
+    state: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    app_secret: Option<&'a RawValue>,
+    app_secret: Option<Raw<'a>>,
 }
 
 fn invalid(path: &str, message: String) -> KjbError {

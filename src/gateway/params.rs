@@ -6,18 +6,18 @@ use super::creds::{json_str, kind, token};
 use super::form;
 use super::ids::{self, Numbers};
 use crate::error::{ErrorCode, KjbError, Result};
+use crate::json::Raw;
 use crate::json::{self, Origin, Unread};
 use crate::money::{self, clip, MAX_SAFE_INTEGER};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::Deserialize as DeriveDeserialize;
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
 
 /// A JSON object's members in the order they were written (serde_json's map would sort them).
 /// Duplicate keys never get here: the reader refuses them.
 #[derive(Debug, Default)]
-pub(crate) struct Ordered<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
+pub(crate) struct Ordered<'a>(pub Vec<(Cow<'a, str>, Raw<'a>)>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Ordered<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -33,7 +33,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Ordered<'a> {
             ) -> std::result::Result<Ordered<'a>, M::Error> {
                 let mut v = Vec::with_capacity(m.size_hint().unwrap_or(4).min(64));
                 while let Some(crate::json::Str(k)) = m.next_key::<crate::json::Str<'a>>()? {
-                    let value: &'a RawValue = m.next_value()?;
+                    let value: Raw<'a> = m.next_value()?;
                     v.push((k, value));
                 }
                 Ok(Ordered(v))
@@ -47,11 +47,11 @@ fn invalid(path: &str, message: String) -> KjbError {
     KjbError::at(ErrorCode::InvalidInput, path, message)
 }
 
-fn first_byte(raw: &RawValue) -> u8 {
+fn first_byte(raw: Raw<'_>) -> u8 {
     token(raw).as_bytes().first().copied().unwrap_or(b' ')
 }
 
-pub(crate) fn is_null(raw: &RawValue) -> bool {
+pub(crate) fn is_null(raw: Raw<'_>) -> bool {
     token(raw) == "null"
 }
 
@@ -68,7 +68,7 @@ fn unsafe_number(path: &str, token: &str) -> KjbError {
 /// without whitespace, every token — numbers included — exactly as given). `null` means absent.
 /// JS numbers above 2^53 − 1 are refused anywhere in the value.
 pub(crate) fn generic<'a>(
-    raw: &'a RawValue,
+    raw: Raw<'a>,
     path: &str,
     origin: Origin,
 ) -> Result<Option<Cow<'a, str>>> {
@@ -104,7 +104,7 @@ pub(crate) fn generic<'a>(
 /// A typed value of a known API's parameter; `None` when absent (`null`).
 pub(crate) fn typed<'a>(
     spec: &ParamSpec,
-    raw: &'a RawValue,
+    raw: Raw<'a>,
     path: &str,
     api: &str,
     origin: Origin,
@@ -155,7 +155,7 @@ fn quoted(choices: &[&str]) -> String {
 }
 
 /// A positive integer ≤ 2^53 − 1, from a JSON integer or a string of digits.
-fn positive(raw: &RawValue, path: &str, what: &str) -> Result<u64> {
+fn positive(raw: Raw<'_>, path: &str, what: &str) -> Result<u64> {
     let text = token(raw);
     let s: Cow<'_, str> = match first_byte(raw) {
         b'"' => json_str(raw).unwrap_or(Cow::Borrowed("")),
@@ -184,7 +184,7 @@ fn count_error(path: &str, api: &str, n: usize, max: usize) -> KjbError {
 
 /// The inside of a string token made only of digits (the common case of an id), without
 /// allocating; anything else goes through `money::order_id`, which explains refusals.
-fn quoted_digits(raw: &RawValue) -> Option<&str> {
+fn quoted_digits(raw: Raw<'_>) -> Option<&str> {
     let inner = token(raw).strip_prefix('"')?.strip_suffix('"')?;
     inner.bytes().all(|b| b.is_ascii_digit()).then_some(inner)
 }
@@ -245,7 +245,7 @@ fn quoted_id_list(text: &str, max: usize) -> Option<String> {
 /// serialised JSON text of such an array (`"[1,2]"`, as public SDK examples pass it; its numbers
 /// are exact). Sent as the compact JSON array of numbers, re-printed from the integers.
 pub(crate) fn id_list(
-    raw: &RawValue,
+    raw: Raw<'_>,
     path: &str,
     api: &str,
     max: usize,
@@ -258,13 +258,7 @@ pub(crate) fn id_list(
 }
 
 /// [`id_list`] in general: every form of id, and the reason for any refusal.
-fn read_id_list(
-    raw: &RawValue,
-    path: &str,
-    api: &str,
-    max: usize,
-    origin: Origin,
-) -> Result<String> {
+fn read_id_list(raw: Raw<'_>, path: &str, api: &str, max: usize, origin: Origin) -> Result<String> {
     const WANT: &str = "must be a list of order ids, e.g. [\"3535260697417660107\"], or its JSON text \"[3535260697417660107]\"";
     let owned_text;
     let (items_text, item_origin) = match first_byte(raw) {
@@ -290,7 +284,7 @@ fn read_id_list(
     };
     // A policy refusal can only come from a list given as text: a list given as a value was
     // read under the policy with the call's parameters.
-    let items: Vec<&RawValue> = json::read(items_text).map_err(|e| match e {
+    let items: Vec<Raw<'_>> = json::read(items_text).map_err(|e| match e {
         Unread::Policy(e) => e.under(path),
         Unread::Read(_) => KjbError::at(
             ErrorCode::InvalidOrderId,
@@ -304,9 +298,9 @@ fn read_id_list(
     let mut ids: Vec<u64> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         // The element's path is only formatted when something is wrong with it.
-        let id = match quoted_digits(item).map(money::digits_id) {
+        let id = match quoted_digits(*item).map(money::digits_id) {
             Some(Ok(id)) => id,
-            _ => money::order_id(item, &format!("{path}[{i}]"), item_origin)?,
+            _ => money::order_id(*item, &format!("{path}[{i}]"), item_origin)?,
         };
         if let Some(j) = ids.iter().position(|x| *x == id) {
             let p = format!("{path}[{i}]");
@@ -330,24 +324,29 @@ fn read_id_list(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct WithholdWire<'a> {
     #[serde(borrow)]
-    order_id: &'a RawValue,
+    order_id: Raw<'a>,
     #[serde(borrow)]
-    pay_channel: &'a RawValue,
+    pay_channel: Raw<'a>,
     #[serde(borrow)]
-    pay_amount: &'a RawValue,
+    pay_amount: Raw<'a>,
     #[serde(borrow)]
-    op_request_id: &'a RawValue,
+    op_request_id: Raw<'a>,
 }
 
-fn json_string_literal(s: &str) -> Result<String> {
-    serde_json::to_string(s)
-        .map_err(|e| KjbError::internal(format!("could not print a string: {e}")))
+/// `s` as a JSON string, as serde_json writes it (non-ASCII as it is): 1688 gets what its
+/// own SDKs send.
+fn json_string_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len().saturating_add(2));
+    out.push('"');
+    crate::text::push_inner_utf8(&mut out, s);
+    out.push('"');
+    out
 }
 
 /// `tradeWithholdPreparePayParam`: an object `{orderId, payChannel, payAmount, opRequestId}` or
 /// its JSON text; `payAmount` in fen (a positive integer). Sent as compact JSON with `orderId`
 /// and `payAmount` as JSON integers, in that field order.
-fn withhold(raw: &RawValue, path: &str, origin: Origin) -> Result<String> {
+fn withhold(raw: Raw<'_>, path: &str, origin: Origin) -> Result<String> {
     let owned_text;
     let (text, origin) = match first_byte(raw) {
         b'{' => (raw.get(), origin),
@@ -393,8 +392,8 @@ fn withhold(raw: &RawValue, path: &str, origin: Origin) -> Result<String> {
         .ok_or_else(|| invalid(&op_path, format!("{op_path} must be a non-empty string: your idempotency key, reused when retrying the same payment")))?;
     Ok(format!(
         "{{\"orderId\":{order_id},\"payChannel\":{},\"payAmount\":{amount},\"opRequestId\":{}}}",
-        json_string_literal(&channel)?,
-        json_string_literal(&op)?
+        json_string_literal(&channel),
+        json_string_literal(&op)
     ))
 }
 
@@ -402,8 +401,8 @@ fn withhold(raw: &RawValue, path: &str, origin: Origin) -> Result<String> {
 mod tests {
     use super::*;
 
-    fn raw(s: &str) -> Box<RawValue> {
-        RawValue::from_string(s.to_string()).unwrap()
+    fn raw(s: &str) -> Raw<'_> {
+        Raw(s)
     }
 
     #[test]
@@ -415,7 +414,7 @@ mod tests {
 
     #[test]
     fn generic_values() {
-        let g = |s: &str, o| generic(&raw(s), "params.x", o).map(|v| v.map(|c| c.into_owned()));
+        let g = |s: &str, o| generic(raw(s), "params.x", o).map(|v| v.map(|c| c.into_owned()));
         assert_eq!(g("\"a b\"", Origin::Js).unwrap().unwrap(), "a b");
         assert_eq!(g("12.5", Origin::Js).unwrap().unwrap(), "12.5");
         assert_eq!(g("true", Origin::Js).unwrap().unwrap(), "true");
@@ -432,7 +431,7 @@ mod tests {
 
     #[test]
     fn id_lists() {
-        let l = |s: &str, o| id_list(&raw(s), "params.orderIdList", "api", 30, o);
+        let l = |s: &str, o| id_list(raw(s), "params.orderIdList", "api", 30, o);
         assert_eq!(
             l("[\"3535260697417660107\",\"12\"]", Origin::Js).unwrap(),
             "[3535260697417660107,12]"
@@ -483,7 +482,7 @@ mod tests {
         for text in ok {
             assert_eq!(
                 quoted_id_list(text, 30),
-                Some(read_id_list(&raw(text), "p", "api", 30, Origin::Js).unwrap()),
+                Some(read_id_list(raw(text), "p", "api", 30, Origin::Js).unwrap()),
                 "{text}"
             );
         }
@@ -497,13 +496,13 @@ mod tests {
         #[test]
         fn id_list_fast_path_agrees(ids in proptest::collection::vec("0?[0-9]{1,20}", 0..33), max in 1usize..32) {
             let text = format!("[{}]", ids.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(","));
-            let general = read_id_list(&raw(&text), "p", "api", max, Origin::Js);
+            let general = read_id_list(raw(&text), "p", "api", max, Origin::Js);
             match quoted_id_list(&text, max) {
                 Some(fast) => proptest::prop_assert_eq!(Some(fast), general.ok()),
                 None => proptest::prop_assert!(general.is_err() || ids.iter().any(|i| i.starts_with('0') || i.len() > 19)),
             }
-            let all = id_list(&raw(&text), "p", "api", max, Origin::Js).map_err(|e| (e.code, e.path, e.message));
-            let general = read_id_list(&raw(&text), "p", "api", max, Origin::Js).map_err(|e| (e.code, e.path, e.message));
+            let all = id_list(raw(&text), "p", "api", max, Origin::Js).map_err(|e| (e.code, e.path, e.message));
+            let general = read_id_list(raw(&text), "p", "api", max, Origin::Js).map_err(|e| (e.code, e.path, e.message));
             proptest::prop_assert_eq!(all, general);
         }
     }
@@ -512,7 +511,7 @@ mod tests {
     fn withhold_param() {
         let spec = ParamSpec { name: "w", kind: Kind::Withhold, required: true, default: None };
         let w = |s: &str| {
-            typed(&spec, &raw(s), "params.w", "api", Origin::Js).map(|v| v.map(|c| c.into_owned()))
+            typed(&spec, raw(s), "params.w", "api", Origin::Js).map(|v| v.map(|c| c.into_owned()))
         };
         let want = "{\"orderId\":3535260697417660107,\"payChannel\":\"kjpay\",\"payAmount\":1250,\"opRequestId\":\"op-1\"}";
         assert_eq!(w(r#"{"opRequestId":"op-1","orderId":"3535260697417660107","payAmount":1250,"payChannel":"kjpay"}"#).unwrap().unwrap(), want);

@@ -12,19 +12,19 @@ use super::ids::{self, Numbers};
 use super::params::Ordered;
 use super::sign::{self, Secret, SIGNATURE_LEN};
 use crate::error::{ErrorCode, KjbError, Result};
-use crate::json::{self, Unread};
+use crate::json::Raw;
+use crate::json::{self, Fragment, Unread};
 use crate::money::{clip, MAX_SAFE_INTEGER};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct PushWire<'a> {
     #[serde(default, borrow)]
-    app_secret: Option<&'a RawValue>,
+    app_secret: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    body: Option<&'a RawValue>,
+    body: Option<Raw<'a>>,
 }
 
 const SIGNATURE: &str = "_aop_signature";
@@ -49,13 +49,13 @@ pub(crate) fn verify_push_json(input: &str) -> Result<String> {
 
 /// `signer.verifyPush(body)`: `body_json` is the JSON of a string or an object.
 pub(crate) fn verify_body_json(secret: &Secret, body_json: &str) -> Result<String> {
-    let body: &RawValue = json::parse(body_json)?;
+    let body: Raw<'_> = json::parse(body_json)?;
     verify(secret, body)
 }
 
 /// Verifies a body given as the raw form text (a JSON string) or as its fields (an object of
 /// strings), then reads the message.
-pub(crate) fn verify(secret: &Secret, body: &RawValue) -> Result<String> {
+pub(crate) fn verify(secret: &Secret, body: Raw<'_>) -> Result<String> {
     match body.get().trim().as_bytes().first() {
         Some(b'"') => {
             let text =
@@ -86,7 +86,7 @@ pub(crate) fn verify(secret: &Secret, body: &RawValue) -> Result<String> {
                 .map_err(|_| malformed("body", "body is not a readable object"))?;
             let mut fields: Vec<form::Field<'_>> = Vec::with_capacity(object.0.len());
             for (k, v) in &object.0 {
-                let Some(s) = json_str(v) else {
+                let Some(s) = json_str(*v) else {
                     let path = format!("body.{k}");
                     let hint = if k == MESSAGE {
                         ": the raw message text exactly as received (the signature covers that text, not parsed JSON)"
@@ -95,7 +95,7 @@ pub(crate) fn verify(secret: &Secret, body: &RawValue) -> Result<String> {
                     };
                     return Err(malformed(
                         &path,
-                        format!("{path} must be a string{hint}; got {}", kind(v)),
+                        format!("{path} must be a string{hint}; got {}", kind(*v)),
                     ));
                 };
                 fields.push((k.clone(), s));
@@ -145,19 +145,19 @@ fn verify_fields(secret: &Secret, fields: &[form::Field<'_>]) -> Result<String> 
 #[serde(rename_all = "camelCase")]
 struct MessageWire<'a> {
     #[serde(default, borrow)]
-    msg_id: Option<&'a RawValue>,
+    msg_id: Option<Raw<'a>>,
     #[serde(default, borrow, rename = "type")]
-    kind: Option<&'a RawValue>,
+    kind: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    biz_key: Option<&'a RawValue>,
+    biz_key: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    gmt_born: Option<&'a RawValue>,
+    gmt_born: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    user_info: Option<&'a RawValue>,
+    user_info: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    data: Option<&'a RawValue>,
+    data: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    extra_info: Option<&'a RawValue>,
+    extra_info: Option<Raw<'a>>,
 }
 
 /// `verifyPush`'s answer.
@@ -173,13 +173,13 @@ struct PushOut<'a> {
     user_info: Option<Cow<'a, str>>,
     /// The message's `data`, every id (and every integer above 2^53 − 1) as a string;
     /// `ORDER_BATCH_PAY` outcomes carry `paid` ([`super::answers::typed_data`]).
-    data: Option<Box<RawValue>>,
+    data: Option<Fragment<'a>>,
     /// The envelope's `extraInfo`, as sent (ids as strings); `null` when absent.
-    extra_info: Option<&'a RawValue>,
+    extra_info: Option<Raw<'a>>,
 }
 
 /// A string, or a number as written; `None` for null/absent/other.
-fn scalar(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
+fn scalar(raw: Option<Raw<'_>>) -> Option<Cow<'_, str>> {
     let raw = raw?;
     let t = raw.get().trim();
     match t.as_bytes().first() {

@@ -12,9 +12,9 @@ use super::params::{self, Ordered};
 use super::sign::{self, Secret, SIGNATURE_LEN};
 use crate::error::{ErrorCode, KjbError, Result};
 use crate::json::Origin;
+use crate::json::Raw;
 use crate::money::clip;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 /// The production gateway.
@@ -30,19 +30,19 @@ pub(crate) struct RequestWire<'a> {
     #[serde(default, borrow)]
     pub params: Option<Ordered<'a>>,
     #[serde(default, borrow)]
-    pub app_key: Option<&'a RawValue>,
+    pub app_key: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    pub app_secret: Option<&'a RawValue>,
+    pub app_secret: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    pub access_token: Option<&'a RawValue>,
+    pub access_token: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    pub timestamp: Option<&'a RawValue>,
+    pub timestamp: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    pub namespace: Option<&'a RawValue>,
+    pub namespace: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    pub version: Option<&'a RawValue>,
+    pub version: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    pub base_url: Option<&'a RawValue>,
+    pub base_url: Option<Raw<'a>>,
 }
 
 /// A call ready to sign: where it goes and its parameters in wire order (no signature).
@@ -86,12 +86,12 @@ fn segment_ok(s: &str) -> bool {
         && !s.bytes().all(|b| b == b'.')
 }
 
-fn text_field<'a>(raw: &'a RawValue, path: &str, what: &str) -> Result<Cow<'a, str>> {
+fn text_field<'a>(raw: Raw<'a>, path: &str, what: &str) -> Result<Cow<'a, str>> {
     json_str(raw).ok_or_else(|| invalid(path, format!("{path} must be {what}; got {}", kind(raw))))
 }
 
 /// `version`: a number or a string of digits.
-fn version_text<'a>(raw: &'a RawValue) -> Result<Cow<'a, str>> {
+fn version_text<'a>(raw: Raw<'a>) -> Result<Cow<'a, str>> {
     let t = token(raw);
     let s = if t.starts_with('"') {
         json_str(raw).unwrap_or(Cow::Borrowed(""))
@@ -112,7 +112,7 @@ fn version_text<'a>(raw: &'a RawValue) -> Result<Cow<'a, str>> {
 
 /// `timestamp` → `_aop_timestamp`: milliseconds since the epoch (`Date.now()`), a number or a
 /// string of digits, 13 digits (2001–2286): a value in seconds is refused, not sent.
-fn timestamp<'a>(raw: &'a RawValue) -> Result<Cow<'a, str>> {
+fn timestamp<'a>(raw: Raw<'a>) -> Result<Cow<'a, str>> {
     const WANT: &str =
         "timestamp must be milliseconds since the epoch, e.g. Date.now() = 1700000000000";
     let t = token(raw);
@@ -142,9 +142,9 @@ fn is_loopback(host: &str) -> bool {
 /// `baseUrl` replaces `https://gw.open.1688.com` (a sandbox, a proxy): `https://host[:port][/path]`;
 /// plain `http://` only for loopback hosts (`localhost`, `127.x.x.x`, `[::1]`). No user info,
 /// query or fragment. A trailing `/` is dropped; `/openapi/…` is appended.
-pub(crate) fn base_url(raw: Option<&RawValue>) -> Result<Cow<'_, str>> {
+pub(crate) fn base_url(raw: Option<Raw<'_>>) -> Result<Cow<'_, str>> {
     const P: &str = "baseUrl";
-    let Some(raw) = raw.filter(|r| !params::is_null(r)) else { return Ok(Cow::Borrowed(GATEWAY)) };
+    let Some(raw) = raw.filter(|r| !params::is_null(*r)) else { return Ok(Cow::Borrowed(GATEWAY)) };
     let s = text_field(raw, P, "a URL such as \"https://gw.open.1688.com\"")?;
     let bad = |why: &str| {
         invalid(P, format!("baseUrl must look like \"https://host[:port][/path]\" (plain http only for localhost); \"{}\" {why}", clip(&s)))
@@ -215,7 +215,7 @@ fn resolve<'w>(w: &'w RequestWire<'_>) -> Result<Resolved<'w>> {
     }
     let spec = api::find(name);
     let mut namespace: Option<Cow<'w, str>> = ns_prefix.map(Cow::Borrowed);
-    if let Some(raw) = w.namespace.filter(|r| !params::is_null(r)) {
+    if let Some(raw) = w.namespace.filter(|r| !params::is_null(*r)) {
         let ns = text_field(raw, "namespace", "a namespace such as \"com.alibaba.trade\"")?;
         if namespace.as_deref().is_some_and(|p| p != ns.as_ref()) {
             return Err(invalid(
@@ -229,7 +229,7 @@ fn resolve<'w>(w: &'w RequestWire<'_>) -> Result<Resolved<'w>> {
         }
         namespace = Some(ns);
     }
-    let version = w.version.filter(|r| !params::is_null(r)).map(version_text).transpose()?;
+    let version = w.version.filter(|r| !params::is_null(*r)).map(version_text).transpose()?;
     if let Some(ns) = &namespace {
         if !segment_ok(ns) {
             return Err(invalid(
@@ -266,16 +266,16 @@ pub(crate) fn prepare<'a>(
     origin: Origin,
 ) -> Result<Prepared<'a>> {
     let Resolved { spec, namespace, version, name } = resolve(w)?;
-    let token = match (spec, w.access_token.filter(|r| !params::is_null(r))) {
+    let token = match (spec, w.access_token.filter(|r| !params::is_null(*r))) {
         (_, Some(raw)) => Some(creds::access_token(Some(raw), "accessToken")?),
         (Some(spec), None) if super::api::needs_token(spec) => {
             return Err(KjbError::at(ErrorCode::InvalidCredentials, "accessToken", format!("accessToken is required: {} acts for a 1688 buyer account (OAuth access token)", spec.name)));
         }
         (_, None) => None,
     };
-    let stamp = w.timestamp.filter(|r| !params::is_null(r)).map(timestamp).transpose()?;
+    let stamp = w.timestamp.filter(|r| !params::is_null(*r)).map(timestamp).transpose()?;
 
-    let given: &[(Cow<'a, str>, &'a RawValue)] = w.params.as_ref().map_or(&[], |p| p.0.as_slice());
+    let given: &[(Cow<'a, str>, Raw<'a>)] = w.params.as_ref().map_or(&[], |p| p.0.as_slice());
     let mut out: Vec<(Cow<'a, str>, Cow<'a, str>)> =
         Vec::with_capacity(given.len().saturating_add(3));
     if let Some(t) = token {
@@ -318,9 +318,9 @@ pub(crate) fn prepare<'a>(
                         ),
                     )
                 })?;
-                params::typed(p, raw, path, spec.name, origin)
+                params::typed(p, *raw, path, spec.name, origin)
             }
-            None => params::generic(raw, path, origin),
+            None => params::generic(*raw, path, origin),
         };
         // The parameter's path is only formatted when its value is refused: reading is pure, so
         // the value is read again with it for the message (as `fee::read_history` does).
@@ -436,8 +436,8 @@ const SIGNATURE_FIELD: &str = "_aop_signature=";
 mod tests {
     use super::*;
 
-    fn raw(s: &str) -> Box<RawValue> {
-        RawValue::from_string(s.to_string()).unwrap()
+    fn raw(s: &str) -> Raw<'_> {
+        Raw(s)
     }
 
     #[test]
@@ -450,12 +450,9 @@ mod tests {
             "\"http://[::1]:9\"",
             "\"https://proxy.example.com/1688\"",
         ] {
-            assert!(base_url(Some(&raw(ok))).is_ok(), "{ok}");
+            assert!(base_url(Some(raw(ok))).is_ok(), "{ok}");
         }
-        assert_eq!(
-            base_url(Some(&raw("\"https://a.example/x/\""))).unwrap(),
-            "https://a.example/x"
-        );
+        assert_eq!(base_url(Some(raw("\"https://a.example/x/\""))).unwrap(), "https://a.example/x");
         for bad in [
             "\"http://gw.open.1688.com\"",
             "\"ftp://x\"",
@@ -469,7 +466,7 @@ mod tests {
             "\"https://h /x\"",
             "\"http://127.0.0.1.evil.com\"",
         ] {
-            let e = base_url(Some(&raw(bad))).unwrap_err();
+            let e = base_url(Some(raw(bad))).unwrap_err();
             assert_eq!(
                 (e.code, e.path.as_deref()),
                 (ErrorCode::InvalidInput, Some("baseUrl")),
@@ -540,8 +537,8 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        assert_eq!(timestamp(&raw("1700000000000")).unwrap(), "1700000000000");
-        assert_eq!(timestamp(&raw("\"1700000000000\"")).unwrap(), "1700000000000");
+        assert_eq!(timestamp(raw("1700000000000")).unwrap(), "1700000000000");
+        assert_eq!(timestamp(raw("\"1700000000000\"")).unwrap(), "1700000000000");
         for bad in [
             "1700000000",
             "1700000000000.5",
@@ -552,11 +549,11 @@ mod tests {
             "17000000000000",
         ] {
             assert_eq!(
-                timestamp(&raw(bad)).unwrap_err().path.as_deref(),
+                timestamp(raw(bad)).unwrap_err().path.as_deref(),
                 Some("timestamp"),
                 "{bad}"
             );
         }
-        assert!(timestamp(&raw("1700000000")).unwrap_err().message.contains("seconds"));
+        assert!(timestamp(raw("1700000000")).unwrap_err().message.contains("seconds"));
     }
 }

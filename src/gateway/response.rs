@@ -10,11 +10,11 @@ use super::creds::kind;
 use super::ids::Numbers;
 use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
 use crate::json;
-use crate::json::{Map, Unread, Value};
+use crate::json::Raw;
+use crate::json::{Fragment, Map, Unread, Value};
 use crate::money;
 use crate::money::Decimal;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 #[derive(Deserialize)]
@@ -23,9 +23,9 @@ struct ResponseWire<'a> {
     #[serde(borrow)]
     api: Cow<'a, str>,
     #[serde(borrow)]
-    status: &'a RawValue,
+    status: Raw<'a>,
     #[serde(borrow)]
-    body: &'a RawValue,
+    body: Raw<'a>,
 }
 
 /// Gateway codes worth retrying after a back-off: the rate limits (gateway-1688.md §4).
@@ -295,16 +295,23 @@ struct PayWayOut {
     pay_fee: Option<String>,
     /// The same amount in fen, as 1688 sends it.
     pay_fee_fen: Option<String>,
+    /// As 1688 sends it (written: trees print without serde).
     #[serde(skip_serializing_if = "Option::is_none")]
-    timeout: Option<Value>,
+    timeout: Option<Fragment<'static>>,
     channels: Vec<Channel>,
     kjb: bool,
 }
 
 #[derive(Serialize)]
 struct Channel {
-    code: Value,
+    /// A number, a string or null (written).
+    code: Fragment<'static>,
     name: Option<String>,
+}
+
+/// A tree as an answer's field.
+fn written(v: &Value) -> Fragment<'static> {
+    Fragment(Cow::Owned(json::value_to_json(v)))
 }
 
 /// Channel codes that mean 跨境宝.
@@ -359,7 +366,7 @@ fn pay_way(api: &str, status: u16, o: &Map) -> Result<String> {
         };
         kjb |= code.as_u64().is_some_and(|n| KJB_CHANNELS.contains(&n));
         channels.push(Channel {
-            code,
+            code: written(&code),
             name: c.get("name").and_then(Value::as_str).map(str::to_string),
         });
     }
@@ -367,13 +374,13 @@ fn pay_way(api: &str, status: u16, o: &Map) -> Result<String> {
         order_id: text_of(row.get("orderId")),
         pay_fee,
         pay_fee_fen,
-        timeout: row.get("timeout").filter(|v| !v.is_null()).cloned(),
+        timeout: row.get("timeout").filter(|v| !v.is_null()).map(written),
         channels,
         kjb,
     })
 }
 
-fn status_code(raw: &RawValue) -> Result<u16> {
+fn status_code(raw: Raw<'_>) -> Result<u16> {
     let t = raw.get().trim();
     let s = t.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(t);
     match s.parse::<u16>() {
@@ -421,7 +428,7 @@ pub(crate) fn parse(api: &str, status: u16, body: &str) -> Result<String> {
         return super::answers::shape(shape, api, status, value);
     }
     match (answer, value.as_object()) {
-        (Answer::Decoded, _) => json::to_json(&value),
+        (Answer::Decoded, _) => Ok(json::value_to_json(&value)),
         (Answer::PayUrl, Some(o)) => pay_url(api, status, o),
         (Answer::PayWay, Some(o)) => pay_way(api, status, o),
         (Answer::Shaped(_), _) | (_, None) => {

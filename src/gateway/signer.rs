@@ -8,18 +8,18 @@ use super::push;
 use super::request::{self, RequestWire};
 use super::sign::Secret;
 use crate::error::{ErrorCode, KjbError, Result};
+use crate::json::Raw;
 use crate::json::{self, Origin};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use std::fmt;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SignerWire<'a> {
     #[serde(default, borrow)]
-    app_key: Option<&'a RawValue>,
+    app_key: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    app_secret: Option<&'a RawValue>,
+    app_secret: Option<Raw<'a>>,
 }
 
 /// Holds appKey and appSecret; the secret never leaves it.

@@ -14,11 +14,11 @@ use super::response;
 use super::sign::Secret;
 use crate::error::{ErrorCode, GatewayDetail, KjbError, Result};
 use crate::json;
+use crate::json::Raw;
 use crate::json::{Map, Value};
 use crate::money::clip;
 use crate::time::{civil_from_days, days_from_civil, days_in_month};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 use zeroize::Zeroizing;
 
@@ -105,11 +105,11 @@ pub(crate) fn parse_1688_time(s: &str) -> Option<i64> {
 #[serde(deny_unknown_fields)]
 struct TokenWire<'a> {
     #[serde(default, borrow)]
-    text: Option<&'a RawValue>,
+    text: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    now: Option<&'a RawValue>,
+    now: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    status: Option<&'a RawValue>,
+    status: Option<Raw<'a>>,
 }
 
 #[inline(never)]
@@ -319,21 +319,21 @@ pub(crate) fn parse_token_json(input: &str) -> Result<String> {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct GrantWire<'a> {
     #[serde(default, borrow)]
-    grant: Option<&'a RawValue>,
+    grant: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    code: Option<&'a RawValue>,
+    code: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    redirect_uri: Option<&'a RawValue>,
+    redirect_uri: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    refresh_token: Option<&'a RawValue>,
+    refresh_token: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    access_token: Option<&'a RawValue>,
+    access_token: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    base_url: Option<&'a RawValue>,
+    base_url: Option<Raw<'a>>,
 }
 
 /// A non-empty string field, never quoted back (codes and tokens are credentials too).
-fn credential<'a>(raw: Option<&'a RawValue>, path: &str, what: &str) -> Result<Cow<'a, str>> {
+fn credential<'a>(raw: Option<Raw<'a>>, path: &str, what: &str) -> Result<Cow<'a, str>> {
     let refuse = |why: &str| invalid(path, format!("{path} must be {what}; {why}"));
     let raw = raw.ok_or_else(|| refuse("it is missing"))?;
     let s = json_str(raw).ok_or_else(|| refuse(&format!("got {}", kind(raw))))?;

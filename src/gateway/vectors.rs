@@ -4,9 +4,9 @@
 use super::*;
 use crate::error::ErrorCode;
 use crate::json::Origin;
+use crate::json::Raw;
 use params::Ordered;
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
 use signer::Signer;
 
@@ -21,7 +21,7 @@ struct Vector<'a> {
     app_secret: String,
     url_path: String,
     #[serde(borrow)]
-    params: &'a RawValue,
+    params: Raw<'a>,
     string_to_sign: String,
     signature: String,
     #[serde(default)]

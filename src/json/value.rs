@@ -2,9 +2,12 @@
 //! answers): objects keep their keys in the order written, numbers keep their text.
 //!
 //! It is read by the same reader as every other input ([`super::de`]), so the input policy
-//! holds, and it prints through serde like any other output.
+//! holds; it is written by [`super::write_value`].
 
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+#[cfg(test)]
+use serde::ser::{SerializeMap, SerializeSeq};
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -29,6 +32,11 @@ impl Number {
 
     fn is_integer(&self) -> bool {
         !self.0.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
+    }
+
+    /// The number as written.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
     }
 
     pub(crate) fn as_u64(&self) -> Option<u64> {
@@ -221,12 +229,26 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
-/// serde_json's marker for a JSON fragment written as it is (what its `RawValue` serialises as).
-const RAW: &str = "$serde_json::private::RawValue";
+/// serde_json's name for its raw value: what a JSON fragment written as it is serialises as,
+/// and what the reader hands a value's text to ([`super::Raw`]).
+pub(super) const RAW: &str = "$serde_json::private::RawValue";
 
-/// The number as written: the reader checked it against JSON's grammar, and `JSON.parse` gives
-/// the same value as from the float serde_json would print, without the float printer in the
-/// module.
+/// JSON text kept as it is, written into an answer as it is.
+pub(crate) struct Fragment<'a>(pub Cow<'a, str>);
+
+impl Serialize for Fragment<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut raw = s.serialize_struct(RAW, 1)?;
+        raw.serialize_field(RAW, &*self.0)?;
+        raw.end()
+    }
+}
+
+// Trees are written by `ser::write_value`, without serde; these implementations let the tests
+// hold it to serde_json. A number is written as it is (serde_json's raw value): the reader
+// checked it against JSON's grammar, and `JSON.parse` gives the same value as from the float
+// serde_json would print.
+#[cfg(test)]
 impl Serialize for Number {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut raw = s.serialize_struct(RAW, 1)?;
@@ -235,6 +257,7 @@ impl Serialize for Number {
     }
 }
 
+#[cfg(test)]
 impl Serialize for Map {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.0.len()))?;
@@ -245,6 +268,7 @@ impl Serialize for Map {
     }
 }
 
+#[cfg(test)]
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
