@@ -290,7 +290,7 @@ pub(crate) fn orders_from_1688_json(input: &str) -> Result<String> {
     let value =
         response::parse_shaped("alibaba.trade.get.buyerView", 200, body).map_err(|mut e| {
             if let Some(p) = &e.path {
-                e.path = Some(p.replacen("body", "answer", 1));
+                e.path = Some(crate::text::replacen(p, "body", "answer", 1));
             } else if e.code == ErrorCode::GatewayError {
                 e.path = Some("answer".into());
             }

@@ -128,6 +128,44 @@ pub(crate) fn join_path(prefix: &str, rest: &str) -> String {
     }
 }
 
+/// Where `needle` first occurs in `hay`, by byte: a match of whole UTF-8 text starts and ends
+/// at character boundaries. One small loop for the few searches by text, where `str::find`
+/// would bring in the standard library's two-way searcher.
+pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    let Some(&first) = n.first() else { return Some(0) };
+    let h = hay.as_bytes();
+    let mut from = 0usize;
+    while let Some(rest) = h.get(from..) {
+        let at = from.checked_add(rest.iter().position(|&b| b == first)?)?;
+        if h.get(at..)?.starts_with(n) {
+            return Some(at);
+        }
+        from = at.checked_add(1)?;
+    }
+    None
+}
+
+/// `s` with its first `count` occurrences of a non-empty `from` replaced by `to`, left to
+/// right, as `str::replacen` does.
+pub(crate) fn replacen(s: &str, from: &str, to: &str, count: usize) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    for _ in 0..count {
+        let Some(at) = find(rest, from) else { break };
+        let (Some(before), Some(after)) =
+            (rest.get(..at), rest.get(at.saturating_add(from.len())..))
+        else {
+            break;
+        };
+        out.push_str(before);
+        out.push_str(to);
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `s` split at its first `{`: the text before it, the text after it, and — when a `}`
 /// follows — the placeholder's name (everything up to that `}`) and the text after the `}`.
 #[allow(clippy::type_complexity)]
@@ -155,7 +193,7 @@ pub(crate) fn fill<'v>(template: &str, vars: &[(&str, &'v str, &'v str)], zh: bo
     if vars.iter().any(|v| value(v).as_bytes().contains(&b'{')) {
         let mut out = template.to_string();
         for v in vars {
-            out = out.replace(&format!("{{{}}}", v.0), value(v));
+            out = replacen(&out, &format!("{{{}}}", v.0), value(v), usize::MAX);
         }
         return out;
     }
@@ -220,6 +258,24 @@ pub(crate) fn cut(template: &'static str) -> Option<Vec<Seg>> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// The byte search agrees with `str::find`, and `replacen` with `str::replacen`, on
+        /// texts from a small alphabet (many near-matches, overlaps, multi-byte characters).
+        #[test]
+        fn find_and_replacen_agree_with_std(
+            hay in "[ab\u{e9}\u{4e2d}{}]{0,40}",
+            needle in "[ab\u{e9}\u{4e2d}{}]{0,4}",
+            to in "[xy]{0,3}",
+            count in 0usize..5,
+        ) {
+            prop_assert_eq!(find(&hay, &needle), hay.find(needle.as_str()));
+            if !needle.is_empty() {
+                prop_assert_eq!(replacen(&hay, &needle, &to, count), hay.replacen(needle.as_str(), &to, count));
+                prop_assert_eq!(replacen(&hay, &needle, &to, usize::MAX), hay.replace(needle.as_str(), &to));
+            }
+        }
+    }
 
     #[test]
     fn hex_pairs() {

@@ -13,6 +13,7 @@ use crate::json;
 use crate::json::{Map, Unread, Value};
 use crate::money;
 use crate::money::Decimal;
+use crate::text::find;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -91,10 +92,9 @@ fn with_detail(code: ErrorCode, message: String, detail: GatewayDetail) -> KjbEr
 /// The parameter a `gw.ParamMissing` message names ("Required argument orderId …").
 fn missing_param(message: &str) -> Option<&str> {
     let lower = message.to_ascii_lowercase();
-    let at = lower
-        .find("argument")
+    let at = find(&lower, "argument")
         .map(|i| i.saturating_add("argument".len()))
-        .or_else(|| lower.find("parameter").map(|i| i.saturating_add("parameter".len())))?;
+        .or_else(|| find(&lower, "parameter").map(|i| i.saturating_add("parameter".len())))?;
     let rest = message.get(at..)?.trim_start_matches(|c: char| {
         c == 's' || c == ':' || c == '\'' || c == '"' || c == '[' || c.is_whitespace()
     });
@@ -109,7 +109,8 @@ fn token_expired(status: u16, code: Option<&str>, message: Option<&str>) -> bool
     code == Some(TOKEN_CODE)
         || (status == 401
             && code.is_none()
-            && message.is_some_and(|m| m.to_ascii_lowercase().contains("need user authorized")))
+            && message
+                .is_some_and(|m| find(&m.to_ascii_lowercase(), "need user authorized").is_some()))
 }
 
 /// A refusal by the gateway itself (HTTP 4xx/5xx, `error_code`), classified by gateway-1688.md
@@ -243,7 +244,8 @@ fn check(api: &str, status: u16, v: &Value) -> Result<()> {
 /// What to do about the business errors gateway-1688.md §4 documents.
 fn business_hint(code: Option<&str>, message: Option<&str>) -> &'static str {
     let says = |needle: &str| {
-        code.is_some_and(|c| c.contains(needle)) || message.is_some_and(|m| m.contains(needle))
+        code.is_some_and(|c| find(c, needle).is_some())
+            || message.is_some_and(|m| find(m, needle).is_some())
     };
     match code {
         Some("400_4") => "; none of these orders can be paid by KJB",
