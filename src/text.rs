@@ -92,7 +92,8 @@ pub(crate) fn push_inner(out: &mut String, s: &str) {
             .bytes()
             .position(|b| b < 0x20 || b == b'"' || b == b'\\' || !b.is_ascii())
             .unwrap_or(rest.len());
-        let (head, tail) = rest.split_at(plain);
+        // `plain` is at a character boundary (an ASCII byte or the first of a character).
+        let (head, tail) = rest.split_at_checked(plain).unwrap_or((rest, ""));
         out.push_str(head);
         let mut chars = tail.chars();
         let Some(c) = chars.next() else { break };
@@ -173,7 +174,7 @@ fn placeholder(s: &str) -> Option<(&str, &str, Option<(&str, &str)>)> {
     // Byte searches: `str::find(char)` sets up a searcher per call, and this runs per reason.
     let brace = |s: &str, b: u8| s.bytes().position(|x| x == b);
     let open = brace(s, b'{')?;
-    let (before, from_brace) = s.split_at(open);
+    let (before, from_brace) = s.split_at_checked(open)?;
     let after_open = from_brace.get(1..).unwrap_or("");
     let hole = brace(after_open, b'}').and_then(|close| {
         Some((after_open.get(..close)?, after_open.get(close.saturating_add(1)..)?))
