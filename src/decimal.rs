@@ -392,20 +392,14 @@ pub(crate) fn push_fixed(out: &mut String, magnitude: u128, scale: u32) {
         out.push_str(digits);
         return;
     }
-    // `split_at_checked`, not `split_at`: the panic path of the latter keeps the standard
-    // library's printable-character tables in the wasm.
-    match digits
-        .len()
-        .checked_sub(scale)
-        .filter(|&n| n > 0)
-        .and_then(|n| digits.split_at_checked(n))
-    {
-        Some((int, frac)) => {
+    match digits.len().checked_sub(scale) {
+        Some(int_len) if int_len > 0 => {
+            let (int, frac) = digits.split_at(int_len);
             out.push_str(int);
             out.push('.');
             out.push_str(frac);
         }
-        None => {
+        _ => {
             out.push_str("0.");
             for _ in digits.len()..scale {
                 out.push('0');

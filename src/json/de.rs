@@ -144,6 +144,7 @@ struct Frame<'a> {
 /// Adds `key` to the keys of the innermost open object — `keys[from..]` while they are few,
 /// then the set `big` — and says whether it was new. The reader and the policy scan of
 /// [`super::precheck`] share it.
+#[inline(always)]
 #[allow(clippy::ptr_arg)] // the key is kept as the Cow it is
 pub(super) fn add_key<'a>(
     keys: &mut Vec<Cow<'a, str>>,
