@@ -212,7 +212,9 @@ fn check(api: &str, status: u16, v: &Value) -> Result<()> {
             id_strings(o.get("cantPayOrderList").or_else(|| o.get("payFailureOrderList")));
         if !refused.is_empty() {
             text.push_str("; orders refused: ");
-            text.push_str(&quote_server(&refused.join(", ")));
+            text.push_str(&quote_server(
+                &refused.iter().map(String::as_str).collect::<Vec<_>>().join(", "),
+            ));
         }
         text.push_str(business_hint(code.as_deref(), message.as_deref()));
         let gateway_message = message.as_deref().map(quote_server);
