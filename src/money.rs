@@ -109,7 +109,7 @@ fn decimal_text(text: &str, shape: Shape, path: &str, quoted: bool) -> Result<De
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    let (int, frac) = match body.split_once('.') {
+    let (int, frac) = match crate::text::split_once_byte(body, b'.') {
         Some((i, f)) => (i, Some(f)),
         None => (body, None),
     };

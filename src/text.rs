@@ -147,6 +147,28 @@ pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
     None
 }
 
+/// `s` cut at its first `b`, an ASCII byte: the text before it and the text after it, as
+/// `str::split_once(char)` gives them. Searches for one ASCII character go by byte: the
+/// standard library's character searcher is a large function for what they need.
+pub(crate) fn split_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|x| x == b)?;
+    Some((s.get(..at)?, s.get(at.saturating_add(1)..)?))
+}
+
+/// The pieces of `s` between its `b`s (an ASCII byte), as `str::split(char)` gives them.
+pub(crate) fn split_byte(s: &str, b: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let (piece, after) = match split_once_byte(r, b) {
+            Some((piece, after)) => (piece, Some(after)),
+            None => (r, None),
+        };
+        rest = after;
+        Some(piece)
+    })
+}
+
 /// `s` with its first `count` occurrences of a non-empty `from` replaced by `to`, left to
 /// right, as `str::replacen` does.
 pub(crate) fn replacen(s: &str, from: &str, to: &str, count: usize) -> String {
@@ -261,6 +283,15 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The splits at an ASCII byte agree with `str::split_once` and `str::split` (the
+        /// byte first, last, repeated, absent; multi-byte characters around it).
+        #[test]
+        fn byte_splits_agree_with_std(s in "[a:.\u{e9}\u{4e2d}]{0,20}", b in prop_oneof![Just(b':'), Just(b'.')]) {
+            let c = char::from(b);
+            prop_assert_eq!(split_once_byte(&s, b), s.split_once(c));
+            prop_assert_eq!(split_byte(&s, b).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>());
+        }
+
         /// The byte search agrees with `str::find`, and `replacen` with `str::replacen`, on
         /// texts from a small alphabet (many near-matches, overlaps, multi-byte characters).
         #[test]

@@ -114,8 +114,8 @@ pub(crate) fn parse_iso(t: &str) -> Option<i64> {
     let rest = t.get(11..)?;
     let zat = rest.find(['Z', 'z', '+', '-'])?;
     let (clock, z) = (rest.get(..zat)?, rest.get(zat..)?);
-    let clock = clock.split('.').next()?;
-    let parts: Vec<&str> = clock.split(':').collect();
+    let clock = crate::text::split_once_byte(clock, b'.').map_or(clock, |(whole, _)| whole);
+    let parts: Vec<&str> = crate::text::split_byte(clock, b':').collect();
     let (h, mi, s) = match parts.as_slice() {
         [h, m] if h.len() == 2 && m.len() == 2 => (num(h)?, num(m)?, 0),
         [h, m, s] if h.len() == 2 && m.len() == 2 && s.len() == 2 => (num(h)?, num(m)?, num(s)?),

@@ -156,17 +156,17 @@ pub(crate) fn base_url(raw: Option<&RawValue>) -> Result<Cow<'_, str>> {
     } else {
         return Err(bad("does not start with https://"));
     };
-    let (authority, path) = match rest.find('/') {
+    let (authority, path) = match rest.bytes().position(|b| b == b'/') {
         Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i..).unwrap_or("")),
         None => (rest, ""),
     };
     let host = if authority.starts_with('[') {
-        match authority.find(']') {
+        match authority.bytes().position(|b| b == b']') {
             Some(i) => authority.get(..=i).unwrap_or(""),
             None => return Err(bad("has an unclosed IPv6 address")),
         }
     } else {
-        authority.split(':').next().unwrap_or("")
+        crate::text::split_once_byte(authority, b':').map_or(authority, |(host, _)| host)
     };
     let port = authority.get(host.len()..).unwrap_or("");
     if host.is_empty()

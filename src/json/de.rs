@@ -257,7 +257,7 @@ impl Syntax {
 pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.bytes().filter(|&b| b == b'\n').count().saturating_add(1);
-    let col = match before.rfind('\n') {
+    let col = match before.bytes().rposition(|b| b == b'\n') {
         Some(nl) => before.get(nl.saturating_add(1)..).unwrap_or("").chars().count(),
         None => before.chars().count(),
     };
