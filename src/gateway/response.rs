@@ -177,11 +177,23 @@ fn id_strings(v: Option<&Value>) -> Vec<String> {
     }
     match v {
         Some(Value::Array(a)) => a.iter().filter_map(one).collect(),
-        Some(Value::String(s)) => s
-            .split([',', ' ', '[', ']', '"'])
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .collect(),
+        Some(Value::String(s)) => {
+            // By byte: the separators are ASCII, and std's multi-character split is large.
+            let mut ids = Vec::new();
+            let mut rest = s.as_str();
+            while !rest.is_empty() {
+                let end = rest
+                    .bytes()
+                    .position(|b| matches!(b, b',' | b' ' | b'[' | b']' | b'"'))
+                    .unwrap_or(rest.len());
+                let id = rest.get(..end).unwrap_or("");
+                if !id.is_empty() {
+                    ids.push(id.to_string());
+                }
+                rest = rest.get(end.saturating_add(1)..).unwrap_or("");
+            }
+            ids
+        }
         Some(Value::Number(n)) => vec![n.to_string()],
         _ => Vec::new(),
     }
@@ -503,6 +515,19 @@ mod tests {
     use serde_json::{json, Map, Value};
 
     const CBP: &str = "alibaba.crossBorderPay.url.get";
+
+    proptest::proptest! {
+        /// A text list of refused ids is cut where `str::split` at its separators cuts it.
+        #[test]
+        fn refused_ids_in_text_are_cut_at_the_separators(s in "[0-9a, \\[\\]\"\u{4e2d}]{0,24}") {
+            let want: Vec<String> = s
+                .split([',', ' ', '[', ']', '"'])
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect();
+            proptest::prop_assert_eq!(id_strings(Some(&crate::json::Value::String(s.clone()))), want);
+        }
+    }
 
     fn ok(api: &str, body: &str) -> Value {
         serde_json::from_str(&parse(api, 200, body).unwrap()).unwrap()
