@@ -235,7 +235,7 @@ fn order(o: &Value, path: &str, suppliers: &[(String, Facts)]) -> Result<Value> 
     }
     // A red packet shows as its amount (`couponFee`, yuan); absent means none was used.
     if let Some(fee) = text(base.get("couponFee")) {
-        let fee = money::cny_str(fee.trim_start_matches('-'), &bp("couponFee"))?;
+        let fee = money::cny_str(crate::text::trim_start_byte(&fee, b'-'), &bp("couponFee"))?;
         out.insert("redEnvelope".into(), Value::Bool(!fee.is_zero()));
     }
     let created = text(base.get("createTime"));

@@ -169,6 +169,17 @@ pub(crate) fn split_byte(s: &str, b: u8) -> impl Iterator<Item = &str> {
     })
 }
 
+/// `s` without its leading `b`s (an ASCII byte), as `str::trim_start_matches(char)` gives it.
+pub(crate) fn trim_start_byte(s: &str, b: u8) -> &str {
+    s.get(s.bytes().take_while(|&x| x == b).count()..).unwrap_or(s)
+}
+
+/// `s` without its trailing `b`s (an ASCII byte), as `str::trim_end_matches(char)` gives it.
+pub(crate) fn trim_end_byte(s: &str, b: u8) -> &str {
+    let keep = s.len().saturating_sub(s.bytes().rev().take_while(|&x| x == b).count());
+    s.get(..keep).unwrap_or(s)
+}
+
 /// `s` with its first `count` occurrences of a non-empty `from` replaced by `to`, left to
 /// right, as `str::replacen` does.
 pub(crate) fn replacen(s: &str, from: &str, to: &str, count: usize) -> String {
@@ -283,13 +294,16 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// The splits at an ASCII byte agree with `str::split_once` and `str::split` (the
-        /// byte first, last, repeated, absent; multi-byte characters around it).
+        /// The splits and trims at an ASCII byte agree with `str::split_once`, `str::split` and
+        /// `str::trim_*_matches` (the byte first, last, repeated, absent; multi-byte characters
+        /// around it).
         #[test]
         fn byte_splits_agree_with_std(s in "[a:.\u{e9}\u{4e2d}]{0,20}", b in prop_oneof![Just(b':'), Just(b'.')]) {
             let c = char::from(b);
             prop_assert_eq!(split_once_byte(&s, b), s.split_once(c));
             prop_assert_eq!(split_byte(&s, b).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>());
+            prop_assert_eq!(trim_start_byte(&s, b), s.trim_start_matches(c));
+            prop_assert_eq!(trim_end_byte(&s, b), s.trim_end_matches(c));
         }
 
         /// The byte search agrees with `str::find`, and `replacen` with `str::replacen`, on

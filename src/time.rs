@@ -112,7 +112,7 @@ pub(crate) fn parse_iso(t: &str) -> Option<i64> {
     }
     let (y, mo, d) = (num(date.get(..4)?)?, num(date.get(5..7)?)?, num(date.get(8..10)?)?);
     let rest = t.get(11..)?;
-    let zat = rest.find(['Z', 'z', '+', '-'])?;
+    let zat = rest.bytes().position(|b| matches!(b, b'Z' | b'z' | b'+' | b'-'))?;
     let (clock, z) = (rest.get(..zat)?, rest.get(zat..)?);
     let clock = crate::text::split_once_byte(clock, b'.').map_or(clock, |(whole, _)| whole);
     let mut parts = crate::text::split_byte(clock, b':');
@@ -132,7 +132,7 @@ pub(crate) fn parse_1688(t: &str) -> Option<i64> {
     if !t.is_ascii() {
         return None;
     }
-    let zat = t.rfind(['+', '-'])?;
+    let zat = t.bytes().rposition(|b| b == b'+' || b == b'-')?;
     let (digits, z) = (t.get(..zat)?, t.get(zat..)?);
     if !(digits.len() == 14 || digits.len() == 17) || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -194,8 +194,8 @@ pub(crate) fn base_url(raw: Option<&RawValue>) -> Result<Cow<'_, str>> {
         return Err(bad("uses plain http: the gateway is always called over https (http is allowed for localhost only)"));
     }
     Ok(match s {
-        Cow::Borrowed(b) => Cow::Borrowed(b.trim_end_matches('/')),
-        Cow::Owned(o) => Cow::Owned(o.trim_end_matches('/').to_string()),
+        Cow::Borrowed(b) => Cow::Borrowed(crate::text::trim_end_byte(b, b'/')),
+        Cow::Owned(o) => Cow::Owned(crate::text::trim_end_byte(&o, b'/').to_string()),
     })
 }
 
