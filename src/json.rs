@@ -6,7 +6,6 @@
 //! value past a reviewer), and every failure becomes a [`KjbError`] with a path or a position.
 
 mod de;
-mod keys;
 mod value;
 
 pub(crate) use value::{Map, Value};
@@ -16,6 +15,7 @@ pub(crate) use de::{unescape_at, Quote};
 use serde::de::Deserialize;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 /// Serialises an output; our output types hold only strings, numbers and booleans.
 ///
@@ -190,7 +190,7 @@ struct Frame<'a> {
     expect_key: bool,
     /// Index into the shared key stack where this object's keys start.
     keys_from: usize,
-    big: Option<keys::KeySet<'a>>,
+    big: Option<BTreeSet<Cow<'a, str>>>,
 }
 
 /// Checks nesting depth and duplicate keys in one pass over the bytes, without building a tree.

@@ -7,20 +7,20 @@
 //! a few lines per method. Every `deserialize_*` but a handful goes through
 //! `deserialize_any`, as JSON describes its own types.
 
-use super::keys::KeySet;
 use super::value::{Map as Members, Number, Value};
 use super::MAX_DEPTH;
 use crate::error::{ErrorCode, KjbError};
 use crate::text::join_path;
 use serde::de::{self, DeserializeSeed, Visitor};
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// serde_json's name for its borrowed raw value (`&RawValue`), which reads the value's text.
 const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
-/// Keys an object may have before the repeated-key check switches from a linear scan to a
-/// [`KeySet`], so a hostile object with 100,000 keys costs O(n log² n), not O(n²).
+/// Keys an object may have before the repeated-key check switches from a linear scan to an
+/// ordered set, so a hostile object with 100,000 keys costs O(n log n), not O(n²).
 pub(super) const LINEAR_KEYS: usize = 24;
 
 /// A failure while reading; becomes a [`KjbError`] with the path where it happened.
@@ -138,7 +138,7 @@ enum Seg<'a> {
 /// The keys read so far in one open object.
 struct Frame<'a> {
     keys_from: usize,
-    big: Option<KeySet<'a>>,
+    big: Option<BTreeSet<Cow<'a, str>>>,
 }
 
 /// Adds `key` to the keys of the innermost open object — `keys[from..]` while they are few,
@@ -149,7 +149,7 @@ struct Frame<'a> {
 pub(super) fn add_key<'a>(
     keys: &mut Vec<Cow<'a, str>>,
     from: usize,
-    big: &mut Option<KeySet<'a>>,
+    big: &mut Option<BTreeSet<Cow<'a, str>>>,
     key: &Cow<'a, str>,
 ) -> bool {
     if let Some(set) = big.as_mut() {
@@ -163,7 +163,9 @@ pub(super) fn add_key<'a>(
         keys.push(key.clone());
         return true;
     }
-    let mut set = KeySet::default();
+    // Inserted one by one: `collect` would sort them first, with a stable sort the wasm has
+    // no other use for.
+    let mut set = BTreeSet::new();
     for k in mine.iter().chain([key]) {
         set.insert(k.clone());
     }
