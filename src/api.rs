@@ -163,7 +163,7 @@ pub fn signature(input: &str, origin: Origin) -> Result<String> {
     };
     if url_path.starts_with('/')
         || url_path.starts_with("openapi")
-        || url_path.contains("://")
+        || crate::text::find(&url_path, "://").is_some()
         || url_path.chars().any(|c| c.is_whitespace() || c.is_control())
     {
         return Err(KjbError::at(ErrorCode::InvalidInput, P, format!("urlPath must start at \"param2/…\" (no scheme, host, /openapi or leading slash); got \"{}\"", clip(&url_path))));

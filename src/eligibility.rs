@@ -225,7 +225,7 @@ impl Context {
 /// are read by people, in English and Chinese alike; JSON amounts stay plain.
 fn grouped(plain: &str) -> String {
     let (sign, rest) = plain.strip_prefix('-').map_or(("", plain), |r| ("-", r));
-    let int_len = rest.find('.').unwrap_or(rest.len());
+    let int_len = rest.bytes().position(|b| b == b'.').unwrap_or(rest.len());
     let mut out = String::with_capacity(plain.len().saturating_add(int_len / 3));
     out.push_str(sign);
     for (i, c) in rest.char_indices() {

@@ -351,7 +351,12 @@ fn cny_at(raw: Raw<'_>, path: impl FnOnce() -> String) -> Result<Decimal> {
 
 /// Reads `history` (CNY amounts, newest first) at `path`.
 pub(crate) fn read_history(history: &[Raw<'_>], path: &str) -> Result<Vec<Decimal>> {
-    history.iter().enumerate().map(|(i, raw)| cny_at(*raw, || format!("{path}[{i}]"))).collect()
+    // A loop, not `collect` into a `Result`: that adapter is a large function of its own.
+    let mut out = Vec::with_capacity(history.len());
+    for (i, raw) in history.iter().enumerate() {
+        out.push(cny_at(*raw, || format!("{path}[{i}]"))?);
+    }
+    Ok(out)
 }
 
 /// Reads an optional schedule at `path`, defaulting to the built-in one.

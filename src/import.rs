@@ -235,7 +235,7 @@ fn order(o: &Value, path: &str, suppliers: &[(String, Facts)]) -> Result<Value> 
     }
     // A red packet shows as its amount (`couponFee`, yuan); absent means none was used.
     if let Some(fee) = text(base.get("couponFee")) {
-        let fee = money::cny_str(fee.trim_start_matches('-'), &bp("couponFee"))?;
+        let fee = money::cny_str(crate::text::trim_start_byte(&fee, b'-'), &bp("couponFee"))?;
         out.insert("redEnvelope".into(), Value::Bool(!fee.is_zero()));
     }
     let created = text(base.get("createTime"));
@@ -290,7 +290,7 @@ pub(crate) fn orders_from_1688_json(input: &str) -> Result<String> {
     let value =
         response::parse_shaped("alibaba.trade.get.buyerView", 200, body).map_err(|mut e| {
             if let Some(p) = &e.path {
-                e.path = Some(p.replacen("body", "answer", 1));
+                e.path = Some(crate::text::replacen(p, "body", "answer", 1));
             } else if e.code == ErrorCode::GatewayError {
                 e.path = Some("answer".into());
             }

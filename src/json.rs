@@ -15,7 +15,6 @@ mod value;
 pub(crate) use value::{Fragment, Map, Value};
 
 use crate::error::{ErrorCode, KjbError, Result};
-use de::LINEAR_KEYS;
 pub(crate) use de::{unescape_at, Quote};
 pub(crate) use ser::{write_value, Escape};
 use serde::de::Deserialize;
@@ -264,19 +263,7 @@ fn precheck(text: &str) -> Result<()> {
                         } else {
                             Cow::Borrowed(raw.get(1..raw.len().saturating_sub(1)).unwrap_or(""))
                         };
-                        let dup = if let Some(set) = frame.big.as_mut() {
-                            !set.insert(key.clone())
-                        } else {
-                            let mine = keys.get(frame.keys_from..).unwrap_or(&[]);
-                            let dup = mine.contains(&key);
-                            if !dup && mine.len() >= LINEAR_KEYS {
-                                let mut set: BTreeSet<Cow<'_, str>> =
-                                    mine.iter().cloned().collect();
-                                set.insert(key.clone());
-                                frame.big = Some(set);
-                            }
-                            dup
-                        };
+                        let dup = !de::add_key(&mut keys, frame.keys_from, &mut frame.big, &key);
                         if dup {
                             return Err(scan_error(
                                 text,
@@ -285,9 +272,6 @@ fn precheck(text: &str) -> Result<()> {
                                     "duplicate key \"{key}\" in one object: send each key once"
                                 ),
                             ));
-                        }
-                        if frame.big.is_none() {
-                            keys.push(key);
                         }
                     }
                 }
@@ -376,6 +360,35 @@ mod tests {
         s.pop();
         s.push_str(",\"k99\":1}");
         assert!(parse::<Doc>(&s).unwrap_err().message.contains("\"k99\""));
+    }
+
+    /// Around the switch from the list to the set: a repeat of the first key, of the key that
+    /// made the switch, and of the one after it are all caught — by the reader, and by the
+    /// policy scan that runs when reading stopped earlier (at `"a"`, a string).
+    #[test]
+    fn repeats_are_caught_across_the_switch_to_the_set() {
+        for a in ["1", "\"x\""] {
+            for n in [de::LINEAR_KEYS - 1, de::LINEAR_KEYS, de::LINEAR_KEYS + 1] {
+                let keys: Vec<String> = (0..=n).map(|i| format!("k{i}")).collect();
+                for again in [&keys[0], &keys[n - 1], &keys[n]] {
+                    let mut s = format!("{{\"a\":{a}");
+                    for k in keys.iter().chain([again]) {
+                        s.push_str(&format!(",\"{k}\":0"));
+                    }
+                    s.push('}');
+                    let e = parse::<Doc>(&s).unwrap_err();
+                    assert_eq!(e.code, ErrorCode::InvalidJson, "{s}");
+                    let want = format!("duplicate key \"{again}\"");
+                    assert!(e.message.contains(&want), "{s}: {}", e.message);
+                }
+                let mut s = String::from("{\"a\":1");
+                for k in &keys {
+                    s.push_str(&format!(",\"{k}\":0"));
+                }
+                s.push('}');
+                parse::<Doc>(&s).unwrap();
+            }
+        }
     }
 
     #[test]

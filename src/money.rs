@@ -109,12 +109,12 @@ fn decimal_text(text: &str, shape: Shape, path: &str, quoted: bool) -> Result<De
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    let (int, frac) = match body.split_once('.') {
+    let (int, frac) = match crate::text::split_once_byte(body, b'.') {
         Some((i, f)) => (i, Some(f)),
         None => (body, None),
     };
     if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
-        if body.contains(['e', 'E']) {
+        if body.bytes().any(|b| b == b'e' || b == b'E') {
             return Err(bad(format!(
                 "{} is written with an exponent: write it as plain digits",
                 written()
@@ -124,7 +124,7 @@ fn decimal_text(text: &str, shape: Shape, path: &str, quoted: bool) -> Result<De
     }
     if let Some(f) = frac {
         if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
-            if f.contains(['e', 'E']) {
+            if f.bytes().any(|b| b == b'e' || b == b'E') {
                 return Err(bad(format!(
                     "{} is written with an exponent: write it as plain digits",
                     written()
@@ -141,7 +141,7 @@ fn decimal_text(text: &str, shape: Shape, path: &str, quoted: bool) -> Result<De
             )));
         }
     }
-    let significant_int = int.trim_start_matches('0');
+    let significant_int = crate::text::trim_start_byte(int, b'0');
     if significant_int.len() > MAX_INT_DIGITS {
         return Err(bad(format!("{} has more than {MAX_INT_DIGITS} integer digits", written())));
     }

@@ -90,7 +90,8 @@ pub(crate) fn push_str(out: &mut String, s: &str) {
 pub(crate) fn push_inner(out: &mut String, s: &str) {
     let mut rest = s;
     loop {
-        let (head, tail) = rest.split_at(plain_len(rest.as_bytes()));
+        // `plain_len` stops at a character boundary (an ASCII byte or the first of a character).
+        let (head, tail) = rest.split_at_checked(plain_len(rest.as_bytes())).unwrap_or((rest, ""));
         out.push_str(head);
         let mut chars = tail.chars();
         let Some(c) = chars.next() else { break };
@@ -175,6 +176,77 @@ pub(crate) fn join_path(prefix: &str, rest: &str) -> String {
     }
 }
 
+/// Where `needle` first occurs in `hay`, by byte: a match of whole UTF-8 text starts and ends
+/// at character boundaries. One small loop for the few searches by text, where `str::find`
+/// would bring in the standard library's two-way searcher.
+pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    let Some(&first) = n.first() else { return Some(0) };
+    let h = hay.as_bytes();
+    let mut from = 0usize;
+    while let Some(rest) = h.get(from..) {
+        let at = from.checked_add(rest.iter().position(|&b| b == first)?)?;
+        if h.get(at..)?.starts_with(n) {
+            return Some(at);
+        }
+        from = at.checked_add(1)?;
+    }
+    None
+}
+
+/// `s` cut at its first `b`, an ASCII byte: the text before it and the text after it, as
+/// `str::split_once(char)` gives them. Searches for one ASCII character go by byte: the
+/// standard library's character searcher is a large function for what they need.
+pub(crate) fn split_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|x| x == b)?;
+    Some((s.get(..at)?, s.get(at.saturating_add(1)..)?))
+}
+
+/// The pieces of `s` between its `b`s (an ASCII byte), as `str::split(char)` gives them.
+pub(crate) fn split_byte(s: &str, b: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let (piece, after) = match split_once_byte(r, b) {
+            Some((piece, after)) => (piece, Some(after)),
+            None => (r, None),
+        };
+        rest = after;
+        Some(piece)
+    })
+}
+
+/// `s` without its leading `b`s (an ASCII byte), as `str::trim_start_matches(char)` gives it.
+pub(crate) fn trim_start_byte(s: &str, b: u8) -> &str {
+    s.get(s.bytes().take_while(|&x| x == b).count()..).unwrap_or(s)
+}
+
+/// `s` without its trailing `b`s (an ASCII byte), as `str::trim_end_matches(char)` gives it.
+pub(crate) fn trim_end_byte(s: &str, b: u8) -> &str {
+    let keep = s.len().saturating_sub(s.bytes().rev().take_while(|&x| x == b).count());
+    s.get(..keep).unwrap_or(s)
+}
+
+/// `s` with its first `count` occurrences of a non-empty `from` replaced by `to`, left to
+/// right, as `str::replacen` does.
+pub(crate) fn replacen(s: &str, from: &str, to: &str, count: usize) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    for _ in 0..count {
+        let Some(at) = find(rest, from) else { break };
+        let (Some(before), Some(after)) =
+            (rest.get(..at), rest.get(at.saturating_add(from.len())..))
+        else {
+            break;
+        };
+        out.push_str(before);
+        out.push_str(to);
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `s` split at its first `{`: the text before it, the text after it, and — when a `}`
 /// follows — the placeholder's name (everything up to that `}`) and the text after the `}`.
 #[allow(clippy::type_complexity)]
@@ -182,7 +254,7 @@ fn placeholder(s: &str) -> Option<(&str, &str, Option<(&str, &str)>)> {
     // Byte searches: `str::find(char)` sets up a searcher per call, and this runs per reason.
     let brace = |s: &str, b: u8| s.bytes().position(|x| x == b);
     let open = brace(s, b'{')?;
-    let (before, from_brace) = s.split_at(open);
+    let (before, from_brace) = s.split_at_checked(open)?;
     let after_open = from_brace.get(1..).unwrap_or("");
     let hole = brace(after_open, b'}').and_then(|close| {
         Some((after_open.get(..close)?, after_open.get(close.saturating_add(1)..)?))
@@ -202,7 +274,7 @@ pub(crate) fn fill<'v>(template: &str, vars: &[(&str, &'v str, &'v str)], zh: bo
     if vars.iter().any(|v| value(v).as_bytes().contains(&b'{')) {
         let mut out = template.to_string();
         for v in vars {
-            out = out.replace(&format!("{{{}}}", v.0), value(v));
+            out = replacen(&out, &format!("{{{}}}", v.0), value(v), usize::MAX);
         }
         return out;
     }
@@ -267,6 +339,36 @@ pub(crate) fn cut(template: &'static str) -> Option<Vec<Seg>> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// The splits and trims at an ASCII byte agree with `str::split_once`, `str::split` and
+        /// `str::trim_*_matches` (the byte first, last, repeated, absent; multi-byte characters
+        /// around it).
+        #[test]
+        fn byte_splits_agree_with_std(s in "[a:.\u{e9}\u{4e2d}]{0,20}", b in prop_oneof![Just(b':'), Just(b'.')]) {
+            let c = char::from(b);
+            prop_assert_eq!(split_once_byte(&s, b), s.split_once(c));
+            prop_assert_eq!(split_byte(&s, b).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>());
+            prop_assert_eq!(trim_start_byte(&s, b), s.trim_start_matches(c));
+            prop_assert_eq!(trim_end_byte(&s, b), s.trim_end_matches(c));
+        }
+
+        /// The byte search agrees with `str::find`, and `replacen` with `str::replacen`, on
+        /// texts from a small alphabet (many near-matches, overlaps, multi-byte characters).
+        #[test]
+        fn find_and_replacen_agree_with_std(
+            hay in "[ab\u{e9}\u{4e2d}{}]{0,40}",
+            needle in "[ab\u{e9}\u{4e2d}{}]{0,4}",
+            to in "[xy]{0,3}",
+            count in 0usize..5,
+        ) {
+            prop_assert_eq!(find(&hay, &needle), hay.find(needle.as_str()));
+            if !needle.is_empty() {
+                prop_assert_eq!(replacen(&hay, &needle, &to, count), hay.replacen(needle.as_str(), &to, count));
+                prop_assert_eq!(replacen(&hay, &needle, &to, usize::MAX), hay.replace(needle.as_str(), &to));
+            }
+        }
+    }
 
     #[test]
     fn hex_pairs() {

@@ -112,13 +112,15 @@ pub(crate) fn parse_iso(t: &str) -> Option<i64> {
     }
     let (y, mo, d) = (num(date.get(..4)?)?, num(date.get(5..7)?)?, num(date.get(8..10)?)?);
     let rest = t.get(11..)?;
-    let zat = rest.find(['Z', 'z', '+', '-'])?;
+    let zat = rest.bytes().position(|b| matches!(b, b'Z' | b'z' | b'+' | b'-'))?;
     let (clock, z) = (rest.get(..zat)?, rest.get(zat..)?);
-    let clock = clock.split('.').next()?;
-    let parts: Vec<&str> = clock.split(':').collect();
-    let (h, mi, s) = match parts.as_slice() {
-        [h, m] if h.len() == 2 && m.len() == 2 => (num(h)?, num(m)?, 0),
-        [h, m, s] if h.len() == 2 && m.len() == 2 && s.len() == 2 => (num(h)?, num(m)?, num(s)?),
+    let clock = crate::text::split_once_byte(clock, b'.').map_or(clock, |(whole, _)| whole);
+    let mut parts = crate::text::split_byte(clock, b':');
+    let (h, mi, s) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(h), Some(m), None, None) if h.len() == 2 && m.len() == 2 => (num(h)?, num(m)?, 0),
+        (Some(h), Some(m), Some(s), None) if h.len() == 2 && m.len() == 2 && s.len() == 2 => {
+            (num(h)?, num(m)?, num(s)?)
+        }
         _ => return None,
     };
     epoch(y, mo, d, h, mi, s, zone(z)?)
@@ -130,7 +132,7 @@ pub(crate) fn parse_1688(t: &str) -> Option<i64> {
     if !t.is_ascii() {
         return None;
     }
-    let zat = t.rfind(['+', '-'])?;
+    let zat = t.bytes().rposition(|b| b == b'+' || b == b'-')?;
     let (digits, z) = (t.get(..zat)?, t.get(zat..)?);
     if !(digits.len() == 14 || digits.len() == 17) || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -182,9 +184,13 @@ mod tests {
             "x",
             "2026-11-27T25:00:00Z",
             "２026-11-27T12:00:00Z",
+            "2026-11-27T12Z",
+            "2026-11-27T12:00:00:00Z",
+            "2026-11-27T12:0:00Z",
         ] {
             assert_eq!(parse_iso(bad), None, "{bad}");
         }
+        assert_eq!(parse_iso("2026-11-27T12:00Z"), Some(1_795_780_800));
         assert_eq!(next_day(1_795_780_800), 1_795_824_000);
     }
 

@@ -150,11 +150,11 @@ pub(crate) type Field<'a> = (Cow<'a, str>, Cow<'a, str>);
 /// without `=` is a key with an empty value, as WHATWG reads it.
 pub fn parse(body: &str) -> Result<Vec<Field<'_>>, (usize, DecodeError)> {
     let mut fields = Vec::new();
-    for (i, part) in body.split('&').enumerate() {
+    for (i, part) in crate::text::split_byte(body, b'&').enumerate() {
         if part.is_empty() {
             continue;
         }
-        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        let (k, v) = crate::text::split_once_byte(part, b'=').unwrap_or((part, ""));
         let k = decode(k).map_err(|e| (i, e))?;
         let v = decode(v).map_err(|e| (i, e))?;
         fields.push((k, v));

@@ -151,7 +151,13 @@ pub(crate) fn typed<'a>(
 }
 
 fn quoted(choices: &[&str]) -> String {
-    choices.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+    let mut s = String::new();
+    for (i, c) in choices.iter().enumerate() {
+        s.push_str(if i == 0 { "\"" } else { ", \"" });
+        s.push_str(c);
+        s.push('"');
+    }
+    s
 }
 
 /// A positive integer ≤ 2^53 − 1, from a JSON integer or a string of digits.

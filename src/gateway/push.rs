@@ -212,7 +212,10 @@ fn read_message(message: &str) -> Result<String> {
         ));
     }
     if let Err(Unread::Read(e)) = &read {
-        let why = e.message.trim_start_matches("invalid JSON: ");
+        let mut why = e.message.as_str();
+        while let Some(rest) = why.strip_prefix("invalid JSON: ") {
+            why = rest;
+        }
         return Err(at(malformed(P, format!("message is not valid JSON ({why})")), e));
     }
     let printed = ids::compact(text, Numbers::QuoteIds)

@@ -156,17 +156,17 @@ pub(crate) fn base_url(raw: Option<Raw<'_>>) -> Result<Cow<'_, str>> {
     } else {
         return Err(bad("does not start with https://"));
     };
-    let (authority, path) = match rest.find('/') {
+    let (authority, path) = match rest.bytes().position(|b| b == b'/') {
         Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i..).unwrap_or("")),
         None => (rest, ""),
     };
     let host = if authority.starts_with('[') {
-        match authority.find(']') {
+        match authority.bytes().position(|b| b == b']') {
             Some(i) => authority.get(..=i).unwrap_or(""),
             None => return Err(bad("has an unclosed IPv6 address")),
         }
     } else {
-        authority.split(':').next().unwrap_or("")
+        crate::text::split_once_byte(authority, b':').map_or(authority, |(host, _)| host)
     };
     let port = authority.get(host.len()..).unwrap_or("");
     if host.is_empty()
@@ -194,8 +194,8 @@ pub(crate) fn base_url(raw: Option<Raw<'_>>) -> Result<Cow<'_, str>> {
         return Err(bad("uses plain http: the gateway is always called over https (http is allowed for localhost only)"));
     }
     Ok(match s {
-        Cow::Borrowed(b) => Cow::Borrowed(b.trim_end_matches('/')),
-        Cow::Owned(o) => Cow::Owned(o.trim_end_matches('/').to_string()),
+        Cow::Borrowed(b) => Cow::Borrowed(crate::text::trim_end_byte(b, b'/')),
+        Cow::Owned(o) => Cow::Owned(crate::text::trim_end_byte(&o, b'/').to_string()),
     })
 }
 

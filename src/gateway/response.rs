@@ -14,6 +14,7 @@ use crate::json::Raw;
 use crate::json::{Fragment, Map, Unread, Value};
 use crate::money;
 use crate::money::Decimal;
+use crate::text::find;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -91,10 +92,9 @@ fn with_detail(code: ErrorCode, message: String, detail: GatewayDetail) -> KjbEr
 /// The parameter a `gw.ParamMissing` message names ("Required argument orderId …").
 fn missing_param(message: &str) -> Option<&str> {
     let lower = message.to_ascii_lowercase();
-    let at = lower
-        .find("argument")
+    let at = find(&lower, "argument")
         .map(|i| i.saturating_add("argument".len()))
-        .or_else(|| lower.find("parameter").map(|i| i.saturating_add("parameter".len())))?;
+        .or_else(|| find(&lower, "parameter").map(|i| i.saturating_add("parameter".len())))?;
     let rest = message.get(at..)?.trim_start_matches(|c: char| {
         c == 's' || c == ':' || c == '\'' || c == '"' || c == '[' || c.is_whitespace()
     });
@@ -109,7 +109,8 @@ fn token_expired(status: u16, code: Option<&str>, message: Option<&str>) -> bool
     code == Some(TOKEN_CODE)
         || (status == 401
             && code.is_none()
-            && message.is_some_and(|m| m.to_ascii_lowercase().contains("need user authorized")))
+            && message
+                .is_some_and(|m| find(&m.to_ascii_lowercase(), "need user authorized").is_some()))
 }
 
 /// A refusal by the gateway itself (HTTP 4xx/5xx, `error_code`), classified by gateway-1688.md
@@ -176,11 +177,23 @@ fn id_strings(v: Option<&Value>) -> Vec<String> {
     }
     match v {
         Some(Value::Array(a)) => a.iter().filter_map(one).collect(),
-        Some(Value::String(s)) => s
-            .split([',', ' ', '[', ']', '"'])
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .collect(),
+        Some(Value::String(s)) => {
+            // By byte: the separators are ASCII, and std's multi-character split is large.
+            let mut ids = Vec::new();
+            let mut rest = s.as_str();
+            while !rest.is_empty() {
+                let end = rest
+                    .bytes()
+                    .position(|b| matches!(b, b',' | b' ' | b'[' | b']' | b'"'))
+                    .unwrap_or(rest.len());
+                let id = rest.get(..end).unwrap_or("");
+                if !id.is_empty() {
+                    ids.push(id.to_string());
+                }
+                rest = rest.get(end.saturating_add(1)..).unwrap_or("");
+            }
+            ids
+        }
         Some(Value::Number(n)) => vec![n.to_string()],
         _ => Vec::new(),
     }
@@ -211,7 +224,9 @@ fn check(api: &str, status: u16, v: &Value) -> Result<()> {
             id_strings(o.get("cantPayOrderList").or_else(|| o.get("payFailureOrderList")));
         if !refused.is_empty() {
             text.push_str("; orders refused: ");
-            text.push_str(&quote_server(&refused.join(", ")));
+            text.push_str(&quote_server(
+                &refused.iter().map(String::as_str).collect::<Vec<_>>().join(", "),
+            ));
         }
         text.push_str(business_hint(code.as_deref(), message.as_deref()));
         let gateway_message = message.as_deref().map(quote_server);
@@ -243,7 +258,8 @@ fn check(api: &str, status: u16, v: &Value) -> Result<()> {
 /// What to do about the business errors gateway-1688.md §4 documents.
 fn business_hint(code: Option<&str>, message: Option<&str>) -> &'static str {
     let says = |needle: &str| {
-        code.is_some_and(|c| c.contains(needle)) || message.is_some_and(|m| m.contains(needle))
+        code.is_some_and(|c| find(c, needle).is_some())
+            || message.is_some_and(|m| find(m, needle).is_some())
     };
     match code {
         Some("400_4") => "; none of these orders can be paid by KJB",
@@ -506,6 +522,19 @@ mod tests {
     use serde_json::{json, Map, Value};
 
     const CBP: &str = "alibaba.crossBorderPay.url.get";
+
+    proptest::proptest! {
+        /// A text list of refused ids is cut where `str::split` at its separators cuts it.
+        #[test]
+        fn refused_ids_in_text_are_cut_at_the_separators(s in "[0-9a, \\[\\]\"\u{4e2d}]{0,24}") {
+            let want: Vec<String> = s
+                .split([',', ' ', '[', ']', '"'])
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect();
+            proptest::prop_assert_eq!(id_strings(Some(&crate::json::Value::String(s.clone()))), want);
+        }
+    }
 
     fn ok(api: &str, body: &str) -> Value {
         serde_json::from_str(&parse(api, 200, body).unwrap()).unwrap()

@@ -47,7 +47,8 @@ impl Secret {
     /// HMAC-SHA1 (RFC 2104) of the concatenated `parts` under this secret.
     fn hmac<'m>(&self, parts: impl IntoIterator<Item = &'m [u8]>) -> [u8; DIGEST_LEN] {
         let mut digest = [0u8; DIGEST_LEN];
-        keyed(&self.0, &mut parts.into_iter(), &mut digest);
+        let mut parts = parts.into_iter();
+        keyed(&self.0, &mut |h| parts.by_ref().for_each(|p| h.update(p)), &mut digest);
         scrub_stack::<HMAC_SCRUB_WORDS>();
         digest
     }
@@ -59,8 +60,10 @@ const DIGEST_LEN: usize = 20;
 
 /// The HMAC itself, kept out of line (and not generic: one copy in the module) so that
 /// [`scrub_stack`], called right after it returns, starts its zeroing where its frames began.
+/// `message` feeds the message to the hasher: a closure, where a `dyn Iterator` would bring
+/// every iterator method of each caller's iterator into the wasm.
 #[inline(never)]
-fn keyed(key: &[u8], parts: &mut dyn Iterator<Item = &[u8]>, out: &mut [u8; DIGEST_LEN]) {
+fn keyed(key: &[u8], message: &mut dyn FnMut(&mut Sha1), out: &mut [u8; DIGEST_LEN]) {
     // The padded key block: K, or SHA-1(K) when K is longer than a block, then zeros.
     let mut block = Zeroizing::new(vec![0u8; BLOCK_LEN]);
     if key.len() > BLOCK_LEN {
@@ -77,7 +80,7 @@ fn keyed(key: &[u8], parts: &mut dyn Iterator<Item = &[u8]>, out: &mut [u8; DIGE
     block.iter_mut().for_each(|b| *b ^= 0x36);
     let mut h = Sha1::new();
     h.update(block.as_slice());
-    parts.for_each(|p| h.update(p));
+    message(&mut h);
     let mut inner = GenericArray::default();
     h.finalize_into_reset(&mut inner);
     block.iter_mut().for_each(|b| *b ^= 0x36 ^ 0x5c);

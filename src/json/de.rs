@@ -141,6 +141,38 @@ struct Frame<'a> {
     big: Option<BTreeSet<Cow<'a, str>>>,
 }
 
+/// Adds `key` to the keys of the innermost open object — `keys[from..]` while they are few,
+/// then the set `big` — and says whether it was new. The reader and the policy scan of
+/// [`super::precheck`] share it.
+#[inline(always)]
+#[allow(clippy::ptr_arg)] // the key is kept as the Cow it is
+pub(super) fn add_key<'a>(
+    keys: &mut Vec<Cow<'a, str>>,
+    from: usize,
+    big: &mut Option<BTreeSet<Cow<'a, str>>>,
+    key: &Cow<'a, str>,
+) -> bool {
+    if let Some(set) = big.as_mut() {
+        return set.insert(key.clone());
+    }
+    let mine = keys.get(from..).unwrap_or(&[]);
+    if mine.contains(key) {
+        return false;
+    }
+    if mine.len() < LINEAR_KEYS {
+        keys.push(key.clone());
+        return true;
+    }
+    // Inserted one by one: `collect` would sort them first, with a stable sort the wasm has
+    // no other use for.
+    let mut set = BTreeSet::new();
+    for k in mine.iter().chain([key]) {
+        set.insert(k.clone());
+    }
+    *big = Some(set);
+    true
+}
+
 /// Which numbers a [`Value`] tree holds as strings of their text: `quote(key, number)` is
 /// asked for each number as written, with the key it is under (a list's elements are under the
 /// list's key; `None` outside any object).
@@ -227,7 +259,7 @@ impl Syntax {
 pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.bytes().filter(|&b| b == b'\n').count().saturating_add(1);
-    let col = match before.rfind('\n') {
+    let col = match before.bytes().rposition(|b| b == b'\n') {
         Some(nl) => before.get(nl.saturating_add(1)..).unwrap_or("").chars().count(),
         None => before.chars().count(),
     };
@@ -596,29 +628,11 @@ impl<'a> De<'a> {
     #[allow(clippy::ptr_arg)] // the key is kept as the Cow it is
     fn remember(&mut self, key: &Cow<'a, str>, at: usize) -> Result<()> {
         let Some(frame) = self.frames.last_mut() else { return Ok(()) };
-        let dup = if let Some(set) = frame.big.as_mut() {
-            !set.insert(key.clone())
-        } else {
-            let mine = self.keys.get(frame.keys_from..).unwrap_or(&[]);
-            let dup = mine.contains(key);
-            if !dup {
-                if mine.len() >= LINEAR_KEYS {
-                    let mut set: BTreeSet<Cow<'a, str>> = mine.iter().cloned().collect();
-                    set.insert(key.clone());
-                    frame.big = Some(set);
-                } else {
-                    self.keys.push(key.clone());
-                }
-            }
-            dup
-        };
-        if dup {
-            return Err(self.scan_error(
-                at,
-                format!("duplicate key \"{key}\" in one object: send each key once"),
-            ));
+        if add_key(&mut self.keys, frame.keys_from, &mut frame.big, key) {
+            return Ok(());
         }
-        Ok(())
+        Err(self
+            .scan_error(at, format!("duplicate key \"{key}\" in one object: send each key once")))
     }
 
     /// Before an element or member: `,` between them, or the closing bracket. `Ok(false)` at
