@@ -394,10 +394,12 @@ pub(crate) fn push_fixed(out: &mut String, magnitude: u128, scale: u32) {
     }
     match digits.len().checked_sub(scale) {
         Some(int_len) if int_len > 0 => {
-            let (int, frac) = digits.split_at(int_len);
-            out.push_str(int);
-            out.push('.');
-            out.push_str(frac);
+            // The digits are ASCII: the point goes in at any byte, and `insert`'s boundary
+            // check panics with a fixed message, where `split_at` would bring in the standard
+            // library's printing of the text it could not split.
+            let at = out.len().saturating_add(int_len);
+            out.push_str(digits);
+            out.insert(at, '.');
         }
         _ => {
             out.push_str("0.");

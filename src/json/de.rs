@@ -109,7 +109,15 @@ impl fmt::Display for Unexpected<'_> {
             de::Unexpected::Float(_) => f.write_str("a decimal number"),
             de::Unexpected::Unsigned(n) => write!(f, "integer `{n}`"),
             de::Unexpected::Signed(n) => write!(f, "integer `{n}`"),
-            de::Unexpected::Str(s) => write!(f, "string {s:?}"),
+            // Quoted and escaped as JSON writes it (Rust's `{:?}` would keep the standard
+            // library's table of printable characters in the wasm for this one message).
+            de::Unexpected::Str(s) => {
+                let mut quoted = String::with_capacity(s.len().saturating_add(2));
+                quoted.push('"');
+                crate::text::push_inner_utf8(&mut quoted, s);
+                quoted.push('"');
+                write!(f, "string {quoted}")
+            }
             de::Unexpected::Bool(b) => write!(f, "boolean `{b}`"),
             de::Unexpected::Unit => f.write_str("null"),
             de::Unexpected::Seq => f.write_str("a list"),
