@@ -32,12 +32,13 @@ setup-runtimes:
 
 # ---- the package ----------------------------------------------------------------------------
 
-# A RUSTFLAGS in the environment replaces .cargo/config.toml's flags, the inliner's and the
-# loop unroller's thresholds included (the module would grow ~10 KB past the size budget):
-# keep them alongside the caller's, unless the caller chose thresholds.
+# A RUSTFLAGS in the environment, even an empty one, replaces .cargo/config.toml's flags, the
+# inliner's and the loop unroller's thresholds included (the module would grow ~10 KB past the
+# size budget): keep them alongside the caller's, unless the caller chose an inline threshold.
 SIZE_FLAGS := -C llvm-args=-inline-threshold=100 -C llvm-args=-unroll-threshold=150
+KEEP_SIZE_FLAGS := $(if $(filter undefined,$(origin RUSTFLAGS)),,$(if $(findstring inline-threshold,$(RUSTFLAGS)),,x))
 wasm: setup
-	$(if $(and $(RUSTFLAGS),$(if $(findstring threshold,$(RUSTFLAGS)),,x)),RUSTFLAGS="$(RUSTFLAGS) $(SIZE_FLAGS)") $(CARGO_WASM)
+	$(if $(KEEP_SIZE_FLAGS),RUSTFLAGS="$(strip $(RUSTFLAGS) $(SIZE_FLAGS))") $(CARGO_WASM)
 
 pkg: wasm
 	@rm -rf pkg/node pkg/web

@@ -9,7 +9,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-export const WASM_GZIP_BUDGET_KB = 177;
+export const WASM_GZIP_BUDGET_KB = 178;
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;

@@ -103,20 +103,42 @@ impl de::Error for Error {
 
 struct Unexpected<'a>(de::Unexpected<'a>);
 
+/// Writes `s` for a message between quotes: `"` and `\` escaped and control characters as JSON
+/// writes them, and the characters a reader cannot see or that reorder the text around them
+/// (bidi controls, zero-width and other format characters, DEL and C1 controls) as `\u{…}`,
+/// as Rust's `{:?}` does — which is not used, as it would keep the standard library's table of
+/// printable characters in the wasm for this one message.
+fn quote_visibly(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    let mut plain = [0u8; 4];
+    let mut escaped = String::new();
+    for c in s.chars() {
+        let n = u32::from(c);
+        if matches!(n, 0x7f..=0x9f | 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e
+            | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f | 0xfeff | 0xfff9..=0xfffb
+            | 0xe0000..=0xe0fff)
+        {
+            write!(f, "\\u{{{n:x}}}")?;
+        } else if n < 0x20 || c == '"' || c == '\\' {
+            escaped.clear();
+            crate::text::push_inner_utf8(&mut escaped, c.encode_utf8(&mut plain));
+            f.write_str(&escaped)?;
+        } else {
+            f.write_str(c.encode_utf8(&mut plain))?;
+        }
+    }
+    Ok(())
+}
+
 impl fmt::Display for Unexpected<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             de::Unexpected::Float(_) => f.write_str("a decimal number"),
             de::Unexpected::Unsigned(n) => write!(f, "integer `{n}`"),
             de::Unexpected::Signed(n) => write!(f, "integer `{n}`"),
-            // Quoted and escaped as JSON writes it (Rust's `{:?}` would keep the standard
-            // library's table of printable characters in the wasm for this one message).
             de::Unexpected::Str(s) => {
-                let mut quoted = String::with_capacity(s.len().saturating_add(2));
-                quoted.push('"');
-                crate::text::push_inner_utf8(&mut quoted, s);
-                quoted.push('"');
-                write!(f, "string {quoted}")
+                f.write_str("string \"")?;
+                quote_visibly(f, s)?;
+                f.write_str("\"")
             }
             de::Unexpected::Bool(b) => write!(f, "boolean `{b}`"),
             de::Unexpected::Unit => f.write_str("null"),
@@ -769,6 +791,12 @@ impl<'a> De<'a> {
         let at = self.i;
         let owned;
         let unexp = match self.peek() {
+            // A whole input given as a string is not quoted back: for the calls that take the
+            // app secret, that string may be the secret itself.
+            Some(b'"') if self.path.is_empty() => match self.skip() {
+                Ok(()) => de::Unexpected::Other("a string"),
+                Err(e) => return e,
+            },
             Some(b'"') => match self.string() {
                 Ok(s) => {
                     owned = s;
@@ -1317,6 +1345,24 @@ mod tests {
             super::super::parse::<Vec<(u8, u8)>>("[[1,2],[3,4]]").unwrap(),
             [(1, 2), (3, 4)]
         );
+    }
+
+    /// A string where another type belongs is quoted in the message with what cannot be seen
+    /// (bidi overrides, zero-width and format characters, DEL) escaped; a whole input given as
+    /// a string is not quoted at all, as it may be the app secret.
+    #[test]
+    fn wrong_type_strings_are_quoted_visibly_and_never_whole() {
+        let e = super::super::parse::<Vec<u8>>(r#"["a\u202eb\u200b\u007f\t\"中"]"#).unwrap_err();
+        assert_eq!(e.path.as_deref(), Some("[0]"));
+        assert!(
+            e.message
+                .starts_with(r#"invalid type: string "a\u{202e}b\u{200b}\u{7f}\t\"中", expected"#),
+            "{}",
+            e.message
+        );
+        let e = super::super::parse::<Vec<u8>>("\"TESTSECRET123\"").unwrap_err();
+        assert!(!e.message.contains("TESTSECRET"), "{}", e.message);
+        assert!(e.message.starts_with("invalid type: a string, expected"), "{}", e.message);
     }
 
     fn json_like() -> impl Strategy<Value = String> {
