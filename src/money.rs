@@ -178,16 +178,7 @@ fn read(raw: &str, shape: Shape, path: &str) -> Result<Decimal> {
     }
 }
 
-/// Shortens hostile strings before they are quoted back in a message.
-pub(crate) fn clip(s: &str) -> String {
-    const MAX: usize = 40;
-    if s.chars().count() <= MAX {
-        s.to_string()
-    } else {
-        let head: String = s.chars().take(MAX).collect();
-        format!("{head}…")
-    }
-}
+pub(crate) use crate::text::clip;
 
 /// A non-negative CNY amount with at most 2 decimals and 15 integer digits.
 pub fn cny(raw: Raw<'_>, path: &str) -> Result<Decimal> {
@@ -637,5 +628,24 @@ mod tests {
         assert_eq!(fmt_cny(Decimal::ZERO), "0.00");
         assert_eq!(fmt_rate(Decimal::from_str("0.001500").unwrap()), "0.0015");
         assert_eq!(clip(&"x".repeat(100)).chars().count(), 41);
+    }
+
+    #[test]
+    fn clipped_text_hides_nothing() {
+        assert_eq!(clip(&"x".repeat(40)), "x".repeat(40));
+        assert_eq!(clip(&"中".repeat(41)), format!("{}…", "中".repeat(40)));
+        // A bidi override would show the rest of a message reversed; zero-width, format and
+        // control characters would be unseen.
+        assert_eq!(
+            clip("12\u{202e}34\u{200b}5\u{7f}\n\u{1}"),
+            r"12\u{202e}34\u{200b}5\u{7f}\n\u0001"
+        );
+        assert_eq!(clip("\u{e0041}\u{feff}\u{61c}"), r"\u{e0041}\u{feff}\u{61c}");
+        // Visible text, quotes and backslashes included, is quoted as it is.
+        assert_eq!(clip(r#"a"b\c é 中 ①"#), r#"a"b\c é 中 ①"#);
+        // Through the façade: an order id with a bidi override.
+        let e = crate::api::order_ids("[\"35352\u{202e}60697\"]", Origin::Js).unwrap_err();
+        assert!(e.message.contains(r"35352\u{202e}60697"), "{}", e.message);
+        assert!(!e.message.contains('\u{202e}'), "{}", e.message);
     }
 }

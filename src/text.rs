@@ -129,6 +129,48 @@ fn plain_len(s: &[u8]) -> usize {
     n.saturating_add(tail.unwrap_or(rest.len()))
 }
 
+/// Whether `c` is hidden or reorders the text around it when shown: DEL and the C1 controls,
+/// the soft hyphen, Arabic, Syriac and Mongolian format characters, zero-width characters,
+/// bidi controls, word joiners and invisible operators, the BOM, interlinear annotation marks
+/// and tags. Rust's `{:?}` escapes these; user text quoted in a message must not carry them
+/// unseen.
+pub(crate) fn is_hidden(c: char) -> bool {
+    matches!(u32::from(c), 0x7f..=0x9f | 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e
+        | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f | 0xfeff | 0xfff9..=0xfffb
+        | 0xe0000..=0xe0fff)
+}
+
+/// Appends `c` so that a reader sees it: a hidden character ([`is_hidden`]) as `\u{202e}`, a
+/// control character as JSON escapes it (`\n`, `\u0001`), anything else as it is.
+#[inline(never)]
+pub(crate) fn push_visible(out: &mut String, c: char) {
+    if is_hidden(c) {
+        use std::fmt::Write;
+        let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+    } else {
+        match u8::try_from(c) {
+            Ok(b @ 0..=0x1f) => push_escape(out, b),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Makes user text fit to be quoted back in a message: its first 40 characters, then `…` if
+/// there are more, with hidden characters and control characters shown as escapes
+/// ([`push_visible`]) so that they cannot hide or reorder the message around them.
+pub(crate) fn clip(s: &str) -> String {
+    const MAX: usize = 40;
+    let mut out = String::with_capacity(s.len().min(MAX.saturating_mul(4)).saturating_add(3));
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        push_visible(&mut out, c);
+    }
+    out
+}
+
 /// [`push_inner`] with non-ASCII characters written as they are: serde_json's default, for
 /// what goes to 1688 and into errors rather than into the big answers. Short texts only: one
 /// character at a time, for little code.

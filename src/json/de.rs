@@ -99,6 +99,46 @@ impl de::Error for Error {
     fn missing_field(field: &'static str) -> Self {
         Error(Box::new(Kind::Missing(field)))
     }
+
+    // serde's words, with the key quoted as `text::clip` quotes user text (serde would quote a
+    // megabyte-long key whole, and a bidi control in it raw).
+    #[cold]
+    #[inline(never)]
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        unknown("field", field, expected)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        unknown("variant", variant, expected)
+    }
+}
+
+/// serde's "unknown field `x`, expected one of `a`, `b`" with `x` clipped.
+fn unknown(what: &str, name: &str, expected: &[&str]) -> Error {
+    let mut m = format!("unknown {what} `{}`, ", crate::text::clip(name));
+    match expected {
+        [] => {
+            m.push_str("there are no ");
+            m.push_str(what);
+            m.push('s');
+        }
+        [one] => m.push_str(&format!("expected `{one}`")),
+        [a, b] => m.push_str(&format!("expected `{a}` or `{b}`")),
+        names => {
+            m.push_str("expected one of ");
+            for (i, n) in names.iter().enumerate() {
+                if i > 0 {
+                    m.push_str(", ");
+                }
+                m.push('`');
+                m.push_str(n);
+                m.push('`');
+            }
+        }
+    }
+    Error(Box::new(Kind::Shape(m)))
 }
 
 struct Unexpected<'a>(de::Unexpected<'a>);
@@ -109,24 +149,16 @@ struct Unexpected<'a>(de::Unexpected<'a>);
 /// as Rust's `{:?}` does — which is not used, as it would keep the standard library's table of
 /// printable characters in the wasm for this one message.
 fn quote_visibly(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
-    let mut plain = [0u8; 4];
-    let mut escaped = String::new();
+    let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        let n = u32::from(c);
-        if matches!(n, 0x7f..=0x9f | 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e
-            | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f | 0xfeff | 0xfff9..=0xfffb
-            | 0xe0000..=0xe0fff)
-        {
-            write!(f, "\\u{{{n:x}}}")?;
-        } else if n < 0x20 || c == '"' || c == '\\' {
-            escaped.clear();
-            crate::text::push_inner_utf8(&mut escaped, c.encode_utf8(&mut plain));
-            f.write_str(&escaped)?;
+        if c == '"' || c == '\\' {
+            out.push('\\');
+            out.push(c);
         } else {
-            f.write_str(c.encode_utf8(&mut plain))?;
+            crate::text::push_visible(&mut out, c);
         }
     }
-    Ok(())
+    f.write_str(&out)
 }
 
 impl fmt::Display for Unexpected<'_> {
@@ -1350,6 +1382,47 @@ mod tests {
     /// A string where another type belongs is quoted in the message with what cannot be seen
     /// (bidi overrides, zero-width and format characters, DEL) escaped; a whole input given as
     /// a string is not quoted at all, as it may be the app secret.
+    #[test]
+    fn unknown_keys_are_named_as_serde_does_but_clipped_and_visibly() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct One {
+            a: Option<u8>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Three {
+            a: Option<u8>,
+            b: Option<u8>,
+            c: Option<u8>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        enum Two {
+            X,
+            Y,
+        }
+        // serde_json's words for plain keys (it adds the position; kjb's error carries it apart).
+        fn same<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str) {
+            let ours = super::super::parse::<T>(text).unwrap_err().message;
+            let theirs = serde_json::from_str::<T>(text).unwrap_err().to_string();
+            assert!(theirs.starts_with(&format!("{ours} at line")), "{ours} / {theirs}");
+        }
+        same::<One>(r#"{"zz":1}"#);
+        same::<Three>(r#"{"a":1,"zz":1}"#);
+        same::<Two>(r#""Z""#);
+        let e = super::super::parse::<One>("{\"x\u{202e}y\":1}").unwrap_err();
+        assert_eq!(e.message, r"unknown field `x\u{202e}y`, expected `a`");
+        let long = format!("{{\"{}\":1}}", "k".repeat(100_000));
+        let e = super::super::parse::<Three>(&long).unwrap_err();
+        assert_eq!(
+            e.message,
+            format!("unknown field `{}…`, expected one of `a`, `b`, `c`", "k".repeat(40))
+        );
+    }
+
     #[test]
     fn wrong_type_strings_are_quoted_visibly_and_never_whole() {
         let e = super::super::parse::<Vec<u8>>(r#"["a\u202eb\u200b\u007f\t\"中"]"#).unwrap_err();
