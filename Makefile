@@ -151,7 +151,7 @@ fuzz-smoke: fuzz-build
 
 # ---- benchmarks and size (issue #9; README "Performance") ----------------------------------
 
-.PHONY: bench bench-quick bench-core test-bench-agree test-size
+.PHONY: bench bench-quick bench-core bench-count test-bench-agree test-size
 
 # kjb against the plain-JS reference (bench/reference.mjs), alternating, medians; prints the
 # table and writes bench/results/latest.json. `make bench-core`: criterion on the Rust core.
@@ -163,6 +163,11 @@ bench-quick: pkg
 
 bench-core: setup
 	cargo bench --bench core
+
+# Instructions per call of the timed calls, counted by valgrind (bench/count.mjs): repeatable
+# to ~0.1%, where timings move ±3–5%. `make bench-count PKGS="/tmp/a /tmp/b"` compares builds.
+bench-count: pkg
+	node bench/count.mjs $(PKGS)
 
 # The reference and kjb give the same answers on the benchmark's inputs (small ones: seconds).
 test-bench-agree: pkg
