@@ -159,10 +159,15 @@ pub(crate) fn push_visible(out: &mut String, c: char) {
 /// there are more, with hidden characters and control characters shown as escapes
 /// ([`push_visible`]) so that they cannot hide or reorder the message around them.
 pub(crate) fn clip(s: &str) -> String {
-    const MAX: usize = 40;
-    let mut out = String::with_capacity(s.len().min(MAX.saturating_mul(4)).saturating_add(3));
+    clip_to(s, 40)
+}
+
+/// [`clip`] at `max` characters: for names that are longer than a value but as much the
+/// caller's text (an API name).
+pub(crate) fn clip_to(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max.saturating_mul(4)).saturating_add(3));
     for (i, c) in s.chars().enumerate() {
-        if i == MAX {
+        if i == max {
             out.push('…');
             break;
         }

@@ -65,7 +65,7 @@ impl Shape {
 fn unexpected(api: &str, status: u16, why: String) -> KjbError {
     let mut e = KjbError::new(
         ErrorCode::GatewayError,
-        format!("the answer of {api} is not what kjb expects: {why}"),
+        format!("the answer of {} is not what kjb expects: {why}", super::response::shown(api)),
     );
     e.gateway =
         Some(Box::new(GatewayDetail { http_status: Some(status), ..GatewayDetail::default() }));

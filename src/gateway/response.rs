@@ -127,7 +127,7 @@ pub(crate) fn gateway_error(
     let code = if expired { Some(TOKEN_CODE.to_string()) } else { code };
     let retryable =
         !expired && (status == 429 || code.as_deref().is_some_and(|c| RETRYABLE.contains(&c)));
-    let mut text = format!("the 1688 gateway refused {api} (HTTP {status}");
+    let mut text = format!("the 1688 gateway refused {} (HTTP {status}", shown(api));
     push_quoted(&mut text, ", ", code.as_deref());
     text.push(')');
     push_quoted(&mut text, ": ", message.as_deref());
@@ -214,7 +214,7 @@ fn check(api: &str, status: u16, v: &Value) -> Result<()> {
     }
     let business = |o: &Map, code: Option<String>| {
         let message = first_text(o, MESSAGE_KEYS);
-        let mut text = format!("{api} was refused");
+        let mut text = format!("{} was refused", shown(api));
         push_quoted(&mut text, " (", code.as_deref());
         if code.is_some() {
             text.push(')');
@@ -273,7 +273,7 @@ fn business_hint(code: Option<&str>, message: Option<&str>) -> &'static str {
 fn unexpected(api: &str, status: u16, why: &str) -> KjbError {
     with_detail(
         ErrorCode::GatewayError,
-        format!("the answer of {api} is not what kjb expects: {why}"),
+        format!("the answer of {} is not what kjb expects: {why}", shown(api)),
         GatewayDetail { http_status: Some(status), ..GatewayDetail::default() },
     )
 }
@@ -436,6 +436,12 @@ pub(crate) fn parse_response_json(input: &str) -> Result<String> {
     parse(&w.api, status, &body)
 }
 
+/// The caller's API name as a message quotes it: any name 1688 has fits, escaped as
+/// [`crate::text::clip`] escapes user text.
+pub(crate) fn shown(api: &str) -> String {
+    crate::text::clip_to(api, 120)
+}
+
 /// Reads one answer of `api`.
 pub(crate) fn parse(api: &str, status: u16, body: &str) -> Result<String> {
     let value = checked(api, status, body)?;
@@ -459,7 +465,7 @@ pub(crate) fn parse_shaped(api: &str, status: u16, body: &str) -> Result<Value> 
     let value = checked(api, status, body)?;
     match api::find(api::split_name(api).1).map(|s| s.answer) {
         Some(Answer::Shaped(shape)) => super::answers::shape_tree(shape, api, status, value),
-        _ => Err(KjbError::internal(format!("{api} has no shaped answer"))),
+        _ => Err(KjbError::internal(format!("{} has no shaped answer", shown(api)))),
     }
 }
 
@@ -498,7 +504,7 @@ fn checked(api: &str, status: u16, body: &str) -> Result<Value> {
         }
         return Err(with_detail(
             ErrorCode::GatewayError,
-            format!("{api} answered HTTP {status} with {what}"),
+            format!("{} answered HTTP {status} with {what}", shown(api)),
             GatewayDetail { http_status: Some(status), ..GatewayDetail::default() },
         ));
     };
@@ -981,5 +987,22 @@ mod tests {
         assert_eq!(e.path.as_deref(), Some("body"));
         let v: Value = serde_json::from_str(&parse_response_json(r#"{"api":"alibaba.crossBorderPay.url.get","status":200,"body":"{\"success\":true,\"payUrl\":\"u\",\"cantPayOrderList\":[3535260697417660107]}"}"#).unwrap()).unwrap();
         assert_eq!(v["refused"][0], "3535260697417660107");
+    }
+
+    #[test]
+    fn the_api_name_is_quoted_visibly_and_bounded() {
+        // 1688's own names are quoted whole, however long.
+        let long = "com.alibaba.trade:alibaba.trade.getBuyerOrderList-1";
+        let e = parse(long, 500, "oops").unwrap_err();
+        assert!(e.message.contains(long), "{}", e.message);
+        // The caller's text is not: a bidi override is escaped, a huge name cut.
+        let e = parse("x\u{202e}y", 500, "oops").unwrap_err();
+        assert!(e.message.contains(r"x\u{202e}y"), "{}", e.message);
+        assert!(!e.message.contains('\u{202e}'), "{}", e.message);
+        let huge = "a".repeat(100_000);
+        let e = parse(&huge, 500, "oops").unwrap_err();
+        assert!(e.message.len() < 400, "{}", e.message.len());
+        let e = parse(&huge, 200, r#"{"error_code":"gw.X","error_message":"m"}"#).unwrap_err();
+        assert!(e.message.len() < 400, "{}", e.message.len());
     }
 }
