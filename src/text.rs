@@ -130,14 +130,15 @@ fn plain_len(s: &[u8]) -> usize {
 }
 
 /// Whether `c` is hidden or reorders the text around it when shown: DEL and the C1 controls,
-/// the soft hyphen, Arabic, Syriac and Mongolian format characters, zero-width characters,
-/// bidi controls, word joiners and invisible operators, the BOM, interlinear annotation marks
-/// and tags. Rust's `{:?}` escapes these; user text quoted in a message must not carry them
-/// unseen.
+/// the soft hyphen, the combining grapheme joiner, Arabic, Syriac, Mongolian and other format
+/// characters (Kaithi, Egyptian, shorthand, musical), zero-width characters, bidi controls,
+/// word joiners and invisible operators, the Hangul fillers, the BOM, interlinear annotation
+/// marks and tags. User text quoted in a message must not carry them unseen.
 pub(crate) fn is_hidden(c: char) -> bool {
-    matches!(u32::from(c), 0x7f..=0x9f | 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e
-        | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f | 0xfeff | 0xfff9..=0xfffb
-        | 0xe0000..=0xe0fff)
+    matches!(u32::from(c), 0x7f..=0x9f | 0xad | 0x34f | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f
+        | 0x115f | 0x1160 | 0x180e | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f
+        | 0x3164 | 0xfeff | 0xffa0 | 0xfff9..=0xfffb | 0x110bd | 0x110cd | 0x13430..=0x1343f
+        | 0x1bca0..=0x1bca3 | 0x1d173..=0x1d17a | 0xe0000..=0xe0fff)
 }
 
 /// Appends `c` so that a reader sees it: a hidden character ([`is_hidden`]) as `\u{202e}`, a
@@ -384,6 +385,30 @@ pub(crate) fn cut(template: &'static str) -> Option<Vec<Seg>> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn hidden_characters_are_the_invisible_and_reordering_ones() {
+        for c in [
+            '\u{202e}',
+            '\u{200b}',
+            '\u{7f}',
+            '\u{85}',
+            '\u{34f}',
+            '\u{3164}',
+            '\u{ffa0}',
+            '\u{feff}',
+            '\u{1d173}',
+            '\u{e0041}',
+        ] {
+            assert!(is_hidden(c), "{c:?}");
+            let mut out = String::new();
+            push_visible(&mut out, c);
+            assert_eq!(out, format!("\\u{{{:x}}}", u32::from(c)));
+        }
+        for c in ['a', ' ', '中', 'é', '…', '①', '\u{301}', '\u{fe0f}'] {
+            assert!(!is_hidden(c), "{c:?}");
+        }
+    }
     use super::*;
     use proptest::prelude::*;
 

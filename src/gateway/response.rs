@@ -37,12 +37,20 @@ pub(crate) const RETRYABLE: &[&str] = &["gw.QosAppFrequencyLimit", "gw.QosReques
 pub(crate) const TOKEN_CODE: &str = "401";
 const MAX_QUOTED: usize = 200;
 
-/// Server text for a message: clipped, control characters blanked.
+/// Server text for a message: clipped, control characters blanked, and characters that are
+/// invisible or reorder text escaped as the caller's text is ([`crate::text::push_visible`]).
 fn quote_server(s: &str) -> String {
-    let mut out: String =
-        s.chars().take(MAX_QUOTED).map(|c| if c.is_control() { ' ' } else { c }).collect();
-    if s.chars().nth(MAX_QUOTED).is_some() {
-        out.push('…');
+    let mut out = String::with_capacity(s.len().min(MAX_QUOTED.saturating_mul(4)));
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX_QUOTED {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.push(' ');
+        } else {
+            crate::text::push_visible(&mut out, c);
+        }
     }
     out
 }
@@ -1004,5 +1012,9 @@ mod tests {
         assert!(e.message.len() < 400, "{}", e.message.len());
         let e = parse(&huge, 200, r#"{"error_code":"gw.X","error_message":"m"}"#).unwrap_err();
         assert!(e.message.len() < 400, "{}", e.message.len());
+        // 1688's own words: control characters blanked, hidden ones escaped.
+        let body = "{\"error_code\":\"gw.X\",\"error_message\":\"a\\u202eb\\nc\"}";
+        let e = parse("x.y", 400, body).unwrap_err();
+        assert!(e.message.contains(r"a\u{202e}b c"), "{}", e.message);
     }
 }

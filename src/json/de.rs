@@ -147,10 +147,15 @@ struct Unexpected<'a>(de::Unexpected<'a>);
 /// writes them, and the characters a reader cannot see or that reorder the text around them
 /// (bidi controls, zero-width and other format characters, DEL and C1 controls) as `\u{…}`,
 /// as Rust's `{:?}` does — which is not used, as it would keep the standard library's table of
-/// printable characters in the wasm for this one message.
+/// printable characters in the wasm for this one message. Cut at 40 characters, as
+/// [`crate::text::clip`] cuts.
 fn quote_visibly(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut out = String::with_capacity(s.len().min(160));
+    for (i, c) in s.chars().enumerate() {
+        if i == 40 {
+            out.push('…');
+            break;
+        }
         if c == '"' || c == '\\' {
             out.push('\\');
             out.push(c);
@@ -1432,6 +1437,14 @@ mod tests {
                 .starts_with(r#"invalid type: string "a\u{202e}b\u{200b}\u{7f}\t\"中", expected"#),
             "{}",
             e.message
+        );
+        let long = format!("[\"{}\"]", "k".repeat(100_000));
+        let e = super::super::parse::<Vec<u8>>(&long).unwrap_err();
+        assert!(
+            e.message
+                .starts_with(&format!("invalid type: string \"{}…\", expected", "k".repeat(40))),
+            "{}",
+            &e.message[..80]
         );
         let e = super::super::parse::<Vec<u8>>("\"TESTSECRET123\"").unwrap_err();
         assert!(!e.message.contains("TESTSECRET"), "{}", e.message);
