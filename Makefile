@@ -165,8 +165,9 @@ bench-core: setup
 	cargo bench --bench core
 
 # Instructions per call of the timed calls, counted by valgrind (bench/count.mjs): repeatable
-# to ~0.1%, where timings move ±3–5%. `make bench-count PKGS="/tmp/a /tmp/b"` compares builds.
-bench-count: pkg
+# to ~0.1% within one run, where timings move ±3–5%. `make bench-count PKGS="/tmp/a /tmp/b"`
+# compares built package directories side by side (without PKGS: pkg, built first).
+bench-count: $(if $(PKGS),,pkg)
 	node bench/count.mjs $(PKGS)
 
 # The reference and kjb give the same answers on the benchmark's inputs (small ones: seconds).

@@ -1,8 +1,9 @@
 // Instructions per call of kjb's timed calls, counted by valgrind's callgrind on Node with V8 in
 // its deterministic mode (`--predictable`, optimising compiler only: `--no-liftoff`). A timing
 // on these shared machines moves ±3–5% between runs of the same build; this count repeats to
-// about 0.1% (0.6% for orders as objects, where `JSON.stringify` and the garbage collector's
-// work vary), so it can tell two builds apart by 1%. It counts the whole call, JS layer
+// about 0.1% within one run of this script (0.6% for orders as objects, where
+// `JSON.stringify` and the garbage collector's work vary), so it can tell two builds apart by
+// 1%: compare builds side by side in one run; counts of different sessions differ by ~0.5%. It counts the whole call, JS layer
 // included, as the process runs it: it is not a time, and the two are compared only within one
 // machine's runs.
 //
@@ -100,17 +101,21 @@ if (process.argv[2] === '--run') {
       ],
       { encoding: 'utf8', maxBuffer: 1 << 26 },
     );
-    const m = /Collected : (\d+)/.exec(r.stderr);
-    if (r.status !== 0 || !m) throw new Error(`${name} on ${pkg} failed:\n${r.stderr.slice(-2000)}`);
+    const m = /Collected : (\d+)/.exec(r.stderr ?? '');
+    if (r.status !== 0 || !m) {
+      throw new Error(`${name} on ${pkg} failed: ${r.error?.message ?? ''}\n${(r.stderr ?? '').slice(-2000)}`);
+    }
     return BigInt(m[1]);
+  };
+  // A package directory by its name, or by its parent's when it is a `pkg` directory.
+  const label = (p) => {
+    const r = path.resolve(p);
+    return path.basename(r) === 'pkg' ? `${path.basename(path.dirname(r))}/pkg` : path.basename(r);
   };
   const names = Object.keys(CASES).filter((n) => !process.env.ONLY || n.includes(process.env.ONLY));
   console.log(`instructions per call (callgrind, node ${process.version} --predictable --no-liftoff)`);
   console.log(
-    [
-      'call'.padEnd(26),
-      ...pkgs.map((p, i) => (i === 0 ? path.basename(p) : `${path.basename(p)} (×)`).padStart(22)),
-    ].join(''),
+    ['call'.padEnd(26), ...pkgs.map((p, i) => (i === 0 ? label(p) : `${label(p)} (×)`).padStart(22))].join(''),
   );
   for (const name of names) {
     const [, n1, n2] = CASES[name];
