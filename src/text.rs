@@ -166,13 +166,18 @@ pub(crate) fn clip(s: &str) -> String {
 /// [`clip`] at `max` characters: for names that are longer than a value but as much the
 /// caller's text (an API name).
 pub(crate) fn clip_to(s: &str, max: usize) -> String {
+    clip_with(s, max, push_visible)
+}
+
+/// The first `max` characters of `s`, each written by `push`, then `…` if there are more.
+pub(crate) fn clip_with(s: &str, max: usize, mut push: impl FnMut(&mut String, char)) -> String {
     let mut out = String::with_capacity(s.len().min(max.saturating_mul(4)).saturating_add(3));
     for (i, c) in s.chars().enumerate() {
         if i == max {
             out.push('…');
             break;
         }
-        push_visible(&mut out, c);
+        push(&mut out, c);
     }
     out
 }

@@ -40,19 +40,13 @@ const MAX_QUOTED: usize = 200;
 /// Server text for a message: clipped, control characters blanked, and characters that are
 /// invisible or reorder text escaped as the caller's text is ([`crate::text::push_visible`]).
 fn quote_server(s: &str) -> String {
-    let mut out = String::with_capacity(s.len().min(MAX_QUOTED.saturating_mul(4)));
-    for (i, c) in s.chars().enumerate() {
-        if i == MAX_QUOTED {
-            out.push('…');
-            break;
-        }
+    crate::text::clip_with(s, MAX_QUOTED, |out, c| {
         if c.is_control() {
             out.push(' ');
         } else {
-            crate::text::push_visible(&mut out, c);
+            crate::text::push_visible(out, c);
         }
-    }
-    out
+    })
 }
 
 /// Appends `before` and the server's words `s` ([`quote_server`]), when there are any.

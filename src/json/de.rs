@@ -150,20 +150,14 @@ struct Unexpected<'a>(de::Unexpected<'a>);
 /// printable characters in the wasm for this one message. Cut at 40 characters, as
 /// [`crate::text::clip`] cuts.
 fn quote_visibly(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
-    let mut out = String::with_capacity(s.len().min(160));
-    for (i, c) in s.chars().enumerate() {
-        if i == 40 {
-            out.push('…');
-            break;
-        }
+    f.write_str(&crate::text::clip_with(s, 40, |out, c| {
         if c == '"' || c == '\\' {
             out.push('\\');
             out.push(c);
         } else {
-            crate::text::push_visible(&mut out, c);
+            crate::text::push_visible(out, c);
         }
-    }
-    f.write_str(&out)
+    }))
 }
 
 impl fmt::Display for Unexpected<'_> {
