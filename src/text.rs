@@ -390,6 +390,8 @@ pub(crate) fn cut(template: &'static str) -> Option<Vec<Seg>> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn hidden_characters_are_the_invisible_and_reordering_ones() {
@@ -414,8 +416,6 @@ mod tests {
             assert!(!is_hidden(c), "{c:?}");
         }
     }
-    use super::*;
-    use proptest::prelude::*;
 
     proptest! {
         /// The splits and trims at an ASCII byte agree with `str::split_once`, `str::split` and

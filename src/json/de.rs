@@ -1378,9 +1378,7 @@ mod tests {
         );
     }
 
-    /// A string where another type belongs is quoted in the message with what cannot be seen
-    /// (bidi overrides, zero-width and format characters, DEL) escaped; a whole input given as
-    /// a string is not quoted at all, as it may be the app secret.
+    /// An unknown key is named in serde's words, cut and escaped as other quoted text is.
     #[test]
     fn unknown_keys_are_named_as_serde_does_but_clipped_and_visibly() {
         #[derive(serde::Deserialize, Debug)]
@@ -1422,6 +1420,10 @@ mod tests {
         );
     }
 
+    /// A string where another type belongs is quoted in the message with what cannot be seen
+    /// (bidi overrides, zero-width and format characters, DEL) escaped, and cut at 40
+    /// characters; a whole input given as a string is not quoted at all, as it may be the app
+    /// secret.
     #[test]
     fn wrong_type_strings_are_quoted_visibly_and_never_whole() {
         let e = super::super::parse::<Vec<u8>>(r#"["a\u202eb\u200b\u007f\t\"中"]"#).unwrap_err();
